@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { AmoAccountLimiter } from './account-limiter.js';
+import { AmoBlockedError } from './errors.js';
+import { InMemoryRateLimitStore } from './rate-limit-store.js';
+
+/** A virtual clock: sleeping advances time instantly, so pacing over many seconds is checked in milliseconds. */
+function virtualClock() {
+  let now = 1_000_000;
+  return { now: () => now, sleep: async (ms: number) => void (now += ms) };
+}
+
+function maxInAnyWindow(stamps: number[], windowMs: number): number {
+  let best = 0;
+  for (let i = 0; i < stamps.length; i += 1) best = Math.max(best, stamps.filter((t) => t >= stamps[i]! && t < stamps[i]! + windowMs).length);
+  return best;
+}
+
+describe('amoCRM account limiter', () => {
+  it('never lets more than 7 calls start in any second, and still reaches ~7/s', async () => {
+    const clock = virtualClock();
+    const limiter = new AmoAccountLimiter({ ...clock });
+    const stamps: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      await limiter.acquire('acc');
+      stamps.push(clock.now());
+    }
+    expect(maxInAnyWindow(stamps, 1000)).toBe(7);
+    const rate = (stamps.length - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
+    expect(rate).toBeGreaterThan(6.5);
+  });
+
+  it('two processes sharing a store share one budget', async () => {
+    const clock = virtualClock();
+    const store = new InMemoryRateLimitStore();
+    const a = new AmoAccountLimiter({ store, ...clock, requestsPerSecond: 5 });
+    const b = new AmoAccountLimiter({ store, ...clock, requestsPerSecond: 5 });
+    const stamps: number[] = [];
+    for (let i = 0; i < 40; i += 1) {
+      await (i % 2 ? a : b).acquire('acc');
+      stamps.push(clock.now());
+    }
+    expect(maxInAnyWindow(stamps, 1000)).toBeLessThanOrEqual(5);
+  });
+
+  it('slows down after a 429 and recovers after quiet periods', async () => {
+    const clock = virtualClock();
+    const limiter = new AmoAccountLimiter({ ...clock, slowdownRecoveryMs: 10_000 });
+    const base = limiter.spacingMs('acc');
+    await limiter.onRateLimited('acc', 1000);
+    await limiter.onRateLimited('acc', 2000);
+    expect(limiter.spacingMs('acc')).toBeCloseTo(base * 4);
+    const before = clock.now();
+    await limiter.acquire('acc');
+    expect(clock.now() - before).toBeGreaterThanOrEqual(2000);
+    await clock.sleep(20_000);
+    expect(limiter.spacingMs('acc')).toBeCloseTo(base);
+  });
+
+  it('a blocked account throws at once until unblocked', async () => {
+    const limiter = new AmoAccountLimiter({ ...virtualClock() });
+    await limiter.block('acc', 'HTTP 403');
+    await expect(limiter.acquire('acc')).rejects.toBeInstanceOf(AmoBlockedError);
+    await expect(limiter.acquire('other')).resolves.toBeUndefined();
+    await limiter.unblock('acc');
+    await expect(limiter.acquire('acc')).resolves.toBeUndefined();
+  });
+
+  it('refuses rates above amoCRM’s 7/s', () => {
+    expect(() => new AmoAccountLimiter({ requestsPerSecond: 8 })).toThrow(RangeError);
+  });
+});

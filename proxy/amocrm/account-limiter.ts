@@ -1,0 +1,96 @@
+import { AmoBlockedError } from './errors.js';
+import { InMemoryRateLimitStore, type BlockState, type RateLimitStore } from './rate-limit-store.js';
+
+/**
+ * Paces calls to amoCRM per account: `requestsPerSecond` evenly spaced (amoCRM allows 7/s per integration; go
+ * lower when other integrations share the account), slowed down after 429s, and stopped entirely while the
+ * account is blocked (403). The slot bookkeeping lives in a RateLimitStore so processes can share it.
+ */
+export interface AccountLimiterOptions {
+  requestsPerSecond?: number;
+  store?: RateLimitStore;
+  /** After a 429 the pace halves (down to 1/8); each quiet period of this length restores one step. */
+  slowdownRecoveryMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const AMO_MAX_RPS = 7;
+/** Spacing a hair wider than 1000/rps so timer jitter cannot squeeze rps+1 calls into one second. */
+const SPACING_MARGIN = 1.03;
+const MAX_SLOWDOWN = 8;
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class AmoAccountLimiter {
+  readonly requestsPerSecond: number;
+  readonly store: RateLimitStore;
+  private readonly slowdownRecoveryMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly slowdown = new Map<string, { factor: number; since: number }>();
+
+  constructor(options: AccountLimiterOptions = {}) {
+    const rps = options.requestsPerSecond ?? AMO_MAX_RPS;
+    if (!(rps > 0 && rps <= AMO_MAX_RPS)) throw new RangeError(`AmoAccountLimiter: requestsPerSecond must be in (0, ${AMO_MAX_RPS}]`);
+    this.requestsPerSecond = rps;
+    this.store = options.store ?? new InMemoryRateLimitStore();
+    this.slowdownRecoveryMs = options.slowdownRecoveryMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Resolves when this call may be sent; throws AmoBlockedError while the account is blocked. */
+  async acquire(accountId: string): Promise<void> {
+    const now = this.now();
+    const reservation = await this.store.reserveSlot(accountId, this.spacingMs(accountId, now), now);
+    if ('blocked' in reservation) throw blockedError(accountId, reservation.blocked);
+    const wait = reservation.sendAt - this.now();
+    if (wait > 0) await this.sleep(wait);
+  }
+
+  /** A 429: nobody sends before `backoffMs` has passed, and the pace is halved for a while. */
+  async onRateLimited(accountId: string, backoffMs: number): Promise<void> {
+    const now = this.now();
+    const current = this.slowdown.get(accountId)?.factor ?? 1;
+    this.slowdown.set(accountId, { factor: Math.min(MAX_SLOWDOWN, current * 2), since: now });
+    await this.store.pushBack(accountId, now + backoffMs);
+  }
+
+  async block(accountId: string, reason: string, until: number | null = null): Promise<BlockState> {
+    const state = { since: this.now(), until, reason };
+    await this.store.setBlocked(accountId, state);
+    return state;
+  }
+
+  /** Clears a 403 block once a human has sorted it out with amoCRM support. */
+  async unblock(accountId: string): Promise<void> {
+    await this.store.setBlocked(accountId, null);
+  }
+
+  async blockState(accountId: string): Promise<BlockState | null> {
+    return this.store.getBlocked(accountId, this.now());
+  }
+
+  spacingMs(accountId: string, now = this.now()): number {
+    return (1000 / this.requestsPerSecond) * SPACING_MARGIN * this.currentSlowdown(accountId, now);
+  }
+
+  private currentSlowdown(accountId: string, now: number): number {
+    const state = this.slowdown.get(accountId);
+    if (!state) return 1;
+    const steps = Math.floor((now - state.since) / this.slowdownRecoveryMs);
+    if (steps <= 0) return state.factor;
+    const factor = Math.max(1, state.factor / 2 ** steps);
+    if (factor === 1) this.slowdown.delete(accountId);
+    else this.slowdown.set(accountId, { factor, since: now });
+    return factor;
+  }
+}
+
+export function blockedError(accountId: string, state: BlockState): AmoBlockedError {
+  return new AmoBlockedError(`amoCRM account ${accountId} is blocked (${state.reason}); calls are stopped until the block is cleared`, {
+    accountId,
+    blockedSince: state.since,
+    status: 403,
+  });
+}

@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
+import { AmoError } from '../errors.js';
+import { collect, paginateHal } from '../paginate.js';
+import { catalogElementSchema, catalogSchema, customFieldSchema, writeAnswerSchema, type Catalog, type CatalogElement, type CustomField, type Written } from '../schemas/entities.js';
+import type { AmoTransport } from '../transport.js';
+
+export type ElementWrite = Record<string, unknown> & { name: string; request_id?: string };
+export type ElementUpdate = Record<string, unknown> & { id: number; request_id?: string };
+
+type NestedNode = { id?: number; parent_id?: number | null; value: string; request_id?: string; parent_request_id?: string };
+
+export class CatalogsApi {
+  constructor(private readonly transport: AmoTransport) {}
+
+  /** The account's products list (Списки → Товары), or null while the feature is off. */
+  async findProductsCatalog(): Promise<Catalog | null> {
+    // `type` as a query filter is used by the official SDK but optional in the docs: filter again here.
+    const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema, { type: 'products' }));
+    return catalogs.find((catalog) => catalog.type === 'products') ?? null;
+  }
+
+  /** Field ids change per account: discover SKU, PRICE, GROUP, DESCRIPTION, EXTERNAL_ID, … by code. */
+  async fieldsByCode(catalogId: number): Promise<Map<string, CustomField>> {
+    const fields = await collect(paginateHal(this.transport, `/api/v4/catalogs/${catalogId}/custom_fields`, 'custom_fields', customFieldSchema));
+    return new Map(fields.flatMap((field) => (field.code ? [[field.code, field] as const] : [])));
+  }
+
+  /**
+   * Makes sure the category path (e.g. ["Фото", "Камеры"]) exists in the GROUP field's tree and returns the
+   * leaf's id (the element's `enum_id`). The PATCH sends the WHOLE tree (existing nodes by id plus the new ones):
+   * whether amoCRM merges or replaces `nested` is unconfirmed, so we never rely on merging.
+   */
+  async ensureGroupPath(catalogId: number, groupFieldId: number, path: readonly string[]): Promise<number> {
+    if (path.length === 0) throw new RangeError('ensureGroupPath: empty path');
+    const field = await this.getField(catalogId, groupFieldId);
+    const tree = field.nested ?? [];
+    let parentId: number | null = null;
+    let depth = 0;
+    for (; depth < path.length; depth += 1) {
+      const node = tree.find((candidate) => candidate.value === path[depth] && (candidate.parent_id ?? null) === parentId);
+      if (!node) break;
+      parentId = node.id;
+    }
+    if (depth === path.length) return parentId!;
+
+    const additions: NestedNode[] = path.slice(depth).map((value, offset) => ({
+      value,
+      request_id: `group-${depth + offset}`,
+      ...(offset === 0 ? { parent_id: parentId } : { parent_request_id: `group-${depth + offset - 1}` }),
+    }));
+    const nested: NestedNode[] = [...tree.map((node) => ({ id: node.id, parent_id: node.parent_id ?? null, value: node.value })), ...additions];
+    await this.transport.request({ method: 'PATCH', path: `/api/v4/catalogs/${catalogId}/custom_fields`, body: [{ id: groupFieldId, nested }], schema: z.unknown() });
+    // Re-read rather than trust the answer's shape for nested ids.
+    const after = await this.getField(catalogId, groupFieldId);
+    let cursor: number | null = null;
+    for (const value of path) {
+      const node = (after.nested ?? []).find((candidate) => candidate.value === value && (candidate.parent_id ?? null) === cursor);
+      if (!node) throw new AmoError(`category "${path.join(' / ')}" missing after update`);
+      cursor = node.id;
+    }
+    return cursor!;
+  }
+
+  iterateElements(catalogId: number, query: Record<string, string | number | undefined> = {}): AsyncGenerator<CatalogElement> {
+    return paginateHal(this.transport, `/api/v4/catalogs/${catalogId}/elements`, 'elements', catalogElementSchema, query);
+  }
+
+  getElement(catalogId: number, id: number): Promise<CatalogElement | null> {
+    return this.transport.request({ method: 'GET', path: `/api/v4/catalogs/${catalogId}/elements/${id}`, schema: catalogElementSchema });
+  }
+
+  createElements(catalogId: number, items: readonly ElementWrite[], options?: BatchOptions): Promise<BatchOutcome<ElementWrite, Written>> {
+    return runBatch(items, (chunk) => this.writeElements('POST', catalogId, chunk), options);
+  }
+
+  updateElements(catalogId: number, items: readonly ElementUpdate[], options?: BatchOptions): Promise<BatchOutcome<ElementUpdate, Written>> {
+    return runBatch(items, (chunk) => this.writeElements('PATCH', catalogId, chunk), options);
+  }
+
+  /**
+   * Batch delete `DELETE /api/v4/catalogs/{id}/elements [{id}]` → 204. UNCONFIRMED endpoint (not in the public
+   * docs; third-party notes list it, max 50 per call); the legacy v2 alternative is not implemented.
+   */
+  async deleteElements(catalogId: number, ids: readonly number[]): Promise<void> {
+    for (let i = 0; i < ids.length; i += 50) {
+      await this.transport.request({ method: 'DELETE', path: `/api/v4/catalogs/${catalogId}/elements`, body: ids.slice(i, i + 50).map((id) => ({ id })), schema: z.unknown() });
+    }
+  }
+
+  private async getField(catalogId: number, fieldId: number): Promise<CustomField> {
+    const field = await this.transport.request({ method: 'GET', path: `/api/v4/catalogs/${catalogId}/custom_fields/${fieldId}`, schema: customFieldSchema });
+    if (!field) throw new AmoError(`catalog ${catalogId} has no custom field ${fieldId}`);
+    return field;
+  }
+
+  private async writeElements(method: 'POST' | 'PATCH', catalogId: number, chunk: unknown[]): Promise<Written[]> {
+    const answer = await this.transport.request({ method, path: `/api/v4/catalogs/${catalogId}/elements`, body: chunk, schema: writeAnswerSchema('elements') });
+    return answer?._embedded.elements ?? [];
+  }
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import type { DatabaseHandle } from './db/database.js';
+import { healthRoutes } from './http/health.js';
+import { errorHandler, notFoundHandler } from './http/problem-handlers.js';
+
+/** A route module plugs itself in by receiving the app (after body parsing, before the 404 handler). */
+export type RouteRegistrar = (app: Express) => void;
+
+export interface AppDeps {
+  logger: Logger;
+  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
+  routes?: readonly RouteRegistrar[];
+  /** Maximum JSON / form body size (default 256kb: widget calls and webhooks are small). */
+  bodyLimit?: string;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const QUIET_PATHS = new Set(['/healthz', '/readyz']);
+
+/**
+ * Builds the Express app without listening (server.ts runs it; tests drive it over real HTTP on port 0).
+ * Order: request logging with ids → body parsers → health → route modules → 404 → one error handler.
+ */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      // Reuse a well-formed incoming id (from a load balancer or the sandbox) so logs join up across hops.
+      genReqId(req, res) {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      customLogLevel(_req, res, error) {
+        if (error || res.statusCode >= 500) return 'error';
+        return res.statusCode >= 400 ? 'warn' : 'info';
+      },
+      autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
+    }),
+  );
+  app.use(express.json({ limit: deps.bodyLimit ?? '256kb' }));
+  // amoCRM sends its webhooks as application/x-www-form-urlencoded with nested keys (leads[add][0][id]).
+  app.use(express.urlencoded({ extended: true, limit: deps.bodyLimit ?? '256kb' }));
+
+  app.use(healthRoutes(deps.database));
+  for (const register of deps.routes ?? []) register(app);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,29 @@
+import { sql } from 'kysely';
+import { expect, it } from 'vitest';
+import { describeEachDatabase, useTestDatabase } from '../test-support/databases.js';
+import { migrateToLatest, pendingMigrations } from './migrate.js';
+
+describeEachDatabase('migrations', (kind) => {
+  const database = useTestDatabase(kind, { migrate: false });
+
+  it('apply every migration once and are idempotent on a second run', async () => {
+    const { db, dialect } = database();
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial']);
+
+    const first = await migrateToLatest(db, dialect);
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([['0001-initial', 'Success']]);
+    expect(await pendingMigrations(db, dialect)).toEqual([]);
+
+    const second = await migrateToLatest(db, dialect);
+    expect(second.results).toEqual([]);
+    const { rows } = await sql<{ n: number }>`select count(*) as n from jobs`.execute(db);
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it('two connections migrating at once leave one consistent schema', async () => {
+    const first = database();
+    const second = first.connectAgain();
+    await Promise.all([migrateToLatest(first.db, first.dialect), migrateToLatest(second.db, second.dialect)]);
+    expect(await pendingMigrations(second.db, second.dialect)).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import type { Dialect } from './database.js';
+import { initialMigration } from './migrations/0001-initial.js';
+import type { Database } from './schema.js';
+
+/**
+ * All migrations, in order, provided in code (no directory scanning, so the compiled dist/proxy works
+ * wherever it is copied). Add new ones at the end with a sortable name; never edit an applied one.
+ */
+function migrationsFor(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001-initial': initialMigration(dialect),
+  };
+}
+
+function migratorFor(db: Kysely<Database>, dialect: Dialect): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
+}
+
+export class MigrationError extends Error {
+  constructor(migrationName: string | undefined, cause: unknown) {
+    super(`database migration ${migrationName ?? '(unknown)'} failed`, { cause });
+    this.name = 'MigrationError';
+  }
+}
+
+/** Applies every pending migration; safe to run on every boot and from several processes (Kysely locks). */
+export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<MigrationResultSet> {
+  const run = async (executor: Kysely<Database>) => {
+    const resultSet = await migratorFor(executor, dialect).migrateToLatest();
+    if (resultSet.error) {
+      const failed = resultSet.results?.find((r) => r.status === 'Error');
+      // Throwing (rather than returning the error) also rolls back the SQLite transaction below.
+      throw new MigrationError(failed?.migrationName, resultSet.error);
+    }
+    return resultSet;
+  };
+  return dialect === 'sqlite' ? withSqliteWriteLock(db, run) : run(db);
+}
+
+/** Names of migrations not yet applied (empty when the schema is current); used by /readyz. */
+export async function pendingMigrations(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
+  const migrations = await migratorFor(db, dialect).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
+const SQLITE_LOCK_WAIT_MS = 30_000;
+
+/**
+ * Kysely takes a real lock for PostgreSQL migrations but none for SQLite (it assumes one connection), so two
+ * processes booting on one file would both try to create the tables. We hold SQLite's write lock for the whole
+ * run with BEGIN IMMEDIATE (DDL is transactional in SQLite). The lock is polled with busy_timeout = 0 rather
+ * than waited on, because better-sqlite3's busy wait is synchronous and would freeze this process's event loop
+ * — including a second connection in the same process that holds the lock and needs the loop to finish.
+ */
+async function withSqliteWriteLock<T>(db: Kysely<Database>, work: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    await sql`pragma busy_timeout = 0`.execute(conn);
+    try {
+      const deadline = Date.now() + SQLITE_LOCK_WAIT_MS;
+      for (;;) {
+        try {
+          await sql`begin immediate`.execute(conn);
+          break;
+        } catch (error) {
+          if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+          await sleep(25);
+        }
+      }
+    } finally {
+      await sql`pragma busy_timeout = 5000`.execute(conn);
+    }
+    try {
+      const result = await work(conn);
+      await sql`commit`.execute(conn);
+      return result;
+    } catch (error) {
+      await sql`rollback`.execute(conn);
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../schema.js';
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+export type IdempotencyClaim = { kind: 'claimed' } | { kind: 'existing'; requestHash: string; response: StoredResponse | null };
+
+/**
+ * Idempotency-Key records for widget writes (bonus operations). The primary key (account, key) decides which of
+ * two concurrent requests wins; the loser sees the winner's request hash and, once completed, its response.
+ * Expired keys are treated as absent. Shape matches `IdempotencyPort` in proxy/services/ports.ts.
+ */
+export class IdempotencyKeysRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async claim(accountId: number, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
+    const now = this.now();
+    // An expired record would block the insert; remove it first (it is no longer a promise to anyone).
+    await this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('expires_at', '<', now).execute();
+    const inserted = await this.db
+      .insertInto('idempotency_keys')
+      .values({ account_id: accountId, key, request_hash: requestHash, state: 'in_progress', status_code: null, response_json: null, created_at: now, expires_at: now + ttlMs })
+      .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) return { kind: 'claimed' };
+    const existing = await this.lookup(accountId, key);
+    // Released between our insert and read: let the caller try again rather than guess.
+    if (!existing) return this.claim(accountId, key, requestHash, ttlMs);
+    return { kind: 'existing', ...existing };
+  }
+
+  async lookup(accountId: number, key: string): Promise<{ requestHash: string; response: StoredResponse | null } | null> {
+    const row = await this.db
+      .selectFrom('idempotency_keys')
+      .select(['request_hash', 'state', 'status_code', 'response_json'])
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .where('expires_at', '>=', this.now())
+      .executeTakeFirst();
+    if (!row) return null;
+    const response =
+      row.state === 'completed' && row.status_code !== null
+        ? { status: Number(row.status_code), body: row.response_json === null ? null : (JSON.parse(row.response_json) as unknown) }
+        : null;
+    return { requestHash: row.request_hash, response };
+  }
+
+  async complete(accountId: number, key: string, response: StoredResponse): Promise<void> {
+    const status = z.number().int().min(100).max(599).parse(response.status);
+    await this.db
+      .updateTable('idempotency_keys')
+      .set({ state: 'completed', status_code: status, response_json: JSON.stringify(response.body ?? null) })
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .execute();
+  }
+
+  /** Frees an in-progress key after a failure that changed nothing, so the client may retry with it. */
+  async release(accountId: number, key: string): Promise<void> {
+    await this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('state', '=', 'in_progress').execute();
+  }
+
+  async purgeExpired(): Promise<number> {
+    const result = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', this.now()).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

@@ -1,0 +1,162 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, shared by SQLite and PostgreSQL. Portable conventions (one migration set for both):
+ * - times are integer epoch milliseconds (`bigint`; the pg pool parses int8 to number), set by the app clock
+ *   so tests can control time;
+ * - booleans are 0/1 integers; JSON is stored as text and parsed (with zod) in repositories;
+ * - secrets live only in `*_enc` columns, written by repositories through proxy/crypto.
+ */
+export interface Database {
+  accounts: AccountsTable;
+  links: LinksTable;
+  buyers: BuyersTable;
+  purchases: PurchasesTable;
+  purchase_items: PurchaseItemsTable;
+  sync_cursors: SyncCursorsTable;
+  jobs: JobsTable;
+  seen_events: SeenEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  operation_log: OperationLogTable;
+  rate_limit_buckets: RateLimitBucketsTable;
+}
+
+export type Flag = 0 | 1;
+
+export interface AccountsTable {
+  /** amoCRM account id. */
+  id: number;
+  subdomain: string;
+  status: 'active' | 'revoked';
+  /** amoCRM tokens are unusable (revoked or refresh rejected): the admin must reinstall the widget. */
+  needs_reinstall: Flag;
+  /** МойСклад rejected the stored token: an admin must log in again. */
+  needs_reauth: Flag;
+  amo_access_token_enc: string | null;
+  amo_refresh_token_enc: string | null;
+  amo_token_expires_at: number | null;
+  /** Single-flight token refresh across processes: who refreshes, and until when the lease holds. */
+  amo_refresh_lock_owner: string | null;
+  amo_refresh_lock_until: number | null;
+  moysklad_token_enc: string | null;
+  moysklad_login: string | null;
+  moysklad_account_id: string | null;
+  settings_json: string;
+  webhook_secret_enc: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export type LinkKind = 'counterparty' | 'contact' | 'product' | 'productfolder' | 'retaildemand';
+
+export interface LinksTable {
+  account_id: number;
+  kind: string;
+  moysklad_id: string;
+  amo_id: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface BuyersTable {
+  account_id: number;
+  moysklad_id: string;
+  amo_customer_id: number | null;
+  name: string;
+  phone: string | null;
+  email: string | null;
+  bonus_card: string | null;
+  points: number;
+  purchase_total_kopecks: number;
+  purchase_count: number;
+  referral_code: string | null;
+  referrer_moysklad_id: string | null;
+  updated_at: number;
+}
+
+export interface PurchasesTable {
+  account_id: number;
+  /** МойСклад retaildemand id. */
+  id: string;
+  buyer_moysklad_id: string;
+  number: string;
+  /** ISO-8601 with offset (converted from МойСклад's Moscow time). */
+  moment: string;
+  /** Same instant as epoch ms, for ordering and cursors. */
+  moment_ms: number;
+  sum_kopecks: number;
+  points_earned: number;
+  points_spent: number;
+  returned: Flag;
+  updated_at: number;
+}
+
+export interface PurchaseItemsTable {
+  account_id: number;
+  purchase_id: string;
+  position: number;
+  name: string;
+  quantity: number;
+  price_kopecks: number;
+}
+
+export interface SyncCursorsTable {
+  account_id: number;
+  stream: string;
+  /** Opaque to everyone but the stream's reader. */
+  cursor: string;
+  updated_at: number;
+}
+
+export type JobState = 'available' | 'running' | 'completed' | 'failed';
+
+export interface JobsTable {
+  id: Generated<number>;
+  kind: string;
+  account_id: number | null;
+  payload_json: string;
+  job_key: string | null;
+  ordering_key: string | null;
+  state: JobState;
+  run_at: number;
+  attempts: number;
+  max_attempts: number;
+  locked_by: string | null;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SeenEventsTable {
+  source: string;
+  account_id: number;
+  event_id: string;
+  expires_at: number;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: number;
+  key: string;
+  request_hash: string;
+  state: 'in_progress' | 'completed';
+  status_code: number | null;
+  response_json: string | null;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface OperationLogTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number | null;
+  kind: string;
+  details_json: string;
+  at: number;
+}
+
+export interface RateLimitBucketsTable {
+  key: string;
+  tokens: number;
+  updated_at: number;
+}

@@ -1,0 +1,92 @@
+import { errors as joseErrors, jwtVerify } from 'jose';
+import { z } from 'zod';
+import type { ReplayStore } from './replay-store.js';
+
+/** Who is calling, taken from the signed token only — never from the request body or query. */
+export type WidgetAuth = {
+  accountId: number;
+  userId: number;
+  subdomain: string;
+  isAdmin: boolean;
+};
+
+export type DisposableTokenOptions = {
+  /** AMOCRM_CLIENT_SECRET: the HS256 key amoCRM signs X-Auth-Token with. */
+  clientSecret: string;
+  /** AMOCRM_CLIENT_ID: must equal the token's `client_uuid`. */
+  clientId: string;
+  /** Our PUBLIC_URL; the token's `aud` is its origin (scheme://host[:port]). */
+  publicUrl: string;
+  /** e.g. `https://{subdomain}.amocrm.ru` or, in the sandbox, `http://127.0.0.1:PORT/a/{subdomain}`. */
+  baseUrlTemplate: string;
+  replayStore: ReplayStore;
+  /** Seconds of clock skew tolerated on nbf/exp/iat. */
+  clockToleranceSeconds?: number;
+  now?: () => Date;
+};
+
+export type TokenFailure = 'token_missing' | 'token_invalid' | 'token_expired' | 'token_replayed';
+export type TokenCheck = { ok: true; auth: WidgetAuth } | { ok: false; failure: TokenFailure };
+
+// Subdomains are DNS labels; anything else is refused before it is spliced into a URL.
+const subdomainSchema = z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i);
+
+const claimsSchema = z.object({
+  iss: z.string(),
+  jti: z.string().min(1).max(200),
+  exp: z.number().int(),
+  nbf: z.number().int(),
+  account_id: z.coerce.number().int().positive(),
+  user_id: z.coerce.number().int().nonnegative(),
+  subdomain: subdomainSchema,
+  client_uuid: z.string(),
+  // `is_admin` is read by amoCRM's PHP library but missing from the documented claim table
+  // (amocrm-widget.md §5), so it is optional here and its absence means "not an admin".
+  is_admin: z.union([z.boolean(), z.literal(1), z.literal(0), z.literal('1'), z.literal('0')]).optional(),
+});
+
+export function renderAccountBaseUrl(template: string, subdomain: string): string {
+  return template.replaceAll('{subdomain}', subdomain).replace(/\/+$/, '');
+}
+
+/** Verifies an amoCRM disposable token (amocrm-widget.md §5) and remembers its jti. */
+export async function verifyDisposableToken(
+  token: string | undefined,
+  options: DisposableTokenOptions,
+): Promise<TokenCheck> {
+  if (!token) return { ok: false, failure: 'token_missing' };
+  if (token.length > 4096) return { ok: false, failure: 'token_invalid' };
+  const now = options.now?.() ?? new Date();
+  let payload: unknown;
+  try {
+    const result = await jwtVerify(token, new TextEncoder().encode(options.clientSecret), {
+      // Pinned: `none`, RS256-with-secret-as-public-key and friends are all refused.
+      algorithms: ['HS256'],
+      audience: new URL(options.publicUrl).origin,
+      clockTolerance: options.clockToleranceSeconds ?? 30,
+      requiredClaims: ['exp', 'nbf', 'jti', 'iss'],
+      currentDate: now,
+    });
+    payload = result.payload;
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired) return { ok: false, failure: 'token_expired' };
+    return { ok: false, failure: 'token_invalid' };
+  }
+  const claims = claimsSchema.safeParse(payload);
+  if (!claims.success) return { ok: false, failure: 'token_invalid' };
+  const c = claims.data;
+  if (c.client_uuid !== options.clientId) return { ok: false, failure: 'token_invalid' };
+  if (c.iss.replace(/\/+$/, '') !== renderAccountBaseUrl(options.baseUrlTemplate, c.subdomain)) {
+    return { ok: false, failure: 'token_invalid' };
+  }
+  // Remember the id until the token could no longer pass the exp check anyway.
+  const rememberUntil = new Date((c.exp + (options.clockToleranceSeconds ?? 30)) * 1000);
+  if (!(await options.replayStore.remember(c.account_id, c.jti, rememberUntil))) {
+    return { ok: false, failure: 'token_replayed' };
+  }
+  const isAdmin = c.is_admin === true || c.is_admin === 1 || c.is_admin === '1';
+  return {
+    ok: true,
+    auth: { accountId: c.account_id, userId: c.user_id, subdomain: c.subdomain.toLowerCase(), isAdmin },
+  };
+}

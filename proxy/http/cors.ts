@@ -1,0 +1,50 @@
+import type { RequestHandler } from 'express';
+
+/**
+ * CORS for the widget: it runs inside the amoCRM page (`https://{subdomain}.amocrm.ru`, `.amocrm.com`,
+ * `.kommo.com`) and calls us with `$authorizedAjax`, which adds the custom `X-Auth-Token` header and so
+ * triggers a preflight (amocrm-widget.md §5). Extra origins (the sandbox host page) come from config.
+ *
+ * No credentials (cookies) are allowed: authentication is the token header only.
+ */
+const AMO_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:amocrm\.ru|amocrm\.com|kommo\.com)$/;
+
+export const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language'];
+const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
+
+export function isAllowedOrigin(origin: string, extraOrigins: readonly string[]): boolean {
+  if (AMO_ORIGIN.test(origin)) return true;
+  return extraOrigins.some((allowed) => normaliseOrigin(allowed) === origin);
+}
+
+function normaliseOrigin(value: string): string {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return value;
+  }
+}
+
+export function widgetCors(options: { extraOrigins?: readonly string[]; maxAgeSeconds?: number } = {}): RequestHandler {
+  const extra = options.extraOrigins ?? [];
+  return (req, res, next) => {
+    res.append('Vary', 'Origin');
+    const origin = req.headers.origin;
+    const allowed = typeof origin === 'string' && isAllowedOrigin(origin, extra);
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'Content-Type, Retry-After');
+    }
+    if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) {
+      next();
+      return;
+    }
+    // Preflight: answer here; a refused origin gets no CORS headers, so the browser blocks the call.
+    if (allowed) {
+      res.setHeader('Access-Control-Allow-Methods', ALLOWED_METHODS.join(', '));
+      res.setHeader('Access-Control-Allow-Headers', CORS_ALLOWED_HEADERS.join(', '));
+      res.setHeader('Access-Control-Max-Age', String(options.maxAgeSeconds ?? 600));
+    }
+    res.status(204).end();
+  };
+}

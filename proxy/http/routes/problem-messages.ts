@@ -1,0 +1,57 @@
+/**
+ * Human texts for every stable problem `code` the widget API returns, in both languages the widget
+ * speaks. The widget switches on `code`; `detail` is what a person reads.
+ */
+export type Language = 'ru' | 'en';
+
+export const problemMessages = {
+  token_missing: { ru: 'Нет токена авторизации amoCRM (X-Auth-Token).', en: 'The amoCRM authorization token (X-Auth-Token) is missing.' },
+  token_invalid: { ru: 'Токен авторизации amoCRM недействителен.', en: 'The amoCRM authorization token is invalid.' },
+  token_expired: { ru: 'Срок действия токена amoCRM истёк. Обновите страницу.', en: 'The amoCRM token has expired. Reload the page.' },
+  token_replayed: { ru: 'Этот токен amoCRM уже использован.', en: 'This amoCRM token has already been used.' },
+  admin_required: { ru: 'Это действие доступно только администратору аккаунта amoCRM.', en: 'Only an amoCRM account administrator can do this.' },
+  validation_failed: { ru: 'Запрос содержит неверные данные.', en: 'The request contains invalid data.' },
+  malformed_body: { ru: 'Тело запроса не является корректным JSON.', en: 'The request body is not valid JSON.' },
+  body_too_large: { ru: 'Тело запроса слишком большое.', en: 'The request body is too large.' },
+  unsupported_media_type: { ru: 'Ожидается Content-Type: application/json.', en: 'Expected Content-Type: application/json.' },
+  not_found: { ru: 'Не найдено.', en: 'Not found.' },
+  internal_error: { ru: 'Внутренняя ошибка сервера. Попробуйте позже.', en: 'Internal server error. Please try again later.' },
+  not_connected: { ru: 'МойСклад не подключён. Администратор может подключить его в настройках виджета.', en: 'МойСклад is not connected. An administrator can connect it in the widget settings.' },
+  moysklad_auth_failed: { ru: 'Неверный логин или пароль МойСклад.', en: 'Wrong МойСклад login or password.' },
+  moysklad_no_api_access: { ru: 'У этого пользователя МойСклад нет доступа к API. Включите его в настройках прав сотрудника.', en: 'This МойСклад user has no API access. Enable it in the employee permissions.' },
+  moysklad_tariff: { ru: 'Тариф МойСклад не позволяет эту операцию (нужен платный тариф с опцией CRM).', en: 'The МойСклад tariff does not allow this (a paid tariff with the CRM option is required).' },
+  moysklad_unreachable: { ru: 'МойСклад сейчас недоступен. Попробуйте позже.', en: 'МойСклад is unreachable right now. Please try again later.' },
+  moysklad_needs_reauth: { ru: 'Доступ к МойСклад отозван. Администратору нужно подключить МойСклад заново.', en: 'МойСклад access was revoked. An administrator needs to reconnect МойСклад.' },
+  customer_not_linked: { ru: 'Этот покупатель не связан с контрагентом МойСклад.', en: 'This customer is not linked to a МойСклад counterparty.' },
+  idempotency_key_required: { ru: 'Нужен заголовок Idempotency-Key (1–100 символов).', en: 'The Idempotency-Key header is required (1–100 characters).' },
+  idempotency_key_reused: { ru: 'Этот Idempotency-Key уже использован для другого запроса.', en: 'This Idempotency-Key was already used for a different request.' },
+  idempotency_in_progress: { ru: 'Операция с этим ключом ещё выполняется. Повторите запрос позже.', en: 'An operation with this key is still in progress. Retry later.' },
+  bonus_program_inactive: { ru: 'В МойСклад нет активной бонусной программы.', en: 'There is no active bonus program in МойСклад.' },
+  bonus_amount_out_of_bounds: { ru: 'Количество баллов вне допустимых пределов.', en: 'The number of points is out of the allowed range.' },
+  bonus_insufficient_points: { ru: 'Недостаточно баллов для списания.', en: 'Not enough points to redeem.' },
+  bonus_max_balance_exceeded: { ru: 'Баланс превысит максимально допустимый для этого покупателя (МойСклад, код 62004).', en: 'The balance would exceed the maximum allowed for this customer (МойСклад code 62004).' },
+  bonus_rejected: { ru: 'МойСклад отклонил бонусную операцию.', en: 'МойСклад rejected the bonus operation.' },
+  job_not_found: { ru: 'Задача не найдена.', en: 'Job not found.' },
+  job_not_failed: { ru: 'Повторить можно только задачу с ошибкой.', en: 'Only a failed job can be retried.' },
+  revoke_signature_invalid: { ru: 'Подпись хука отключения неверна.', en: 'The revoke hook signature is invalid.' },
+  install_params_invalid: { ru: 'Неверные параметры установки.', en: 'Invalid installation parameters.' },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type ProblemCode = keyof typeof problemMessages;
+
+/** Picks ru or en from Accept-Language by the first supported tag (q-values respected); ru by default. */
+export function pickLanguage(acceptLanguage: string | undefined): Language {
+  if (!acceptLanguage) return 'ru';
+  const ranked = acceptLanguage
+    .slice(0, 200)
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      const weight = q ? Number(q.slice(2)) : 1;
+      return { lang: tag.toLowerCase().split('-')[0], weight: Number.isFinite(weight) ? weight : 0, index };
+    })
+    .filter((entry) => entry.lang === 'ru' || entry.lang === 'en')
+    .sort((a, b) => b.weight - a.weight || a.index - b.index);
+  return ranked[0]?.lang === 'en' ? 'en' : 'ru';
+}

@@ -1,0 +1,34 @@
+import { ServiceError } from '../../../services/service-error.js';
+import { defineRoute, type WidgetRoute } from './route-definition.js';
+import { amoCustomerParams, bonusBody, bonusResult, idempotencyKeyHeader } from './schemas.js';
+import type { WidgetServices } from './services.js';
+
+export function bonusRoutes(services: WidgetServices): WidgetRoute[] {
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/api/widget/customers/:amoCustomerId/bonus',
+      operationId: 'operateBonus',
+      summary: 'Accrue or redeem points; exactly one МойСклад bonus transaction per Idempotency-Key',
+      admin: false,
+      params: amoCustomerParams,
+      body: bonusBody,
+      headers: [{ name: 'Idempotency-Key', required: true, description: 'Unique per user action (e.g. a UUID); repeats get the same answer' }],
+      success: { status: 200, description: 'Done (or the stored answer of the first request with this key)', schema: bonusResult },
+      problems: {
+        400: ['idempotency_key_required'],
+        404: ['customer_not_linked'],
+        409: ['not_connected', 'moysklad_needs_reauth', 'idempotency_in_progress'],
+        422: ['idempotency_key_reused', 'bonus_program_inactive', 'bonus_insufficient_points', 'bonus_max_balance_exceeded', 'bonus_rejected', 'bonus_amount_out_of_bounds'],
+        402: ['moysklad_tariff'],
+        502: ['moysklad_unreachable'],
+      },
+      handle: async ({ auth, params, body, req }) => {
+        const key = idempotencyKeyHeader.safeParse(req.get('Idempotency-Key'));
+        if (!key.success) throw new ServiceError(400, 'idempotency_key_required');
+        const buyer = await services.card.buyer(auth, params.amoCustomerId);
+        return { status: 200, body: await services.bonus.operate(auth, buyer, body, key.data) };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import { MAX_BONUS_COMMENT_LENGTH, MAX_BONUS_POINTS, MIN_BONUS_POINTS } from '../../../services/bonus-bounds.js';
+
+/**
+ * The `/api/widget/*` contract (docs/architecture.md) as zod schemas: requests are parsed with them and the
+ * OpenAPI document is generated from them, so the two cannot drift apart.
+ */
+
+// ── inputs ──
+
+/** amoCRM ids are positive integers; strings like "1e3", "0x10" or "12abc" are refused. */
+export const amoCustomerParams = z.strictObject({
+  amoCustomerId: z.string().regex(/^[1-9][0-9]{0,15}$/, 'must be a positive integer').transform(Number).pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER)),
+});
+
+export const jobParams = z.strictObject({ jobId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a job id') });
+
+// Not strict: jQuery (cache: false) may add `_=<timestamp>`; unknown query keys are ignored.
+export const purchasesQuery = z.object({
+  cursor: z.string().max(200).regex(/^[A-Za-z0-9_=-]*$/, 'must be a cursor returned by this API').optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const connectBody = z.strictObject({
+  login: z.string().trim().min(1).max(254),
+  // Never trimmed: spaces can be part of a password. Never logged or stored.
+  password: z.string().min(1).max(256),
+});
+
+export const bonusBody = z.strictObject({
+  operation: z.enum(['accrue', 'redeem']),
+  amount: z.number().int().min(MIN_BONUS_POINTS).max(MAX_BONUS_POINTS),
+  comment: z.string().trim().max(MAX_BONUS_COMMENT_LENGTH).optional(),
+});
+
+/** Client-generated, unique per user action (a UUID is ideal); printable ASCII only. */
+export const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{1,100}$/);
+
+export const settingsSchema = z.strictObject({
+  referralBonusNew: z.number().int().min(0).max(100_000),
+  referralBonusReferrer: z.number().int().min(0).max(100_000),
+  referrerRewardAt: z.enum(['signup', 'first_purchase']),
+  priceTypeId: z.string().min(1).max(64).nullable(),
+});
+
+// ── outputs ──
+
+export const statusView = z.object({
+  connected: z.boolean(),
+  moysklad: z.object({ state: z.enum(['connected', 'needs_reauth', 'not_connected']), login: z.string().optional() }),
+  amocrm: z.object({ state: z.enum(['installed', 'needs_reinstall']) }),
+  isAdmin: z.boolean(),
+});
+
+export const connectedView = z.object({ connected: z.literal(true), login: z.string() });
+
+export const purchaseView = z.object({
+  id: z.string(),
+  number: z.string(),
+  moment: z.string().describe('ISO-8601 with offset'),
+  sumKopecks: z.number().int(),
+  items: z.array(z.object({ name: z.string(), quantity: z.number(), priceKopecks: z.number().int() })),
+  pointsEarned: z.number().int(),
+  pointsSpent: z.number().int(),
+  returned: z.boolean(),
+});
+
+export const purchasePage = z.object({ items: z.array(purchaseView), nextCursor: z.string().nullable() });
+
+export const cardView = z.object({
+  customer: z.object({ amoCustomerId: z.number().int(), moyskladId: z.string(), name: z.string() }),
+  bonusCard: z.string().nullable(),
+  points: z.number().int(),
+  purchaseTotalKopecks: z.number().int(),
+  purchaseCount: z.number().int(),
+  referralLink: z.string().nullable(),
+  program: z
+    .object({
+      active: z.boolean(),
+      name: z.string(),
+      earnRateRoublesToPoint: z.number(),
+      spendRatePointsToRouble: z.number(),
+      maxPaidRatePercents: z.number(),
+    })
+    .nullable(),
+  purchases: z.array(purchaseView),
+  nextCursor: z.string().nullable(),
+  bounds: z.object({ minAmount: z.number().int(), maxAmount: z.number().int() }),
+});
+
+export const bonusResult = z.object({
+  operationId: z.string().describe('МойСклад bonustransaction id'),
+  points: z.number().int().describe('the buyer’s balance after the operation'),
+  status: z.literal('completed'),
+});
+
+export const settingsView = settingsSchema.extend({ priceTypes: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+export const syncStatusView = z.object({
+  lastSyncAt: z.string().nullable(),
+  mode: z.enum(['webhooks', 'polling']),
+  queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
+  import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
+  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string(), failedAt: z.string() })),
+});
+
+export const problemSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  code: z.string().describe('stable machine-readable code'),
+  detail: z.string().describe('human message in the language of Accept-Language (ru/en)'),
+});

@@ -1,0 +1,79 @@
+import express, { type Request, type RequestHandler, type Router } from 'express';
+import { requireAdmin, requireDisposableToken, authOf, type DisposableTokenOptions } from '../../auth/disposable-token.js';
+import { widgetCors } from '../../cors.js';
+import { ServiceError } from '../../../services/service-error.js';
+import { logOf, sendProblem, validationErrors, widgetErrorHandler } from '../problem.js';
+import { bonusRoutes } from './bonus.js';
+import { connectionRoutes } from './connection.js';
+import { customerRoutes } from './customers.js';
+import type { WidgetRoute } from './route-definition.js';
+import type { WidgetServices } from './services.js';
+import { settingsRoutes } from './settings.js';
+import { statusRoutes } from './status.js';
+import { syncRoutes } from './sync.js';
+
+export const WIDGET_API_PREFIX = '/api/widget';
+
+/** Widget bodies are tiny (a login form, a bonus operation); anything bigger is refused before parsing. */
+export const WIDGET_BODY_LIMIT = '8kb';
+
+export type WidgetRouterOptions = {
+  token: DisposableTokenOptions;
+  /** Extra CORS origins (the sandbox host page); amoCRM/Kommo account origins are always allowed. */
+  extraOrigins?: readonly string[];
+};
+
+/** Every `/api/widget/*` route, in one list (the router and the OpenAPI document are built from it). */
+export function widgetRoutes(services: WidgetServices): WidgetRoute[] {
+  return [
+    ...statusRoutes(services),
+    ...connectionRoutes(services),
+    ...customerRoutes(services),
+    ...bonusRoutes(services),
+    ...settingsRoutes(services),
+    ...syncRoutes(services),
+  ];
+}
+
+export function createWidgetRouter(services: WidgetServices, options: WidgetRouterOptions): Router {
+  const router = express.Router();
+  router.use(WIDGET_API_PREFIX, widgetCors({ extraOrigins: options.extraOrigins ?? [] }));
+  router.use(WIDGET_API_PREFIX, requireDisposableToken(options.token));
+  router.use(WIDGET_API_PREFIX, express.json({ limit: WIDGET_BODY_LIMIT, strict: true }));
+  for (const route of widgetRoutes(services)) {
+    const chain: RequestHandler[] = route.admin ? [requireAdmin] : [];
+    router[route.method](route.path, ...chain, handlerFor(route));
+  }
+  router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(req, res, 404, 'not_found'));
+  router.use(WIDGET_API_PREFIX, widgetErrorHandler);
+  return router;
+}
+
+function handlerFor(route: WidgetRoute): RequestHandler {
+  return async (req, res) => {
+    if (route.body && !req.is('application/json')) throw new ServiceError(415, 'unsupported_media_type');
+    const params = parsePart(route.params, req.params, 'params');
+    const query = parsePart(route.query, req.query, 'query');
+    const body = parsePart(route.body, req.body, 'body');
+    const answer = await route.handle({ auth: authOf(req), params, query, body, req, res } as Parameters<WidgetRoute['handle']>[0]);
+    checkAnswer(route, answer.body, req);
+    if (answer.body === undefined) res.status(answer.status).end();
+    else res.status(answer.status).json(answer.body);
+  };
+}
+
+function parsePart(schema: WidgetRoute['params'], value: unknown, where: string): unknown {
+  if (!schema) return undefined;
+  const parsed = schema.safeParse(value ?? {});
+  if (!parsed.success) {
+    throw new ServiceError(400, 'validation_failed', { errors: validationErrors(parsed.error).map((e) => ({ ...e, in: where })) });
+  }
+  return parsed.data;
+}
+
+/** A handler that drifts from the documented answer is a bug: log it loudly (the answer still goes out). */
+function checkAnswer(route: WidgetRoute, body: unknown, req: Request): void {
+  if (!route.success.schema || body === undefined) return;
+  const parsed = route.success.schema.safeParse(body);
+  if (!parsed.success) logOf(req)?.error({ route: route.operationId, errors: validationErrors(parsed.error) }, 'answer does not match its schema');
+}

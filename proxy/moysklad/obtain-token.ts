@@ -1,0 +1,28 @@
+import type { AxiosInstance } from 'axios';
+import { tokenResponseSchema } from './schemas/entities.js';
+import { MoySkladTransport } from './transport.js';
+import type { ClientLogger } from './logger.js';
+import type { MoySkladUserLimiter } from './user-limiter.js';
+
+export interface ObtainTokenOptions {
+  limiter: MoySkladUserLimiter;
+  publicUrl: string;
+  version: string;
+  baseUrl?: string;
+  http?: AxiosInstance;
+  logger?: ClientLogger;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * Exchanges login/password for a Bearer token: the ONLY call that uses Basic auth. Call it once per connection
+ * (when the admin connects): every call revokes the user's earlier tokens, so a second process calling it would
+ * log the first one out. A 401 here throws MoySkladAuthError (wrong credentials) without any `onAuthLost`.
+ * The password is used for this request only and is never stored or logged.
+ */
+export async function obtainToken(login: string, password: string, options: ObtainTokenOptions): Promise<string> {
+  const transport = new MoySkladTransport({ ...options, auth: { type: 'basic', login, password } });
+  // A retried token request is harmless: it just revokes the token we never received.
+  const body = await transport.request({ method: 'POST', path: '/security/token', schema: tokenResponseSchema, idempotent: true });
+  return body.access_token;
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { defineJobHandler } from './queue/worker.js';
+import { startProxy } from './server.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function testConfig() {
+  const dir = mkdtempSync(join(tmpdir(), 'proxy-server-test-'));
+  dirs.push(dir);
+  return loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    PUBLIC_URL: 'http://127.0.0.1',
+    DATABASE_URL: `file:${join(dir, 'proxy.sqlite')}`,
+    ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+    AMOCRM_CLIENT_ID: 'id',
+    AMOCRM_CLIENT_SECRET: 'secret',
+    AMOCRM_REDIRECT_URI: 'http://127.0.0.1/oauth',
+    WORKER_CONCURRENCY: '2',
+  });
+}
+
+it('boots with migrations, serves module routes, runs jobs, and on close drains the running job before stopping', async () => {
+  const events: string[] = [];
+  const proxy = await startProxy(
+    testConfig(),
+    () => ({
+      routes: [(app) => app.get('/hello', (_req, res) => void res.json({ hello: 'world' }))],
+      jobHandlers: {
+        slow: defineJobHandler(z.object({ n: z.number() }), async ({ n }) => {
+          events.push(`start ${n}`);
+          await sleep(150);
+          events.push(`end ${n}`);
+        }),
+      },
+    }),
+    { logger: createLogger({ level: 'silent' }), workerPollIntervalMs: 20 },
+  );
+
+  expect(await (await fetch(`${proxy.url}/healthz`)).json()).toEqual({ status: 'ok' });
+  expect((await fetch(`${proxy.url}/readyz`)).status).toBe(200);
+  expect(await (await fetch(`${proxy.url}/hello`)).json()).toEqual({ hello: 'world' });
+
+  const { queue } = proxy.context;
+  const { id } = await queue.enqueue({ kind: 'slow', payload: { n: 1 } });
+  while (!events.includes('start 1')) await sleep(5);
+  await proxy.close();
+
+  expect(events).toEqual(['start 1', 'end 1']);
+  await expect(fetch(`${proxy.url}/healthz`)).rejects.toThrow();
+  await expect(queue.get(id)).rejects.toThrow(); // database closed last
+});

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { AxiosInstance } from 'axios';
+import { MoySkladClient } from '../../moysklad/client.js';
+import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
+import type { ClientLogger } from '../../moysklad/logger.js';
+import { obtainToken } from '../../moysklad/obtain-token.js';
+import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';
+import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from '../ports.js';
+
+export type MoySkladAdapterOptions = {
+  baseUrl: string;
+  publicUrl: string;
+  version: string;
+  http?: AxiosInstance;
+  logger?: ClientLogger;
+  timeoutMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+const NO_API_ACCESS_CODES = new Set([1061]);
+const TARIFF_CODES = new Set([1043, 1070, 30006]);
+const MAX_BALANCE_CODE = 62004;
+const NO_ACTIVE_PROGRAM_CODES = new Set([3020]);
+
+/** Sorts a МойСклад client error into the categories the widget tells apart. */
+export function classifyMoySkladError(error: unknown): MoySkladFailure {
+  if (error instanceof MoySkladAuthError) return 'auth_failed';
+  if (error instanceof MoySkladNetworkError || error instanceof MoySkladRateLimitError) return 'unreachable';
+  if (error instanceof MoySkladError) {
+    if (error.code !== undefined && NO_API_ACCESS_CODES.has(error.code)) return 'no_api_access';
+    if (error.code !== undefined && TARIFF_CODES.has(error.code)) return 'tariff';
+    if (error.code === MAX_BALANCE_CODE) return 'max_balance_exceeded';
+    if (error.code !== undefined && NO_ACTIVE_PROGRAM_CODES.has(error.code)) return 'no_active_program';
+    if (error.status === 402) return 'tariff';
+    if (error.status === 403) return 'no_api_access';
+    if (error.status === undefined || error.status >= 500) return 'unreachable';
+    return 'rejected';
+  }
+  return 'unreachable';
+}
+
+/**
+ * MoySkladPort over proxy/moysklad. One limiter per МойСклад user (keyed by a hash of the token, never the
+ * token itself), shared by every call this process makes as that user.
+ */
+export class MoySkladPortAdapter implements MoySkladPort {
+  private readonly limiters = new Map<string, MoySkladUserLimiter>();
+
+  constructor(private readonly options: MoySkladAdapterOptions) {}
+
+  async obtainToken(login: string, password: string): Promise<string> {
+    return this.call(() => obtainToken(login, password, { ...this.common(), limiter: new MoySkladUserLimiter() }));
+  }
+
+  async checkToken(token: string): Promise<{ login: string | null }> {
+    const context = await this.call(() => this.client(token).employeeContext());
+    return { login: context.uid ?? null };
+  }
+
+  async activeBonusProgram(token: string): Promise<BonusProgramView | null> {
+    const program = await this.call(() => this.client(token).bonus.activeProgram());
+    if (!program) return null;
+    return {
+      id: program.id,
+      name: program.name,
+      active: program.active,
+      earnRateRoublesToPoint: program.earnRateRoublesToPoint ?? 0,
+      spendRatePointsToRouble: program.spendRatePointsToRouble ?? 0,
+      maxPaidRatePercents: program.maxPaidRatePercents ?? 0,
+    };
+  }
+
+  async counterpartyPoints(token: string, counterpartyId: string): Promise<number> {
+    const counterparty = await this.call(() => this.client(token).counterparties.get(counterpartyId));
+    return counterparty.bonusPoints ?? 0;
+  }
+
+  async createBonusTransaction(token: string, input: Parameters<MoySkladPort['createBonusTransaction']>[1]) {
+    const client = this.client(token);
+    const base = client.transport.baseUrl;
+    const transaction = await this.call(() =>
+      client.bonus.createTransaction({
+        operationKey: input.externalCode,
+        counterpartyHref: `${base}/entity/counterparty/${encodeURIComponent(input.counterpartyId)}`,
+        bonusProgramHref: `${base}/entity/bonusprogram/${encodeURIComponent(input.bonusProgramId)}`,
+        transactionType: input.type,
+        bonusValue: input.points,
+        description: input.description,
+      }),
+    );
+    return { id: transaction.id, status: transaction.transactionStatus ?? 'COMPLETED' };
+  }
+
+  async priceTypes(token: string): Promise<{ id: string; name: string }[]> {
+    const types = await this.call(() => this.client(token).catalog.listPriceTypes());
+    return types.map((type) => ({ id: type.id, name: type.name }));
+  }
+
+  async removeWebhooks(token: string, ownedUrlPrefix: string): Promise<number> {
+    const client = this.client(token);
+    // ensure([]) deletes every hook under our prefix and touches no other.
+    const result = await this.call(() => client.webhooks.ensure([], ownedUrlPrefix));
+    return result.removed.length;
+  }
+
+  private common() {
+    return {
+      baseUrl: this.options.baseUrl,
+      publicUrl: this.options.publicUrl,
+      version: this.options.version,
+      ...(this.options.http ? { http: this.options.http } : {}),
+      ...(this.options.logger ? { logger: this.options.logger } : {}),
+      ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+    };
+  }
+
+  private client(token: string): MoySkladClient {
+    const userKey = createHash('sha256').update(token).digest('hex');
+    let limiter = this.limiters.get(userKey);
+    if (!limiter) {
+      limiter = new MoySkladUserLimiter();
+      this.limiters.set(userKey, limiter);
+    }
+    return new MoySkladClient({ ...this.common(), token, limiter, ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}) });
+  }
+
+  private async call<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      const failure = classifyMoySkladError(error);
+      throw new MoySkladPortError(failure, error instanceof Error ? error.message : 'МойСклад call failed', error instanceof MoySkladNetworkError);
+    }
+  }
+}

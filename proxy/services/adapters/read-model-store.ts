@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { Database } from '../../db/schema.js';
+import type { BonusProgramView, BuyerView, PurchasePage, ReadModelPort } from '../ports.js';
+
+/** sync_cursors row that keeps the last seen active bonus program of an account (JSON in `cursor`). */
+export const BONUS_PROGRAM_STREAM = 'bonus_program_snapshot';
+
+const programSnapshot = z.object({
+  program: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      active: z.boolean(),
+      earnRateRoublesToPoint: z.number(),
+      spendRatePointsToRouble: z.number(),
+      maxPaidRatePercents: z.number(),
+    })
+    .nullable(),
+});
+
+const cursorShape = z.tuple([z.number().int(), z.string().min(1)]);
+
+/** Opaque page cursor: the (moment, id) of the last purchase shown, base64url-encoded. */
+export function encodeCursor(momentMs: number, id: string): string {
+  return Buffer.from(JSON.stringify([momentMs, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [number, string] | null {
+  try {
+    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The widget's view of buyers and purchases (written by proxy/sync; read here). */
+export class KyselyReadModel implements ReadModelPort {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
+    const row = await this.db
+      .selectFrom('buyers')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('amo_customer_id', '=', amoCustomerId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      moyskladId: row.moysklad_id,
+      amoCustomerId,
+      name: row.name,
+      phone: row.phone,
+      bonusCard: row.bonus_card,
+      points: Number(row.points),
+      purchaseTotalKopecks: Number(row.purchase_total_kopecks),
+      purchaseCount: Number(row.purchase_count),
+      referralCode: row.referral_code,
+    };
+  }
+
+  async purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage> {
+    // A cursor that does not decode is treated as "from the start" rather than an error: it can only come
+    // from an old client, and the first page is a safe answer.
+    const after = cursor ? decodeCursor(cursor) : null;
+    let query = this.db
+      .selectFrom('purchases')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('buyer_moysklad_id', '=', buyerMoyskladId);
+    if (after) {
+      const [momentMs, id] = after;
+      query = query.where((eb) => eb.or([eb('moment_ms', '<', momentMs), eb.and([eb('moment_ms', '=', momentMs), eb('id', '<', id)])]));
+    }
+    const rows = await query.orderBy('moment_ms', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const ids = page.map((row) => row.id);
+    const items = ids.length
+      ? await this.db
+          .selectFrom('purchase_items')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('purchase_id', 'in', ids)
+          .orderBy('purchase_id')
+          .orderBy('position')
+          .execute()
+      : [];
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => ({
+        id: row.id,
+        number: row.number,
+        moment: row.moment,
+        sumKopecks: Number(row.sum_kopecks),
+        items: items
+          .filter((item) => item.purchase_id === row.id)
+          .map((item) => ({ name: item.name, quantity: Number(item.quantity), priceKopecks: Number(item.price_kopecks) })),
+        pointsEarned: Number(row.points_earned),
+        pointsSpent: Number(row.points_spent),
+        returned: Number(row.returned) === 1,
+      })),
+      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.moment_ms), last.id) : null,
+    };
+  }
+
+  async setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void> {
+    await this.db
+      .updateTable('buyers')
+      .set({ points, updated_at: this.now() })
+      .where('account_id', '=', accountId)
+      .where('moysklad_id', '=', moyskladId)
+      .execute();
+  }
+
+  async bonusProgram(accountId: number): Promise<BonusProgramView | null> {
+    const row = await this.db
+      .selectFrom('sync_cursors')
+      .select('cursor')
+      .where('account_id', '=', accountId)
+      .where('stream', '=', BONUS_PROGRAM_STREAM)
+      .executeTakeFirst();
+    if (!row) return null;
+    try {
+      const parsed = programSnapshot.safeParse(JSON.parse(row.cursor));
+      return parsed.success ? parsed.data.program : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {
+    const cursor = JSON.stringify({ program });
+    const now = this.now();
+    await this.db
+      .insertInto('sync_cursors')
+      .values({ account_id: accountId, stream: BONUS_PROGRAM_STREAM, cursor, updated_at: now })
+      .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor, updated_at: now }))
+      .execute();
+  }
+}

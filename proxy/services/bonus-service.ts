@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
+import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { asServiceError } from './moysklad-failure.js';
+import { MoySkladPortError, type AccountsPort, type BuyerView, type IdempotencyPort, type JobsPort, type MoySkladPort, type OperationLogPort, type ReadModelPort, type StoredResponse } from './ports.js';
+import { ServiceError } from './service-error.js';
+
+export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
+export type BonusResult = { operationId: string; points: number; status: 'completed' };
+
+export type BonusDeps = {
+  accounts: AccountsPort;
+  readModel: ReadModelPort;
+  moysklad: MoySkladPort;
+  idempotency: IdempotencyPort;
+  operationLog: OperationLogPort;
+  jobs: JobsPort;
+  timing?: IdempotencyTiming;
+};
+
+/** Job kind that records the operation as a note on the amoCRM customer (handled by proxy/queue). */
+export const AMO_NOTE_JOB_KIND = 'amocrm.customer_note';
+
+/** Manual accrual and redemption of points from the customer card, exactly once per Idempotency-Key. */
+export class BonusService {
+  private readonly perBuyer = new KeyedMutex();
+
+  constructor(private readonly deps: BonusDeps) {}
+
+  async operate(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string): Promise<BonusResult> {
+    const scope = {
+      accountId: auth.accountId,
+      key: idempotencyKey,
+      hash: requestHash({ customer: buyer.amoCustomerId, ...request, comment: request.comment ?? '' }),
+    };
+    const response = await runOnce(this.deps.idempotency, scope, () => this.execute(auth, buyer, request, idempotencyKey), this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING);
+    const result = replay(response);
+    if (result instanceof Error) throw result;
+    return result as BonusResult;
+  }
+
+  private async execute(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string): Promise<StoredResponse> {
+    if (!Number.isInteger(request.amount) || request.amount < MIN_BONUS_POINTS || request.amount > MAX_BONUS_POINTS) {
+      throw new ServiceError(422, 'bonus_amount_out_of_bounds');
+    }
+    const token = await this.tokenOf(auth.accountId);
+    return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
+      try {
+        const program = await this.deps.moysklad.activeBonusProgram(token);
+        await this.deps.readModel.saveBonusProgram(auth.accountId, program);
+        if (!program?.active) throw new ServiceError(422, 'bonus_program_inactive');
+        if (request.operation === 'redeem') {
+          // The read model may lag behind the till; the live balance decides.
+          const balance = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
+          if (request.amount > balance) throw new ServiceError(422, 'bonus_insufficient_points', { balance });
+        }
+        const transaction = await this.deps.moysklad.createBonusTransaction(token, {
+          counterpartyId: buyer.moyskladId,
+          bonusProgramId: program.id,
+          type: request.operation === 'accrue' ? 'EARNING' : 'SPENDING',
+          points: request.amount,
+          externalCode: externalCodeFor(auth.accountId, idempotencyKey),
+          description: describe(auth, request),
+        });
+        const points = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
+        await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, points);
+        await this.record(auth, buyer, request, transaction.id, points);
+        const body: BonusResult = { operationId: transaction.id, points, status: 'completed' };
+        return { status: 200, body };
+      } catch (error) {
+        if (error instanceof MoySkladPortError && error.failure === 'auth_failed') {
+          await this.deps.accounts.markMoySkladNeedsReauth(auth.accountId);
+          throw new ServiceError(409, 'moysklad_needs_reauth');
+        }
+        throw asServiceError(error);
+      }
+    });
+  }
+
+  private async tokenOf(accountId: number): Promise<string> {
+    const account = await this.deps.accounts.find(accountId);
+    if (account?.needsReauth) throw new ServiceError(409, 'moysklad_needs_reauth');
+    const token = account?.moyskladConnected ? await this.deps.accounts.moyskladToken(accountId) : null;
+    if (!token) throw new ServiceError(409, 'not_connected');
+    return token;
+  }
+
+  private async record(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, transactionId: string, points: number): Promise<void> {
+    const details = { amoCustomerId: buyer.amoCustomerId, moyskladId: buyer.moyskladId, amount: request.amount, transactionId, balance: points, comment: request.comment ?? null };
+    await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: `bonus.${request.operation}`, details });
+    // The note is written by a queued job so a slow or failing amoCRM never breaks the operation.
+    await this.deps.jobs.enqueue({
+      kind: AMO_NOTE_JOB_KIND,
+      accountId: auth.accountId,
+      jobKey: `bonus-note:${transactionId}`,
+      payload: { amoCustomerId: buyer.amoCustomerId, text: noteText(auth, request, points) },
+    });
+  }
+}
+
+/** МойСклад has no syncId on bonustransaction; externalCode carries our key (hashed: fixed length, filter-safe). */
+export function externalCodeFor(accountId: number, idempotencyKey: string): string {
+  return `amo-${createHash('sha256').update(`${accountId}:${idempotencyKey}`).digest('hex').slice(0, 40)}`;
+}
+
+function describe(auth: WidgetAuth, request: BonusRequest): string {
+  const verb = request.operation === 'accrue' ? 'Начисление' : 'Списание';
+  const comment = request.comment ? `: ${request.comment}` : '';
+  return `${verb} из amoCRM (пользователь ${auth.userId})${comment}`.slice(0, 4000);
+}
+
+function noteText(auth: WidgetAuth, request: BonusRequest, balance: number): string {
+  const verb = request.operation === 'accrue' ? 'Начислено' : 'Списано';
+  const comment = request.comment ? ` Комментарий: ${request.comment}` : '';
+  return `${verb} ${request.amount} бонусных баллов в МойСклад (пользователь amoCRM ${auth.userId}). Баланс: ${balance}.${comment}`;
+}

@@ -1,0 +1,65 @@
+import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import { asServiceError } from './moysklad-failure.js';
+import type { AccountsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
+
+export type StatusView = {
+  connected: boolean;
+  moysklad: { state: 'connected' | 'needs_reauth' | 'not_connected'; login?: string };
+  amocrm: { state: 'installed' | 'needs_reinstall' };
+  isAdmin: boolean;
+};
+
+export type ConnectionDeps = {
+  accounts: AccountsPort;
+  moysklad: MoySkladPort;
+  operationLog: OperationLogPort;
+  readModel: Pick<ReadModelPort, 'saveBonusProgram'>;
+};
+
+/** Connecting an amoCRM account to МойСклад with an admin's login and password, and its status. */
+export class ConnectionService {
+  constructor(private readonly deps: ConnectionDeps) {}
+
+  async status(auth: WidgetAuth): Promise<StatusView> {
+    const account = await this.deps.accounts.find(auth.accountId);
+    const state = !account?.moyskladConnected ? 'not_connected' : account.needsReauth ? 'needs_reauth' : 'connected';
+    const amoInstalled = account !== null && account.status === 'active' && account.hasAmoTokens && !account.needsReinstall;
+    return {
+      connected: state === 'connected',
+      moysklad: account?.moyskladLogin && state !== 'not_connected' ? { state, login: account.moyskladLogin } : { state },
+      amocrm: { state: amoInstalled ? 'installed' : 'needs_reinstall' },
+      isAdmin: auth.isAdmin,
+    };
+  }
+
+  /**
+   * Exchanges login/password for a МойСклад token, proves it with /context/employee and stores only
+   * the (encrypted) token. The password lives in this stack frame only: it is never stored or logged.
+   * Note: a new token revokes the user's earlier tokens (moysklad-api.md §1), so reconnecting the same
+   * МойСклад user elsewhere breaks the other connection — expected.
+   */
+  async connect(auth: WidgetAuth, login: string, password: string): Promise<{ connected: true; login: string }> {
+    let token: string;
+    try {
+      token = await this.deps.moysklad.obtainToken(login, password);
+      await this.deps.moysklad.checkToken(token);
+    } catch (error) {
+      throw asServiceError(error);
+    }
+    await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
+    await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
+    await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
+    // Best effort: the card shows the program from this snapshot without a live call.
+    try {
+      await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));
+    } catch {
+      // The sync refreshes it later; connecting must not fail because of it.
+    }
+    return { connected: true, login };
+  }
+
+  async disconnect(auth: WidgetAuth): Promise<void> {
+    await this.deps.accounts.clearMoySkladConnection(auth.accountId);
+    await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.disconnected', details: {} });
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
+ * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
+ * `proxy/services/adapters/`; tests can substitute fakes for parts that have no real module yet.
+ */
+
+// ───────────────────────────── accounts & settings ─────────────────────────────
+
+export type ReferrerRewardAt = 'signup' | 'first_purchase';
+
+export type Settings = {
+  referralBonusNew: number;
+  referralBonusReferrer: number;
+  referrerRewardAt: ReferrerRewardAt;
+  priceTypeId: string | null;
+};
+
+export const DEFAULT_SETTINGS: Settings = {
+  referralBonusNew: 0,
+  referralBonusReferrer: 0,
+  referrerRewardAt: 'first_purchase',
+  priceTypeId: null,
+};
+
+export type AccountView = {
+  accountId: number;
+  subdomain: string;
+  status: 'active' | 'revoked';
+  needsReinstall: boolean;
+  needsReauth: boolean;
+  /** Has a stored (encrypted) МойСклад token. */
+  moyskladConnected: boolean;
+  moyskladLogin: string | null;
+  hasAmoTokens: boolean;
+};
+
+export interface AccountsPort {
+  find(accountId: number): Promise<AccountView | null>;
+  /** Creates the account row if missing (first widget call before the install hook arrived, or vice versa). */
+  ensure(accountId: number, subdomain: string): Promise<void>;
+  /** Stores the МойСклад token encrypted; clears `needsReauth`. The plaintext never reaches a column. */
+  saveMoySkladConnection(accountId: number, login: string, token: string): Promise<void>;
+  clearMoySkladConnection(accountId: number): Promise<void>;
+  /** The decrypted МойСклад token, or null when not connected. */
+  moyskladToken(accountId: number): Promise<string | null>;
+  markMoySkladNeedsReauth(accountId: number): Promise<void>;
+  saveAmoTokens(accountId: number, subdomain: string, tokens: { accessToken: string; refreshToken: string; expiresAt: number }): Promise<void>;
+  /** Revoke hook: forget every credential of the account and mark it revoked. Returns false if unknown. */
+  wipeCredentials(accountId: number): Promise<boolean>;
+  getSettings(accountId: number): Promise<Settings>;
+  saveSettings(accountId: number, settings: Settings): Promise<void>;
+}
+
+// ───────────────────────────── read model ─────────────────────────────
+
+export type BuyerView = {
+  moyskladId: string;
+  amoCustomerId: number;
+  name: string;
+  phone: string | null;
+  bonusCard: string | null;
+  points: number;
+  purchaseTotalKopecks: number;
+  purchaseCount: number;
+  referralCode: string | null;
+};
+
+export type PurchaseView = {
+  id: string;
+  number: string;
+  moment: string;
+  sumKopecks: number;
+  items: { name: string; quantity: number; priceKopecks: number }[];
+  pointsEarned: number;
+  pointsSpent: number;
+  returned: boolean;
+};
+
+export type PurchasePage = { items: PurchaseView[]; nextCursor: string | null };
+
+export interface ReadModelPort {
+  /** The buyer linked to this amoCRM customer in this account only (tenant isolation lives here). */
+  buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null>;
+  /** Newest first; `cursor` is opaque and produced by this port. */
+  purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage>;
+  /** Writes the fresh balance after a bonus operation so the card shows it at once. */
+  setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void>;
+  /** Snapshot of the active bonus program, so the card needs no live МойСклад call. */
+  bonusProgram(accountId: number): Promise<BonusProgramView | null>;
+  saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void>;
+}
+
+// ───────────────────────────── МойСклад ─────────────────────────────
+
+export type BonusProgramView = {
+  id: string;
+  name: string;
+  active: boolean;
+  earnRateRoublesToPoint: number;
+  spendRatePointsToRouble: number;
+  maxPaidRatePercents: number;
+};
+
+export type BonusTransactionInput = {
+  counterpartyId: string;
+  bonusProgramId: string;
+  type: 'EARNING' | 'SPENDING';
+  points: number;
+  /** Our idempotency key, so a retried POST can be found instead of duplicated. */
+  externalCode: string;
+  description: string;
+};
+
+/** Failure categories the widget distinguishes; adapters map МойСклад errors onto them. */
+export type MoySkladFailure =
+  | 'auth_failed'
+  | 'no_api_access'
+  | 'tariff'
+  | 'unreachable'
+  | 'max_balance_exceeded'
+  | 'no_active_program'
+  | 'rejected';
+
+export class MoySkladPortError extends Error {
+  constructor(
+    readonly failure: MoySkladFailure,
+    message: string,
+    /** True when the request may have been applied (network error after sending a write). */
+    readonly ambiguous = false,
+  ) {
+    super(message);
+    this.name = 'MoySkladPortError';
+  }
+}
+
+export interface MoySkladPort {
+  /** POST /security/token with Basic auth. Throws MoySkladPortError('auth_failed' | 'no_api_access' | …). */
+  obtainToken(login: string, password: string): Promise<string>;
+  /** GET /context/employee: proves the token works and has API access. */
+  checkToken(token: string): Promise<{ login: string | null }>;
+  activeBonusProgram(token: string): Promise<BonusProgramView | null>;
+  counterpartyPoints(token: string, counterpartyId: string): Promise<number>;
+  /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
+  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
+  priceTypes(token: string): Promise<{ id: string; name: string }[]>;
+  /** Deletes the account's webhooks whose URL starts with `ownedUrlPrefix` (ours only); returns how many. */
+  removeWebhooks(token: string, ownedUrlPrefix: string): Promise<number>;
+}
+
+// ───────────────────────────── idempotency, log, jobs ─────────────────────────────
+
+export type StoredResponse = { status: number; body: unknown };
+
+export type IdempotencyClaim =
+  | { kind: 'claimed' }
+  | { kind: 'existing'; requestHash: string; response: StoredResponse | null };
+
+export interface IdempotencyPort {
+  /** Inserts the key; a unique constraint decides which concurrent caller wins. */
+  claim(accountId: number, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>;
+  lookup(accountId: number, key: string): Promise<{ requestHash: string; response: StoredResponse | null } | null>;
+  complete(accountId: number, key: string, response: StoredResponse): Promise<void>;
+  /** Releases an in-progress key after a failure that left nothing behind, so the caller may retry. */
+  release(accountId: number, key: string): Promise<void>;
+}
+
+export interface OperationLogPort {
+  append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
+}
+
+export type SyncStatusView = {
+  lastSyncAt: string | null;
+  mode: 'webhooks' | 'polling';
+  queue: { pending: number; running: number; failed: number };
+  import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
+  failedJobs: { id: string; kind: string; error: string; failedAt: string }[];
+};
+
+export interface JobsPort {
+  enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string }): Promise<void>;
+  syncStatus(accountId: number): Promise<SyncStatusView>;
+  /** Re-queues a failed job of this account. */
+  retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;
+}
+
+// ───────────────────────────── amoCRM ─────────────────────────────
+
+export interface AmoOAuthPort {
+  /**
+   * POST {accountBaseUrl}/oauth2/access_token (authorization_code grant). The base URL is rendered from our
+   * configured template, never taken verbatim from the hook's `referer` (that would send our secret anywhere).
+   */
+  exchangeCode(accountBaseUrl: string, code: string): Promise<{ accessToken: string; refreshToken: string; expiresAt: number; accountId: number }>;
+}

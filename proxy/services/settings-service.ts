@@ -1,0 +1,36 @@
+import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { AccountsPort, MoySkladPort, Settings } from './ports.js';
+
+export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
+
+type Log = { warn(obj: object, msg: string): void };
+
+/** Widget settings of an account (referral bonuses, price type) and the choices МойСклад offers. */
+export class SettingsService {
+  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; log?: Log }) {}
+
+  async get(auth: WidgetAuth): Promise<SettingsView> {
+    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    return { ...settings, priceTypes: await this.priceTypes(auth.accountId) };
+  }
+
+  async put(auth: WidgetAuth, settings: Settings): Promise<Settings> {
+    await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
+    await this.deps.accounts.saveSettings(auth.accountId, settings);
+    return this.deps.accounts.getSettings(auth.accountId);
+  }
+
+  /** The settings page must open even when МойСклад is down or not connected: then the list is empty. */
+  private async priceTypes(accountId: number): Promise<{ id: string; name: string }[]> {
+    const account = await this.deps.accounts.find(accountId);
+    if (!account?.moyskladConnected || account.needsReauth) return [];
+    const token = await this.deps.accounts.moyskladToken(accountId);
+    if (!token) return [];
+    try {
+      return await this.deps.moysklad.priceTypes(token);
+    } catch (error) {
+      this.deps.log?.warn({ accountId, err: (error as Error).message }, 'price types unavailable');
+      return [];
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { JobsPort, OperationLogPort, SyncStatusView } from './ports.js';
+import { ServiceError } from './service-error.js';
+
+/** What the widget's sync page shows, and re-running a failed job. */
+export class SyncService {
+  constructor(private readonly deps: { jobs: JobsPort; operationLog: OperationLogPort }) {}
+
+  status(auth: WidgetAuth): Promise<SyncStatusView> {
+    return this.deps.jobs.syncStatus(auth.accountId);
+  }
+
+  async retry(auth: WidgetAuth, jobId: string): Promise<void> {
+    const outcome = await this.deps.jobs.retryFailed(auth.accountId, jobId);
+    if (outcome === 'not_found') throw new ServiceError(404, 'job_not_found');
+    if (outcome === 'not_failed') throw new ServiceError(409, 'job_not_failed');
+    await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'sync.job_retried', details: { jobId } });
+  }
+}

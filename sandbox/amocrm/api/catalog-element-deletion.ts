@@ -1,0 +1,21 @@
+import type { AccountState } from '../state/account-state.js';
+import { catalogElementDeletedV2 } from '../webhooks/v2-payloads.js';
+import { unixNow, type ApiDeps } from './context.js';
+
+/**
+ * Deleting catalog elements, shared by the API and the "user deletes a product in the UI" helper. Elements are
+ * soft-deleted (`is_deleted`, hidden from reads); links from customers are dropped; `delete_catalog` webhooks fire.
+ */
+export function deleteCatalogElements(deps: Pick<ApiDeps, 'nowMs' | 'webhooks'>, account: AccountState, ids: number[]): number[] {
+  const deleted = ids.flatMap((id) => {
+    const element = account.catalogElements.get(id);
+    if (!element || element.is_deleted) return [];
+    element.is_deleted = true;
+    element.updated_at = unixNow(deps);
+    return [element];
+  });
+  const gone = new Set(deleted.map((e) => e.id));
+  account.links = account.links.filter((l) => !(l.to_entity_type === 'catalog_elements' && gone.has(l.to_entity_id)));
+  deps.webhooks.dispatch(account, 'catalogs', 'delete', deleted.map(catalogElementDeletedV2));
+  return deleted.map((e) => e.id);
+}

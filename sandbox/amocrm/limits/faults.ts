@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { ApiProblem, sendNginxPage, sendProblem } from '../http/problem.js';
+
+/**
+ * Fault injection for resilience tests, applied to API v4 calls after authentication and the rate limit.
+ * `failNext` answers the next `count` calls with `status`; `failFor` answers every call until the emulator clock
+ * passes `untilMs`; `slowBatchOver` answers 504 (nginx page) to batch bodies longer than n items, as amoCRM
+ * does for heavy batches (reference §2.2).
+ */
+export interface Faults {
+  failNext?: { count: number; status: number };
+  failFor?: { untilMs: number; status: number };
+  slowBatchOver?: number;
+}
+
+export function faultInjector(getFaults: () => Faults, now: () => number): RequestHandler {
+  return (req, res, next) => {
+    const faults = getFaults();
+    if (faults.failNext && faults.failNext.count > 0) {
+      faults.failNext.count -= 1;
+      return injected(res, faults.failNext.status);
+    }
+    if (faults.failFor && now() < faults.failFor.untilMs) return injected(res, faults.failFor.status);
+    if (faults.slowBatchOver !== undefined && Array.isArray(req.body) && req.body.length > faults.slowBatchOver) {
+      return sendNginxPage(res, 504, 'Gateway Time-out');
+    }
+    next();
+  };
+}
+
+function injected(res: Parameters<RequestHandler>[1], status: number): void {
+  if (status === 504 || status === 403) return sendNginxPage(res, status, status === 504 ? 'Gateway Time-out' : 'Forbidden');
+  sendProblem(res, new ApiProblem(status, 'Injected fault', `Fault injected by the emulator (HTTP ${status})`));
+}

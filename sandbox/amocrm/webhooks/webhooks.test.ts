@@ -1,0 +1,74 @@
+import qs from 'qs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Receiver, startHarness, type Harness } from '../test-support.js';
+
+describe('webhooks', () => {
+  let h: Harness;
+  let receiver: Receiver;
+  beforeEach(async () => {
+    receiver = await new Receiver().start();
+    h = await startHarness();
+    await h.api('PATCH', '/api/v4/customers/mode', { mode: 'segments', is_enabled: true });
+  });
+  afterEach(async () => {
+    await h.emu.close();
+    await receiver.stop();
+  });
+
+  const subscribe = (settings: string[]) => h.api('POST', '/api/v4/webhooks', { destination: `${receiver.origin}/hooks/amo`, settings });
+
+  it('manages subscriptions: create (201), update by destination, list, delete (204)', async () => {
+    const created = await subscribe(['add_customer']);
+    expect(created.status).toBe(201);
+    expect((await subscribe(['add_customer', 'delete_customer'])).json.settings).toEqual(['add_customer', 'delete_customer']);
+    const list = await h.api('GET', '/api/v4/webhooks');
+    expect(list.json._embedded.webhooks).toHaveLength(1);
+    expect((await h.api('POST', '/api/v4/webhooks', { destination: `${receiver.origin}/x`, settings: ['explode'] })).status).toBe(400);
+    expect((await h.api('DELETE', '/api/v4/webhooks', { destination: `${receiver.origin}/hooks/amo` })).status).toBe(204);
+    expect((await h.api('GET', '/api/v4/webhooks')).status).toBe(204);
+  });
+
+  it('delivers customer add/update/delete and notes form-encoded with v2 field names', async () => {
+    await subscribe(['add_customer', 'update_customer', 'delete_customer', 'note_customer']);
+    const [{ id }] = (await h.api('POST', '/api/v4/customers', [{ name: 'Покупатель Вебхуков' }])).json._embedded.customers;
+    await h.api('PATCH', '/api/v4/customers', [{ id, name: 'Переименован' }]);
+    await h.api('POST', `/api/v4/customers/${id}/notes`, [{ note_type: 'common', params: { text: 'Заметка' } }]);
+    h.emu.deleteCustomerAsUser('demo', id);
+    await h.emu.webhooksIdle();
+
+    expect(receiver.requests).toHaveLength(4);
+    for (const request of receiver.requests) {
+      expect(request.method).toBe('POST');
+      expect(request.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    }
+    const raw = decodeURIComponent(receiver.requests[0]?.body ?? '');
+    expect(raw).toContain(`customers[add][0][id]=${id}`);
+    expect(raw).toContain('account[subdomain]=demo');
+    expect(raw).toContain('account[id]=31000001');
+    const [add, update, note, remove] = receiver.requests.map((r) => qs.parse(r.body, { depth: 10 }) as any);
+    expect(add.customers.add[0]).toMatchObject({ id: String(id), name: 'Покупатель Вебхуков', date_create: expect.any(String), last_modified: expect.any(String) });
+    expect(update.customers.update[0].name).toBe('Переименован');
+    expect(note.customers.note[0].note).toMatchObject({ element_id: String(id), note_type: 'common', text: 'Заметка' });
+    expect(remove.customers.delete[0].id).toBe(String(id));
+    expect(h.emu.webhookLog.map((d) => [d.event, d.status])).toEqual([['add_customer', 200], ['update_customer', 200], ['note_customer', 200], ['delete_customer', 200]]);
+  });
+
+  it('delivers contact changes and a catalog element deleted in the UI; records failures', async () => {
+    await subscribe(['add_contact', 'update_contact', 'delete_contact', 'delete_catalog']);
+    const [{ id: contactId }] = (await h.api('POST', '/api/v4/contacts', [{ name: 'Контакт', custom_fields_values: [{ field_code: 'PHONE', values: [{ value: '+79120000000' }] }] }])).json._embedded.contacts;
+    const catalogId = h.emu.store.productsCatalogId('demo');
+    const [{ id: elementId }] = (await h.api('POST', `/api/v4/catalogs/${catalogId}/elements`, [{ name: 'Товар' }])).json._embedded.elements;
+    expect(h.emu.deleteCatalogElementAsUser('demo', elementId)).toBe(true);
+    receiver.status = 500;
+    h.emu.deleteContactAsUser('demo', contactId);
+    await h.emu.webhooksIdle();
+
+    // custom_fields sit 6 brackets deep: qs.parse's default depth (5) would leave them as flat keys.
+    const [addContact, deleteElement, deleteContact] = receiver.requests.map((r) => qs.parse(r.body, { depth: 10 }) as any);
+    expect(addContact.contacts.add[0]).toMatchObject({ id: String(contactId), type: 'contact', custom_fields: [{ code: 'PHONE', values: [{ value: '+79120000000' }] }] });
+    expect(deleteElement.catalogs.delete[0]).toMatchObject({ id: String(elementId), catalog_id: String(catalogId) });
+    expect(deleteContact.contacts.delete[0].id).toBe(String(contactId));
+    expect(h.emu.webhookLog.at(-1)).toMatchObject({ event: 'delete_contact', status: 500 });
+    expect(h.emu.store.catalogElements('demo')).toHaveLength(0);
+  });
+});

@@ -1,0 +1,72 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { Accounts } from './accounts.js';
+import { ApiError } from './api-error.js';
+import type { EmulatorCore } from './core.js';
+import { requireGzip, sendJson } from './gzip-json.js';
+import type { RateLimiter } from './rate-limiter.js';
+import { auditRoutes } from './routes/audit-routes.js';
+import { contextRoutes } from './routes/context-routes.js';
+import { entityRoutes } from './routes/entity-routes.js';
+import { webhookRoutes } from './routes/webhook-routes.js';
+
+const FAULT_CODES: Record<number, number> = { 429: 1049, 500: 1000, 502: 1074, 503: 1074, 504: 1074 };
+
+/** Body: read raw and parse here so that malformed JSON becomes 400/2001 instead of Express's HTML page. */
+function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+    req.body = undefined;
+    next();
+    return;
+  }
+  try {
+    req.body = JSON.parse(req.body.toString('utf8'));
+    next();
+  } catch {
+    next(new ApiError(400, 2001, 'Ошибка формата JSON в теле запроса'));
+  }
+}
+
+/** `/api/remap/1.2`: gzip check → injected failures → auth → per-user limits → latency → routes. */
+export function apiRouter(core: EmulatorCore, accounts: Accounts, limiter: RateLimiter): Router {
+  const router = express.Router();
+  router.use(requireGzip);
+  router.use((_req, _res, next) => {
+    const fail = core.faults.failNextRequests;
+    if (!fail || fail.count <= 0) return next();
+    fail.count--;
+    next(new ApiError(fail.status, FAULT_CODES[fail.status] ?? 1000, `Сбой, внедрённый песочницей (HTTP ${fail.status})`));
+  });
+  router.use((req, res, next) => {
+    const { user } = accounts.authenticate(req.headers.authorization);
+    res.locals.user = user;
+    const decision = limiter.acquire(user.login);
+    res.set(decision.headers);
+    if (!decision.ok) {
+      const message =
+        decision.code === 1073
+          ? 'Превышено ограничение на одновременное количество запросов'
+          : 'Превышено ограничение на количество запросов в единицу времени';
+      throw new ApiError(429, decision.code, message, { headers: { 'X-Lognex-Auth': decision.code === 1073 ? '429005' : '429002' } });
+    }
+    res.on('close', decision.release);
+    const latency = core.faults.latencyMs ?? 0;
+    if (latency > 0) setTimeout(next, latency);
+    else next();
+  });
+  router.use(express.raw({ type: () => true, limit: '20mb' }), parseJsonBody);
+  router.use(contextRoutes(core, accounts));
+  router.use(webhookRoutes(core));
+  router.use(auditRoutes(core));
+  router.use(entityRoutes(core));
+  router.use((req, _res, next) => next(new ApiError(404, 1005, `Неизвестный ресурс: ${req.method} ${req.path}`)));
+  router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    if (error instanceof ApiError) {
+      if (error.extra.headers) res.set(error.extra.headers);
+      sendJson(res, error.status, { errors: [error.toItem()] });
+      return;
+    }
+    const status = (error as { status?: number }).status === 413 ? 413 : 500;
+    sendJson(res, status, { errors: [{ error: status === 413 ? 'Слишком большой запрос' : 'Внутренняя ошибка эмулятора', code: status === 413 ? 1002 : 1000, moreInfo: '' }] });
+  });
+  return router;
+}

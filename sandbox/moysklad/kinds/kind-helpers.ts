@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { ApiError } from '../api-error.js';
+import type { KindServices } from '../core-types.js';
+import { ref, refMeta, refTarget, type RefMeta } from '../references.js';
+import type { Doc } from '../store.js';
+import { FIXED_IDS } from '../fixtures.js';
+import { toMskSeconds } from '../msk-time.js';
+
+const CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** The server fills `externalCode` with a random 22-character string when the client sends none. */
+export function randomExternalCode(): string {
+  const bytes = randomBytes(22);
+  return [...bytes].map((b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+}
+
+/**
+ * A field has a wrong value. The exact code the real service uses varies by field and is not
+ * documented for each case (unconfirmed); 2016 «Неверное значение поля» is used throughout.
+ */
+export function invalidField(field: string, message: string): ApiError {
+  return new ApiError(412, 2016, `Неверное значение поля '${field}': ${message}`, { parameter: field });
+}
+
+/** The referenced object must exist and be of the expected type; returns it. */
+export function requireRef(doc: Doc, field: string, type: string, services: KindServices): Doc {
+  const target = refTarget(doc[field]);
+  if (!target || target.type !== type) throw invalidField(field, `ожидается ссылка на '${type}'`);
+  const found = services.store.get(type, target.id);
+  if (!found)
+    throw new ApiError(412, 1021, `Объект с типом '${type}' и идентификатором '${target.id}' не найден`, {
+      parameter: field,
+    });
+  return found;
+}
+
+export function refIdOf(value: unknown, type?: string): string | undefined {
+  const target = refTarget(value);
+  if (!target || (type && target.type !== type)) return undefined;
+  return target.id;
+}
+
+/** Documents whose `field` references the given object, as dependency metas for a 409. */
+export function referencingDocs(
+  services: KindServices,
+  types: readonly string[],
+  matches: (doc: Doc) => boolean,
+): RefMeta[] {
+  const found: RefMeta[] = [];
+  for (const type of types) for (const doc of services.store.list(type)) if (matches(doc)) found.push(refMeta(type, doc.id));
+  return found;
+}
+
+export function setDefault(doc: Doc, field: string, value: unknown): void {
+  if (doc[field] === undefined) doc[field] = value;
+}
+
+export const rubCurrency = () => ref('currency', FIXED_IDS.currencyRub);
+
+/** Document `moment`: seconds precision, as the real service shows it. */
+export function momentNow(services: KindServices): string {
+  return `${toMskSeconds(services.now())}.000`;
+}
+
+export function isNonNegativeInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}

@@ -1,0 +1,23 @@
+import express, { type Router } from 'express';
+import { createPosApi } from './pos-api.js';
+import type { PosBackend } from './pos-backend.js';
+import { renderPosPage } from './page.js';
+
+/**
+ * The till («Касса МойСклад») as an Express router over any PosBackend: `GET /` is the page,
+ * `/api/*` the JSON endpoints. Mount it anywhere (e.g. `app.use('/pos', router)`); the page finds its
+ * API through the mount path.
+ */
+export function createPosRouterForBackend(backend: PosBackend): Router {
+  const router = express.Router();
+  router.get('/', (req, res) => {
+    res
+      .type('html')
+      // The page is generated per mount path and talks to live data: never cache it.
+      .set('Cache-Control', 'no-store')
+      .set('Content-Security-Policy', "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+      .send(renderPosPage(req.baseUrl));
+  });
+  router.use('/api', createPosApi(backend));
+  return router;
+}

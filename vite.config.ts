@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+// Builds script.js + style.css for widget.zip (scripts/build-widget.ts drives it).
+// Vite 8 cannot emit AMD, so the output is UMD: its AMD branch is an anonymous
+// `define([...externals], factory)` whose factory returns the widget constructor.
+const proxyUrl = process.env.WIDGET_PROXY_URL ?? 'https://moysklad-amo.example.com';
+
+export default defineConfig({
+  logLevel: 'warn',
+  publicDir: false,
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  define: {
+    'process.env.NODE_ENV': JSON.stringify('production'),
+    __MSK_PROXY_URL__: JSON.stringify(proxyUrl),
+  },
+  build: {
+    outDir: 'dist/widget',
+    emptyOutDir: false,
+    // Moderation reads the code: ship it readable (reference §1.2).
+    minify: false,
+    sourcemap: false,
+    copyPublicDir: false,
+    lib: {
+      entry: fileURLToPath(new URL('./widget/main.ts', import.meta.url)),
+      name: 'MoySkladAmoWidget',
+      formats: ['umd'],
+      fileName: () => 'script.js',
+      cssFileName: 'style',
+    },
+    rollupOptions: {
+      // Provided by amoCRM's RequireJS; Preact is bundled.
+      external: ['jquery'],
+      output: { globals: { jquery: 'jQuery' } },
+    },
+  },
+});

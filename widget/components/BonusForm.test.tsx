@@ -1,0 +1,112 @@
+import { fireEvent, screen, waitFor } from '@testing-library/preact';
+import { http, HttpResponse, delay } from 'msw';
+import { describe, expect, it } from 'vitest';
+import { fakeProxy } from '../test-support/handlers.js';
+import { CUSTOMER_ID, PROXY_URL } from '../test-support/fixtures.js';
+import { renderWithEnv } from '../test-support/render-with-env.js';
+import { server } from '../test-support/server.js';
+import { CardPanel } from './CardPanel.js';
+
+const BONUS_URL = `${PROXY_URL}/api/widget/customers/${CUSTOMER_ID}/bonus`;
+const plain = (text: string | null | undefined) => (text ?? '').replace(/[\u00a0\u202f]/g, ' ');
+
+async function fillAndContinue(amount: string, operation: 'Начислить' | 'Списать' = 'Начислить', comment = '') {
+  fireEvent.click(await screen.findByLabelText(operation));
+  fireEvent.input(screen.getByLabelText('Количество баллов'), { target: { value: amount } });
+  if (comment) fireEvent.input(screen.getByLabelText('Комментарий'), { target: { value: comment } });
+  fireEvent.click(screen.getByRole('button', { name: 'Продолжить' }));
+}
+
+describe('BonusForm', () => {
+  it('asks for confirmation, accrues once and shows the new balance', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('100', 'Начислить', 'за отзыв');
+
+    expect(screen.getByText('Начислить 100 б. покупателю «Анна Петрова»?')).toBeTruthy();
+    expect(fakeProxy.bonusCalls).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+
+    expect(plain((await screen.findByText(/Новый баланс/)).textContent)).toBe('Готово. Новый баланс: 1 350');
+    expect(plain(screen.getByTestId('points').textContent)).toBe('1 350');
+    expect(fakeProxy.bonusCalls).toEqual([
+      { key: expect.stringMatching(/^[0-9a-f-]{36}$/), body: { operation: 'accrue', amount: 100, comment: 'за отзыв' } },
+    ]);
+  });
+
+  it('sends one request however fast the confirm button is clicked', async () => {
+    server.use(
+      http.post(BONUS_URL, async ({ request }) => {
+        fakeProxy.bonusCalls.push({ key: request.headers.get('idempotency-key'), body: (await request.json()) as never });
+        await delay(30);
+        return HttpResponse.json({ operationId: 'op-1', points: 1300, status: 'completed' });
+      }),
+    );
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('50');
+    const confirm = screen.getByRole('button', { name: 'Подтвердить' });
+    // Native clicks in one task: Preact has not re-rendered (disabled) the button in between.
+    confirm.click();
+    confirm.click();
+    fireEvent.click(confirm);
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Отправка…' })).toHaveProperty('disabled', true));
+    await screen.findByText(/Новый баланс/);
+    expect(fakeProxy.bonusCalls).toHaveLength(1);
+  });
+
+  it('reuses the Idempotency-Key when retrying the same attempt, and makes a new one for the next', async () => {
+    server.use(
+      http.post(BONUS_URL, async ({ request }) => {
+        fakeProxy.bonusCalls.push({ key: request.headers.get('idempotency-key'), body: (await request.json()) as never });
+        return HttpResponse.json(
+          { code: 'moysklad_unreachable', status: 502, detail: 'МойСклад не ответил' },
+          { status: 502, headers: { 'Content-Type': 'application/problem+json' } },
+        );
+      }, { once: true }),
+    );
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('10');
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+
+    expect((await screen.findByRole('alert')).textContent).toContain('МойСклад не ответил');
+    fireEvent.click(screen.getByRole('button', { name: 'Повторить' }));
+    await screen.findByText(/Новый баланс/);
+
+    await fillAndContinue('5');
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+    await waitFor(() => expect(fakeProxy.bonusCalls).toHaveLength(3));
+
+    const [failed, retried, next] = fakeProxy.bonusCalls.map((call) => call.key);
+    expect(retried).toBe(failed);
+    expect(next).not.toBe(failed);
+  });
+
+  it('refuses to redeem more than the balance before sending anything', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('5000', 'Списать');
+    expect(plain(screen.getByRole('alert').textContent)).toBe('Недостаточно баллов: на счёте 1 250');
+    expect(screen.queryByRole('button', { name: 'Подтвердить' })).toBeNull();
+    expect(fakeProxy.bonusCalls).toHaveLength(0);
+  });
+
+  it("shows the proxy's message when it refuses a redeem (balance changed meanwhile)", async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await screen.findByText('2000001');
+    const card = fakeProxy.cards.get(CUSTOMER_ID)!;
+    fakeProxy.cards.set(CUSTOMER_ID, { ...card, points: 10 });
+    await fillAndContinue('100', 'Списать');
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toContain('Недостаточно баллов на счёте');
+    expect(alert.textContent).toContain('support@moysklad-amo.example.com');
+  });
+
+  it('rejects amounts outside the bounds', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('2.5');
+    expect(plain(screen.getByRole('alert').textContent)).toBe('Введите целое число от 1 до 10000');
+    fireEvent.input(screen.getByLabelText('Количество баллов'), { target: { value: '10001' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Продолжить' }));
+    expect(screen.getByRole('alert').textContent).toContain('от 1 до 10000');
+    expect(fakeProxy.bonusCalls).toHaveLength(0);
+  });
+});

@@ -1,0 +1,94 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import type { ConnectionController, ConnectionSnapshot } from '../lib/connection-controller.js';
+import { useWidgetEnv } from '../lib/env.js';
+import { useLoad } from '../lib/use-load.js';
+import { ConnectionStatusLine } from './ConnectionStatusLine.js';
+import { CredentialsFields } from './CredentialsFields.js';
+import { ErrorNotice } from './ErrorNotice.js';
+
+type Props = { controller: ConnectionController };
+
+/** The form inside the amoCRM settings modal: consent, МойСклад credentials, status, disconnect. */
+export function ConnectionSettings({ controller }: Props) {
+  const { t, api } = useWidgetEnv();
+  const [snapshot, setSnapshot] = useState<ConnectionSnapshot>(controller.current);
+  const [login, setLogin] = useState('');
+  const [password, setPassword] = useState('');
+  const [disconnecting, setDisconnecting] = useState(false);
+  const [actionError, setActionError] = useState<unknown>(null);
+  const [status, reloadStatus] = useLoad(useCallback(() => api.getStatus(), [api]));
+
+  useEffect(() => controller.subscribe(setSnapshot), [controller]);
+
+  useEffect(() => {
+    if (status.state !== 'ready') return;
+    const { moysklad } = status.data;
+    controller.setConnectedLogin(moysklad.state === 'connected' ? (moysklad.login ?? '') : null);
+  }, [controller, status]);
+
+  // A successful save clears the credentials held by the controller; mirror that in the inputs.
+  useEffect(() => {
+    if (snapshot.connectedLogin !== null && !snapshot.saving && snapshot.error === null) {
+      credentials.current = { ...credentials.current, password: '' };
+      setPassword('');
+    }
+  }, [snapshot.connectedLogin, snapshot.saving, snapshot.error]);
+
+  // A ref, not the rendered state: two inputs in one frame must not overwrite each other.
+  const credentials = useRef({ login: '', password: '' });
+  const changeCredentials = (change: Partial<{ login: string; password: string }>) => {
+    credentials.current = { ...credentials.current, ...change };
+    setLogin(credentials.current.login);
+    setPassword(credentials.current.password);
+    controller.setCredentials(credentials.current.login, credentials.current.password);
+  };
+
+  const disconnect = async () => {
+    setDisconnecting(true);
+    setActionError(null);
+    try {
+      await api.disconnect();
+      controller.setConnectedLogin(null);
+      reloadStatus();
+    } catch (error) {
+      setActionError(error);
+    } finally {
+      setDisconnecting(false);
+    }
+  };
+
+  const isAdmin = status.state === 'ready' ? status.data.isAdmin : true;
+  const connected = snapshot.connectedLogin !== null;
+
+  return (
+    <div class="msk-widget__settings">
+      <h3 class="msk-widget__heading">{t('connection.title')}</h3>
+      <p>{t('connection.intro')}</p>
+      {status.state === 'ready' && <ConnectionStatusLine status={status.data} connectedLogin={snapshot.connectedLogin} />}
+      {status.state === 'error' && <ErrorNotice error={status.error} onRetry={reloadStatus} />}
+      {!isAdmin && <p class="msk-widget__hint">{t('connection.admin_only')}</p>}
+      <label class="msk-widget__checkbox">
+        <input
+          type="checkbox"
+          checked={snapshot.consent}
+          onChange={(event) => controller.setConsent(event.currentTarget.checked)}
+        />
+        {t('connection.consent')}
+      </label>
+      <CredentialsFields
+        login={login}
+        password={password}
+        disabled={!isAdmin || snapshot.saving}
+        onLoginChange={(value) => changeCredentials({ login: value })}
+        onPasswordChange={(value) => changeCredentials({ password: value })}
+      />
+      <div aria-live="assertive">{snapshot.error !== null && <ErrorNotice error={snapshot.error} />}</div>
+      {actionError !== null && <ErrorNotice error={actionError} />}
+      {connected && isAdmin && (
+        <button type="button" class="msk-widget__button" onClick={disconnect} disabled={disconnecting}>
+          {t('connection.disconnect')}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+import { useState } from 'preact/hooks';
+import type { SettingsView } from '../api/types.js';
+import { useWidgetEnv } from '../lib/env.js';
+import { MAX_REFERRAL_POINTS, parseDraft, toDraft, type SettingsDraft } from '../lib/referral-settings.js';
+import { ErrorNotice } from './ErrorNotice.js';
+
+type Props = { initial: SettingsView; readOnly: boolean };
+
+/** Referral points, when the referrer is rewarded, and the price type; saved with PUT /settings. */
+export function ReferralSettingsForm({ initial, readOnly }: Props) {
+  const { t, api } = useWidgetEnv();
+  const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(initial));
+  const [invalid, setInvalid] = useState<string[]>([]);
+  const [saving, setSaving] = useState(false);
+  const [saved, setSaved] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const change = (patch: Partial<SettingsDraft>) => {
+    setDraft((current) => ({ ...current, ...patch }));
+    setSaved(false);
+  };
+
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const parsed = parseDraft(draft);
+    if (!parsed.ok) {
+      setInvalid(parsed.invalid);
+      return;
+    }
+    setInvalid([]);
+    setSaving(true);
+    setError(null);
+    try {
+      setDraft(toDraft(await api.saveSettings(parsed.settings)));
+      setSaved(true);
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const pointsField = (field: 'referralBonusNew' | 'referralBonusReferrer', label: string) => (
+    <>
+      <label class="msk-widget__label" for={`msk-${field}`}>
+        {label}
+      </label>
+      <input
+        id={`msk-${field}`}
+        class="msk-widget__input"
+        type="number"
+        min={0}
+        max={MAX_REFERRAL_POINTS}
+        step={1}
+        value={draft[field]}
+        disabled={readOnly}
+        aria-invalid={invalid.includes(field)}
+        aria-describedby={`msk-${field}-hint`}
+        onInput={(event) => change({ [field]: event.currentTarget.value })}
+      />
+      <p id={`msk-${field}-hint`} class={invalid.includes(field) ? 'msk-widget__field-error' : 'msk-widget__hint'}>
+        {t('advanced_page.bounds', { max: MAX_REFERRAL_POINTS })}
+      </p>
+    </>
+  );
+
+  return (
+    <form class="msk-widget__form msk-widget__section" onSubmit={submit} noValidate>
+      <h3 class="msk-widget__heading">{t('advanced_page.referral_title')}</h3>
+      {readOnly && <p class="msk-widget__hint">{t('advanced_page.read_only')}</p>}
+      {pointsField('referralBonusNew', t('advanced_page.referral_new'))}
+      {pointsField('referralBonusReferrer', t('advanced_page.referral_referrer'))}
+      <label class="msk-widget__label" for="msk-reward-at">
+        {t('advanced_page.reward_at')}
+      </label>
+      <select
+        id="msk-reward-at"
+        class="msk-widget__input"
+        value={draft.referrerRewardAt}
+        disabled={readOnly}
+        onChange={(event) => change({ referrerRewardAt: event.currentTarget.value === 'signup' ? 'signup' : 'first_purchase' })}
+      >
+        <option value="signup">{t('advanced_page.reward_signup')}</option>
+        <option value="first_purchase">{t('advanced_page.reward_first_purchase')}</option>
+      </select>
+      <label class="msk-widget__label" for="msk-price-type">
+        {t('advanced_page.price_type')}
+      </label>
+      <select
+        id="msk-price-type"
+        class="msk-widget__input"
+        value={draft.priceTypeId}
+        disabled={readOnly}
+        onChange={(event) => change({ priceTypeId: event.currentTarget.value })}
+      >
+        <option value="">{t('advanced_page.price_type_none')}</option>
+        {initial.priceTypes.map((type) => (
+          <option key={type.id} value={type.id}>
+            {type.name}
+          </option>
+        ))}
+      </select>
+      {error !== null && <ErrorNotice error={error} />}
+      {!readOnly && (
+        <button type="submit" class="msk-widget__button msk-widget__button--primary" disabled={saving}>
+          {saving ? t('common.saving') : t('common.save')}
+        </button>
+      )}
+      <p class="msk-widget__result" aria-live="polite">
+        {saved ? t('common.saved') : ''}
+      </p>
+    </form>
+  );
+}
