@@ -73,6 +73,16 @@ describe('createApp over HTTP', () => {
     return { base, logs };
   }
 
+  it('/readyz reports 503 when the database is gone, while /healthz stays up', async () => {
+    const { base } = await start();
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    await database!.db.destroy();
+    const response = await fetch(`${base}/readyz`);
+    expect(response.status).toBe(503);
+    expect(await response.json()).toEqual({ status: 'database_unavailable' });
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+  });
+
   it('answers unknown routes with a problem+json 404', async () => {
     const { base } = await start();
     const response = await fetch(`${base}/nope`);

@@ -58,7 +58,7 @@ describe('loadConfig', () => {
       AMOCRM_RATE_LIMIT_PER_SECOND: '8',
       LOG_LEVEL: 'loud',
       WORKER_CONCURRENCY: '0',
-      RECONCILE_INTERVAL_SECONDS: '5',
+      RECONCILE_INTERVAL_SECONDS: '4',
     });
     const names = problems.map((p) => p.split(' ')[0]);
     expect(names.sort()).toEqual(

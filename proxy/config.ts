@@ -29,7 +29,7 @@ export const configTable: readonly ConfigEntry[] = [
   { name: 'AMOCRM_RATE_LIMIT_PER_SECOND', default: '7', meaning: 'Requests per second per amoCRM account (1–7; amoCRM blocks accounts that exceed 7).' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'WORKER_CONCURRENCY', default: '4', meaning: 'Jobs this process runs at once (1–64).' },
-  { name: 'RECONCILE_INTERVAL_SECONDS', default: '900', meaning: 'How often to poll for changes missed by webhooks (60–86400).' },
+  { name: 'RECONCILE_INTERVAL_SECONDS', default: '900', meaning: 'How often to poll for changes missed by webhooks (5–86400; the sandbox uses short intervals).' },
 ];
 
 const defaultOf = (name: string): string => {
@@ -94,7 +94,7 @@ const envSchema = z.object({
   AMOCRM_RATE_LIMIT_PER_SECOND: intInRange('AMOCRM_RATE_LIMIT_PER_SECOND', 1, 7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intInRange('WORKER_CONCURRENCY', 1, 64),
-  RECONCILE_INTERVAL_SECONDS: intInRange('RECONCILE_INTERVAL_SECONDS', 60, 86_400),
+  RECONCILE_INTERVAL_SECONDS: intInRange('RECONCILE_INTERVAL_SECONDS', 5, 86_400),
 });
 
 export type Config = z.infer<typeof envSchema>;

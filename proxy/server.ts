@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { type RouteRegistrar, createApp } from './app.js';
+import { composeModules } from './compose.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type SecretBox, createSecretBox } from './crypto/secret-box.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
@@ -49,7 +50,9 @@ export interface StartOptions {
 
 export async function startProxy(config: Config, compose: ComposeModules = () => ({}), options: StartOptions = {}): Promise<RunningProxy> {
   const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const database = openDatabase(config.DATABASE_URL);
+  const database = openDatabase(config.DATABASE_URL, {
+    onIdleConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed; the pool replaces it'),
+  });
   try {
     await migrateToLatest(database.db, database.dialect);
   } catch (error) {
@@ -85,26 +88,28 @@ export async function startProxy(config: Config, compose: ComposeModules = () =>
   await modules.start?.();
   logger.info({ url, database: database.dialect, jobKinds: Object.keys(modules.jobHandlers ?? {}) }, 'proxy started');
 
+  // Each step runs even if an earlier one failed, so a failing module cannot keep leases or the db open.
+  const step = async (name: string, work: () => unknown) => {
+    try {
+      await work();
+    } catch (error) {
+      logger.error({ err: error, step: name }, 'shutdown step failed');
+    }
+  };
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await modules.stop?.();
-      await worker.stop(options.drainMs ?? 10_000);
+      await step('modules', () => modules.stop?.());
+      await step('worker', () => worker.stop(options.drainMs ?? 10_000));
       server.closeAllConnections(); // in-flight requests had the drain period to finish
       await httpClosed;
-      await database.close();
+      await step('database', () => database.close());
       logger.info('proxy stopped');
     })());
   return { url, context, close };
 }
-
-/**
- * Feature wiring: route modules and job handlers are registered here as they are built
- * (e.g. `routes: [widgetRoutes(context)], jobHandlers: syncHandlers(context)`).
- */
-const composeModules: ComposeModules = () => ({});
 
 async function main(): Promise<void> {
   let config: Config;

@@ -22,6 +22,7 @@ import { ConnectionController, hasConsent } from './lib/connection-controller.js
 import { WidgetEnvContext, type WidgetEnv } from './lib/env.js';
 import type { AmoWidgetSelf, JQueryLike, SaveEvent } from './sdk/types.js';
 import './styles/widget.css';
+import './styles/lists.css';
 
 const CARD_ROOT_CLASS = 'msk-widget--card';
 

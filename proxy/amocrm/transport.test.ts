@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { AmoAccountLimiter } from './account-limiter.js';
-import { AmoAuthError, AmoBlockedError, AmoError, AmoRateLimitError, AmoResponseShapeError } from './errors.js';
+import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError } from './errors.js';
 import { InMemoryRateLimitStore } from './rate-limit-store.js';
 import { AMO_BASE, problem } from './test-support/fake-amocrm.js';
 import { testAmoClient, useFakeAmoCrm } from './test-support/msw-setup.js';
@@ -115,6 +115,16 @@ describe('amoCRM transport', () => {
     ctx.server.use(http.post(`${AMO_BASE}/api/v4/webhooks`, () => (posts++, problem(500, 'Internal'))));
     const error = (await (await testAmoClient()).account.subscribeWebhook('https://proxy.example.com/h', ['add_customer']).catch((e: unknown) => e)) as AmoError;
     expect(error.status).toBe(500);
+    expect(posts).toBe(1);
+  });
+
+  it('network errors: reads are retried, writes are surfaced as AmoNetworkError', async () => {
+    let drops = 2;
+    ctx.server.use(http.get(`${AMO_BASE}/api/v4/account`, () => (drops-- > 0 ? HttpResponse.error() : undefined)));
+    await expect((await testAmoClient()).account.get()).resolves.toMatchObject({ id: 31000001 });
+    let posts = 0;
+    ctx.server.use(http.post(`${AMO_BASE}/api/v4/customers`, () => (posts++, HttpResponse.error())));
+    await expect((await testAmoClient()).customers.createBatch([{ name: 'A' }])).rejects.toBeInstanceOf(AmoNetworkError);
     expect(posts).toBe(1);
   });
 

@@ -2,10 +2,10 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AmoAccountLimiter } from './account-limiter.js';
 import { blockedError } from './account-limiter.js';
-import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError, AmoValidationError, redactUrl } from './errors.js';
+import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
 import { silentLogger, type ClientLogger } from './logger.js';
 import { accountBaseUrl, DEFAULT_BASE_URL_TEMPLATE, refreshTokens, type OAuthClientCredentials } from './oauth.js';
-import { problemSchema } from './schemas/problem.js';
+import { errorFromResponse, safeProblem } from './response-errors.js';
 import type { AmoTokens, TokenStore } from './token-store.js';
 
 export type AmoMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -116,7 +116,17 @@ export class AmoTransport {
         refreshed = true;
       }
       await this.limiter.acquire(this.accountId);
-      const response = await this.send(req, url, tokens.accessToken, where);
+      let response: AxiosResponse<string>;
+      try {
+        response = await this.send(req, url, tokens.accessToken, where);
+      } catch (error) {
+        // No answer at all: repeat reads; a write may have been applied, so it is surfaced to the caller.
+        if (req.method !== 'GET' || serverFailures >= this.retry.maxServerRetries) throw error;
+        serverFailures += 1;
+        this.logger.warn({ ...where, attempt: serverFailures }, 'amoCRM unreachable on a read, retrying');
+        await this.sleep(Math.min(this.retry.maxBackoffMs, this.retry.minBackoffMs * 2 ** (serverFailures - 1)));
+        continue;
+      }
       const requestId = header(response, 'x-request-id');
       const status = response.status;
 
@@ -189,6 +199,7 @@ export class AmoTransport {
       const latest = await store.load(this.accountId);
       if (latest && latest.accessToken !== rejected.accessToken) return latest;
       if (!latest?.refreshToken) throw new AmoAuthError('access token rejected and no refresh token to rotate');
+      await this.limiter.acquire(this.accountId); // the token endpoint is on the same account host and budget
       const rotated = await refreshTokens(latest.refreshToken, {
         baseUrl: this.baseUrl,
         credentials: this.options.credentials,
@@ -243,25 +254,4 @@ export class AmoTransport {
 function header(response: AxiosResponse, name: string): string | undefined {
   const value = response.headers[name] as unknown;
   return value === undefined || value === null ? undefined : String(value);
-}
-
-function safeProblem(body: string) {
-  try {
-    const parsed = problemSchema.safeParse(JSON.parse(body));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined; // nginx HTML pages on 403/5xx
-  }
-}
-
-/** Maps a non-2xx answer (other than 401/403/429, handled above) to an error. */
-export function errorFromResponse(status: number, body: string, where: { method: string; url: string; requestId: string | undefined }): AmoError {
-  const problem = safeProblem(body);
-  const detail = problem?.detail ?? problem?.title;
-  const message = `amoCRM ${where.method} ${new URL(where.url).pathname} failed with HTTP ${status}${detail ? `: ${detail}` : ''}`;
-  const validation = problem?.['validation-errors'];
-  if (status === 400 && validation && validation.length > 0) {
-    return new AmoValidationError(message, { ...where, status, detail, items: validation.map((item) => ({ requestId: item.request_id, item: undefined, errors: item.errors })) });
-  }
-  return new AmoError(message, { ...where, status, detail });
 }

@@ -16,6 +16,8 @@ export interface DatabaseHandle {
 export interface OpenDatabaseOptions {
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /** Told about errors of idle PostgreSQL connections (e.g. the server restarted); the pool replaces them. */
+  onIdleConnectionError?: (error: Error) => void;
 }
 
 /**
@@ -68,7 +70,7 @@ function openPostgres(url: string, options: OpenDatabaseOptions): DatabaseHandle
   });
   // An idle client that loses its connection emits 'error' on the pool; without a listener that would
   // crash the process. The next query gets a fresh client.
-  pool.on('error', () => {});
+  pool.on('error', (error) => options.onIdleConnectionError?.(error));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

@@ -8,10 +8,13 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate']);
 
     const first = await migrateToLatest(db, dialect);
-    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([['0001-initial', 'Success']]);
+    expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
+      ['0001-initial', 'Success'],
+      ['0002-amo-rate', 'Success'],
+    ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 
     const second = await migrateToLatest(db, dialect);

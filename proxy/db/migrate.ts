@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
 import type { Dialect } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
+import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import type { Database } from './schema.js';
 
 /**
@@ -11,11 +12,22 @@ import type { Database } from './schema.js';
 function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
+    '0002-amo-rate': amoRateMigration,
   };
 }
 
-function migratorFor(db: Kysely<Database>, dialect: Dialect): Migrator {
-  return new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
+/**
+ * On PostgreSQL the bookkeeping tables are pinned to the connection's current schema: Kysely otherwise looks
+ * for `kysely_migration` in *every* schema, so a database holding several schemas (parallel test runs, or
+ * deployments sharing one database) would make it skip creating its own table and then fail to read it.
+ */
+async function migratorFor(db: Kysely<Database>, dialect: Dialect): Promise<Migrator> {
+  const provider = { getMigrations: async () => migrationsFor(dialect) };
+  if (dialect !== 'postgres') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL has no current schema: check search_path');
+  return new Migrator({ db, provider, migrationTableSchema: schema });
 }
 
 export class MigrationError extends Error {
@@ -28,7 +40,7 @@ export class MigrationError extends Error {
 /** Applies every pending migration; safe to run on every boot and from several processes (Kysely locks). */
 export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): Promise<MigrationResultSet> {
   const run = async (executor: Kysely<Database>) => {
-    const resultSet = await migratorFor(executor, dialect).migrateToLatest();
+    const resultSet = await (await migratorFor(executor, dialect)).migrateToLatest();
     if (resultSet.error) {
       const failed = resultSet.results?.find((r) => r.status === 'Error');
       // Throwing (rather than returning the error) also rolls back the SQLite transaction below.
@@ -41,7 +53,7 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
 
 /** Names of migrations not yet applied (empty when the schema is current); used by /readyz. */
 export async function pendingMigrations(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {
-  const migrations = await migratorFor(db, dialect).getMigrations();
+  const migrations = await (await migratorFor(db, dialect)).getMigrations();
   return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 

@@ -19,6 +19,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   operation_log: OperationLogTable;
   rate_limit_buckets: RateLimitBucketsTable;
+  amo_rate: AmoRateTable;
 }
 
 export type Flag = 0 | 1;
@@ -47,7 +48,7 @@ export interface AccountsTable {
   updated_at: number;
 }
 
-export type LinkKind = 'counterparty' | 'contact' | 'product' | 'productfolder' | 'retaildemand';
+export type LinkKind = 'counterparty' | 'contact' | 'product' | 'productfolder' | 'retaildemand' | 'retaildemand_note' | 'retailsalesreturn_note';
 
 export interface LinksTable {
   account_id: number;
@@ -159,4 +160,14 @@ export interface RateLimitBucketsTable {
   key: string;
   tokens: number;
   updated_at: number;
+}
+
+export interface AmoRateTable {
+  account_id: string;
+  /** Earliest time (epoch ms) the next request to this account may be sent. */
+  next_free_at: number;
+  blocked_since: number | null;
+  /** null with blocked_since set = blocked until a human clears it. */
+  blocked_until: number | null;
+  blocked_reason: string | null;
 }

@@ -6,9 +6,16 @@ describe('filter builder', () => {
   it('joins conditions with ; and formats dates as Moscow time', () => {
     expect(buildFilter([
       ['companyType', '=', 'individual'],
-      ['updated', '>=', new Date('2025-12-31T21:00:00Z')],
+      ['updated', '>=', new Date('2025-12-31T21:00:00.750Z')],
       ['phone', '!=', null],
-    ])).toBe('companyType=individual;updated>=2026-01-01 00:00:00.000;phone!=');
+    ])).toBe('companyType=individual;updated>=2026-01-01 00:00:00;phone!=');
+  });
+
+  it('rounds dates toward more rows: down for lower bounds, up for upper bounds', () => {
+    const date = new Date('2026-03-01T09:15:30.250Z');
+    expect(buildFilter([['updated', '>', date]])).toBe('updated>2026-03-01 12:15:30');
+    expect(buildFilter([['updated', '<=', date]])).toBe('updated<=2026-03-01 12:15:31');
+    expect(buildFilter([['moment', '<', new Date('2026-03-01T09:15:30.000Z')]])).toBe('moment<2026-03-01 12:15:30');
   });
 
   it('escapes a literal ; so a value cannot inject another condition', () => {

@@ -15,9 +15,20 @@ export function escapeFilterValue(value: string): string {
   return value.replace(/;/g, '\\;');
 }
 
-function formatValue(value: FilterValue): string {
+/**
+ * Dates go out at whole seconds (the documented filter format): milliseconds in entity filters are unconfirmed.
+ * Rounding is toward "more rows" — down for `>`/`>=`/`=`-like cursors, up for `<`/`<=` — so a sync cursor can
+ * only re-read a row (deduped by id + updated downstream), never skip one.
+ */
+function formatDate(value: Date, operator: FilterOperator): string {
+  const ms = value.getTime();
+  const rounded = operator === '<' || operator === '<=' ? Math.ceil(ms / 1000) * 1000 : Math.floor(ms / 1000) * 1000;
+  return toMoscowString(new Date(rounded), false);
+}
+
+function formatValue(value: FilterValue, operator: FilterOperator): string {
   if (value === null) return '';
-  if (value instanceof Date) return toMoscowString(value);
+  if (value instanceof Date) return formatDate(value, operator);
   return escapeFilterValue(String(value));
 }
 
@@ -29,7 +40,7 @@ export function buildFilter(conditions: readonly FilterCondition[]): string {
   return conditions
     .map(([field, operator, value]) => {
       if (!FIELD_PATTERN.test(field)) throw new RangeError(`buildFilter: bad field name ${JSON.stringify(field)}`);
-      return `${field}${operator}${formatValue(value)}`;
+      return `${field}${operator}${formatValue(value, operator)}`;
     })
     .join(';');
 }

@@ -31,6 +31,10 @@ describe('МойСклад transport', () => {
     expect(onAuthLost).toHaveBeenCalledTimes(1);
     expect(ctx.fake.requests).toHaveLength(1);
     expect(JSON.stringify(error)).not.toContain('revoked');
+    // Later calls fail fast: no more failing requests that could get the user auto-blocked.
+    await expect(Promise.all([client.employeeContext(), client.counterparties.get('c1')])).rejects.toBeInstanceOf(MoySkladAuthError);
+    expect(ctx.fake.requests).toHaveLength(1);
+    expect(onAuthLost).toHaveBeenCalledTimes(1);
   });
 
   it('rate 429 storm (1049): waits what X-Lognex-Retry-After says, then succeeds', async () => {

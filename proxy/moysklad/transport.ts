@@ -77,6 +77,11 @@ export class MoySkladTransport {
   private readonly publicUrl: string;
   private readonly onAuthLost: MoySkladTransportOptions['onAuthLost'];
   private readonly timeoutMs: number;
+  /**
+   * Set by the first 401. Later calls fail at once without touching the network: repeating requests that fail
+   * the same way is one of МойСклад's auto-block triggers, and the token will not heal by itself.
+   */
+  private authLost: MoySkladAuthError | null = null;
 
   constructor(options: MoySkladTransportOptions) {
     this.baseUrl = (options.baseUrl ?? MOYSKLAD_DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -120,6 +125,7 @@ export class MoySkladTransport {
     const url = this.resolveUrl(options.path, options.query);
     const summary = { method: options.method, url: redactUrl(url) };
     const idempotent = options.idempotent ?? options.method !== 'POST';
+    if (this.authLost) throw this.authLost;
     for (let attempt = 1; ; attempt += 1) {
       let error: MoySkladError;
       try {
@@ -129,6 +135,8 @@ export class MoySkladTransport {
         error = caught;
       }
       if (error instanceof MoySkladAuthError) {
+        if (this.authLost) throw error; // a parallel call already reported it
+        this.authLost = error;
         this.logger.warn({ ...summary, status: error.status }, 'МойСклад rejected the credentials; connection needs re-authentication');
         await this.onAuthLost?.(error);
         throw error;

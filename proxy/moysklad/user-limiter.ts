@@ -5,10 +5,10 @@
  *
  * Nothing here hard-codes a rate. The pace comes from the response headers:
  *   X-RateLimit-Limit + X-Lognex-Retry-TimeInterval → spread requests evenly (interval / limit apart),
- *   X-RateLimit-Remaining                          → slow down as it shrinks, stop at 0 until the reset,
+ *   X-RateLimit-Remaining                          → at 0 (counting what we sent since), wait for the reset,
  *   X-Lognex-Retry-After / X-Lognex-Reset           → how long to pause after a 429.
  * Request weights (2026 rules) are not visible as such (unconfirmed how they show in the headers); if a request
- * costs more than one unit, Remaining falls faster than we spend it and the attenuation below absorbs that.
+ * costs more than one unit, Remaining falls faster than we spend it and the zero gate absorbs that.
  * Until the first response tells us the budget, only one request is in flight (a probe).
  */
 export interface UserLimiterOptions {
@@ -152,14 +152,15 @@ export class MoySkladUserLimiter {
     };
   }
 
-  /** Evenly spread pace, stretched up to 5× as Remaining approaches zero (other clients share the budget). */
+  /**
+   * The evenly spread pace. No extra attenuation on a low Remaining: with a sliding window, pacing right at the
+   * limit keeps Remaining near zero by design, so slowing down there would halve throughput for nothing. When
+   * Remaining really runs out (other clients of the same user, heavier request weights) the zero gate in
+   * `acquire` waits for the reset instead.
+   */
   private currentGapMs(): number {
     if (this.limit === null || this.intervalMs === null) return 0;
-    const base = this.intervalMs / (this.limit * this.headroom);
-    if (this.remaining === null) return base;
-    const ratio = this.remaining / this.limit;
-    const attenuation = ratio >= 0.5 ? 1 : 1 + 8 * (0.5 - ratio);
-    return base * attenuation;
+    return this.intervalMs / (this.limit * this.headroom);
   }
 
   private effectiveParallel(): number {

@@ -56,6 +56,31 @@ describeEachDatabase('Worker', (kind) => {
     expect(rows.map((r) => [r.state, Number(r.n)])).toEqual([['completed', 200]]);
   });
 
+  it('two workers keep per-entity order: jobs with one ordering key run one at a time, oldest first', async () => {
+    const first = database();
+    const queueA = new JobQueue(first);
+    const queueB = new JobQueue(first.connectAgain());
+    const runningByKey = new Map<string, number>();
+    const orderByKey = new Map<string, number[]>();
+    let overlaps = 0;
+    const handler = defineJobHandler(z.object({ key: z.string(), seq: z.number() }), async ({ key, seq }) => {
+      if (runningByKey.get(key)) overlaps += 1;
+      runningByKey.set(key, 1);
+      orderByKey.set(key, [...(orderByKey.get(key) ?? []), seq]);
+      await sleep(2);
+      runningByKey.set(key, 0);
+    });
+    for (let seq = 0; seq < 10; seq += 1) {
+      for (const key of ['buyer:1', 'buyer:2', 'buyer:3']) await queueA.enqueue({ kind: 'ordered', orderingKey: key, payload: { key, seq } });
+    }
+    startWorker({ queue: queueA, handlers: { ordered: handler }, logger, concurrency: 3, pollIntervalMs: 10 });
+    startWorker({ queue: queueB, handlers: { ordered: handler }, logger, concurrency: 3, pollIntervalMs: 10 });
+    await waitFor(async () => (await queueA.counts()).pending + (await queueA.counts()).running === 0);
+
+    expect(overlaps).toBe(0);
+    for (const key of ['buyer:1', 'buyer:2', 'buyer:3']) expect(orderByKey.get(key)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
   it('retries a throwing handler with backoff and records the final error; bad payloads fail at once', async () => {
     const queue = new JobQueue(database(), { backoff: fastBackoff });
     let calls = 0;
@@ -83,6 +108,17 @@ describeEachDatabase('Worker', (kind) => {
     expect(await queue.get(flaky.id)).toMatchObject({ state: 'failed', attempts: 3, lastError: 'vendor down 3' });
     expect(await queue.get(strict.id)).toMatchObject({ state: 'failed', attempts: 1, lastError: expect.stringMatching(/^invalid payload: id:/) });
     expect(await queue.get(doomed.id)).toMatchObject({ state: 'failed', attempts: 1, lastError: 'customer deleted in amoCRM' });
+  });
+
+  it('its sweeper rescues a job whose worker died holding the lease', async () => {
+    const queue = new JobQueue(database());
+    const { id } = await queue.enqueue({ kind: 'k' });
+    await queue.claim('dead-worker', ['k'], 1, 50); // claimed, never finished
+    const done: number[] = [];
+    startWorker({ queue, logger, pollIntervalMs: 10, sweepIntervalMs: 20, handlers: { k: defineJobHandler(z.object({}), async (_p, { job }) => void done.push(job.id)) } });
+    await waitFor(async () => (await queue.get(id))?.state === 'completed');
+    expect(done).toEqual([id]);
+    expect(await queue.get(id)).toMatchObject({ attempts: 2, lastError: expect.stringMatching(/lease expired/) });
   });
 
   it('an enqueue wakes an idle worker long before its next poll', async () => {

@@ -66,6 +66,7 @@ export class Worker {
   private wakeRequested = false;
   private unsubscribe: (() => void) | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(options: WorkerOptions) {
     this.queue = options.queue;
@@ -101,13 +102,15 @@ export class Worker {
     clearInterval(this.sweepTimer);
     this.requestWake();
     await this.loopDone;
+    await this.sweeping; // the caller may close the database right after stop()
     const drained = Promise.allSettled([...this.running.values()].map((r) => r.promise));
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
     clearTimeout(timer);
     for (const [jobId, { abort }] of this.running) {
-      abort.abort(new Error('worker stopping'));
+      // Release first, then abort: the handler's resulting rejection must not be recorded as a failed attempt.
       await this.queue.release(jobId, this.workerId).catch((error: unknown) => this.log.error({ err: error, jobId }, 'could not release job lease'));
+      abort.abort(new Error('worker stopping'));
     }
   }
 
@@ -180,6 +183,11 @@ export class Worker {
       await handler.handle(parsed.data, { job, signal: abort.signal, log });
       if (!(await this.queue.complete(job.id, this.workerId))) log.warn('job finished after its lease was lost; another worker owns it now');
     } catch (error) {
+      if (abort.signal.aborted) {
+        // Lease lost or released at shutdown: the job belongs to the queue again, nothing to record.
+        log.warn({ reason: String(abort.signal.reason) }, 'job aborted');
+        return;
+      }
       const permanent = error instanceof PermanentJobError;
       const message = error instanceof Error ? error.message : String(error);
       const state = await this.queue.fail(job, this.workerId, message, { permanent }).catch((failError: unknown) => {
@@ -192,7 +200,14 @@ export class Worker {
     }
   }
 
-  private async sweep(): Promise<void> {
+  private sweep(): Promise<void> {
+    this.sweeping ??= this.sweepOnce().finally(() => {
+      this.sweeping = undefined;
+    });
+    return this.sweeping;
+  }
+
+  private async sweepOnce(): Promise<void> {
     try {
       const returned = await this.queue.returnExpiredLeases();
       if (returned > 0) this.log.warn({ returned }, 'returned jobs with expired leases');

@@ -1,6 +1,9 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { asServiceError } from './moysklad-failure.js';
-import type { AccountsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
+import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
+
+/** Job kind of proxy/sync that registers webhooks and starts the first import (payload `{ accountId }`). */
+export const SYNC_CONNECT_JOB_KIND = 'sync.connect';
 
 export type StatusView = {
   connected: boolean;
@@ -14,6 +17,7 @@ export type ConnectionDeps = {
   moysklad: MoySkladPort;
   operationLog: OperationLogPort;
   readModel: Pick<ReadModelPort, 'saveBonusProgram'>;
+  jobs: Pick<JobsPort, 'enqueue'>;
 };
 
 /** Connecting an amoCRM account to МойСклад with an admin's login and password, and its status. */
@@ -49,6 +53,7 @@ export class ConnectionService {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
+    await this.deps.jobs.enqueue({ kind: SYNC_CONNECT_JOB_KIND, accountId: auth.accountId, payload: { accountId: auth.accountId }, jobKey: `${auth.accountId}:connect` });
     // Best effort: the card shows the program from this snapshot without a live call.
     try {
       await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));

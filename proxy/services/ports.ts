@@ -83,6 +83,8 @@ export interface ReadModelPort {
   buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null>;
   /** Newest first; `cursor` is opaque and produced by this port. */
   purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage>;
+  /** The buyer owning a referral code, in whichever account it is (codes are globally unique). */
+  buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null>;
   /** Writes the fresh balance after a bonus operation so the card shows it at once. */
   setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void>;
   /** Snapshot of the active bonus program, so the card needs no live МойСклад call. */
@@ -143,6 +145,10 @@ export interface MoySkladPort {
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
   createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
   priceTypes(token: string): Promise<{ id: string; name: string }[]>;
+  /** Ids of counterparties whose phone, reduced to digits, equals `phoneDigits` (search, then exact match). */
+  counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]>;
+  /** Creates a private buyer; `syncId` makes a retried create return the first one. */
+  createIndividual(token: string, input: { name: string; phone: string; syncId: string }): Promise<{ id: string }>;
   /** Deletes the account's webhooks whose URL starts with `ownedUrlPrefix` (ours only); returns how many. */
   removeWebhooks(token: string, ownedUrlPrefix: string): Promise<number>;
 }

@@ -17,13 +17,14 @@ import { migrateToLatest } from '../db/migrate.js';
  *   });
  *
  * SQLite: a file in a fresh temp directory. PostgreSQL: a fresh random schema in the `test` database at
- * TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards, so parallel test
+ * PG_TEST_URL (default postgres://postgres@127.0.0.1:5432/test), dropped afterwards, so parallel test
  * files never see each other's rows.
  */
 export type DatabaseKind = 'sqlite' | 'postgres';
 export const DATABASE_KINDS: readonly DatabaseKind[] = ['sqlite', 'postgres'];
 
-const POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// .ci/run exports PG_TEST_URL; the default matches the local machine (trust auth).
+const POSTGRES_URL = process.env.PG_TEST_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface TestDatabase extends DatabaseHandle {
   kind: DatabaseKind;

@@ -1,20 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { Router, type Express, type RequestHandler } from 'express';
 import { apiV4Router } from './api/index.js';
-import { deleteCatalogElements } from './api/catalog-element-deletion.js';
 import { signDisposableToken } from './auth/disposable-token.js';
 import { callHook, installHookUrl, revokeHookUrl, type HookCall } from './auth/integration-hooks.js';
-import { oauthRouter } from './auth/oauth-routes.js';
+import { oauthRouter, subdomainLookupRouter } from './auth/oauth-routes.js';
 import { TokenRegistry } from './auth/token-registry.js';
 import { sendNginxPage, problemErrorHandler, notFound } from './http/problem.js';
-import type { Faults } from './limits/faults.js';
+import { tokenEndpointFaults, type Faults } from './limits/faults.js';
 import { maxInAnyWindow, RateLimiter, type AccountLimitStats } from './limits/rate-limiter.js';
 import { accountOptionsSchema, emulatorOptionsSchema, type AccountOptions, type AmoCrmEmulatorOptions, type CustomersMode, type ResolvedOptions } from './options.js';
 import { AccountState } from './state/account-state.js';
 import { EmulatorStore } from './store.js';
 import { WebhookDispatcher, type WebhookDelivery } from './webhooks/dispatcher.js';
-import { contactV2, customerV2, deletedV2 } from './webhooks/v2-payloads.js';
+import { UiActions } from './ui-actions.js';
 
 /** What host-page routers find in `res.locals.amoAccount`. */
 export interface PublicAccount { id: number; subdomain: string; name: string; baseUrl: string; customersMode: CustomersMode; users: Array<{ id: number; name: string; isAdmin: boolean }> }
@@ -39,6 +39,7 @@ export class AmoCrmEmulator {
   private readonly tokens: TokenRegistry;
   private readonly limiter: RateLimiter;
   private readonly webhooks: WebhookDispatcher;
+  private readonly ui: UiActions;
   private readonly hostRouters = Router({ mergeParams: true });
   private server: Server | null = null;
   private listeningOrigin: string | null = null;
@@ -54,6 +55,7 @@ export class AmoCrmEmulator {
     this.limiter = new RateLimiter({ ...this.options.rateLimit, windowMs: 1000 * scale, violationWindowMs: 60_000 * scale }, this.nowMs);
     this.webhooks = new WebhookDispatcher(2000 * scale, this.nowMs, (sub) => this.accountBaseUrl(sub));
     for (const account of this.options.accounts) this.addAccount(account);
+    this.ui = new UiActions((sub) => this.account(sub), this.webhooks, this.nowMs);
     this.store = new EmulatorStore((sub) => this.account(sub), (sub) => this.accountBaseUrl(sub));
     this.app = this.buildApp();
     if (options.accountRouter) this.mountAccountRouter(options.accountRouter);
@@ -122,11 +124,22 @@ export class AmoCrmEmulator {
   }
 
   /** A long-lived token ("Ключи" → "Сгенерировать токен"): no refresh token, revoked on uninstall. */
-  issueLongLivedToken(subdomain: string, ttlSec: number, userId?: number): Promise<string> {
+  async issueLongLivedToken(subdomain: string, ttlSec: number, userId?: number): Promise<string> {
     const account = this.account(subdomain);
     const user = userId === undefined ? account.admin() : account.user(userId);
     if (!user) throw new Error(`User ${userId} is not in account ${subdomain}`);
     return this.tokens.issueLongLived({ subdomain, accountId: account.data.id, userId: user.id, clientId: this.integration.clientId }, new URL(this.origin).host, ttlSec);
+  }
+
+  /**
+   * A token standing for amoCRM's own web UI session (for the host page's reads/writes): same API rights as the
+   * user, but not the integration's — exempt from rate limits, the block and faults; not revoked by uninstall.
+   */
+  async issueUiToken(subdomain: string, userId?: number, ttlSec = 86_400): Promise<string> {
+    const account = this.account(subdomain);
+    const user = userId === undefined ? account.admin() : account.user(userId);
+    if (!user) throw new Error(`User ${userId} is not in account ${subdomain}`);
+    return this.tokens.issueUi({ subdomain, accountId: account.data.id, userId: user.id, clientId: 'amocrm-web-ui' }, new URL(this.origin).host, ttlSec);
   }
 
   /** The X-Auth-Token amoCRM gives the widget's `$authorizedAjax` for this user (HS256 with client_secret, `iss` = account base URL). */
@@ -193,51 +206,27 @@ export class AmoCrmEmulator {
 
   /** A user deletes a customer in the UI (the API has no delete): `delete_customer` webhook. */
   deleteCustomerAsUser(subdomain: string, customerId: number): boolean {
-    const account = this.account(subdomain);
-    const customer = account.customers.get(customerId);
-    if (!customer || customer.is_deleted) return false;
-    customer.is_deleted = true;
-    account.links = account.links.filter((l) => l.customer_id !== customerId);
-    this.webhooks.dispatch(account, 'customers', 'delete', [deletedV2(customerId)]);
-    return true;
+    return this.ui.deleteCustomer(subdomain, customerId);
   }
 
   /** A user deletes a contact in the UI: `delete_contact` webhook; links to customers are dropped. */
   deleteContactAsUser(subdomain: string, contactId: number): boolean {
-    const account = this.account(subdomain);
-    const contact = account.contacts.get(contactId);
-    if (!contact || contact.is_deleted) return false;
-    contact.is_deleted = true;
-    account.links = account.links.filter((l) => !(l.to_entity_type === 'contacts' && l.to_entity_id === contactId));
-    this.webhooks.dispatch(account, 'contacts', 'delete', [deletedV2(contactId, { type: 'contact' })]);
-    return true;
+    return this.ui.deleteContact(subdomain, contactId);
   }
 
   /** A user renames a customer in the UI: `update_customer` webhook. */
   renameCustomerAsUser(subdomain: string, customerId: number, name: string): boolean {
-    const account = this.account(subdomain);
-    const customer = account.customers.get(customerId);
-    if (!customer || customer.is_deleted) return false;
-    customer.name = name;
-    customer.updated_at = Math.floor(this.nowMs() / 1000);
-    this.webhooks.dispatch(account, 'customers', 'update', [customerV2(account, customer)]);
-    return true;
+    return this.ui.renameCustomer(subdomain, customerId, name);
   }
 
   /** A user renames a contact in the UI: `update_contact` webhook. */
   renameContactAsUser(subdomain: string, contactId: number, name: string): boolean {
-    const account = this.account(subdomain);
-    const contact = account.contacts.get(contactId);
-    if (!contact || contact.is_deleted) return false;
-    contact.name = name;
-    contact.updated_at = Math.floor(this.nowMs() / 1000);
-    this.webhooks.dispatch(account, 'contacts', 'update', [contactV2(account, contact)]);
-    return true;
+    return this.ui.renameContact(subdomain, contactId, name);
   }
 
-  /** A user deletes a product in Списки → Товары: `delete_catalog` webhook (payload shape unconfirmed). */
+  /** A user deletes a product in Списки → Товары: `delete_catalog` webhook. */
   deleteCatalogElementAsUser(subdomain: string, elementId: number): boolean {
-    return deleteCatalogElements({ nowMs: this.nowMs, webhooks: this.webhooks }, this.account(subdomain), [elementId]).length === 1;
+    return this.ui.deleteCatalogElement(subdomain, elementId);
   }
 
   private account(subdomain: string): AccountState {
@@ -250,6 +239,10 @@ export class AmoCrmEmulator {
     const app = express();
     app.disable('x-powered-by');
     app.set('query parser', 'extended'); // filter[id][]=1 → { filter: { id: ['1'] } }, as amoCRM (PHP) parses it
+    app.use((_req, res, next) => {
+      res.set('X-Request-Id', randomBytes(8).toString('hex')); // amoCRM's SDK records it for support requests
+      next();
+    });
     const scope = Router({ mergeParams: true });
     scope.use((req, res, next) => {
       const account = this.accounts.get(String(req.params['subdomain']));
@@ -260,10 +253,11 @@ export class AmoCrmEmulator {
     });
     const rejectBlockedOAuth: RequestHandler = (_req, res, next) =>
       this.limiter.isBlocked((res.locals['account'] as AccountState).data.subdomain) ? sendNginxPage(res, 403, 'Forbidden') : next();
-    scope.use('/oauth2', rejectBlockedOAuth, oauthRouter({ integration: this.integration, tokens: this.tokens }));
+    scope.use('/oauth2', rejectBlockedOAuth, oauthRouter({ integration: this.integration, tokens: this.tokens, faults: tokenEndpointFaults(() => this.faults) }));
     scope.use('/api/v4', apiV4Router({ nowMs: this.nowMs, webhooks: this.webhooks, integration: this.integration, tokens: this.tokens, limiter: this.limiter, faults: () => this.faults }));
     scope.use(this.hostRouters);
     app.use('/a/:subdomain', scope);
+    app.use(subdomainLookupRouter({ tokens: this.tokens, accountById: (id) => [...this.accounts.values()].find((a) => a.data.id === id) }));
     app.use(problemErrorHandler);
     return app;
   }

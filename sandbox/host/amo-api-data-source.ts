@@ -69,7 +69,7 @@ function halPage<T extends z.ZodType>(entity: string, item: T) {
 export type AmoApiDataSourceOptions = {
   /** Account base URL, e.g. `http://127.0.0.1:PORT/a/demo`. */
   baseUrl: string;
-  /** A long-lived token of the account (amoCRM: «Ключи» → «Сгенерировать токен»). Never logged. */
+  /** A token that may read the account (long-lived integration token, or the emulator's UI token). Never logged. */
   accessToken: string | (() => string | Promise<string>);
   fetch?: typeof fetch;
 };

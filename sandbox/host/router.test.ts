@@ -1,8 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import express from 'express';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createHostRouter } from './router.js';
 import { FIXTURE_SCRIPT } from './testing/fixture-widget.js';
+import { createMemoryDataSource } from './testing/memory-data-source.js';
 import { startHostTestServer, TEST_CLIENT_ID, TEST_SECRET, testAccount, type HostTestServer } from './testing/host-test-server.js';
 
 let server: HostTestServer | undefined;
@@ -96,6 +99,20 @@ describe('pages', () => {
     expect((await fetch(`${server.base}/settings/widget/moysklad`)).status).toBe(200);
   });
 
+  it('answers 502 with a usable page and logs when amoCRM cannot be read', async () => {
+    const warn = vi.fn();
+    const failing = { listCustomers: () => Promise.reject(new Error('amoCRM API GET /api/v4/customers answered 500')), getCustomer: () => Promise.reject(new Error('boom')) };
+    server = await startHostTestServer({ dataSource: failing, hooks: { logger: { warn } } });
+    const list = await fetch(`${server.base}/customers`);
+    expect(list.status).toBe(502);
+    expect(await list.text()).toContain('Не удалось загрузить данные amoCRM');
+    const card = await fetch(`${server.base}/customers/detail/1001`);
+    expect(card.status).toBe(502);
+    expect(pageState(await card.text()).page.runWidget).toBe(false);
+    expect(warn).toHaveBeenCalledTimes(2);
+    expect(warn.mock.calls[0]![0]).toEqual({ err: 'amoCRM API GET /api/v4/customers answered 500', path: '/customers' });
+  });
+
   it('still renders pages, with the reason, when widget.zip is missing', async () => {
     server = await startHostTestServer({ zip: null });
     const html = await (await fetch(`${server.base}/settings/widgets`)).text();
@@ -154,8 +171,6 @@ describe('widget install state', () => {
 
 describe('account from the amoCRM emulator', () => {
   it('acts as the first administrator, or as the user picked with ?user= (remembered)', async () => {
-    const express = (await import('express')).default;
-    const { createHostRouter } = await import('./router.js');
     const app = express();
     app.use('/a/demo', (_req, res, next) => {
       res.locals.amoAccount = { id: 42, subdomain: 'demo', name: 'Emu', baseUrl: 'x', customersMode: 'segments', users: [
@@ -163,7 +178,6 @@ describe('account from the amoCRM emulator', () => {
       ] };
       next();
     });
-    const { createMemoryDataSource } = await import('./testing/memory-data-source.js');
     const source = createMemoryDataSource();
     app.use('/a/demo', createHostRouter({ widgetZipPath: '/nonexistent/widget.zip', integration: { clientId: 'c', clientSecret: TEST_SECRET }, proxyOrigin: 'http://127.0.0.1:9', dataSource: () => source }));
     const listening = app.listen(0, '127.0.0.1');

@@ -42,6 +42,7 @@ export function createHostRouter(options: HostRouterOptions): Router {
   const archiveFile = new WidgetArchiveFile(widgetZipPath);
   const widgetState = options.widgetState ?? createMemoryWidgetStateStore();
   const assets = createHostAssets();
+  const logger = options.logger ?? { warn: (details: object, message: string) => console.warn(message, details) };
   const router = Router({ mergeParams: true });
 
   function accountFor(req: Request, res: Response): HostAccount | undefined {
@@ -134,7 +135,10 @@ export function createHostRouter(options: HostRouterOptions): Router {
   router.get('/customers/detail/:id', async (req, res) => {
     const id = Number(req.params.id);
     if (!Number.isSafeInteger(id) || id <= 0) return void res.status(404).type('text/plain').send('customer not found');
-    const customer = await options.dataSource(res.locals.account).getCustomer(id).catch(() => undefined);
+    const customer = await options.dataSource(res.locals.account).getCustomer(id).catch((error: unknown) => {
+      logger.warn({ err: (error as Error).message, customerId: id }, 'host page: reading the customer from amoCRM failed');
+      return undefined;
+    });
     const place: PagePlace = customer
       ? {
           location: 'cucard',
@@ -145,7 +149,7 @@ export function createHostRouter(options: HostRouterOptions): Router {
         }
       : { location: null, area: null, widgetsArea: 'customers_card', baseEntity: 'customers', card: false };
     await renderPage(req, res, place, async (ctx) => {
-      if (customer === undefined) throw new Error('amoCRM API failed');
+      if (customer === undefined) throw new CustomerReadFailed();
       if (customer === null) {
         res.status(404);
         return renderCustomerNotFound(ctx.strings);
@@ -161,6 +165,7 @@ export function createHostRouter(options: HostRouterOptions): Router {
         widget: ctx.state.widget,
         widgetError: ctx.archiveError,
         texts: ctx.archive ? widgetTexts(ctx.archive, ctx) : null,
+        tourImages: ctx.archive?.manifest.tour?.tour_images[ctx.state.lang] ?? [],
       }),
     ),
   );
@@ -199,8 +204,9 @@ export function createHostRouter(options: HostRouterOptions): Router {
     let page: PageBody;
     try {
       page = await body(ctx);
-    } catch {
-      // The page stays usable (menu, theme) and says what failed; details stay in the server.
+    } catch (error) {
+      // The page stays usable (menu, theme) and says what failed; details stay in the server log.
+      if (!(error instanceof CustomerReadFailed)) logger.warn({ err: (error as Error).message, path: req.path }, 'host page: reading amoCRM failed');
       res.status(502);
       page = { title: strings.loadFailed, menu: 'customers', content: `<p class="amo-empty">${strings.loadFailed}</p>` };
       state.page.runWidget = false;
@@ -222,6 +228,9 @@ export function createHostRouter(options: HostRouterOptions): Router {
 
   return router;
 }
+
+/** Already logged where it happened. */
+class CustomerReadFailed extends Error {}
 
 /**
  * amoCRM stores a `custom` field only as a JSON string or a number; "a plain string is not saved"

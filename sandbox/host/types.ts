@@ -103,6 +103,8 @@ export type HostRouterOptions = {
   widgetState?: WidgetStateStore;
   /** Overrides the token issuer; defaults to `{protocol}://{host}{mount path}` of the request. */
   accountBaseUrl?: (subdomain: string, requestOrigin: string, mountPath: string) => string;
+  /** pino-compatible; receives amoCRM read failures behind a 502 page. Default: console.warn. */
+  logger?: { warn(details: object, message: string): void };
   /** Clock for disposable tokens (tests). */
   now?: () => Date;
 };

@@ -22,6 +22,10 @@ const manifestSchema = z.object({
     .record(z.string(), z.object({ name: z.string(), type: z.string(), required: z.boolean().optional() }))
     .default({}),
   advanced: z.object({ title: z.string() }).optional(),
+  tour: z
+    .object({ tour_images: z.record(z.string(), z.array(z.string())).default({}), tour_description: z.string().optional() })
+    .loose()
+    .optional(),
 });
 
 export type WidgetManifest = z.infer<typeof manifestSchema>;

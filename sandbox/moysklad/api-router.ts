@@ -1,9 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { checkAcceptHeader } from './accept-header.js';
 import { Accounts } from './accounts.js';
 import { ApiError } from './api-error.js';
 import type { EmulatorCore } from './core.js';
 import { requireGzip, sendJson } from './gzip-json.js';
 import type { RateLimiter } from './rate-limiter.js';
+import { requestLogger, type RequestLogEntry } from './request-log.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { contextRoutes } from './routes/context-routes.js';
 import { entityRoutes } from './routes/entity-routes.js';
@@ -26,15 +28,18 @@ function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
   }
 }
 
-/** `/api/remap/1.2`: gzip check → injected failures → auth → per-user limits → latency → routes. */
-export function apiRouter(core: EmulatorCore, accounts: Accounts, limiter: RateLimiter): Router {
+/** `/api/remap/1.2`: gzip and Accept checks → injected failures → auth → per-user limits → latency → routes. */
+export function apiRouter(core: EmulatorCore, accounts: Accounts, limiter: RateLimiter, log: RequestLogEntry[]): Router {
   const router = express.Router();
+  router.use(requestLogger(log));
   router.use(requireGzip);
+  router.use(checkAcceptHeader);
   router.use((_req, _res, next) => {
     const fail = core.faults.failNextRequests;
     if (!fail || fail.count <= 0) return next();
     fail.count--;
-    next(new ApiError(fail.status, FAULT_CODES[fail.status] ?? 1000, `Сбой, внедрённый песочницей (HTTP ${fail.status})`));
+    const headers: Record<string, string> = fail.status === 429 ? { 'X-Lognex-Auth': '429002' } : {};
+    next(new ApiError(fail.status, FAULT_CODES[fail.status] ?? 1000, `Сбой, внедрённый песочницей (HTTP ${fail.status})`, { headers }));
   });
   router.use((req, res, next) => {
     const { user } = accounts.authenticate(req.headers.authorization);

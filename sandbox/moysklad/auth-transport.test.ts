@@ -39,6 +39,14 @@ describe('transport', () => {
     expect(employee.meta.href).toBe(`${api.baseUrl}/context/employee`);
   });
 
+  it('refuses an Accept header that cannot mean JSON (1062) and allows the usual ones', async () => {
+    api = await startApi();
+    const html = await api.call('GET', '/context/employee', undefined, { Accept: 'text/html' });
+    expect(html.body.errors[0].code).toBe(1062);
+    for (const accept of ['application/json;charset=utf-8', 'application/json, text/plain, */*'])
+      expect((await api.call('GET', '/context/employee', undefined, { Accept: accept })).status).toBe(200);
+  });
+
   it('rejects a body that is not JSON with 2001', async () => {
     api = await startApi();
     const res = await fetch(`${api.baseUrl}/entity/counterparty`, {

@@ -89,11 +89,16 @@ export class EmulatorCore {
     this.dispatcher.dispatch(context, changes.origin, this.store.list('webhook'));
   }
 
-  /** Runs `work` inside a change set and commits it only if `work` succeeds. */
+  /**
+   * Runs `work` inside one change set. Callers validate before their first write; should a later step
+   * still fail, whatever was already written is committed too, so audit and webhooks match the state.
+   */
   transact<T>(origin: Partial<ChangeOrigin> & { uid: string }, work: (changes: ChangeSet) => T): T {
     const changes = this.changeSet(origin);
-    const result = work(changes);
-    this.commit(changes);
-    return result;
+    try {
+      return work(changes);
+    } finally {
+      this.commit(changes);
+    }
   }
 }

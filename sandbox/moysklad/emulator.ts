@@ -6,15 +6,16 @@ import { apiRouter } from './api-router.js';
 import { EmulatorCore } from './core.js';
 import type { Faults } from './faults.js';
 import { resolveOptions, type MoySkladEmulatorOptions } from './options.js';
+import { parseExpand } from './presenter.js';
 import { maxAcceptedInWindow, RateLimiter, type UserRequestStats } from './rate-limiter.js';
 import { absolutizeHrefs, API_ROOT } from './references.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
 import { loadSeed, type SeedCounts } from './seed-loader.js';
+import type { RequestLogEntry } from './request-log.js';
 import { returnAtTill, sellAtTill, type TillSaleInput } from './till.js';
 import { UiActions } from './ui-actions.js';
 import type { Doc } from './store.js';
 import type { WebhookLogEntry } from './webhook-dispatcher.js';
-import { parseExpand } from './presenter.js';
 
 export type { MoySkladEmulatorOptions } from './options.js';
 export type { Faults } from './faults.js';
@@ -22,7 +23,12 @@ export type { WebhookLogEntry, WebhookPayload } from './webhook-dispatcher.js';
 export type { UserRequestStats } from './rate-limiter.js';
 export type { MoySkladSeed, SeedCounts } from './seed-loader.js';
 export type { TillSaleInput } from './till.js';
+export type { RequestLogEntry } from './request-log.js';
 export { maxAcceptedInWindow } from './rate-limiter.js';
+export { ApiError } from './api-error.js';
+export { INSUFFICIENT_POINTS_CODE } from './kinds/bonus-ledger.js';
+export { FIXED_IDS, SALE_PRICE_TYPE_NAME } from './fixtures.js';
+export { DEFAULT_ACCOUNT_ID, DEFAULT_USER } from './options.js';
 
 type Presented = Record<string, unknown>;
 
@@ -48,6 +54,8 @@ export class MoySkladEmulator {
   readonly router: Express;
   /** "As a user in the МойСклад UI": create/update/delete with audit + webhooks. */
   readonly ui: UiActions;
+  /** Every finished API request (newest 10 000), for tests that check what a client sent. */
+  readonly requestLog: RequestLogEntry[];
   private readonly core: EmulatorCore;
   private readonly accounts: Accounts;
   private readonly limiter: RateLimiter;
@@ -56,9 +64,10 @@ export class MoySkladEmulator {
 
   constructor(options: MoySkladEmulatorOptions = {}) {
     const resolved = resolveOptions(options);
+    this.requestLog = [];
     this.core = new EmulatorCore(resolved);
     this.accounts = new Accounts(resolved.users);
-    this.limiter = new RateLimiter(resolved.rateLimits, resolved.timeScale);
+    this.limiter = new RateLimiter(resolved.rateLimits, resolved.timeScale, resolved.rateLimitClock);
     this.ui = new UiActions(this.core, () => this.cashier(), (type, id) => this.get(type, id));
     this.router = express();
     this.router.disable('x-powered-by');
@@ -68,7 +77,7 @@ export class MoySkladEmulator {
       res.locals.baseUrl = this.core.publicBaseUrl();
       next();
     });
-    this.router.use(API_ROOT, apiRouter(this.core, this.accounts, this.limiter));
+    this.router.use(API_ROOT, apiRouter(this.core, this.accounts, this.limiter, this.requestLog));
     this.router.use('/sandbox', sandboxRoutes({
       sellAtTill: (input) => this.sellAtTill(input as TillSaleInput),
       returnAtTill: (id) => this.returnAtTill(id),
@@ -165,7 +174,8 @@ export class MoySkladEmulator {
 
   /** All objects of a type, API-shaped. */
   list(type: string): Presented[] {
-    return this.core.store.list(type).map((doc) => this.output(type, doc));
+    const cache = new Map<string, unknown>(); // computed fields (e.g. salesAmount) once per call, not per row
+    return this.core.store.list(type).map((doc) => this.output(type, doc, undefined, cache));
   }
 
   sellAtTill(input: TillSaleInput): TillSaleResult {
@@ -188,8 +198,9 @@ export class MoySkladEmulator {
     };
   }
 
-  private output(type: string, doc: Doc, expand?: string): Presented {
-    return absolutizeHrefs(this.core.presenter.present(type, doc, parseExpand(expand)), this.core.publicBaseUrl()) as Presented;
+  private output(type: string, doc: Doc, expand?: string, cache = new Map<string, unknown>()): Presented {
+    const presented = this.core.presenter.present(type, doc, parseExpand(expand), cache);
+    return absolutizeHrefs(presented, this.core.publicBaseUrl()) as Presented;
   }
 
   /** Till and UI actions are attributed to the first administrator. */

@@ -129,7 +129,14 @@ describe('product', () => {
       agent: { meta: buyer.meta },
       positions: [{ assortment: { meta: product.meta }, quantity: 2, price: 15050 }],
     });
-    expect(sale.sum).toBe(30100);
+    expect(sale).toMatchObject({
+      sum: 30100, cashSum: 30100, noCashSum: 0, qrSum: 0, applicable: true, name: '00001',
+      agent: { meta: { href: buyer.meta.href, type: 'counterparty' } },
+      retailStore: { meta: { type: 'retailstore' } },
+      retailShift: { meta: { type: 'retailshift' } },
+      positions: { meta: { href: `${sale.meta.href}/positions`, type: 'demandposition', size: 1, limit: 1000, offset: 0 } },
+    });
+    expect(sale.moment).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.000$/);
 
     const res = await api.call('DELETE', `/entity/product/${product.id}`);
     expect(res.status).toBe(409);
@@ -161,6 +168,10 @@ describe('retaildemand positions', () => {
     expect(sale.positions.rows).toHaveLength(1);
     const list = await api.call('GET', `/entity/retaildemand/${sale.id}/positions?expand=assortment&limit=100`);
     expect(list.body.rows[0].assortment.name).toBe('Камера');
+    const { body: other } = await api.call('POST', '/entity/product', { name: 'Штатив' });
+    await api.call('POST', '/entity/retaildemand', { agent: { meta: buyer.meta }, positions: [{ assortment: { meta: other.meta }, price: 1 }] });
+    const byProduct = await api.call('GET', `/entity/retaildemand?filter=${encodeURIComponent(`assortment=${product.meta.href};isDeleted=false`)}`);
+    expect(byProduct.body.rows.map((r: { id: string }) => r.id)).toEqual([sale.id]);
     const one = await api.call('GET', `/entity/retaildemand/${sale.id}?expand=agent,positions.assortment`);
     expect(one.body.agent.name).toBe('B');
     expect(one.body.positions.rows[0].assortment.name).toBe('Камера');

@@ -79,7 +79,12 @@ function matchesCondition(actual: unknown, { operator, value }: FilterCondition)
   if (value === '' && (operator === '=' || operator === '!=')) return operator === '=' ? empty : !empty;
   if (empty) return operator === '!=';
   if (Array.isArray(actual)) {
-    const hit = actual.some((item) => String(item) === value);
+    const wanted = relativeHref(value) ?? value;
+    const hit = actual.some((item) =>
+      isObject(item) && isObject(item.meta) && typeof item.meta.href === 'string'
+        ? relativeHref(item.meta.href) === wanted
+        : String(item) === value,
+    );
     return operator === '!=' ? !hit : operator === '=' ? hit : false;
   }
   if (isObject(actual) && isObject(actual.meta) && typeof actual.meta.href === 'string') {

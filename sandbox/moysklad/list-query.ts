@@ -45,12 +45,13 @@ function sortable(value: unknown): string | number {
   return value === undefined || value === null ? '' : String(value);
 }
 
-export function sortRows<T extends Record<string, unknown>>(rows: T[], keys: OrderKey[]): T[] {
+/** Stable sort by the order keys; `view` gives the object whose fields are compared. */
+export function sortRows<T>(rows: T[], keys: OrderKey[], view: (row: T) => Record<string, unknown>): T[] {
   if (keys.length === 0) return rows;
   return [...rows].sort((a, b) => {
     for (const { field, descending } of keys) {
-      const x = sortable(a[field]);
-      const y = sortable(b[field]);
+      const x = sortable(view(a)[field]);
+      const y = sortable(view(b)[field]);
       if (x === y) continue;
       const result = x < y ? -1 : 1;
       return descending ? -result : result;

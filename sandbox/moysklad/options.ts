@@ -12,6 +12,8 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Requests of one user in flight at once; the next one gets 429/1073. */
   parallelPerUser: number;
+  /** Requests of all users of the account in flight at once (20 in the real service); also 429/1073. */
+  parallelPerAccount: number;
 }
 
 export interface MoySkladEmulatorOptions {
@@ -19,7 +21,7 @@ export interface MoySkladEmulatorOptions {
   users?: SandboxUser[];
   /** UUID reported as `accountId` on every entity and webhook event. Default: a fixed sandbox UUID. */
   accountId?: string;
-  /** Default `{ requestsPerWindow: 11, windowMs: 3000, parallelPerUser: 5 }`. */
+  /** Default `{ requestsPerWindow: 11, windowMs: 3000, parallelPerUser: 5, parallelPerAccount: 20 }`. */
   rateLimits?: Partial<RateLimitOptions>;
   /** Divides `rateLimits.windowMs` (e.g. 10 → a 300 ms window) so tests and benchmarks run fast. Default 1. */
   timeScale?: number;
@@ -32,6 +34,11 @@ export interface MoySkladEmulatorOptions {
    * Rate limiting always uses the real clock (a frozen business clock must not freeze the limiter).
    */
   now?: () => Date | number;
+  /**
+   * Clock of the rate limiter (epoch ms). Default `Date.now`. Tests inject a manual clock so that
+   * window arithmetic does not depend on machine load.
+   */
+  rateLimitClock?: () => number;
   /** Overrides the base URL used in `meta.href` and webhook payloads (default: the listening address). */
   publicBaseUrl?: string;
   /** Seed of the fault-injection RNG. Default 1. */
@@ -56,6 +63,7 @@ export interface ResolvedOptions {
   webhookTimeoutMs: number;
   webhooksAllowed: boolean;
   now: () => number;
+  rateLimitClock: () => number;
   publicBaseUrl: string | undefined;
   seed: number;
   maxBonusBalance: number | undefined;
@@ -70,11 +78,12 @@ export function resolveOptions(options: MoySkladEmulatorOptions = {}): ResolvedO
   return {
     users: options.users?.length ? options.users : [DEFAULT_USER],
     accountId: options.accountId ?? DEFAULT_ACCOUNT_ID,
-    rateLimits: { requestsPerWindow: 11, windowMs: 3000, parallelPerUser: 5, ...options.rateLimits },
+    rateLimits: { requestsPerWindow: 11, windowMs: 3000, parallelPerUser: 5, parallelPerAccount: 20, ...options.rateLimits },
     timeScale: options.timeScale && options.timeScale > 0 ? options.timeScale : 1,
     webhookTimeoutMs: options.webhookTimeoutMs ?? 1500,
     webhooksAllowed: options.tariff?.webhooks ?? true,
     now: clock ? () => Number(clock()) : Date.now,
+    rateLimitClock: options.rateLimitClock ?? Date.now,
     publicBaseUrl: options.publicBaseUrl?.replace(/\/+$/, ''),
     seed: options.seed ?? 1,
     maxBonusBalance: options.maxBonusBalance,

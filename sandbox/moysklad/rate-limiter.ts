@@ -31,11 +31,13 @@ interface UserState {
 }
 
 /**
- * Per-user limits of the 2026 rules: a sliding window of N requests and M in parallel.
+ * Limits of the 2026 rules: per user a sliding window of N requests and M in parallel, plus a
+ * parallel cap for the whole account.
  * Rejected requests do not use up the window (they are not executed).
  */
 export class RateLimiter {
   private readonly users = new Map<string, UserState>();
+  private accountInFlight = 0;
   readonly windowMs: number;
 
   constructor(private readonly limits: RateLimitOptions, timeScale: number, private readonly clock: () => number = Date.now) {
@@ -69,7 +71,7 @@ export class RateLimiter {
     const state = this.state(user);
     state.stats.requests++;
     while (state.accepted.length > 0 && state.accepted[0]! <= now - this.windowMs) state.accepted.shift();
-    if (state.inFlight >= this.limits.parallelPerUser) {
+    if (state.inFlight >= this.limits.parallelPerUser || this.accountInFlight >= this.limits.parallelPerAccount) {
       state.stats.rejected429++;
       return { ok: false, code: 1073, headers: this.headers(state, now) };
     }
@@ -80,6 +82,7 @@ export class RateLimiter {
     state.accepted.push(now);
     state.stats.timeline.push(now);
     state.inFlight++;
+    this.accountInFlight++;
     state.stats.maxParallelSeen = Math.max(state.stats.maxParallelSeen, state.inFlight);
     let released = false;
     return {
@@ -89,6 +92,7 @@ export class RateLimiter {
         if (released) return;
         released = true;
         state.inFlight--;
+        this.accountInFlight--;
       },
     };
   }

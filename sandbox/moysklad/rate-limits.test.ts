@@ -15,10 +15,14 @@ describe('maxAcceptedInWindow', () => {
 
 describe('per-user request limits', () => {
   it('rejects the 12th request in a window with 429/1049 and the documented headers', async () => {
-    // timeScale 2 → a 1500 ms window: room for 12 sequential local requests even on a busy machine.
-    api = await startApi({ timeScale: 2 });
+    // A manual limiter clock: the window arithmetic does not depend on machine load. timeScale 2 → 1500 ms.
+    let clock = 1_000_000;
+    api = await startApi({ timeScale: 2, rateLimitClock: () => clock });
     const answers = [];
-    for (let i = 0; i < 12; i++) answers.push(await api.call('GET', '/context/employee'));
+    for (let i = 0; i < 12; i++) {
+      answers.push(await api.call('GET', '/context/employee'));
+      clock += 10;
+    }
     expect(answers.slice(0, 11).every((r) => r.status === 200)).toBe(true);
     expect(answers[0]!.headers.get('x-ratelimit-limit')).toBe('11');
     expect(answers[0]!.headers.get('x-ratelimit-remaining')).toBe('10');
@@ -29,23 +33,24 @@ describe('per-user request limits', () => {
     expect(rejected.status).toBe(429);
     expect(rejected.body.errors[0].code).toBe(1049);
     expect(rejected.headers.get('x-lognex-auth')).toBe('429002');
-    const retryAfter = Number(rejected.headers.get('x-lognex-retry-after'));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(1500);
-    expect(Number(rejected.headers.get('x-lognex-reset'))).toBe(retryAfter);
+    // The first request was accepted 110 ms before the 12th; it leaves the window 1500 − 110 ms later.
+    expect(rejected.headers.get('x-lognex-retry-after')).toBe('1390');
+    expect(rejected.headers.get('x-lognex-reset')).toBe('1390');
 
-    await new Promise((r) => setTimeout(r, retryAfter + 20));
+    clock = 1_000_000 + 1499;
+    expect((await api.call('GET', '/context/employee')).status).toBe(429);
+    clock = 1_000_000 + 1500;
     expect((await api.call('GET', '/context/employee')).status).toBe(200);
 
     const stats = api.emu.stats()['admin@demo']!;
-    expect(stats).toMatchObject({ requests: 13, rejected429: 1, maxParallelSeen: 1 });
+    expect(stats).toMatchObject({ requests: 14, rejected429: 2, maxParallelSeen: 1 });
     expect(stats.timeline).toHaveLength(12);
     expect(api.emu.maxAcceptedInWindow('admin@demo')).toBe(11);
   });
 
   it('rejects the 6th parallel request with 429/1073 (X-Lognex-Auth 429005)', async () => {
     api = await startApi({ rateLimits: { requestsPerWindow: 100 } });
-    api.emu.faults.latencyMs = 150; // keep the first five in flight
+    api.emu.faults.latencyMs = 300; // keep the first five in flight
     const answers = await Promise.all(Array.from({ length: 6 }, () => api.call('GET', '/context/employee')));
     const rejected = answers.filter((r) => r.status === 429);
     expect(rejected).toHaveLength(1);
@@ -58,7 +63,7 @@ describe('per-user request limits', () => {
 
   it('counts users separately', async () => {
     api = await startApi({
-      timeScale: 2,
+      rateLimitClock: () => 0,
       users: [
         { login: 'admin@demo', password: 'sandbox-password', isAdmin: true },
         { login: 'clerk@demo', password: 'p', isAdmin: false },
@@ -69,6 +74,21 @@ describe('per-user request limits', () => {
     const other = await api.call('GET', '/context/employee', undefined, { Authorization: `Basic ${Buffer.from('clerk@demo:p').toString('base64')}` });
     expect(other.status).toBe(200);
     expect(Object.keys(api.emu.stats()).sort()).toEqual(['admin@demo', 'clerk@demo']);
+  });
+});
+
+describe('per-account parallel limit', () => {
+  it('rejects with 1073 once the account has parallelPerAccount requests in flight', async () => {
+    const users = ['a@demo', 'b@demo'].map((login) => ({ login, password: 'p', isAdmin: true }));
+    api = await startApi({ users, rateLimits: { requestsPerWindow: 100, parallelPerUser: 5, parallelPerAccount: 6 } });
+    api.emu.faults.latencyMs = 300;
+    const as = (login: string) => ({ Authorization: `Basic ${Buffer.from(`${login}:p`).toString('base64')}` });
+    const answers = await Promise.all(
+      [...Array(4).fill('a@demo'), ...Array(4).fill('b@demo')].map((login: string) => api.call('GET', '/context/employee', undefined, as(login))),
+    );
+    const rejected = answers.filter((r) => r.status === 429);
+    expect(rejected).toHaveLength(2);
+    expect(rejected.every((r) => r.body.errors[0].code === 1073)).toBe(true);
   });
 });
 

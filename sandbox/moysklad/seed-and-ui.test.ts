@@ -96,8 +96,10 @@ describe('UI helpers', () => {
     api.emu.ui.deleteProduct(product.id as string);
     await api.emu.webhooksSettled();
     expect(receiver.received.map((h) => h.body.events[0].action)).toEqual(['CREATE', 'UPDATE', 'DELETE']);
-    const audit = await api.call('GET', '/audit?filter=entityType=product;eventType=delete');
+    const audit = await api.call('GET', `/audit?filter=${encodeURIComponent('entityType=product;eventType=delete;moment>=2020-01-01 00:00:00')}`);
     expect(audit.body.rows).toHaveLength(1);
+    const future = await api.call('GET', `/audit?filter=${encodeURIComponent('entityType=product;moment>=2999-01-01 00:00:00')}`);
+    expect(future.body.rows).toHaveLength(0);
     expect(audit.body.rows[0]).toMatchObject({ source: 'online', uid: 'admin@demo' });
   });
 });

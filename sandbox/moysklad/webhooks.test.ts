@@ -16,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('webhook management', () => {
   it('creates a webhook with the documented response and enforces the rules', async () => {
-    api = await startApi();
+    api = await startApi({ rateLimits: { requestsPerWindow: 100 } });
     const hook = { url: 'https://sync.example.com/ms/hook/secret', action: 'UPDATE', entityType: 'counterparty', diffType: 'FIELDS' };
     const created = await api.call('POST', '/entity/webhook', hook);
     expect(created.status).toBe(200);
@@ -129,6 +129,10 @@ describe('webhook delivery', () => {
     });
     await api.emu.webhooksSettled();
     expect(receiver.received.map((h) => new URL(h.url, receiver!.origin).pathname)).toEqual(['/theirs/1']);
+    expect(api.emu.requestLog.at(-1)).toMatchObject({
+      method: 'POST', path: '/entity/counterparty', status: 200, user: 'admin@demo',
+      disabledWebhookPrefixes: [`${receiver.origin}/ours`, `${receiver.origin}/also-ours`],
+    });
 
     await api.call('POST', '/entity/counterparty', { name: 'Без заголовка' });
     await api.emu.webhooksSettled();

@@ -80,10 +80,14 @@ export function createEmulatorBackend(emulator: TillEmulator, options: { cacheMs
     return { productId, name: names.get(productId) ?? 'Товар', quantity: num(position.quantity), priceKopecks: num(position.price) };
   };
 
+  // One `get` per shown sale: cheaper than presenting every counterparty on a big seed.
   const buyerRef = (agentId: string | null): PosSale['buyer'] => {
     if (!agentId) return null;
-    const agent = list('counterparty').find((c) => c.id === agentId);
-    return { id: agentId, name: agent ? String(agent.name) : 'Покупатель' };
+    try {
+      return { id: agentId, name: String(emulator.get('counterparty', agentId).name) };
+    } catch {
+      return { id: agentId, name: 'Покупатель удалён' };
+    }
   };
 
   return {

@@ -154,9 +154,10 @@ export const PAGE_SCRIPT = String.raw`
     var total = cartTotal();
     var limit = maxPoints();
     var pointsBox = $('points-box');
-    pointsBox.classList.toggle('hidden', !state.program || !state.buyer || state.buyer.isNew);
+    var pointsOff = !state.program || !state.buyer || state.buyer.isNew;
+    pointsBox.classList.toggle('hidden', pointsOff);
     $('points').max = String(limit);
-    $('points-hint').textContent = state.program
+    $('points-hint').textContent = !pointsOff
       ? 'Можно до ' + limit + ' б. (не больше ' + state.program.maxPaidRatePercents + '% чека и баланса)' : '';
     var points = Math.min(requestedPoints(), limit);
     $('total').textContent = money(total);
@@ -173,7 +174,8 @@ export const PAGE_SCRIPT = String.raw`
     var body = {
       buyer: buyer,
       positions: state.cart.map(function (l) { return { productId: l.productId, quantity: l.quantity }; }),
-      payWithPoints: requestedPoints(),
+      // The total shown is computed with the clamped value, so pay exactly that (the server re-checks).
+      payWithPoints: Math.min(requestedPoints(), maxPoints()),
     };
     $('pay').disabled = true;
     api('POST', '/sale', body).then(function (data) {

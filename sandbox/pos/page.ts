@@ -14,6 +14,7 @@ export function renderPosPage(basePath: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Касса МойСклад — песочница</title>
+<link rel="icon" href="data:,">
 <style>${PAGE_STYLE}</style>
 </head>
 <body data-base="${escapeAttribute(basePath)}">

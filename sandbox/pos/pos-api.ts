@@ -18,8 +18,11 @@ function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   return result.data;
 }
 
+/** Called with failures the cashier cannot fix (HTTP 500); the answer itself carries no internals. */
+export type PosErrorLogger = (error: unknown) => void;
+
 /** JSON endpoints behind the till page (mounted under `/api`). Answers `{code, message}` on errors. */
-export function createPosApi(backend: PosBackend): Router {
+export function createPosApi(backend: PosBackend, logError: PosErrorLogger = () => {}): Router {
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
 
@@ -75,12 +78,12 @@ export function createPosApi(backend: PosBackend): Router {
   });
 
   api.use((_req, _res, next) => next(new PosError(404, 'not_found', 'Нет такого адреса')));
-  api.use(posErrorHandler);
+  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => posErrorHandler(error, res, logError));
   return api;
 }
 
 /** Cashier-readable errors; the emulator's own refusals (ApiError-like `{status, message}`) pass through. */
-function posErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+function posErrorHandler(error: unknown, res: Response, logError: PosErrorLogger): void {
   if (error instanceof PosError) {
     res.status(error.status).json({ code: error.code, message: error.message });
     return;
@@ -96,5 +99,6 @@ function posErrorHandler(error: unknown, _req: Request, res: Response, _next: Ne
     return;
   }
   // Unknown failures: no internals to the browser.
+  logError(error);
   res.status(500).json({ code: 'internal_error', message: 'Касса не смогла выполнить операцию' });
 }

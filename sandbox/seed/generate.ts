@@ -53,6 +53,10 @@ export function generateSeed(input: SeedOptionsInput = {}): Seed {
     priceTypes: pricetypes,
   });
 
+  // Archived products stay in the catalog (and in old documents) but are no longer sold.
+  for (const product of products.slice(products.length - options.archivedProducts)) product.archived = true;
+  const onSale = products.filter((p) => !p.archived);
+
   const partyContext = { accountId, meta, bonusProgram: programRef, registeredFrom, registeredTo: salesFrom };
   const buyers = generateBuyers(stream('buyers'), options.buyers, partyContext);
   const companies = generateCompanies(stream('companies'), {
@@ -70,7 +74,7 @@ export function generateSeed(input: SeedOptionsInput = {}): Seed {
   let transactionCounter = 0;
   const nextTransactionNumber = () => String(++transactionCounter).padStart(5, '0');
   const welcome = grantWelcomeBonuses(stream('welcome'), buyers, program, meta, nextTransactionNumber);
-  const sales = generateSales(stream('sales'), options.sales, buyers, products, {
+  const sales = generateSales(stream('sales'), options.sales, buyers, onSale, {
     accountId,
     meta,
     references,

@@ -15,6 +15,8 @@ export const seedOptionsSchema = z.object({
   legalEntities: z.number().int().min(0).max(100_000).default(6),
   entrepreneurs: z.number().int().min(0).max(100_000).default(4),
   products: z.number().int().min(1).max(200_000).default(30),
+  /** The last N products are archived (never sold; the sync must skip them via archived=false). */
+  archivedProducts: z.number().int().min(0).max(200_000).default(0),
   /** 1 = only top-level groups; 3 = the full tree (Фототовары → Аксессуары для фото → Штативы). */
   folderDepth: z.number().int().min(1).max(3).default(3),
   sales: z.number().int().min(0).max(2_000_000).default(80),
@@ -34,7 +36,9 @@ export type SeedOptions = z.output<typeof seedOptionsSchema>;
 export const BIG_SEED_SIZES = { buyers: 5000, products: 500, sales: 10_000 } as const satisfies SeedOptionsInput;
 
 export function parseSeedOptions(input: SeedOptionsInput = {}): SeedOptions {
-  const result = seedOptionsSchema.safeParse(input);
+  const result = seedOptionsSchema
+    .refine((o) => o.archivedProducts < o.products, { message: 'must be smaller than products', path: ['archivedProducts'] })
+    .safeParse(input);
   if (!result.success) {
     throw new Error(`Invalid seed options: ${z.prettifyError(result.error)}`);
   }

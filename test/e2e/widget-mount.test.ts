@@ -94,6 +94,11 @@ describe('widget.zip in the host page', () => {
     await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
     await page.waitForSelector('#widget-settings-modal .msk-widget');
     expect(await page.locator('#moysklad_custom_content .msk-widget, #widget-settings-modal .widget_settings_block .msk-widget').count()).toBe(1);
+    // The tile logo and the tour slides come from the archive: every one of them must load.
+    await page.waitForFunction(() => Array.from(document.images).every((img) => img.complete));
+    const images = await page.$$eval('img', (imgs) => imgs.map((img) => ({ src: img.src, loaded: img.naturalWidth > 0 })));
+    expect(images.filter((i) => i.src.includes('/images/tour_'))).toHaveLength(3);
+    expect(images.filter((i) => !i.loaded)).toEqual([]);
     await screenshot(page, 'widget-settings-modal');
     const settingsRoot = await page.$('#widget-settings-modal .msk-widget');
     await page.click('.js-widget-cancel');

@@ -51,6 +51,13 @@ describe('CardPanel', () => {
     expect(screen.getByRole('link', { name: 'Настройки → Интеграции → МойСклад' }).getAttribute('href')).toBe('/settings/widgets/');
   });
 
+  it('asks to reconnect when МойСклад access has expired', async () => {
+    fakeProxy.status = { ...fakeProxy.status, connected: false, moysklad: { state: 'needs_reauth' } };
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />, { lang: 'en' });
+    expect(await screen.findByText('MoySklad access has expired: connect it again.')).toBeTruthy();
+    expect(fakeProxy.bonusCalls).toHaveLength(0);
+  });
+
   it('tells the user when the buyer is not from МойСклад', async () => {
     fakeProxy.cards.clear();
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);

@@ -82,7 +82,7 @@ export function ConnectionSettings({ controller }: Props) {
         onLoginChange={(value) => changeCredentials({ login: value })}
         onPasswordChange={(value) => changeCredentials({ password: value })}
       />
-      <div aria-live="assertive">{snapshot.error !== null && <ErrorNotice error={snapshot.error} />}</div>
+      {snapshot.error !== null && <ErrorNotice error={snapshot.error} />}
       {actionError !== null && <ErrorNotice error={actionError} />}
       {connected && isAdmin && (
         <button type="button" class="msk-widget__button" onClick={disconnect} disabled={disconnecting}>

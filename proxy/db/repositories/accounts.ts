@@ -22,9 +22,10 @@ export interface AccountRecord {
 
 export interface AmoTokens {
   accessToken: string;
-  refreshToken: string;
-  /** Epoch ms. */
-  expiresAt: number;
+  /** null for amoCRM long-lived tokens (no rotation). */
+  refreshToken: string | null;
+  /** Epoch ms; null when unknown / long-lived. */
+  expiresAt: number | null;
 }
 
 type SecretColumn = 'amo_access_token_enc' | 'amo_refresh_token_enc' | 'moysklad_token_enc' | 'webhook_secret_enc';
@@ -95,15 +96,19 @@ export class AccountsRepository {
     await this.update(accountId, { needs_reauth: 1 });
   }
 
-  /** Install / token refresh: stores both tokens, (re)activates the account and clears needs_reinstall. */
+  /** Install: stores the tokens, (re)activates the account and clears needs_reinstall. */
   async saveAmoTokens(accountId: number, subdomain: string, tokens: AmoTokens): Promise<void> {
     await this.ensure(accountId, subdomain);
-    await this.update(accountId, {
+    await this.updateAmoTokens(accountId, tokens);
+    await this.update(accountId, { status: 'active', needs_reinstall: 0 });
+  }
+
+  /** Token refresh: replaces the pair of a known account. False when the account does not exist. */
+  async updateAmoTokens(accountId: number, tokens: AmoTokens): Promise<boolean> {
+    return this.update(accountId, {
       amo_access_token_enc: this.seal(accountId, 'amo_access_token_enc', tokens.accessToken),
-      amo_refresh_token_enc: this.seal(accountId, 'amo_refresh_token_enc', tokens.refreshToken),
+      amo_refresh_token_enc: tokens.refreshToken === null ? null : this.seal(accountId, 'amo_refresh_token_enc', tokens.refreshToken),
       amo_token_expires_at: tokens.expiresAt,
-      status: 'active',
-      needs_reinstall: 0,
     });
   }
 
@@ -113,11 +118,11 @@ export class AccountsRepository {
       .select(['amo_access_token_enc', 'amo_refresh_token_enc', 'amo_token_expires_at'])
       .where('id', '=', accountId)
       .executeTakeFirst();
-    if (!row?.amo_access_token_enc || !row.amo_refresh_token_enc || row.amo_token_expires_at === null) return null;
+    if (!row?.amo_access_token_enc) return null;
     return {
       accessToken: this.open(accountId, 'amo_access_token_enc', row.amo_access_token_enc),
-      refreshToken: this.open(accountId, 'amo_refresh_token_enc', row.amo_refresh_token_enc),
-      expiresAt: Number(row.amo_token_expires_at),
+      refreshToken: row.amo_refresh_token_enc === null ? null : this.open(accountId, 'amo_refresh_token_enc', row.amo_refresh_token_enc),
+      expiresAt: row.amo_token_expires_at === null ? null : Number(row.amo_token_expires_at),
     };
   }
 

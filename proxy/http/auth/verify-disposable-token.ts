@@ -62,7 +62,9 @@ export async function verifyDisposableToken(
     const result = await jwtVerify(token, new TextEncoder().encode(options.clientSecret), {
       // Pinned: `none`, RS256-with-secret-as-public-key and friends are all refused.
       algorithms: ['HS256'],
-      audience: new URL(options.publicUrl).origin,
+      // amoCRM documents `aud` as the redirect URI's scheme://host; whether it ever carries a trailing
+      // slash is unconfirmed, so both spellings of our own origin are accepted (nothing else is).
+      audience: [new URL(options.publicUrl).origin, `${new URL(options.publicUrl).origin}/`],
       clockTolerance: options.clockToleranceSeconds ?? 30,
       requiredClaims: ['exp', 'nbf', 'jti', 'iss'],
       currentDate: now,

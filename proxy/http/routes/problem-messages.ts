@@ -34,6 +34,14 @@ export const problemMessages = {
   job_not_found: { ru: 'Задача не найдена.', en: 'Job not found.' },
   job_not_failed: { ru: 'Повторить можно только задачу с ошибкой.', en: 'Only a failed job can be retried.' },
   revoke_signature_invalid: { ru: 'Подпись хука отключения неверна.', en: 'The revoke hook signature is invalid.' },
+  referral_not_found: { ru: 'Реферальная ссылка не найдена.', en: 'Referral link not found.' },
+  referral_phone_invalid: { ru: 'Укажите телефон в международном формате, например +7 999 123-45-67.', en: 'Enter a phone number in international format, e.g. +7 999 123-45-67.' },
+  referral_self: { ru: 'Нельзя пригласить самого себя.', en: 'You cannot refer yourself.' },
+  referral_existing_customer: { ru: 'Вы уже наш покупатель — бонус для новых покупателей не начисляется.', en: 'You are already our customer, so the new-customer bonus does not apply.' },
+  referral_phone_used: { ru: 'Этот телефон уже участвовал в реферальной программе.', en: 'This phone number has already taken part in the referral program.' },
+  referral_unavailable: { ru: 'Реферальная программа сейчас недоступна.', en: 'The referral program is unavailable right now.' },
+  csrf_failed: { ru: 'Форма устарела. Обновите страницу и отправьте её снова.', en: 'The form has expired. Reload the page and submit it again.' },
+  rate_limited: { ru: 'Слишком много попыток. Попробуйте позже.', en: 'Too many attempts. Please try again later.' },
   install_params_invalid: { ru: 'Неверные параметры установки.', en: 'Invalid installation parameters.' },
 } as const satisfies Record<string, Record<Language, string>>;
 

@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
+import { HttpError } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
 import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
 
@@ -57,6 +58,10 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
   }
   if (error instanceof ServiceError) {
     sendProblem(req, res, error.status, error.code, error.extra);
+    return;
+  }
+  if (error instanceof HttpError) {
+    res.status(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem()));
     return;
   }
   if (error instanceof ZodError) {

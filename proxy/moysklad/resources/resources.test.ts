@@ -121,7 +121,7 @@ describe('МойСклад typed methods', () => {
     const deleted = await collect(testClient().audit.iterateDeletions('product', new Date('2026-11-28T07:00:00Z')));
     expect(deleted.map((e) => e.entity?.meta.href.split('/').pop())).toEqual(['gone1', 'gone2']);
     const auditList = ctx.fake.requests[0]!.url;
-    expect(auditList.searchParams.get('filter')).toBe('entityType=product;eventType=delete;moment>=2026-11-28 10:00:00.000');
+    expect(auditList.searchParams.get('filter')).toBe('entityType=product;eventType=delete;moment>=2026-11-28 10:00:00');
     expect(auditList.searchParams.get('limit')).toBe('100');
   });
 });

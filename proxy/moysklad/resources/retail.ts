@@ -52,6 +52,16 @@ export class RetailApi {
     }
   }
 
+  async getRetailSalesReturn(id: string): Promise<WithAllPositions<RetailSalesReturn>> {
+    const doc = await this.transport.request({
+      method: 'GET',
+      path: `/entity/retailsalesreturn/${encodeURIComponent(id)}`,
+      query: { expand: 'agent,positions.assortment,demand' },
+      schema: retailSalesReturnSchema,
+    });
+    return { ...doc, allPositions: await this.completePositions('retailsalesreturn', doc) };
+  }
+
   iteratePositions(type: 'retaildemand' | 'retailsalesreturn', id: string): AsyncGenerator<Position> {
     return paginate(this.transport, `/entity/${type}/${encodeURIComponent(id)}/positions`, { expand: 'assortment' }, positionSchema);
   }

@@ -13,12 +13,22 @@ export class KyselyIdempotencyStore implements IdempotencyPort {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
+    /**
+     * An `in_progress` key older than this belongs to a process that died mid-request: it is taken over so
+     * the operation can finish. Safe because the МойСклад write is itself deduplicated by externalCode.
+     */
+    private readonly staleAfterMs = 120_000,
   ) {}
 
   async claim(accountId: number, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
     const now = this.now();
-    // An expired key is forgotten, so it can be used again.
-    await this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('expires_at', '<=', now).execute();
+    // An expired key is forgotten, so it can be used again; so is an abandoned in-progress one.
+    await this.db
+      .deleteFrom('idempotency_keys')
+      .where('account_id', '=', accountId)
+      .where('key', '=', key)
+      .where((eb) => eb.or([eb('expires_at', '<=', now), eb.and([eb('state', '=', 'in_progress'), eb('created_at', '<=', now - this.staleAfterMs)])]))
+      .execute();
     const inserted = await this.db
       .insertInto('idempotency_keys')
       .values({ account_id: accountId, key, request_hash: requestHash, state: 'in_progress', status_code: null, response_json: null, created_at: now, expires_at: now + ttlMs })

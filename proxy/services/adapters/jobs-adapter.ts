@@ -12,7 +12,8 @@ import { BONUS_PROGRAM_STREAM } from './read-model-store.js';
  */
 export const IMPORT_PROGRESS_STREAM = 'initial_import';
 export const SYNC_MODE_STREAM = 'sync_mode';
-const META_STREAMS = [BONUS_PROGRAM_STREAM, IMPORT_PROGRESS_STREAM, SYNC_MODE_STREAM];
+// Bookkeeping rows, not data streams: they do not count as "last sync".
+const META_STREAMS = [BONUS_PROGRAM_STREAM, IMPORT_PROGRESS_STREAM, SYNC_MODE_STREAM, 'sync_connected'];
 
 const importProgress = z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int().min(0), total: z.number().int().min(0) });
 const syncMode = z.object({ mode: z.enum(['webhooks', 'polling']) });

@@ -4,7 +4,9 @@ import { MoySkladClient } from '../../moysklad/client.js';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
 import type { ClientLogger } from '../../moysklad/logger.js';
 import { obtainToken } from '../../moysklad/obtain-token.js';
+import type { RetryPolicy } from '../../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';
+import { normalizePhoneDigits } from '../phone.js';
 import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from '../ports.js';
 
 export type MoySkladAdapterOptions = {
@@ -15,7 +17,14 @@ export type MoySkladAdapterOptions = {
   logger?: ClientLogger;
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  retryPolicy?: Partial<RetryPolicy>;
 };
+
+/**
+ * Widget calls are interactive: a person is waiting, so a failing МойСклад gets one quick retry, not the
+ * sync's patient backoff (the sync's own clients keep the default policy).
+ */
+export const INTERACTIVE_RETRY_POLICY: Partial<RetryPolicy> = { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
 
 const NO_API_ACCESS_CODES = new Set([1061]);
 const TARIFF_CODES = new Set([1043, 1070, 30006]);
@@ -96,6 +105,32 @@ export class MoySkladPortAdapter implements MoySkladPort {
     return types.map((type) => ({ id: type.id, name: type.name }));
   }
 
+  async counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]> {
+    // МойСклад's `search` matches the stored text as a substring and phones are stored as typed
+    // ("+7 (999) 123-45-67", "89991234567" …; the matching rule is unconfirmed). So search for a few
+    // renderings of the tail and compare digit strings exactly here; each search reads at most 500 rows.
+    const last4 = phoneDigits.slice(-4);
+    const probes = [phoneDigits.slice(-10), last4, `${last4.slice(0, 2)}-${last4.slice(2)}`, `${last4.slice(0, 2)} ${last4.slice(2)}`];
+    const client = this.client(token);
+    const ids = new Set<string>();
+    for (const search of probes) {
+      await this.call(async () => {
+        let seen = 0;
+        for await (const counterparty of client.counterparties.iterate({ search, pageSize: 100 })) {
+          if (counterparty.phone && normalizePhoneDigits(counterparty.phone) === phoneDigits) ids.add(counterparty.id);
+          if (++seen >= 500) break;
+        }
+      });
+      if (ids.size > 0) break;
+    }
+    return [...ids];
+  }
+
+  async createIndividual(token: string, input: { name: string; phone: string; syncId: string }): Promise<{ id: string }> {
+    const created = await this.call(() => this.client(token).counterparties.createIndividual({ name: input.name, phone: input.phone, syncId: input.syncId }));
+    return { id: created.id };
+  }
+
   async removeWebhooks(token: string, ownedUrlPrefix: string): Promise<number> {
     const client = this.client(token);
     // ensure([]) deletes every hook under our prefix and touches no other.
@@ -121,7 +156,7 @@ export class MoySkladPortAdapter implements MoySkladPort {
       limiter = new MoySkladUserLimiter();
       this.limiters.set(userKey, limiter);
     }
-    return new MoySkladClient({ ...this.common(), token, limiter, ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}) });
+    return new MoySkladClient({ ...this.common(), retryPolicy: { ...INTERACTIVE_RETRY_POLICY, ...this.options.retryPolicy }, token, limiter, ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}) });
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {

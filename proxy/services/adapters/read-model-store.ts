@@ -1,6 +1,6 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../db/schema.js';
+import type { BuyersTable, Database } from '../../db/schema.js';
 import type { BonusProgramView, BuyerView, PurchasePage, ReadModelPort } from '../ports.js';
 
 /** sync_cursors row that keeps the last seen active bonus program of an account (JSON in `cursor`). */
@@ -35,6 +35,20 @@ function decodeCursor(cursor: string): [number, string] | null {
   }
 }
 
+function toBuyerView(row: Selectable<BuyersTable>): BuyerView {
+  return {
+    moyskladId: row.moysklad_id,
+    amoCustomerId: Number(row.amo_customer_id),
+    name: row.name,
+    phone: row.phone,
+    bonusCard: row.bonus_card,
+    points: Number(row.points),
+    purchaseTotalKopecks: Number(row.purchase_total_kopecks),
+    purchaseCount: Number(row.purchase_count),
+    referralCode: row.referral_code,
+  };
+}
+
 /** The widget's view of buyers and purchases (written by proxy/sync; read here). */
 export class KyselyReadModel implements ReadModelPort {
   constructor(
@@ -49,18 +63,12 @@ export class KyselyReadModel implements ReadModelPort {
       .where('account_id', '=', accountId)
       .where('amo_customer_id', '=', amoCustomerId)
       .executeTakeFirst();
-    if (!row) return null;
-    return {
-      moyskladId: row.moysklad_id,
-      amoCustomerId,
-      name: row.name,
-      phone: row.phone,
-      bonusCard: row.bonus_card,
-      points: Number(row.points),
-      purchaseTotalKopecks: Number(row.purchase_total_kopecks),
-      purchaseCount: Number(row.purchase_count),
-      referralCode: row.referral_code,
-    };
+    return row ? toBuyerView(row) : null;
+  }
+
+  async buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null> {
+    const row = await this.db.selectFrom('buyers').selectAll().where('referral_code', '=', code).executeTakeFirst();
+    return row ? { accountId: Number(row.account_id), buyer: toBuyerView(row) } : null;
   }
 
   async purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage> {

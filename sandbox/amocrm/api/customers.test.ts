@@ -126,4 +126,19 @@ describe('customers API (conformance with the reference examples)', () => {
     const bad = await h.api('POST', `/api/v4/customers/${customerId}/link`, [{ to_entity_id: 1, to_entity_type: 'contacts' }]);
     expect(bad.status).toBe(400);
   });
+
+  it('updates one customer with PATCH /customers/{id}, requires next_date in periodicity mode, honours X-Context-User-ID', async () => {
+    await enableCustomers();
+    const [{ id }] = (await h.api('POST', '/api/v4/customers', [{ name: 'Старое имя' }])).json._embedded.customers;
+    const patched = await h.api('PATCH', `/api/v4/customers/${id}`, { name: 'Новое имя', next_price: 5000 }, { 'x-context-user-id': '5000002' });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ id, name: 'Новое имя', next_price: 5000, updated_by: 5000002 });
+    expect((await h.api('PATCH', '/api/v4/customers/424242', { name: 'x' })).status).toBe(400);
+    await h.api('PATCH', '/api/v4/customers/mode', { mode: 'periodicity', is_enabled: true });
+    const noDate = await h.api('POST', '/api/v4/customers', [{ name: 'Без даты' }]);
+    expect(noDate.json['validation-errors'][0].errors[0]).toMatchObject({ code: 'NotBlank', path: 'next_date' });
+    expect((await h.api('POST', '/api/v4/customers', [{ name: 'С датой', next_date: 1773300000 }])).status).toBe(200);
+    const raw = await fetch(`${h.base}/api/v4/account`, { headers: { authorization: `Bearer ${h.token}` } });
+    expect(raw.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/);
+  });
 });

@@ -1,5 +1,5 @@
 import express, { Router, type RequestHandler } from 'express';
-import { requireBearer } from '../auth/bearer.js';
+import { callerIsUi, identifyCaller, requireCaller } from '../auth/bearer.js';
 import type { TokenRegistry } from '../auth/token-registry.js';
 import { faultInjector, type Faults } from '../limits/faults.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
@@ -18,29 +18,33 @@ import { webhooksRouter } from './webhooks.js';
 import { widgetsRouter } from './widgets.js';
 
 /**
- * `/a/{subdomain}/api/v4`: blocked accounts get the nginx 403 page before anything else; then Bearer auth, the
+ * `/a/{subdomain}/api/v4`: blocked accounts get the nginx 403 page before auth is checked; then Bearer auth, the
  * 7 rps limit, injected faults, and the entity routers (specific paths before `/customers/:id`).
  */
 export function apiV4Router(deps: ApiDeps & { tokens: TokenRegistry; limiter: RateLimiter; faults: () => Faults }): Router {
   const router = Router();
   const { limiter } = deps;
 
+  // amoCRM's own UI (emu.issueUiToken) is neither limited nor blocked nor fault-injected: only the integration is.
   const rejectBlocked: RequestHandler = (_req, res, next) => {
     const key = accountOf(res).data.subdomain;
-    if (limiter.isBlocked(key)) {
+    if (!callerIsUi(res.locals) && limiter.isBlocked(key)) {
       limiter.check(key); // counts the rejected call
       return sendNginxPage(res, 403, 'Forbidden');
     }
     next();
   };
   const enforceRate: RequestHandler = (_req, res, next) => {
+    if (callerIsUi(res.locals)) return next();
     const verdict = limiter.check(accountOf(res).data.subdomain);
     if (verdict === 'blocked') return sendNginxPage(res, 403, 'Forbidden');
     if (verdict === 'rate_limited') return sendProblem(res, new ApiProblem(429, 'Too Many Requests', 'Превышено допустимое количество запросов в секунду'));
     next();
   };
 
-  router.use(rejectBlocked, requireBearer(deps.tokens), enforceRate, express.json({ limit: '10mb' }), faultInjector(deps.faults, deps.nowMs));
+  const injectFaults = faultInjector(deps.faults, deps.nowMs);
+  const integrationFaults: RequestHandler = (req, res, next) => (callerIsUi(res.locals) ? next() : injectFaults(req, res, next));
+  router.use(identifyCaller(deps.tokens), rejectBlocked, requireCaller, enforceRate, express.json({ limit: '10mb' }), integrationFaults);
   router.use(accountRouter());
   router.use(customersModeRouter());
   const customers = Router();

@@ -3,24 +3,41 @@ import { ApiProblem } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { AccessRecord, TokenRegistry } from './token-registry.js';
 
-/** Every API v4 call needs `Authorization: Bearer {access_token}` for this account; anything else is 401. */
+/**
+ * Every API v4 call needs `Authorization: Bearer {access_token}` for this account. `identifyCaller` only looks the
+ * token up (the block check needs to know whether the caller is amoCRM's own UI); `requireCaller` turns a missing
+ * or bad token into 401.
+ */
 
-export interface ApiCaller { token: AccessRecord; userId: number; isAdmin: boolean }
+export interface ApiCaller { token: AccessRecord; userId: number; isAdmin: boolean; isUi: boolean }
 
-export function requireBearer(tokens: TokenRegistry): RequestHandler {
+export function identifyCaller(tokens: TokenRegistry): RequestHandler {
   return async (req, res, next) => {
     const account = res.locals['account'] as AccountState;
     const match = /^Bearer\s+(\S+)$/i.exec(req.get('authorization') ?? '');
-    if (!match?.[1]) throw new ApiProblem(401, 'Unauthorized', 'Authorization header with a Bearer token is required');
+    if (!match?.[1]) {
+      res.locals['authFailure'] = 'Authorization header with a Bearer token is required';
+      return next();
+    }
     const check = await tokens.verifyAccess(match[1], account.data.subdomain);
-    if (!check.ok) throw new ApiProblem(401, 'Unauthorized', check.reason);
+    if (!check.ok) {
+      res.locals['authFailure'] = check.reason;
+      return next();
+    }
     const tokenUser = account.user(check.record.userId);
     let userId = check.record.userId;
     // An admin-granted token may act as another user (X-Context-User-ID, reference §1.6).
     const contextUser = Number(req.get('x-context-user-id'));
     if (tokenUser?.isAdmin && Number.isInteger(contextUser) && account.user(contextUser)) userId = contextUser;
-    const caller: ApiCaller = { token: check.record, userId, isAdmin: account.user(userId)?.isAdmin ?? false };
+    const caller: ApiCaller = { token: check.record, userId, isAdmin: account.user(userId)?.isAdmin ?? false, isUi: check.record.kind === 'ui' };
     res.locals['caller'] = caller;
     next();
   };
 }
+
+export const requireCaller: RequestHandler = (_req, res, next) => {
+  if (!res.locals['caller']) throw new ApiProblem(401, 'Unauthorized', String(res.locals['authFailure'] ?? 'Unauthorized'));
+  next();
+};
+
+export const callerIsUi = (locals: Record<string, unknown>): boolean => (locals['caller'] as ApiCaller | undefined)?.isUi === true;

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { OAuthProblem } from '../http/problem.js';
 import type { ResolvedOptions } from '../options.js';
@@ -12,12 +12,12 @@ const tokenRequestSchema = z.discriminatedUnion('grant_type', [
   z.object({ grant_type: z.literal('refresh_token'), client_id: z.string(), client_secret: z.string(), refresh_token: z.string().min(1), redirect_uri: z.string() }),
 ]);
 
-export function oauthRouter(deps: { integration: ResolvedOptions['integration']; tokens: TokenRegistry }): Router {
+export function oauthRouter(deps: { integration: ResolvedOptions['integration']; tokens: TokenRegistry; faults: RequestHandler }): Router {
   const router = Router();
   // amoCRM documents a JSON body; form-encoded bodies are accepted too, as OAuth servers usually do.
   router.use(express.json(), express.urlencoded({ extended: false }));
 
-  router.post('/access_token', async (req, res) => {
+  router.post('/access_token', deps.faults, async (req, res) => {
     const account = res.locals['account'] as AccountState;
     const parsed = tokenRequestSchema.safeParse(req.body);
     if (!parsed.success) {
@@ -44,5 +44,21 @@ export function oauthRouter(deps: { integration: ResolvedOptions['integration'];
     res.status(200).json(pair);
   });
 
+  return router;
+}
+
+/**
+ * `GET {api_domain}/oauth2/account/current/subdomain` with `X-Refresh-Token`: where the account lives now
+ * (reference §1.5). Served at the emulator origin because `api_domain` is `127.0.0.1:PORT`; `domain` is the
+ * account address in the same form as the install `referer`.
+ */
+export function subdomainLookupRouter(deps: { tokens: TokenRegistry; accountById: (id: number) => AccountState | undefined }): Router {
+  const router = Router();
+  router.get('/oauth2/account/current/subdomain', (req, res) => {
+    const grant = deps.tokens.peekRefreshToken(req.get('x-refresh-token') ?? '');
+    const account = grant ? deps.accountById(grant.accountId) : undefined;
+    if (!account) throw new OAuthProblem(401, 'Token has been revoked', 'Unauthorized');
+    res.json({ id: account.data.id, subdomain: account.data.subdomain, domain: `${req.get('host')}/a/${account.data.subdomain}`, top_level_domain: 'ru' });
+  });
   return router;
 }

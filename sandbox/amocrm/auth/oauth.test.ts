@@ -86,4 +86,21 @@ describe('OAuth 2 of the amoCRM emulator', () => {
     expect(revoked.status).toBe(401);
     expect(revoked.json.detail).toBe('Token has been revoked');
   });
+
+  it('answers the subdomain lookup for a live refresh token at {api_domain}/oauth2/account/current/subdomain', async () => {
+    const base = await start();
+    const pair = await (await exchange(base, { grant_type: 'authorization_code', code: emu.issueAuthorizationCode('demo') })).json();
+    const apiDomain = decodeJwt(pair.access_token)['api_domain'];
+    const lookup = await fetch(`http://${apiDomain}/oauth2/account/current/subdomain`, { headers: { 'x-refresh-token': pair.refresh_token } });
+    expect(await lookup.json()).toEqual({ id: 31000001, subdomain: 'demo', domain: `${apiDomain}/a/demo`, top_level_domain: 'ru' });
+    expect((await fetch(`http://${apiDomain}/oauth2/account/current/subdomain`, { headers: { 'x-refresh-token': 'nope' } })).status).toBe(401);
+  });
+
+  it('can fail the token endpoint on purpose (failTokenEndpointNext) without consuming the refresh token', async () => {
+    const base = await start();
+    const pair = await (await exchange(base, { grant_type: 'authorization_code', code: emu.issueAuthorizationCode('demo') })).json();
+    emu.faults = { failTokenEndpointNext: { count: 1, status: 503 } };
+    expect((await exchange(base, { grant_type: 'refresh_token', refresh_token: pair.refresh_token })).status).toBe(503);
+    expect((await exchange(base, { grant_type: 'refresh_token', refresh_token: pair.refresh_token })).status).toBe(200);
+  });
 });

@@ -10,7 +10,7 @@ export interface Grant { subdomain: string; accountId: number; userId: number; c
 
 interface CodeRecord extends Grant { expiresAt: number; used: boolean }
 interface RefreshRecord extends Grant { expiresAt: number; used: boolean; revoked: boolean }
-export interface AccessRecord extends Grant { jti: string; kind: 'access' | 'long_lived'; expiresAt: number; revoked: boolean }
+export interface AccessRecord extends Grant { jti: string; kind: 'access' | 'long_lived' | 'ui'; expiresAt: number; revoked: boolean }
 
 export interface TokenPair { token_type: 'Bearer'; expires_in: number; server_time: number; access_token: string; refresh_token: string }
 
@@ -53,6 +53,12 @@ export class TokenRegistry {
     return grantOf(record);
   }
 
+  /** The grant behind a still-usable refresh token, without consuming it (for the subdomain lookup). */
+  peekRefreshToken(token: string): Grant | null {
+    const record = this.refreshTokens.get(token);
+    return record && !record.used && !record.revoked && record.expiresAt > this.now() ? grantOf(record) : null;
+  }
+
   async issuePair(grant: Grant, apiDomain: string): Promise<TokenPair> {
     const access = await this.signAccess(grant, apiDomain, 'access', this.ttl.accessSec);
     const refresh = randomBytes(64).toString('base64url');
@@ -63,6 +69,11 @@ export class TokenRegistry {
   /** Long-lived tokens (1 day … 5 years) have no refresh token. */
   issueLongLived(grant: Grant, apiDomain: string, ttlSec: number): Promise<string> {
     return this.signAccess(grant, apiDomain, 'long_lived', ttlSec);
+  }
+
+  /** A token of amoCRM's own web UI (not of the integration): exempt from the integration's limits and revocation. */
+  issueUi(grant: Grant, apiDomain: string, ttlSec: number): Promise<string> {
+    return this.signAccess(grant, apiDomain, 'ui', ttlSec);
   }
 
   async verifyAccess(token: string, subdomain: string): Promise<AccessCheck> {

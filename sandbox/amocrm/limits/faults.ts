@@ -9,6 +9,8 @@ import { ApiProblem, sendNginxPage, sendProblem } from '../http/problem.js';
  */
 export interface Faults {
   failNext?: { count: number; status: number };
+  /** Like failNext, for `POST /oauth2/access_token` only (e.g. a 5xx during a token refresh). */
+  failTokenEndpointNext?: { count: number; status: number };
   failFor?: { untilMs: number; status: number };
   slowBatchOver?: number;
 }
@@ -25,6 +27,16 @@ export function faultInjector(getFaults: () => Faults, now: () => number): Reque
       return sendNginxPage(res, 504, 'Gateway Time-out');
     }
     next();
+  };
+}
+
+/** Applies `failTokenEndpointNext` to the OAuth token endpoint. */
+export function tokenEndpointFaults(getFaults: () => Faults): RequestHandler {
+  return (_req, res, next) => {
+    const fault = getFaults().failTokenEndpointNext;
+    if (!fault || fault.count <= 0) return next();
+    fault.count -= 1;
+    injected(res, fault.status);
   };
 }
 

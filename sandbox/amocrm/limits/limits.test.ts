@@ -61,4 +61,19 @@ describe('rate limit, block and faults', () => {
     expect(tooBig.status).toBe(504);
     expect((await api('POST', '/api/v4/contacts', [{ name: 'a' }, { name: 'b' }])).status).toBe(200);
   });
+
+  it("does not limit, block or fault amoCRM's own UI token, and does not count it", async () => {
+    const { api } = await start(1);
+    const uiToken = await emu.issueUiToken('demo', 5000002);
+    const ui = apiClient(emu.accountBaseUrl('demo'), () => uiToken);
+    for (let i = 0; i < 8; i += 1) await api('GET', '/api/v4/account');
+    expect(emu.stats('demo').blocked).toBe(true);
+    emu.faults = { failNext: { count: 1, status: 500 } };
+    const statuses = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await ui('GET', '/api/v4/account')).status);
+    expect(statuses).toEqual(Array(10).fill(200));
+    expect(emu.stats('demo')).toMatchObject({ requests: 8, rejected429: 1 });
+    await emu.uninstallWidget('demo');
+    expect((await ui('GET', '/api/v4/account')).json.current_user_id).toBe(5000002);
+  });
 });

@@ -71,4 +71,17 @@ describe('webhooks', () => {
     expect(h.emu.webhookLog.at(-1)).toMatchObject({ event: 'delete_contact', status: 500 });
     expect(h.emu.store.catalogElements('demo')).toHaveLength(0);
   });
+
+  it('sends update webhooks for edits made as a user in the UI', async () => {
+    await subscribe(['update_customer', 'update_contact']);
+    const [{ id: customerId }] = (await h.api('POST', '/api/v4/customers', [{ name: 'До' }])).json._embedded.customers;
+    const [{ id: contactId }] = (await h.api('POST', '/api/v4/contacts', [{ name: 'До' }])).json._embedded.contacts;
+    expect(h.emu.renameCustomerAsUser('demo', customerId, 'После')).toBe(true);
+    expect(h.emu.renameContactAsUser('demo', contactId, 'После')).toBe(true);
+    expect(h.emu.renameContactAsUser('demo', 1, 'x')).toBe(false);
+    await h.emu.webhooksIdle();
+    const [customer, contact] = receiver.requests.map((r) => qs.parse(r.body, { depth: 10 }) as any);
+    expect(customer.customers.update[0]).toMatchObject({ id: String(customerId), name: 'После' });
+    expect(contact.contacts.update[0]).toMatchObject({ id: String(contactId), name: 'После', type: 'contact' });
+  });
 });

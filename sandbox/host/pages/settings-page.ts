@@ -14,9 +14,11 @@ export type SettingsPageInput = {
   widgetError: string | null;
   /** widget.name, short_description and description (short-tags already replaced), translated. */
   texts: { name: string; shortDescription: string; description: string } | null;
+  /** Tour image paths from the manifest for the page language (`/images/tour_1_ru.png`…). */
+  tourImages: string[];
 };
 
-export function renderSettingsPage({ strings, widget, widgetError, texts }: SettingsPageInput): PageBody {
+export function renderSettingsPage({ strings, widget, widgetError, texts, tourImages }: SettingsPageInput): PageBody {
   if (!widget || !texts) {
     return {
       title: strings.integrations,
@@ -45,6 +47,7 @@ export function renderSettingsPage({ strings, widget, widgetError, texts }: Sett
       <button type="button" class="amo-modal__close" data-modal-close aria-label="${escapeHtml(strings.cancel)}">×</button>
     </header>
     <div class="amo-modal__body">
+      ${renderTour(widget.path, tourImages)}
       <div class="widget-settings__desc">${texts.description}</div>
       <div class="widget-settings__desc-space"></div>
       <form class="widget_settings_block" onsubmit="return false">
@@ -60,6 +63,15 @@ export function renderSettingsPage({ strings, widget, widgetError, texts }: Sett
   </div>
 </div>`;
   return { title: strings.integrations, menu: 'settings', content };
+}
+
+// amoCRM shows the tour slides in the modal; paths in the manifest are relative to the archive root.
+function renderTour(widgetPath: string, images: string[]): string {
+  if (images.length === 0) return '';
+  const slides = images
+    .map((image) => `<img class="widget-settings__tour-image" alt="" loading="eager" src="${escapeHtml(`${widgetPath}/${image.replace(/^\/+/, '')}`)}">`)
+    .join('');
+  return `<div class="widget-settings__tour">${slides}</div>`;
 }
 
 function renderField(code: string, fieldCode: string, field: { type: string; required?: boolean | undefined }, label: string, value: string): string {

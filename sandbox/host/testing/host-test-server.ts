@@ -33,7 +33,7 @@ export async function startHostTestServer(
     dataSource?: HostDataSource;
     initialState?: WidgetInstallState;
     proxyOrigin?: string;
-    hooks?: Pick<HostRouterOptions, 'onInstall' | 'onUninstall'>;
+    hooks?: Pick<HostRouterOptions, 'onInstall' | 'onUninstall' | 'logger'>;
   } = {},
 ): Promise<HostTestServer> {
   const dir = await mkdtemp(join(tmpdir(), 'host-test-'));

@@ -11,8 +11,16 @@ import { jsonBody, requestOrigin, routeParam } from '../request-context.js';
 import type { Doc } from '../store.js';
 
 const MAX_BULK_ITEMS = 1000;
-/** Documents accept the pseudo-field `isDeleted`; the emulator has no trash, so it is always false. */
 const DOCUMENT_TYPES = new Set(['retaildemand', 'retailsalesreturn']);
+
+/**
+ * Filter-only pseudo-fields of documents: `isDeleted` (no trash here, so always false) and
+ * `assortment` (documents containing a product: `filter=assortment=<product href>`).
+ */
+function documentFilterView(doc: Doc, view: Record<string, unknown>): Record<string, unknown> {
+  const positions = Array.isArray(doc.positions) ? (doc.positions as Record<string, unknown>[]) : [];
+  return { ...view, isDeleted: false, assortment: positions.map((p) => p.assortment) };
+}
 /** With `expand`, pages must be ≤ 100; a larger limit silently drops the expand. */
 const MAX_LIMIT_WITH_EXPAND = 100;
 
@@ -50,11 +58,10 @@ export function entityRoutes(core: EmulatorCore): Router {
     const cache = new Map<string, unknown>();
     let rows = core.store.list(type).map((doc) => ({ doc, view: core.presenter.present(type, doc, new Map(), cache) }));
     const isDocument = DOCUMENT_TYPES.has(type);
-    rows = rows.filter(({ view }) => matchesFilter(isDocument ? { ...view, isDeleted: false } : view, conditions));
+    rows = rows.filter(({ doc, view }) => matchesFilter(isDocument ? documentFilterView(doc, view) : view, conditions));
     if (typeof query.search === 'string' && query.search !== '')
       rows = rows.filter(({ view }) => matchesSearch(view, kindOf(type).searchFields ?? ['name'], query.search as string));
-    const keys = parseOrder(query.order);
-    const sorted = keys.length ? sortRows(rows.map((r) => ({ ...r.view, __doc: r.doc })), keys).map((v) => v.__doc as Doc) : rows.map((r) => r.doc);
+    const sorted = sortRows(rows, parseOrder(query.order), (row) => row.view).map((row) => row.doc);
     const expand = effectiveExpand(query, page.limit);
     const pageRows = sorted.slice(page.offset, page.offset + page.limit).map((doc) => core.presenter.present(type, doc, expand, cache));
     sendJson(res, 200, listEnvelope(`/entity/${type}`, query, type, sorted.length, pageRows, page));

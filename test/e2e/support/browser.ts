@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 
 // Debian's chromium driven by playwright-core (no bundled browser download). CI installs chromium;
 // locally `apt-get install -y chromium` or point CHROMIUM_PATH at another build.
@@ -35,12 +36,16 @@ export type BrowserPage = { context: BrowserContext; page: Page; errors: string[
 
 /**
  * A fresh context per test (no shared cookies or storage). Page errors and failed console lines
- * are collected so a test can assert the page ran clean.
+ * are collected so a test can assert the page ran clean; a failing test leaves a screenshot of the
+ * page as it was in test-results/<test name>-failed.png. Call it inside a test.
  */
 export async function openPage(browser: Browser): Promise<BrowserPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU' });
   const page = await context.newPage();
   const errors: string[] = [];
+  onTestFailed(async ({ task }) => {
+    if (!page.isClosed()) await screenshot(page, `${task.name}-failed`).catch(() => undefined);
+  });
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console.error: ${message.text()} (${message.location().url})`);

@@ -43,8 +43,6 @@ export async function startE2eSandbox(options: {
         users: [{ id: 5000001, name: 'Анна Админова', isAdmin: true }, { id: 5000002, name: 'Михаил Менеджеров', isAdmin: false }],
       },
     ],
-    // The host page reads several API paths per card; tests switch cards faster than 7 rps allows.
-    rateLimit: { perSecond: 1000, blockAfterViolations: 1000 },
   });
   emulator.mountAccountRouter(
     createHostRouter({
@@ -53,13 +51,14 @@ export async function startE2eSandbox(options: {
       integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
       proxyOrigin: options.proxyOrigin ?? ABSENT_PROXY_ORIGIN,
       // No `account`: the host acts as a user of the account the emulator resolved (`?user=<id>` switches).
-      // A fresh long-lived token per read: the emulator revokes them on uninstall.
+      // The page's reads are amoCRM's own web UI: UI tokens, outside the integration's 7 rps budget and
+      // not revoked when the integration is disabled.
       dataSource: (account) =>
-        createAmoApiDataSource({ baseUrl: emulator.accountBaseUrl(account.subdomain), accessToken: () => emulator.issueLongLivedToken(account.subdomain, 3600) }),
+        createAmoApiDataSource({ baseUrl: emulator.accountBaseUrl(account.subdomain), accessToken: () => emulator.issueUiToken(account.subdomain) }),
       // Install state and settings live in the emulator, read and written through API v4.
       widgetState: createAmoApiWidgetStateStore({
         baseUrl: (subdomain) => emulator.accountBaseUrl(subdomain),
-        accessToken: (subdomain) => emulator.issueLongLivedToken(subdomain, 3600),
+        accessToken: (subdomain) => emulator.issueUiToken(subdomain),
         widgetCode: WIDGET_CODE,
       }),
       onInstall: async (subdomain, by) => void (await emulator.installWidget(subdomain, by)),
@@ -69,7 +68,8 @@ export async function startE2eSandbox(options: {
   const { origin } = await emulator.listen(0);
   const base = emulator.accountBaseUrl('demo');
   try {
-    const token = await emulator.issueLongLivedToken('demo', 3600);
+    // Seeded as a user typing into amoCRM's UI would (a UI token), not by our integration.
+    const token = await emulator.issueUiToken('demo');
     const customers = await seedCustomers(base, token);
     if (options.installedWith) await installThroughApi(base, token, options.installedWith);
     return { origin, base, customers, emulator, close: () => emulator.close() };

@@ -1,0 +1,15 @@
+import os from 'node:os';
+
+/** The machine every figure of a run came from (figures that depend on speed are ratios, but say where). */
+export function describeMachine() {
+  const cpus = os.cpus();
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    totalMemoryBytes: os.totalmem(),
+    totalMemoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    date: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../proxy/db/schema.js';
+
+/**
+ * Writes the proxy's read model directly (as the sync would after an import), so benchmarks of the
+ * read side do not depend on the sync being finished. Same tables the widget routes read.
+ */
+export async function insertAccount(db: Kysely<Database>, accountId: number, subdomain: string): Promise<void> {
+  const now = Date.now();
+  await db
+    .insertInto('accounts')
+    .values({ id: accountId, subdomain, status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'bench', created_at: now, updated_at: now })
+    .execute();
+}
+
+export interface BuyerRow {
+  moyskladId: string;
+  amoCustomerId: number;
+  name: string;
+  phone: string | null;
+  bonusCard: string | null;
+  points: number;
+  purchaseTotalKopecks: number;
+  purchaseCount: number;
+}
+
+/** Batched so 100,000 rows stay under SQLite's bound-parameter limit and inside one transaction each. */
+export async function insertBuyers(db: Kysely<Database>, accountId: number, buyers: readonly BuyerRow[], batchSize = 500): Promise<void> {
+  const now = Date.now();
+  for (let start = 0; start < buyers.length; start += batchSize) {
+    const batch = buyers.slice(start, start + batchSize);
+    await db
+      .insertInto('buyers')
+      .values(
+        batch.map((b) => ({
+          account_id: accountId,
+          moysklad_id: b.moyskladId,
+          amo_customer_id: b.amoCustomerId,
+          name: b.name,
+          phone: b.phone,
+          email: null,
+          bonus_card: b.bonusCard,
+          points: b.points,
+          purchase_total_kopecks: b.purchaseTotalKopecks,
+          purchase_count: b.purchaseCount,
+          referral_code: `r${accountId}x${b.amoCustomerId}`,
+          referrer_moysklad_id: null,
+          updated_at: now,
+        })),
+      )
+      .execute();
+  }
+}
+
+export interface PurchaseRow {
+  id: string;
+  number: string;
+  momentMs: number;
+  sumKopecks: number;
+  pointsEarned: number;
+  pointsSpent: number;
+  items: Array<{ name: string; quantity: number; priceKopecks: number }>;
+}
+
+export async function insertPurchases(db: Kysely<Database>, accountId: number, buyerMoyskladId: string, purchases: readonly PurchaseRow[]): Promise<void> {
+  const now = Date.now();
+  for (const p of purchases) {
+    await db
+      .insertInto('purchases')
+      .values({
+        account_id: accountId,
+        id: p.id,
+        buyer_moysklad_id: buyerMoyskladId,
+        number: p.number,
+        moment: new Date(p.momentMs).toISOString().replace('Z', '+00:00'),
+        moment_ms: p.momentMs,
+        sum_kopecks: p.sumKopecks,
+        points_earned: p.pointsEarned,
+        points_spent: p.pointsSpent,
+        returned: 0,
+        updated_at: now,
+      })
+      .execute();
+    if (p.items.length === 0) continue;
+    await db
+      .insertInto('purchase_items')
+      .values(p.items.map((item, position) => ({ account_id: accountId, purchase_id: p.id, position, name: item.name, quantity: item.quantity, price_kopecks: item.priceKopecks })))
+      .execute();
+  }
+}

@@ -1,0 +1,72 @@
+import { createWidgetApi } from './http/routes/widget-api.js';
+import type { JobHandler } from './queue/worker.js';
+import type { ComposeModules, ProxyModules } from './server.js';
+import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
+
+/**
+ * The proxy's composition root: which feature modules one process runs. `startProxy(config, composeModules)`
+ * builds the shared context (config, db, secrets, queue) and hands it here; each module contributes routes,
+ * job handlers and its own start/stop (timers). Used by the process entry (proxy/server.ts), the sandbox
+ * (sandbox/orchestrator) and the benchmarks, so all three run exactly the same wiring. Modules stop in reverse
+ * order: the sync's scheduler stops before the widget API waits for pending installs.
+ */
+export interface ComposeOptions {
+  /** Tuning of the sync for the sandbox, tests and benchmarks (scheduler tick, amoCRM time scale); production passes none. */
+  sync?: SyncModuleOptions;
+}
+
+/** A composition root with tuned options; `composeModules` below is the production one. */
+export function createComposeModules(options: ComposeOptions = {}): ComposeModules {
+  return (context) => {
+    const widgetApi = createWidgetApi({
+      config: context.config,
+      database: context.database,
+      secrets: context.secrets,
+      logger: context.logger,
+      queue: context.queue,
+    });
+    const widgetModule: ProxyModules = {
+      routes: [widgetApi.register],
+      // amoCRM's install hook exchanges its code detached from the request; shutdown waits for it so a code
+      // (valid once, for 20 min) is not lost halfway through the exchange.
+      stop: () => widgetApi.installation.settle(),
+    };
+    // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
+    const syncModule = createSyncModule(context, options.sync);
+    return combineModules([widgetModule, syncModule]);
+  };
+}
+
+export const composeModules: ComposeModules = createComposeModules();
+
+/**
+ * Merges modules into one: routes in order, job handlers by kind (a kind claimed twice is a wiring bug and
+ * fails the boot), `start` in order and `stop` in reverse, so a module stops before those it was built on.
+ */
+export function combineModules(modules: readonly ProxyModules[]): ProxyModules {
+  const jobHandlers: Record<string, JobHandler<any>> = {};
+  for (const module of modules) {
+    for (const [kind, handler] of Object.entries(module.jobHandlers ?? {})) {
+      if (kind in jobHandlers) throw new Error(`job kind "${kind}" is handled by two modules`);
+      jobHandlers[kind] = handler;
+    }
+  }
+  return {
+    routes: modules.flatMap((module) => module.routes ?? []),
+    jobHandlers,
+    async start() {
+      for (const module of modules) await module.start?.();
+    },
+    async stop() {
+      const failures: unknown[] = [];
+      for (const module of [...modules].reverse()) {
+        try {
+          await module.stop?.();
+        } catch (error) {
+          failures.push(error); // keep stopping the others; report once at the end
+        }
+      }
+      if (failures.length > 0) throw new AggregateError(failures, 'some proxy modules failed to stop');
+    },
+  };
+}

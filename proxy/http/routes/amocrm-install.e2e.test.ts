@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
+import { AccountsRepository } from '../../db/repositories/accounts.js';
+import { CLIENT_ID, CLIENT_SECRET, startHarness, type Harness } from './widget/test-harness.js';
+
+// The install hook against the sandbox amoCRM emulator: the real AmoOAuthAdapter exchanges the code and
+// reads the account id from the access token. Port 1 is never listening, so the emulator's own hook call
+// fails fast and the test delivers the hook itself.
+const REDIRECT_URI = 'http://127.0.0.1:1/amocrm/install';
+
+describe('amoCRM install with the real code exchange (sandbox amoCRM)', () => {
+  let amo: AmoCrmEmulator;
+  let h: Harness;
+  beforeAll(async () => {
+    amo = new AmoCrmEmulator({ integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI }, timeScale: 0.1 });
+    const { origin } = await amo.listen(0);
+    h = await startHarness('sqlite', { amoBaseTemplate: `${origin}/a/{subdomain}`, amoRedirectUri: REDIRECT_URI });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await amo?.close();
+  });
+
+  it('stores the encrypted token pair under the account id amoCRM reports', async () => {
+    const { code } = await amo.installWidget('demo', { userId: 5000001 });
+    const referer = `${new URL(amo.accountBaseUrl('demo')).host}/a/demo`;
+    const response = await fetch(`${h.base}/amocrm/install?${new URLSearchParams({ code, referer, from_widget: '1', platform: '1' })}`);
+    expect(response.status).toBe(200);
+    await h.api.installation.settle();
+    const repository = new AccountsRepository(h.database.db, h.secrets);
+    const account = await repository.find(31000001);
+    expect(account).toMatchObject({ subdomain: 'demo', status: 'active', hasAmoTokens: true, needsReinstall: false });
+    const tokens = await repository.amoTokens(31000001);
+    expect(tokens?.accessToken.split('.')).toHaveLength(3);
+    const row = await h.database.db.selectFrom('accounts').selectAll().where('id', '=', 31000001).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain(tokens!.accessToken);
+    expect(JSON.stringify(row)).not.toContain(tokens!.refreshToken);
+    // The code is single-use: a replayed hook changes nothing and is only logged.
+    const again = await fetch(`${h.base}/amocrm/install?${new URLSearchParams({ code, referer, from_widget: '1' })}`);
+    expect(again.status).toBe(200);
+    await h.api.installation.settle();
+    expect((await repository.amoTokens(31000001))?.accessToken).toBe(tokens!.accessToken);
+    expect(h.logLines.join('\n')).toContain('amoCRM code exchange failed');
+  });
+});

@@ -1,0 +1,98 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { z } from 'zod';
+import type { ReferralService } from '../../services/referral-service.js';
+import { ServiceError } from '../../services/service-error.js';
+import { logOf } from './problem.js';
+import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
+import { renderDone, renderForm, renderMessage } from './referral-page.js';
+
+const CSRF_COOKIE = 'ref_csrf';
+const codeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
+const signupBody = z.object({
+  csrf: z.string().min(16).max(100),
+  name: z.string().trim().min(1).max(100),
+  phone: z.string().trim().min(5).max(30),
+});
+
+export type ReferralRouterOptions = {
+  referral: ReferralService;
+  /** `Secure` cookies when we are served over https. */
+  secureCookies: boolean;
+  /** Attempts per IP per window (defaults: 10 sign-ups and 120 page views per 15 minutes). */
+  limits?: { postPerWindow?: number; getPerWindow?: number; windowMs?: number };
+};
+
+function languageOf(req: Request): Language {
+  const forced = req.query['lang'];
+  if (forced === 'en' || forced === 'ru') return forced;
+  return pickLanguage(req.headers['accept-language']);
+}
+
+function cookieValue(req: Request, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return rest.join('=');
+  }
+  return undefined;
+}
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (!a || a.length !== b.length) return false;
+  return timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+/**
+ * Public `GET/POST /r/:code`. CSRF: double-submit — the form carries the same random value as a
+ * `SameSite=Strict; HttpOnly` cookie, which a cross-site form post does not send. Rate-limited per IP.
+ */
+export function createReferralRouter(options: ReferralRouterOptions): Router {
+  const router = express.Router();
+  const windowMs = options.limits?.windowMs ?? 15 * 60_000;
+  const tooMany = (req: Request, res: Response) => res.status(429).type('html').send(renderMessage(languageOf(req), problemMessages.rate_limited[languageOf(req)]));
+  const viewLimit = rateLimit({ windowMs, limit: options.limits?.getPerWindow ?? 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  const postLimit = rateLimit({ windowMs, limit: options.limits?.postPerWindow ?? 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+
+  const answerError = (req: Request, res: Response, error: unknown) => {
+    const lang = languageOf(req);
+    if (error instanceof ServiceError) {
+      res.status(error.status).type('html').send(renderMessage(lang, problemMessages[error.code][lang]));
+      return;
+    }
+    logOf(req)?.error({ err: error }, 'referral page failed');
+    res.status(500).type('html').send(renderMessage(lang, problemMessages.internal_error[lang]));
+  };
+
+  router.get('/r/:code', viewLimit, async (req, res) => {
+    const lang = languageOf(req);
+    const params = codeParams.safeParse(req.params);
+    if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
+    try {
+      const landing = await options.referral.landing(params.data.code);
+      const csrf = randomBytes(24).toString('base64url');
+      res.cookie(CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/r', maxAge: 3600_000 });
+      res.setHeader('Cache-Control', 'no-store');
+      res.status(200).type('html').send(renderForm({ lang, code: params.data.code, csrf, bonusForNew: landing.bonusForNew }));
+    } catch (error) {
+      answerError(req, res, error);
+    }
+  });
+
+  router.post('/r/:code', postLimit, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+    const lang = languageOf(req);
+    const params = codeParams.safeParse(req.params);
+    if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
+    const body = signupBody.safeParse(req.body ?? {});
+    if (!body.success || !sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) {
+      return answerError(req, res, new ServiceError(body.success ? 403 : 400, body.success ? 'csrf_failed' : 'referral_phone_invalid'));
+    }
+    try {
+      const outcome = await options.referral.signUp(params.data.code, { name: body.data.name, phone: body.data.phone });
+      res.status(200).type('html').send(renderDone(lang, outcome.pointsForYou));
+    } catch (error) {
+      answerError(req, res, error);
+    }
+  });
+  return router;
+}

@@ -1,0 +1,179 @@
+/**
+ * Test support (not a test): the real app factory with the widget API, a real database (SQLite or
+ * PostgreSQL via proxy/test-support), the МойСклад emulator from the sandbox, captured pino output and
+ * a signer for amoCRM disposable tokens made with jose.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import { SignJWT, type JWTPayload } from 'jose';
+import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
+import { createApp } from '../../../app.js';
+import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
+import { createLogger } from '../../../logger.js';
+import type { AmoOAuthPort } from '../../../services/ports.js';
+import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
+import { createWidgetApi, type WidgetApi, type WidgetApiConfig } from '../widget-api.js';
+
+export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
+export const CLIENT_SECRET = 'test-client-secret-with-enough-entropy-0123456789';
+export const PUBLIC_URL = 'https://proxy.example.test';
+export const SANDBOX_PASSWORD = 'sandbox-password';
+export const SANDBOX_LOGIN = 'admin@demo';
+export const AMO_BASE_TEMPLATE = 'http://127.0.0.1:9/a/{subdomain}';
+
+export type TokenClaims = {
+  accountId?: number;
+  userId?: number;
+  subdomain?: string;
+  isAdmin?: boolean | undefined;
+  iss?: string;
+  aud?: string;
+  clientUuid?: string;
+  jti?: string;
+  iat?: number;
+  nbf?: number;
+  exp?: number;
+  secret?: string;
+};
+
+export async function signToken(claims: TokenClaims = {}): Promise<string> {
+  const subdomain = claims.subdomain ?? 'demo';
+  const now = Math.floor(Date.now() / 1000);
+  const payload: JWTPayload = {
+    iss: claims.iss ?? AMO_BASE_TEMPLATE.replace('{subdomain}', subdomain),
+    aud: claims.aud ?? PUBLIC_URL,
+    jti: claims.jti ?? randomUUID(),
+    iat: claims.iat ?? now,
+    nbf: claims.nbf ?? now,
+    exp: claims.exp ?? now + 1800,
+    account_id: claims.accountId ?? 1001,
+    user_id: claims.userId ?? 501,
+    subdomain,
+    client_uuid: claims.clientUuid ?? CLIENT_ID,
+  };
+  if (claims.isAdmin !== undefined) payload.is_admin = claims.isAdmin;
+  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(claims.secret ?? CLIENT_SECRET));
+}
+
+export type Harness = {
+  base: string;
+  app: Express;
+  database: TestDatabase;
+  emulator: MoySkladEmulator;
+  api: WidgetApi;
+  secrets: SecretBox;
+  logLines: string[];
+  call(method: string, path: string, options?: { token?: string | null; claims?: TokenClaims; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any; text: string }>;
+  /** Creates the account row, a МойСклад counterparty and its read-model buyer; returns the counterparty id. */
+  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string }): Promise<string>;
+  close(): Promise<void>;
+};
+
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string } = {}): Promise<Harness> {
+  const database = await createTestDatabase(kind);
+  const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
+  const { baseUrl } = await emulator.listen(0);
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logLines.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: 'debug', destination });
+  const secrets = createSecretBox(randomBytes(32));
+  const config: WidgetApiConfig = {
+    PUBLIC_URL,
+    AMOCRM_CLIENT_ID: CLIENT_ID,
+    AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
+    AMOCRM_REDIRECT_URI: options.amoRedirectUri ?? `${PUBLIC_URL}/amocrm/install`,
+    AMOCRM_BASE_URL_TEMPLATE: options.amoBaseTemplate ?? AMO_BASE_TEMPLATE,
+    MOYSKLAD_API_URL: baseUrl,
+    ALLOWED_ORIGINS: ['http://127.0.0.1:9'],
+  };
+  const api = createWidgetApi({
+    config,
+    database,
+    secrets,
+    logger,
+    overrides: {
+      ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
+      moyskladAdapter: { sleep: async () => undefined },
+      ...(options.referralPostLimit ? { referralLimits: { postPerWindow: options.referralPostLimit } } : {}),
+      idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
+    },
+  });
+  const app = createApp({ logger, database, routes: [api.register] });
+  const server: Server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    base,
+    app,
+    database,
+    emulator,
+    api,
+    secrets,
+    logLines,
+    async call(method, path, callOptions = {}) {
+      const headers: Record<string, string> = { ...callOptions.headers };
+      const token = callOptions.token === undefined ? await signToken(callOptions.claims) : callOptions.token;
+      if (token !== null) headers['X-Auth-Token'] = token;
+      let body: string | undefined = callOptions.rawBody;
+      if (callOptions.body !== undefined) {
+        body = JSON.stringify(callOptions.body);
+        headers['Content-Type'] ??= 'application/json';
+      }
+      const response = await fetch(`${base}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const text = await response.text();
+      let json: unknown = null;
+      try {
+        json = text ? JSON.parse(text) : null;
+      } catch {
+        json = null;
+      }
+      return { status: response.status, headers: response.headers, json, text };
+    },
+    async seedBuyer(input) {
+      const counterparty = emulator.ui.createCounterparty({ name: input.name ?? 'Иван Петров', companyType: 'individual', phone: input.phone ?? '+79990000001' }) as { id: string };
+      const now = Date.now();
+      const { db } = database;
+      const exists = await db.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
+      if (!exists) {
+        await db
+          .insertInto('accounts')
+          .values({ id: input.accountId, subdomain: input.subdomain ?? 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now })
+          .execute();
+      }
+      await db
+        .insertInto('buyers')
+        .values({
+          account_id: input.accountId,
+          moysklad_id: counterparty.id,
+          amo_customer_id: input.amoCustomerId,
+          name: input.name ?? 'Иван Петров',
+          phone: input.phone ?? '+79990000001',
+          email: null,
+          bonus_card: 'CARD-1',
+          points: input.points ?? 0,
+          purchase_total_kopecks: 150_000,
+          purchase_count: 2,
+          referral_code: `ref${input.accountId}x${input.amoCustomerId}`,
+          referrer_moysklad_id: null,
+          updated_at: now,
+        })
+        .execute();
+      return counterparty.id;
+    },
+    async close() {
+      await api.installation.settle();
+      await new Promise((resolve) => server.close(resolve));
+      await emulator.close().catch(() => undefined); // a test may have closed it already
+      await database.dispose();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+/** Public API of the МойСклад client. Everything else in this folder is an implementation detail. */
+export { MoySkladClient, type MoySkladClientOptions } from './client.js';
+export { obtainToken, type ObtainTokenOptions } from './obtain-token.js';
+export { MoySkladUserLimiter, type UserLimiterOptions, type UserLimiterSnapshot } from './user-limiter.js';
+export { MoySkladTransport, MOYSKLAD_DEFAULT_BASE_URL, type MoySkladAuth, type MoySkladTransportOptions, type RequestOptions } from './transport.js';
+export { shouldRetry, backoffDelay, defaultRetryPolicy, type RetryPolicy, type RetryDecision } from './retry-policy.js';
+export * from './errors.js';
+export { paginate, collect, MAX_PAGE_SIZE, MAX_EXPANDED_PAGE_SIZE } from './paginate.js';
+export { buildFilter, escapeFilterValue, type FilterCondition, type FilterOperator } from './filter.js';
+export { toMoscowString, parseMoscow, isMoscowString } from './moscow-time.js';
+export { kopecksFromApi, roublesToKopecks, kopecksToRoubles, kopecksToWholeRoubles, assertKopecks, type Kopecks } from './money.js';
+export { measureMoySkladRate, formatRateReport, type RateReport } from './rate-report.js';
+export { silentLogger, type ClientLogger } from './logger.js';
+export * from './schemas/common.js';
+export * from './schemas/entities.js';
+export * from './schemas/events.js';
+export type { NewIndividual, CounterpartyPatch, ListCounterpartiesOptions } from './resources/counterparties.js';
+export type { DeleteOutcome, IterateCatalogOptions } from './resources/catalog.js';
+export type { IterateRetailOptions, WithAllPositions } from './resources/retail.js';
+export type { NewBonusTransaction } from './resources/bonus.js';
+export type { WebhookSpec, EnsureWebhooksResult } from './resources/webhooks.js';

@@ -1,0 +1,86 @@
+import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
+import { AmoClient } from '../amocrm/client.js';
+import type { RateLimitStore } from '../amocrm/rate-limit-store.js';
+import type { TokenStore } from '../amocrm/token-store.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import { MoySkladClient } from '../moysklad/client.js';
+import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
+
+export interface AccountClientsConfig {
+  publicUrl: string;
+  version: string;
+  moyskladApiUrl: string;
+  amoBaseUrlTemplate: string;
+  amoClientId: string;
+  amoClientSecret: string;
+  amoRedirectUri: string;
+  amoRequestsPerSecond: number;
+  /** Sandbox/benchmark only: scales amoCRM's one-second window like the emulator does. */
+  amoTimeScale?: number;
+}
+
+/** The account cannot be synced until a human acts (connect МойСклад, reinstall the widget). */
+export class AccountNotReadyError extends Error {
+  constructor(
+    readonly accountId: number,
+    readonly reason: 'unknown_account' | 'moysklad_not_connected' | 'amocrm_not_installed',
+  ) {
+    super(`account ${accountId}: ${reason.replaceAll('_', ' ')}`);
+    this.name = 'AccountNotReadyError';
+  }
+}
+
+/**
+ * Builds the two API clients of an account. Limiters are kept per account for the life of the process: every
+ * job and route acting for one МойСклад user must share one limiter, or parallel jobs would overrun the limit.
+ */
+export class AccountClients {
+  private readonly moyskladLimiters = new Map<number, MoySkladUserLimiter>();
+  private readonly amoLimiter: AmoAccountLimiter;
+
+  constructor(
+    private readonly config: AccountClientsConfig,
+    private readonly accounts: AccountsRepository,
+    private readonly tokenStore: TokenStore,
+    amoRateLimitStore?: RateLimitStore,
+  ) {
+    this.amoLimiter = new AmoAccountLimiter({
+      requestsPerSecond: config.amoRequestsPerSecond,
+      ...(amoRateLimitStore ? { store: amoRateLimitStore } : {}),
+      ...(config.amoTimeScale ? { timeScale: config.amoTimeScale } : {}),
+    });
+  }
+
+  async moysklad(accountId: number): Promise<MoySkladClient> {
+    const token = await this.accounts.moyskladToken(accountId);
+    if (!token) throw new AccountNotReadyError(accountId, 'moysklad_not_connected');
+    let limiter = this.moyskladLimiters.get(accountId);
+    if (!limiter) {
+      limiter = new MoySkladUserLimiter();
+      this.moyskladLimiters.set(accountId, limiter);
+    }
+    return new MoySkladClient({
+      token,
+      limiter,
+      publicUrl: this.config.publicUrl,
+      version: this.config.version,
+      baseUrl: this.config.moyskladApiUrl,
+      onAuthLost: () => this.accounts.markMoySkladNeedsReauth(accountId),
+    });
+  }
+
+  async amo(accountId: number): Promise<AmoClient> {
+    const account = await this.accounts.find(accountId);
+    if (!account) throw new AccountNotReadyError(accountId, 'unknown_account');
+    if (!account.hasAmoTokens || account.needsReinstall) throw new AccountNotReadyError(accountId, 'amocrm_not_installed');
+    return new AmoClient({
+      accountId: String(accountId),
+      subdomain: account.subdomain,
+      baseUrlTemplate: this.config.amoBaseUrlTemplate,
+      credentials: { clientId: this.config.amoClientId, clientSecret: this.config.amoClientSecret, redirectUri: this.config.amoRedirectUri },
+      tokenStore: this.tokenStore,
+      limiter: this.amoLimiter,
+      onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
+    });
+  }
+}

@@ -1,0 +1,55 @@
+import type { SyncEngine } from './engine.js';
+import { FolderCache } from './rules/products.js';
+import { countRows, runStream, STREAM_SPECS, type StreamSpec } from './streams.js';
+import { STREAMS } from './sync-state.js';
+
+/**
+ * The first import after connect: folders, products, buyers, then (optionally) past sales and returns. Each
+ * stream keeps its own inclusive cursor, saved as rows are applied, so a crash or a restarted process resumes
+ * where it stopped; re-applied rows change nothing (every rule is idempotent).
+ */
+export async function runInitialImport(engine: SyncEngine, accountId: number, withSales: boolean, signal?: AbortSignal): Promise<void> {
+  if (await engine.state.importDone(accountId)) return;
+  const ctx = await engine.context(accountId);
+  const specs: StreamSpec[] = [STREAM_SPECS.productfolder, STREAM_SPECS.product, STREAM_SPECS.counterparty];
+  if (withSales) specs.push(STREAM_SPECS.retaildemand, STREAM_SPECS.retailsalesreturn);
+
+  let total = 0;
+  for (const spec of specs) total += await countRows(ctx, spec);
+  let done = 0;
+  await engine.state.importProgress(accountId, { state: 'running', done, total });
+
+  const folders = new FolderCache();
+  try {
+    for (const spec of specs) {
+      const key = STREAMS.importCursor(spec.name);
+      if ((await engine.state.cursor(accountId, `${key}:done`)) === 'yes' && spec.name !== 'productfolder') {
+        done += await countRows(ctx, spec);
+        continue;
+      }
+      await runStream(
+        ctx,
+        spec,
+        { load: () => engine.state.cursor(accountId, key), save: (value) => engine.state.saveCursor(accountId, key, value) },
+        folders,
+        {
+          overlapMs: 0,
+          ...(signal ? { signal } : {}),
+          onRow: async () => {
+            done += 1;
+            // Progress is a status-page figure, not a cursor: writing it every 25 rows is plenty.
+            if (done % 25 === 0) await engine.state.importProgress(accountId, { state: 'running', done: Math.min(done, total), total });
+          },
+        },
+      );
+      await engine.state.saveCursor(accountId, `${key}:done`, 'yes');
+      // After the import, reconciliation continues each stream from where the import ended.
+      const last = await engine.state.cursor(accountId, key);
+      if (last) await engine.state.saveCursor(accountId, STREAMS.reconcileCursor(spec.name), last);
+    }
+    await engine.state.importProgress(accountId, { state: 'done', done: total, total });
+  } catch (error) {
+    await engine.state.importProgress(accountId, { state: 'failed', done: Math.min(done, total), total });
+    throw error;
+  }
+}

@@ -1,0 +1,94 @@
+import type { Counterparty } from '../../moysklad/schemas/entities.js';
+
+/**
+ * The seed description: "Синхронизация контрагентов работает только с физ. лицами". МойСклад marks individuals
+ * with `companyType` individual, and on KZ/UZ accounts with the regional variants.
+ */
+const INDIVIDUAL_COMPANY_TYPES = new Set(['individual', 'individualKZ', 'individualUZ']);
+
+/** The default retail counterparty every account has; it stands for anonymous till sales, not for a person. */
+export const RETAIL_CUSTOMER_NAME = 'Розничный покупатель';
+
+/** amoCRM customer custom-field codes we own (created idempotently on connect). */
+export const BONUS_CARD_FIELD_CODE = 'BONUS_CARD';
+export const BONUS_POINTS_FIELD_CODE = 'BONUS_POINTS';
+
+export function isSyncableBuyer(counterparty: Counterparty): boolean {
+  if (!counterparty.companyType || !INDIVIDUAL_COMPANY_TYPES.has(counterparty.companyType)) return false;
+  // «Розничный покупатель» is legal in the docs' example, but accounts can change its type: exclude it by name too.
+  return counterparty.name.trim() !== RETAIL_CUSTOMER_NAME;
+}
+
+/**
+ * Phones are typed by hand at the till ("8 (912) 123-45-67", "+7 912 1234567"). amoCRM matches duplicates by the
+ * stored text, so we send one canonical form: "+7XXXXXXXXXX" for Russian numbers, otherwise "+" and the digits.
+ */
+export function normalizePhone(raw: string | undefined): string | null {
+  if (!raw) return null;
+  const digits = raw.replace(/\D/g, '');
+  if (digits.length < 5) return null;
+  if (digits.length === 11 && (digits.startsWith('8') || digits.startsWith('7'))) return `+7${digits.slice(1)}`;
+  if (digits.length === 10 && digits.startsWith('9')) return `+7${digits}`;
+  return `+${digits}`;
+}
+
+export function normalizeEmail(raw: string | undefined): string | null {
+  const email = raw?.trim().toLowerCase();
+  return email && email.includes('@') ? email : null;
+}
+
+export interface BuyerSnapshot {
+  moyskladId: string;
+  name: string;
+  firstName: string | null;
+  lastName: string | null;
+  phone: string | null;
+  email: string | null;
+  bonusCard: string | null;
+  points: number;
+}
+
+/** What we keep of a counterparty: the fields the customer card, the contact and the read model need. */
+export function buyerSnapshot(counterparty: Counterparty): BuyerSnapshot {
+  return {
+    moyskladId: counterparty.id,
+    name: counterparty.name.trim() || counterparty.legalTitle?.trim() || counterparty.id,
+    firstName: counterparty.legalFirstName?.trim() || null,
+    lastName: counterparty.legalLastName?.trim() || null,
+    phone: normalizePhone(counterparty.phone),
+    email: normalizeEmail(counterparty.email),
+    bonusCard: counterparty.discountCardNumber?.trim() || null,
+    points: counterparty.bonusPoints ?? 0,
+  };
+}
+
+export interface FieldValue {
+  field_code: string;
+  values: { value: string; enum_code?: string }[] | null;
+}
+
+/** Values of our two customer fields. `null` values clear a field (the official SDK sends `values: null`). */
+export function customerFieldValues(buyer: Pick<BuyerSnapshot, 'bonusCard' | 'points'>): FieldValue[] {
+  return [
+    { field_code: BONUS_CARD_FIELD_CODE, values: buyer.bonusCard ? [{ value: buyer.bonusCard }] : null },
+    { field_code: BONUS_POINTS_FIELD_CODE, values: [{ value: String(buyer.points) }] },
+  ];
+}
+
+/** The contact of a buyer: PHONE and EMAIL are amoCRM's system multitext fields, addressed by code. */
+export function contactFields(buyer: BuyerSnapshot): {
+  name: string;
+  first_name?: string;
+  last_name?: string;
+  custom_fields_values: FieldValue[];
+} {
+  const fields: FieldValue[] = [];
+  if (buyer.phone) fields.push({ field_code: 'PHONE', values: [{ value: buyer.phone, enum_code: 'MOB' }] });
+  if (buyer.email) fields.push({ field_code: 'EMAIL', values: [{ value: buyer.email, enum_code: 'WORK' }] });
+  return {
+    name: buyer.name,
+    ...(buyer.firstName ? { first_name: buyer.firstName } : {}),
+    ...(buyer.lastName ? { last_name: buyer.lastName } : {}),
+    custom_fields_values: fields,
+  };
+}

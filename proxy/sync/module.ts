@@ -1,0 +1,131 @@
+import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
+import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
+import { LinksRepository } from '../db/repositories/links.js';
+import { OperationLogRepository } from '../db/repositories/operation-log.js';
+import { SeenEventsRepository } from '../db/repositories/seen-events.js';
+import { SyncCursorsRepository } from '../db/repositories/sync-cursors.js';
+import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
+import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
+import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
+import type { ProxyContext, ProxyModules } from '../server.js';
+import { PROXY_VERSION } from '../version.js';
+import { AccountClients, AccountNotReadyError } from './account-clients.js';
+import { connectAccount } from './connect.js';
+import { SyncEngine, type SyncEngineOptions } from './engine.js';
+import { handleEntityChange } from './entity-job.js';
+import { runInitialImport } from './initial-import.js';
+import { accountPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
+import { ReadModelWriter } from './read-model-writer.js';
+import { reconcileAccount } from './reconcile.js';
+import { refreshBuyerPoints } from './rules/buyers.js';
+import { deleteProductFromAmo } from './rules/products.js';
+import { SyncScheduler } from './scheduler.js';
+
+export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
+  /** How often the scheduler looks for accounts to connect or reconcile. */
+  schedulerTickMs?: number;
+  /** Sandbox/benchmarks: amoCRM's one-second window scaled like the emulator's (production: 1). */
+  amoTimeScale?: number;
+}
+
+/**
+ * The sync as a proxy module: webhook routes (data enters), job handlers (rules move it), a scheduler (connect and
+ * reconcile). `proxy/compose.ts` adds it to the process; tests and the sandbox can build it the same way.
+ */
+export function createSyncModule(context: ProxyContext, options: SyncModuleOptions = {}): ProxyModules & { engine: SyncEngine; scheduler: SyncScheduler } {
+  const { config, database, accounts, queue, logger } = context;
+  const db = database.db;
+  const cursors = new SyncCursorsRepository(db);
+  const links = new LinksRepository(db);
+  const operationLog = new OperationLogRepository(db);
+  const seenEvents = new SeenEventsRepository(db);
+  const clients = new AccountClients(
+    {
+      publicUrl: config.PUBLIC_URL,
+      version: PROXY_VERSION,
+      moyskladApiUrl: config.MOYSKLAD_API_URL,
+      amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
+      amoClientId: config.AMOCRM_CLIENT_ID,
+      amoClientSecret: config.AMOCRM_CLIENT_SECRET,
+      amoRedirectUri: config.AMOCRM_REDIRECT_URI,
+      amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND,
+      ...(options.amoTimeScale ? { amoTimeScale: options.amoTimeScale } : {}),
+    },
+    accounts,
+    new AmoTokenStore(accounts),
+    // The amoCRM budget (7 rps per account) lives in the database, so several proxy processes share it.
+    new AmoRateStore(db, database.dialect),
+  );
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? config.RECONCILE_INTERVAL_SECONDS * 1000;
+  const engine = new SyncEngine({
+    db,
+    queue,
+    accounts,
+    clients,
+    cursors,
+    links,
+    readModel: new ReadModelWriter(db),
+    operationLog,
+    logger,
+    options: {
+      publicUrl: config.PUBLIC_URL,
+      reconcileIntervalMs,
+      catalogSweepIntervalMs: options.catalogSweepIntervalMs ?? 5 * 60_000,
+      pollingIntervalMs: options.pollingIntervalMs ?? Math.min(reconcileIntervalMs, 60_000),
+      importPastSales: options.importPastSales ?? true,
+    },
+  });
+  const scheduler = new SyncScheduler(engine, accounts, queue, {
+    tickMs: options.schedulerTickMs ?? 2_000,
+    reconcileIntervalMs,
+    pollingIntervalMs: engine.deps.options.pollingIntervalMs,
+  });
+
+  /** Waiting for a human (connect МойСклад, reinstall) is not worth retrying forever: park the job as failed. */
+  const parkWhenNotReady = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof AccountNotReadyError) throw new PermanentJobError(error.message, { cause: error });
+      throw error;
+    }
+  };
+  const lastCatalogSweep = new Map<number, number>();
+
+  return {
+    engine,
+    scheduler,
+    routes: [moyskladWebhookRoutes({ db, accounts, seenEvents, queue }), amoWebhookRoutes({ db, accounts, queue })],
+    jobHandlers: {
+      [SYNC_JOBS.connect]: defineJobHandler(accountPayload, ({ accountId }) => parkWhenNotReady(() => connectAccount(engine, accountId))),
+      [SYNC_JOBS.initialImport]: defineJobHandler(importPayload, ({ accountId, withSales }, job) =>
+        parkWhenNotReady(() => runInitialImport(engine, accountId, withSales, job.signal)),
+      ),
+      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload) => parkWhenNotReady(() => handleEntityChange(engine, payload))),
+      [SYNC_JOBS.reconcile]: defineJobHandler(accountPayload, ({ accountId }, job) =>
+        parkWhenNotReady(async () => {
+          const now = Date.now();
+          const sweepCatalog = now - (lastCatalogSweep.get(accountId) ?? 0) >= engine.deps.options.catalogSweepIntervalMs;
+          await reconcileAccount(engine, accountId, { sweepCatalog, signal: job.signal });
+          if (sweepCatalog) lastCatalogSweep.set(accountId, now);
+        }),
+      ),
+      [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }) =>
+        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId), elementId))),
+      ),
+      [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
+        parkWhenNotReady(async () => {
+          const accountId = job.job.accountId;
+          if (accountId === null) throw new PermanentJobError('customer note job without an account');
+          const ctx = await engine.context(accountId);
+          await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
+          // Our own bonus transactions carry DisableByPrefix (no webhook comes back): refresh the points field here.
+          const buyer = await db.selectFrom('buyers').select('moysklad_id').where('account_id', '=', accountId).where('amo_customer_id', '=', payload.amoCustomerId).executeTakeFirst();
+          if (buyer) await refreshBuyerPoints(ctx, buyer.moysklad_id);
+        }),
+      ),
+    },
+    start: () => scheduler.start(),
+    stop: () => scheduler.stop(),
+  };
+}

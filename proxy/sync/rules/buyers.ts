@@ -1,0 +1,71 @@
+import type { Counterparty } from '../../moysklad/schemas/entities.js';
+import { buyerSnapshot, contactFields, customerFieldValues, isSyncableBuyer, type BuyerSnapshot } from '../mapping/buyer.js';
+import type { RuleContext } from '../rule-context.js';
+import { customersOfContact, singleId } from './amo-writes.js';
+
+export type BuyerOutcome = 'skipped' | 'created' | 'linked' | 'updated';
+
+/**
+ * Rule 1: an individual counterparty → an amoCRM customer with a main contact. Idempotent: the links table is
+ * checked first, and a buyer already in amoCRM (same phone or e-mail) is linked, not duplicated.
+ */
+export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): Promise<BuyerOutcome> {
+  if (!isSyncableBuyer(counterparty)) return 'skipped';
+  const buyer = buyerSnapshot(counterparty);
+  const { accountId, amo, links } = ctx;
+
+  let customerId = await links.amoIdFor(accountId, 'counterparty', buyer.moyskladId);
+  let contactId = await links.amoIdFor(accountId, 'contact', buyer.moyskladId);
+
+  if (customerId !== null) {
+    await amo.customers.updateBatch([{ id: customerId, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }]);
+    if (contactId !== null) await amo.contacts.updateBatch([{ id: contactId, ...contactFields(buyer) }]);
+    await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
+    return 'updated';
+  }
+
+  let outcome: BuyerOutcome = 'created';
+  if (contactId === null) {
+    const existing = await findExistingContact(ctx, buyer);
+    if (existing !== null) {
+      contactId = existing;
+      await links.link(accountId, 'contact', buyer.moyskladId, contactId);
+      const [linkedCustomer] = await customersOfContact(amo, contactId);
+      if (linkedCustomer !== undefined) {
+        customerId = linkedCustomer;
+        outcome = 'linked';
+      }
+    }
+  }
+  if (customerId === null) {
+    customerId = singleId(await amo.customers.createBatch([{ name: buyer.name, custom_fields_values: customerFieldValues(buyer), request_id: buyer.moyskladId }]), 'customer');
+  } else {
+    await amo.customers.updateBatch([{ id: customerId, custom_fields_values: customerFieldValues(buyer) }]);
+  }
+  // The link row is written right after amoCRM answers: a retry finds it and never creates a second customer.
+  await links.link(accountId, 'counterparty', buyer.moyskladId, customerId);
+
+  if (contactId === null) {
+    contactId = singleId(await amo.contacts.createBatch([{ ...contactFields(buyer), request_id: buyer.moyskladId }]), 'contact');
+    await links.link(accountId, 'contact', buyer.moyskladId, contactId);
+  }
+  await amo.customers.link(customerId, [{ to_entity_id: contactId, to_entity_type: 'contacts', metadata: { is_main: true } }]);
+  await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
+  return outcome;
+}
+
+/** A person already known to amoCRM by phone, then by e-mail (the shop may have added them by hand). */
+async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Promise<number | null> {
+  for (const probe of [buyer.phone, buyer.email]) {
+    if (!probe) continue;
+    const [contact] = await ctx.amo.contacts.findByPhoneOrEmail(probe);
+    if (contact) return contact.id;
+  }
+  return null;
+}
+
+/** Rule 4: points changed in МойСклад (a bonus transaction) → the customer's points field and the read model. */
+export async function refreshBuyerPoints(ctx: RuleContext, counterpartyId: string): Promise<void> {
+  const counterparty = await ctx.ms.counterparties.get(counterpartyId);
+  await syncBuyer(ctx, counterparty);
+}

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import { buildFilter, type FilterCondition } from '../moysklad/filter.js';
+import { parseMoscow } from '../moysklad/moscow-time.js';
+import { paginate } from '../moysklad/paginate.js';
+import { idFromHref, listEnvelopeSchema } from '../moysklad/schemas/common.js';
+import { bonusTransactionSchema } from '../moysklad/schemas/entities.js';
+import type { RuleContext } from './rule-context.js';
+import { refreshBuyerPoints, syncBuyer } from './rules/buyers.js';
+import { FolderCache, syncProduct } from './rules/products.js';
+import { syncReturn, syncSale } from './rules/sales.js';
+
+/**
+ * One МойСклад collection read incrementally (`updated>=cursor`, oldest first) and applied by its rule. The same
+ * streams serve the initial import and the scheduled reconciliation.
+ */
+export interface StreamSpec {
+  name: 'productfolder' | 'product' | 'counterparty' | 'retaildemand' | 'retailsalesreturn' | 'bonustransaction';
+  /** Collection path and base filter, for counting rows (import progress). */
+  path: string;
+  baseFilter: FilterCondition[];
+  rows(ctx: RuleContext, since: Date | undefined, folders: FolderCache): AsyncGenerator<{ updated: string }>;
+  apply(ctx: RuleContext, row: { updated: string }, folders: FolderCache): Promise<void>;
+}
+
+const INDIVIDUALS: FilterCondition[] = [
+  // Repeating `=` on one field means OR in МойСклад filters.
+  ['companyType', '=', 'individual'],
+  ['companyType', '=', 'individualKZ'],
+  ['companyType', '=', 'individualUZ'],
+];
+const since = (from: Date | undefined): FilterCondition[] => (from ? [['updated', '>=', from]] : []);
+
+export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
+  productfolder: {
+    name: 'productfolder',
+    path: '/entity/productfolder',
+    baseFilter: [],
+    rows: (ctx, from) => ctx.ms.catalog.iterateFolders({ filter: since(from), order: 'updated,asc;id' }) as AsyncGenerator<{ updated: string }>,
+    // Folders become GROUP nodes when a product in them is synced; here we only remember them.
+    apply: async (_ctx, row, folders) => folders.set(row as Parameters<FolderCache['set']>[0]),
+  },
+  product: {
+    name: 'product',
+    path: '/entity/product',
+    baseFilter: [],
+    rows: (ctx, from) => ctx.ms.catalog.iterateProducts({ filter: since(from), order: 'updated,asc;id' }),
+    apply: async (ctx, row, folders) => void (await syncProduct(ctx, row as Parameters<typeof syncProduct>[1], folders)),
+  },
+  counterparty: {
+    name: 'counterparty',
+    path: '/entity/counterparty',
+    baseFilter: INDIVIDUALS,
+    rows: (ctx, from) => ctx.ms.counterparties.iterate({ filter: [...INDIVIDUALS, ...since(from)], order: 'updated,asc;id' }),
+    apply: async (ctx, row) => void (await syncBuyer(ctx, row as Parameters<typeof syncBuyer>[1])),
+  },
+  retaildemand: {
+    name: 'retaildemand',
+    path: '/entity/retaildemand',
+    baseFilter: [],
+    rows: (ctx, from) => ctx.ms.retail.iterateRetailDemands(from ? { updatedSince: from } : {}),
+    apply: async (ctx, row, folders) => void (await syncSale(ctx, row as Parameters<typeof syncSale>[1], folders)),
+  },
+  retailsalesreturn: {
+    name: 'retailsalesreturn',
+    path: '/entity/retailsalesreturn',
+    baseFilter: [],
+    rows: (ctx, from) => ctx.ms.retail.iterateRetailSalesReturns(from ? { updatedSince: from } : {}),
+    apply: async (ctx, row) => void (await syncReturn(ctx, row as Parameters<typeof syncReturn>[1])),
+  },
+  bonustransaction: {
+    name: 'bonustransaction',
+    path: '/entity/bonustransaction',
+    baseFilter: [],
+    rows: (ctx, from) =>
+      paginate(ctx.ms.transport, '/entity/bonustransaction', { filter: from ? buildFilter(since(from)) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema) as AsyncGenerator<{ updated: string }>,
+    apply: async (ctx, row) => {
+      const agentHref = (row as z.infer<typeof bonusTransactionSchema>).agent?.meta.href;
+      if (agentHref) await refreshBuyerPoints(ctx, idFromHref(agentHref));
+    },
+  },
+};
+
+/** How many rows a stream holds (for the import's progress bar): one request with limit=1 reads `meta.size`. */
+export async function countRows(ctx: RuleContext, spec: StreamSpec): Promise<number> {
+  const page = await ctx.ms.transport.request({
+    method: 'GET',
+    path: spec.path,
+    query: { limit: 1, filter: spec.baseFilter.length ? buildFilter(spec.baseFilter) : undefined },
+    schema: listEnvelopeSchema(z.unknown()),
+  });
+  return page.meta.size ?? page.rows.length;
+}
+
+/**
+ * Applies a stream from its saved cursor. The cursor is inclusive and set back by `overlapMs`: several changes
+ * can share one timestamp, and a change can commit with an earlier timestamp than one we already saw. Re-applying
+ * is harmless (rules are idempotent); skipping is not. The cursor only advances after the rows before it were
+ * applied, so a crash replays work instead of losing it.
+ */
+export async function runStream(
+  ctx: RuleContext,
+  spec: StreamSpec,
+  cursor: { load(): Promise<string | null>; save(value: string): Promise<void> },
+  folders: FolderCache,
+  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal },
+): Promise<number> {
+  const saved = await cursor.load();
+  const from = saved ? new Date(parseMoscow(saved).getTime() - options.overlapMs) : undefined;
+  let applied = 0;
+  let last: string | null = null;
+  for await (const row of spec.rows(ctx, from, folders)) {
+    options.signal?.throwIfAborted();
+    await spec.apply(ctx, row, folders);
+    applied += 1;
+    last = row.updated;
+    await options.onRow?.();
+    if (applied % 25 === 0) await cursor.save(last);
+  }
+  if (last !== null) await cursor.save(last);
+  return applied;
+}

@@ -1,0 +1,105 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENCRYPTION_KEY_FILE } from './encryption-key.js';
+import { startSandbox, type RunningSandbox } from './start-sandbox.js';
+import { waitUntil } from './wait-until.js';
+import { WidgetApiError } from './widget-api-client.js';
+
+// The whole sandbox in-process on port 0: МойСклад emulator + seed + till, amoCRM emulator + host page,
+// and the real proxy (composeModules) on a temporary SQLite file, installed and connected like a user would.
+
+let sandbox: RunningSandbox;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'sandbox-orchestrator-'));
+  sandbox = await startSandbox({
+    dataDir,
+    seed: { buyers: 6, legalEntities: 1, entrepreneurs: 1, products: 6, sales: 8 },
+    logLevel: 'silent',
+    moyskladTimeScale: 10,
+    amoRateLimit: { perSecond: 100, blockAfterViolations: 1000 },
+    proxyAmoTimeScale: 0.1,
+    workerPollIntervalMs: 50,
+    importTimeoutMs: 40_000,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await sandbox?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('startSandbox', () => {
+  it('serves /healthz on the proxy and keeps the generated key private in the data dir', async () => {
+    const health = await fetch(`${sandbox.urls.proxy}/healthz`);
+    expect(health.status).toBe(200);
+    const keyFile = join(dataDir, ENCRYPTION_KEY_FILE);
+    expect(Buffer.from(readFileSync(keyFile, 'utf8').trim(), 'base64')).toHaveLength(32);
+    expect(statSync(keyFile).mode & 0o077).toBe(0);
+    expect(existsSync(join(dataDir, 'sandbox.sqlite'))).toBe(true);
+  });
+
+  it('installed the widget through amoCRM and connected МойСклад with the sandbox login', async () => {
+    const status = await sandbox.widgetApi().status();
+    expect(status).toMatchObject({ connected: true, isAdmin: true, amocrm: { state: 'installed' }, moysklad: { state: 'connected', login: 'admin@demo' } });
+    // amoCRM really called our redirect URI, and the proxy exchanged the code with amoCRM.
+    expect(sandbox.amocrm.hookLog.some((call) => call.url.startsWith(`${sandbox.urls.proxy}/amocrm/install?`) && call.status === 200)).toBe(true);
+    // The password was used to obtain a token and is stored nowhere in the database file.
+    const databaseBytes = readFileSync(join(dataDir, 'sandbox.sqlite'));
+    expect(databaseBytes.includes(Buffer.from(sandbox.credentials.moysklad.password))).toBe(false);
+  });
+
+  it('serves the host page of the account with the widget archive and the till page', async () => {
+    const list = await fetch(sandbox.urls.customersList);
+    expect(list.status).toBe(200);
+    expect(await list.text()).toContain('<html');
+    const pos = await fetch(sandbox.urls.pos);
+    expect(pos.status).toBe(200);
+  });
+
+  it('refuses a disposable token that amoCRM did not sign', async () => {
+    const forged = await fetch(`${sandbox.urls.proxy}/api/widget/status`, { headers: { 'X-Auth-Token': 'eyJhbGciOiJIUzI1NiJ9.e30.x' } });
+    expect(forged.status).toBe(401);
+  });
+
+  it('puts a sale made at the till on the amoCRM customer and the widget card', async () => {
+    const buyer = sandbox.seed.counterparties.find((c) => c.companyType === 'individual' && c.phone);
+    expect(buyer).toBeDefined();
+    const product = sandbox.seed.products[0]!;
+    const sold = sandbox.moysklad.sellAtTill({ buyer: { id: buyer!.id }, positions: [{ productId: product.id, quantity: 2 }] });
+    const sale = { id: String(sold.retaildemand.id), number: String(sold.retaildemand.name), sum: Number(sold.retaildemand.sum) };
+    expect(sale.sum).toBeGreaterThan(0);
+
+    const api = sandbox.widgetApi();
+    const customerId = await waitUntil(
+      'the buyer to be linked to an amoCRM customer',
+      async () => {
+        for (const customer of sandbox.amocrm.store.customers('demo')) {
+          const id = Number(customer.id);
+          const card = await api.card(id).catch((error: unknown) => (error instanceof WidgetApiError && error.status === 404 ? null : Promise.reject(error)));
+          if (card?.customer.moyskladId === buyer!.id) return id;
+        }
+        return undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
+    const transaction = await waitUntil(
+      'the sale as an amoCRM transaction',
+      () => sandbox.amocrm.store.transactions('demo', customerId).find((t) => String((t as { comment?: unknown }).comment ?? '').includes(sale.number)),
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    // amoCRM keeps whole roubles; the exact kopecks stay in the note and the card.
+    expect(Number((transaction as { price: unknown }).price)).toBe(Math.round(sale.sum / 100));
+    const notes = sandbox.amocrm.store.notes('demo', customerId);
+    expect(JSON.stringify(notes)).toContain(product.name);
+
+    const card = await waitUntil('the card to show the sale', async () => {
+      const view = await api.card(customerId);
+      return view.purchases.some((p) => p.id === sale.id) ? view : undefined;
+    }, { timeoutMs: 10_000, intervalMs: 100 });
+    expect(card.purchases[0]).toMatchObject({ id: sale.id, sumKopecks: sale.sum });
+  });
+});

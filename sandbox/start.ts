@@ -1,0 +1,95 @@
+// `npm start`: the whole product offline on this machine — МойСклад and amoCRM emulators, the amoCRM-like
+// page with the built widget, and the proxy — installed, connected and synced. No account, no internet,
+// no configuration. Ctrl+C stops everything gracefully.
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import closeWithGrace from 'close-with-grace';
+import { z } from 'zod';
+import { findCustomerWithPurchases } from './orchestrator/customer-lookup.js';
+import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.js';
+import { buildWidgetZip, widgetZipStaleness } from './orchestrator/widget-build.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const envSchema = z.object({
+  SANDBOX_MOYSKLAD_PORT: port(4010),
+  SANDBOX_AMOCRM_PORT: port(4020),
+  SANDBOX_PROXY_PORT: port(4030),
+  SANDBOX_DATA_DIR: z.string().min(1).default(resolve(ROOT, 'data')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+});
+
+async function main(): Promise<void> {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, value]) => value !== '')));
+  if (!parsed.success) {
+    console.error(`Invalid sandbox settings:\n${z.prettifyError(parsed.error)}`);
+    process.exit(1);
+  }
+  const env = parsed.data;
+
+  const stale = widgetZipStaleness(ROOT);
+  if (stale) {
+    console.log(`Building the widget (${stale})…`);
+    await buildWidgetZip(ROOT);
+  }
+
+  console.log('Starting the sandbox (МойСклад, amoCRM, proxy) and importing the demo data…');
+  const started = Date.now();
+  const sandbox = await startSandbox({
+    ports: { moysklad: env.SANDBOX_MOYSKLAD_PORT, amocrm: env.SANDBOX_AMOCRM_PORT, proxy: env.SANDBOX_PROXY_PORT },
+    dataDir: env.SANDBOX_DATA_DIR,
+    widgetZipPath: resolve(ROOT, 'dist', 'widget.zip'),
+    logLevel: env.LOG_LEVEL,
+    // Sales in the demo data lead up to today, so the card's history looks current.
+    seed: { now: Math.floor(Date.now() / 86_400_000) * 86_400_000 },
+  });
+  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
+    if (err) console.error('Sandbox error, shutting down:', err);
+    else console.log(`\n${signal ?? 'Exit'}: stopping the sandbox…`);
+    await sandbox.close();
+  });
+  console.log(await summary(sandbox, Date.now() - started));
+}
+
+async function summary(sandbox: RunningSandbox, elapsedMs: number): Promise<string> {
+  const { urls, credentials } = sandbox;
+  const customer = await findCustomerWithPurchases(sandbox);
+  const amoToken = await sandbox.amocrm.issueLongLivedToken(credentials.amocrm.subdomain, 7 * 86_400);
+  const cardLine = customer
+    ? `  Customer card:      ${urls.customerCard(customer.amoCustomerId)}   (${customer.name}, has purchases)`
+    : '  Customer card:      (no imported buyer with purchases was found; open the customers list)';
+  return [
+    '',
+    `Sandbox is running (ready in ${(elapsedMs / 1000).toFixed(1)} s). Press Ctrl+C to stop.`,
+    '',
+    cardLine,
+    `  Customers list:     ${urls.customersList}`,
+    `  Widget settings:    ${urls.widgetSettings}   (Settings → Integrations; ?lang=en, ?theme=dark)`,
+    `  Till (POS) page:    ${urls.pos}`,
+    `  Proxy:              ${urls.proxy}   (${urls.proxy}/healthz, ${urls.proxy}/openapi.json)`,
+    `  МойСклад API:       ${urls.moyskladApi}`,
+    `  amoCRM account:     ${urls.amocrmAccount}   (API v4 under /api/v4)`,
+    '',
+    `  МойСклад login:     ${credentials.moysklad.login}`,
+    `  МойСклад password:  ${credentials.moysklad.password}`,
+    `  amoCRM token:       ${amoToken}`,
+    '                      (long-lived, 7 days, admin of the "demo" account; sandbox only)',
+    '',
+    '  Try it:',
+    `    curl --compressed -u '${credentials.moysklad.login}:${credentials.moysklad.password}' '${urls.moyskladApi}/entity/counterparty?limit=3&filter=companyType=individual'`,
+    `    curl -H 'Authorization: Bearer ${amoToken}' '${urls.amocrmAccount}/api/v4/customers?limit=3&with=contacts'`,
+    '',
+    `  Proxy database:     ${sandbox.proxy.context.config.DATABASE_URL.replace(/^file:/, '')} (recreated on every start:`,
+    '                      the emulators keep their state in memory; the encryption key next to it is kept)',
+    '',
+  ].join('\n');
+}
+
+main().catch((error: unknown) => {
+  console.error('The sandbox failed to start:', error instanceof Error ? error.message : error);
+  if (error instanceof Error && /EADDRINUSE/.test(error.message)) {
+    console.error('A port is taken: set SANDBOX_MOYSKLAD_PORT, SANDBOX_AMOCRM_PORT or SANDBOX_PROXY_PORT.');
+  }
+  process.exit(1);
+});

@@ -1,0 +1,180 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import { promoteToReadme } from './readme-screenshots.js';
+import { startFlowSandbox, type FlowSandbox } from './sandbox-fixture.js';
+
+// The whole product in a real browser: the built widget.zip inside the amoCRM-like host page, talking to
+// the real proxy, which talks to the МойСклад and amoCRM emulators — all booted like `npm start` does.
+
+let browser: Browser;
+let flow: FlowSandbox;
+
+beforeAll(async () => {
+  flow = await startFlowSandbox();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await flow?.close();
+});
+
+const CARD = '.card-widgets__elements .msk-widget';
+const POINTS = `${CARD} [data-testid="points"]`;
+const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
+
+
+function amoBonusField(amoCustomerId: number): string | null {
+  const customer = flow.sandbox.amocrm.store.customer('demo', amoCustomerId) as { custom_fields_values?: Array<{ field_code?: string; values: Array<{ value: unknown }> }> | null } | null;
+  const field = customer?.custom_fields_values?.find((f) => f.field_code === 'BONUS_POINTS');
+  return field ? String(field.values[0]?.value ?? '') : null;
+}
+
+async function openCard(page: Page, amoCustomerId: number, query = ''): Promise<void> {
+  await page.goto(`${flow.sandbox.urls.customerCard(amoCustomerId)}${query}`);
+  await page.waitForSelector(POINTS);
+}
+
+describe('customer card', () => {
+  it('shows the buyer’s card number, points, totals and purchases from МойСклад', async () => {
+    const { customer } = flow;
+    const { page, errors, context: browserContext } = await openPage(browser);
+    const card = await flow.sandbox.widgetApi().card(customer.amoCustomerId);
+    await openCard(page, customer.amoCustomerId);
+
+    const widget = page.locator(CARD);
+    expect(digits(await page.textContent(POINTS))).toBe(card.points);
+    if (card.bonusCard) await expect.poll(() => widget.textContent()).toContain(card.bonusCard);
+    expect(await widget.textContent()).toContain('Сумма покупок');
+    expect(await page.locator(`${CARD} .msk-widget__purchase`).count()).toBe(card.purchases.length);
+    expect(card.purchases.length).toBeGreaterThan(0);
+    // The widget's numbers are МойСклад's: the balance of the linked counterparty.
+    const counterparty = flow.sandbox.moysklad.get('counterparty', card.customer.moyskladId) as { bonusPoints: number };
+    expect(card.points).toBe(counterparty.bonusPoints);
+
+    expect(errors).toEqual([]);
+    const shot = await screenshot(page, 'flow-card');
+    await promoteToReadme(shot, 'card');
+    await browserContext.close();
+  });
+
+  it('accrues points with a comment after confirmation, in МойСклад and in amoCRM', async () => {
+    const { customer } = flow;
+    const { page, errors, context: browserContext } = await openPage(browser);
+    await openCard(page, customer.amoCustomerId);
+    const before = digits(await page.textContent(POINTS));
+    const { moyskladId } = (await flow.sandbox.widgetApi().card(customer.amoCustomerId)).customer;
+
+    await page.fill('#msk-bonus-amount', '25');
+    await page.fill('#msk-bonus-comment', 'Подарок за отзыв');
+    await page.click(`${CARD} form.msk-widget__form button[type="submit"]`);
+    await page.waitForSelector(`${CARD} .msk-widget__confirm`);
+    expect(await page.textContent(`${CARD} .msk-widget__confirm`)).toContain('25');
+    await page.click(`${CARD} .msk-widget__confirm .msk-widget__button--primary`);
+
+    await page.waitForFunction((selector) => /\d/.test(document.querySelector(selector)?.textContent ?? ''), `${CARD} .msk-widget__result`);
+    expect(digits(await page.textContent(`${CARD} .msk-widget__result`))).toBe(before + 25);
+    expect(digits(await page.textContent(POINTS))).toBe(before + 25);
+    // МойСклад holds the balance (its bonus transaction changed it synchronously) …
+    expect((flow.sandbox.moysklad.get('counterparty', moyskladId) as { bonusPoints: number }).bonusPoints).toBe(before + 25);
+    const transactions = flow.sandbox.moysklad.list('bonustransaction') as Array<{ agent?: { meta: { href: string } }; bonusValue?: number; comment?: string }>;
+    expect(transactions.some((t) => t.agent?.meta.href.endsWith(moyskladId) && t.bonusValue === 25)).toBe(true);
+    // … and the sync mirrors it into the amoCRM customer's «Бонусные баллы» field.
+    await expect.poll(() => amoBonusField(customer.amoCustomerId), { timeout: 15_000, interval: 200 }).toBe(String(before + 25));
+
+    expect(errors).toEqual([]);
+    await screenshot(page, 'flow-card-accrued');
+    await browserContext.close();
+  });
+
+  it('speaks English with ?lang=en', async () => {
+    const { customer } = flow;
+    const { page, context: browserContext } = await openPage(browser);
+    await openCard(page, customer.amoCustomerId, '?lang=en');
+    const text = await page.locator(CARD).textContent();
+    expect(text).toContain('Points');
+    expect(text).toContain('Purchase total');
+    expect(text).not.toContain('Баллы');
+    await screenshot(page, 'flow-card-en');
+    await browserContext.close();
+  });
+
+  it('follows the dark colour scheme of the host page and its toggle', async () => {
+    const { customer } = flow;
+    const { page, context: browserContext } = await openPage(browser);
+    await openCard(page, customer.amoCustomerId, '?theme=dark');
+    expect(await page.getAttribute('html', 'data-color-scheme')).toBe('dark');
+    const widgetStyle = () => page.$eval(CARD, (el) => ({ color: getComputedStyle(el).color, scheme: getComputedStyle(el).colorScheme }));
+    const dark = await widgetStyle();
+    expect(dark.scheme).toBe('dark');
+    expect(luminance(dark.color)).toBeGreaterThan(0.5); // light text on a dark page
+    await screenshot(page, 'flow-card-dark');
+    await page.click('#host-theme-toggle');
+    expect(await page.getAttribute('html', 'data-color-scheme')).toBe('light');
+    const light = await widgetStyle();
+    expect(luminance(light.color)).toBeLessThan(0.5);
+    await browserContext.close();
+  });
+});
+
+describe('widget settings in Settings → Integrations', () => {
+  const MODAL = '#widget-settings-modal';
+
+  async function openSettings(page: Page, query = ''): Promise<void> {
+    await page.goto(`${flow.sandbox.urls.widgetSettings}${query}`);
+    await page.click('.widget-tile');
+    await page.waitForSelector(`${MODAL}[data-settings-ready="true"] .msk-widget #msk-password`);
+  }
+
+  it('refuses a wrong МойСклад password in onSave, then saves with the right one', async () => {
+    const { page, errors, context: browserContext } = await openPage(browser);
+    await openSettings(page);
+    // Installed and connected by the sandbox: the form says so before anything is typed.
+    await expect.poll(() => page.locator(`${MODAL} .msk-widget`).textContent()).toContain('admin@demo');
+    const shot = await screenshot(page, 'flow-settings');
+    const consent = page.locator(`${MODAL} .msk-widget input[type="checkbox"]`);
+    if (!(await consent.isChecked())) await consent.check();
+
+    await page.fill('#msk-login', flow.sandbox.credentials.moysklad.login);
+    await page.fill('#msk-password', 'not-the-password');
+    await page.click(`${MODAL} .js-widget-save`);
+    const modalError = page.locator(`${MODAL} .amo-modal__error`);
+    await modalError.waitFor({ state: 'visible' });
+    expect(await modalError.textContent()).toContain('Неверный логин или пароль МойСклад');
+    expect(await page.isVisible(MODAL)).toBe(true); // a rejected onSave keeps the modal open
+    await screenshot(page, 'flow-settings-wrong-password');
+
+    await page.fill('#msk-password', flow.sandbox.credentials.moysklad.password);
+    await page.click(`${MODAL} .js-widget-save`);
+    await page.waitForSelector(MODAL, { state: 'hidden' });
+    const log = await page.evaluate(() => JSON.stringify((window as unknown as { amoHost: { log: unknown } }).amoHost.log));
+    expect(log).toContain('onSave:rejected');
+    expect(log).toContain('widget:installed');
+    const status = await flow.sandbox.widgetApi().status();
+    expect(status).toMatchObject({ connected: true, moysklad: { state: 'connected', login: 'admin@demo' } });
+    // The password went to the proxy only, never into the widget settings amoCRM stores.
+    expect(JSON.stringify(flow.sandbox.amocrm.store.widget('demo', 'moysklad'))).not.toContain(flow.sandbox.credentials.moysklad.password);
+
+    expect(errors.filter((e) => !e.includes('422'))).toEqual([]); // the refused save is an expected 422
+    await promoteToReadme(shot, 'settings');
+    await browserContext.close();
+  });
+
+  it('speaks English with ?lang=en', async () => {
+    const { page, context: browserContext } = await openPage(browser);
+    await openSettings(page, '?lang=en');
+    const text = await page.locator(`${MODAL} .msk-widget`).textContent();
+    expect(text).toContain('MoySklad connection');
+    expect(text).not.toContain('Подключение к МойСклад');
+    await screenshot(page, 'flow-settings-en');
+    await browserContext.close();
+  });
+});
+
+/** Relative luminance (0 = black, 1 = white) of a computed `rgb(r, g, b)` colour. */
+function luminance(rgb: string): number {
+  const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
+  if (r === undefined || g === undefined || b === undefined) throw new Error(`not an rgb() colour: ${rgb}`);
+  return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}

@@ -1,0 +1,16 @@
+import { copyFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export const README_SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
+
+/**
+ * Promotes a screenshot taken under test-results/ to docs/screenshots/<name>.png for the README. Called
+ * only at the very end of a test, after its assertions passed, so a failing run never replaces a good
+ * picture with one of a broken page.
+ */
+export async function promoteToReadme(screenshotPath: string, name: 'card' | 'settings'): Promise<string> {
+  await mkdir(README_SCREENSHOTS_DIR, { recursive: true });
+  const target = join(README_SCREENSHOTS_DIR, `${name}.png`);
+  await copyFile(screenshotPath, target);
+  return target;
+}

@@ -1,0 +1,52 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findCustomerWithPurchases } from '../../../sandbox/orchestrator/customer-lookup.js';
+import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
+import { requireWidgetZip } from '../support/sandbox.js';
+
+/**
+ * The whole product for a browser test: the sandbox exactly as `npm start` boots it (same orchestrator),
+ * on free ports, a temporary data dir, a small seed and sped-up limits so a run takes seconds.
+ */
+export type FlowSandbox = {
+  sandbox: RunningSandbox;
+  /** A МойСклад buyer with purchases, as the amoCRM customer the sync made of it. */
+  customer: { amoCustomerId: number; name: string };
+  close(): Promise<void>;
+};
+
+export async function startFlowSandbox(): Promise<FlowSandbox> {
+  const widgetZipPath = requireWidgetZip();
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-flows-'));
+  const sandbox = await startSandbox({
+    dataDir,
+    widgetZipPath,
+    seed: { buyers: 10, legalEntities: 1, entrepreneurs: 1, products: 8, sales: 20 },
+    logLevel: 'silent',
+    moyskladTimeScale: 10,
+    // Both sides of amoCRM's budget scaled 10× together (the proxy spaces calls for 70 rps, the emulator allows
+    // 100), so the import takes seconds while the proxy's limiter still governs the pace.
+    amoRateLimit: { perSecond: 100, blockAfterViolations: 1000 },
+    proxyAmoTimeScale: 0.1,
+    workerPollIntervalMs: 50,
+    importTimeoutMs: 60_000,
+  }).catch((error: unknown) => {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const customer = await findCustomerWithPurchases(sandbox);
+  if (!customer) {
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error('the import finished, but no amoCRM customer shows purchases on its widget card');
+  }
+  return {
+    sandbox,
+    customer,
+    async close() {
+      await sandbox.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
