@@ -34,9 +34,10 @@ async function main(): Promise<void> {
     await buildWidgetZip(ROOT);
   }
 
-  console.log('Starting the sandbox (МойСклад, amoCRM, proxy) and importing the demo data…');
+  console.log('Starting the sandbox (МойСклад, amoCRM, proxy)…');
   const started = Date.now();
   const sandbox = await startSandbox({
+    waitForImport: false,
     ports: { moysklad: env.SANDBOX_MOYSKLAD_PORT, amocrm: env.SANDBOX_AMOCRM_PORT, proxy: env.SANDBOX_PROXY_PORT },
     dataDir: env.SANDBOX_DATA_DIR,
     widgetZipPath: resolve(ROOT, 'dist', 'widget.zip'),
@@ -50,20 +51,35 @@ async function main(): Promise<void> {
     await sandbox.close();
   });
   console.log(await summary(sandbox, Date.now() - started));
+
+  // The import runs at the real pace both services allow (amoCRM: 7 requests/s per integration; МойСклад:
+  // 11 per 3 s per user), exactly as it would for a new customer: the pages fill up while it runs.
+  const importStarted = Date.now();
+  let lastLine = 0;
+  await sandbox.waitForFirstImport(15 * 60_000, (progress) => {
+    const line = `Importing buyers, products and sales from МойСклад: ${progress.done}/${progress.total || '?'} (${progress.state})`;
+    if (process.stdout.isTTY) process.stdout.write(`\r  ${line}   `);
+    else if (Date.now() - lastLine >= 10_000) {
+      lastLine = Date.now();
+      console.log(`  ${line}`);
+    }
+  });
+  if (process.stdout.isTTY) process.stdout.write('\n');
+  const customer = await findCustomerWithPurchases(sandbox);
+  console.log(
+    customer
+      ? `\nImport done in ${((Date.now() - importStarted) / 1000).toFixed(0)} s. Open a customer card with purchases:\n  ${sandbox.urls.customerCard(customer.amoCustomerId)}   (${customer.name})\n`
+      : '\nImport done, but no imported buyer has purchases yet: open the customers list.\n',
+  );
 }
 
 async function summary(sandbox: RunningSandbox, elapsedMs: number): Promise<string> {
   const { urls, credentials } = sandbox;
-  const customer = await findCustomerWithPurchases(sandbox);
   const amoToken = await sandbox.amocrm.issueLongLivedToken(credentials.amocrm.subdomain, 7 * 86_400);
-  const cardLine = customer
-    ? `  Customer card:      ${urls.customerCard(customer.amoCustomerId)}   (${customer.name}, has purchases)`
-    : '  Customer card:      (no imported buyer with purchases was found; open the customers list)';
   return [
     '',
-    `Sandbox is running (ready in ${(elapsedMs / 1000).toFixed(1)} s). Press Ctrl+C to stop.`,
+    `Sandbox is running (up in ${(elapsedMs / 1000).toFixed(1)} s; the widget is installed and МойСклад connected). Press Ctrl+C to stop.`,
     '',
-    cardLine,
     `  Customers list:     ${urls.customersList}`,
     `  Widget settings:    ${urls.widgetSettings}   (Settings → Integrations; ?lang=en, ?theme=dark)`,
     `  Till (POS) page:    ${urls.pos}`,

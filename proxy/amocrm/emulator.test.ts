@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AmoCrmEmulator } from '../../sandbox/amocrm/emulator.js';
 import { AmoAccountLimiter } from './account-limiter.js';
 import { AmoClient } from './client.js';
-import { AmoBlockedError } from './errors.js';
+import { AmoBlockedError, AmoError } from './errors.js';
 import { accountBaseUrl, exchangeCode } from './oauth.js';
 import { collect } from './paginate.js';
 import { formatAmoRateReport, measureAmoRate } from './rate-report.js';
@@ -84,6 +84,21 @@ describe('amoCRM client against the sandbox emulator', () => {
     expect(after.refreshToken).not.toBe(before.refreshToken);
     expect(after.accessToken).not.toBe(before.accessToken);
     await expect(client.account.get()).resolves.toMatchObject({ subdomain: 'demo' });
+  });
+
+  it('a 403 for missing rights (problem+json) fails that call only; it does not block the account', async () => {
+    const { emu: emulator } = await installedClient();
+    // A manager's token on an admin-only endpoint: amoCRM refuses with 403 problem+json, not its nginx block page.
+    const origin = new URL(emulator.accountBaseUrl('demo')).origin;
+    const managerTokens = await exchangeCode(emulator.issueAuthorizationCode('demo', 5000002), { baseUrl: emulator.accountBaseUrl('demo'), credentials });
+    const store = new InMemoryTokenStore();
+    await store.save('31000001', managerTokens);
+    const manager = new AmoClient({ accountId: '31000001', subdomain: 'demo', baseUrlTemplate: `${origin}/a/{subdomain}`, credentials, tokenStore: store, limiter: new AmoAccountLimiter({ timeScale: TIME_SCALE }) });
+    const refused = await manager.customers.setMode('segments', true).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(AmoError);
+    expect(refused).not.toBeInstanceOf(AmoBlockedError);
+    expect((refused as AmoError).status).toBe(403);
+    await expect(manager.account.get()).resolves.toMatchObject({ id: 31000001 });
   });
 
   it('once amoCRM blocks the account (403), no further call reaches it', async () => {

@@ -141,7 +141,14 @@ export class AmoTransport {
         }
         throw await this.needsReinstall(new AmoAuthError('amoCRM rejected the access token', { ...where, status, requestId }));
       }
-      if (status === 403) throw await this.tripBreaker(response, where, requestId);
+      if (status === 403) {
+        // Two different 403s: a problem+json answer is a rights refusal for this call (e.g. a manager's token on an
+        // admin-only endpoint) — surface it, nothing is blocked. Anything else (amoCRM's nginx HTML page) is the
+        // account/IP block for repeated limit violations: stop every call for the account. (The split by body type
+        // is our inference from the documented error shapes; amoCRM does not state it.)
+        if (safeProblem(response.data)) throw errorFromResponse(status, response.data, { ...where, requestId });
+        throw await this.tripBreaker(response, where, requestId);
+      }
       if (status === 429) {
         rateLimited += 1;
         const backoff = Math.min(this.retry.maxBackoffMs, this.retry.minBackoffMs * 2 ** (rateLimited - 1));

@@ -18,10 +18,15 @@ export type ConnectionDeps = {
   operationLog: OperationLogPort;
   readModel: Pick<ReadModelPort, 'saveBonusProgram'>;
   jobs: Pick<JobsPort, 'enqueue'>;
+  /** Our public origin: every webhook URL we register in МойСклад starts with it. */
+  publicUrl: string;
+  log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 };
 
 /** Connecting an amoCRM account to МойСклад with an admin's login and password, and its status. */
 export class ConnectionService {
+  private readonly pending = new Set<Promise<void>>();
+
   constructor(private readonly deps: ConnectionDeps) {}
 
   async status(auth: WidgetAuth): Promise<StatusView> {
@@ -63,8 +68,33 @@ export class ConnectionService {
     return { connected: true, login };
   }
 
+  /**
+   * Forgets the token. Our МойСклад webhooks are removed in the background with the token read just before
+   * (kept in memory only), so МойСклад stops calling us for an account we no longer serve.
+   */
   async disconnect(auth: WidgetAuth): Promise<void> {
+    const token = await this.deps.accounts.moyskladToken(auth.accountId).catch(() => null);
     await this.deps.accounts.clearMoySkladConnection(auth.accountId);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.disconnected', details: {} });
+    if (token) this.track(this.removeWebhooks(auth.accountId, token));
+  }
+
+  /** Lets tests and graceful shutdown wait for background webhook removals. */
+  async settle(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  private async removeWebhooks(accountId: number, token: string): Promise<void> {
+    try {
+      const removed = await this.deps.moysklad.removeWebhooks(token, `${new URL(this.deps.publicUrl).origin}/`);
+      this.deps.log?.info({ accountId, removed }, 'МойСклад webhooks removed after disconnect');
+    } catch (error) {
+      this.deps.log?.error({ accountId, err: error instanceof Error ? error.message : String(error) }, 'МойСклад webhook removal failed');
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.pending.delete(tracked));
+    this.pending.add(tracked);
   }
 }

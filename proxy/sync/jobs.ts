@@ -26,9 +26,18 @@ export const amoProductDeletedPayload = accountPayload.extend({ elementId: z.num
 export const customerNotePayload = z.object({ amoCustomerId: z.number().int().positive(), text: z.string().min(1).max(10_000) });
 
 /**
- * Jobs for one МойСклад entity run in order (ordering key) and a waiting duplicate is dropped (job key): a burst
- * of UPDATE webhooks for one buyer becomes one re-read of that buyer.
+ * Every job that writes to amoCRM for one account runs one at a time, across all processes (one ordering key per
+ * account). Why not per entity: a till sale for a new buyer fires counterparty, retaildemand and bonustransaction
+ * webhooks at once, and each of their jobs creates the buyer's customer when no link exists yet; the initial import
+ * and reconciliation touch the same buyers too. Run in parallel they all see "no link" and create duplicates that
+ * the amoCRM API cannot delete. amoCRM's 7 requests/s per account is the real throughput cap anyway, and while
+ * amoCRM is down only the first job of the account burns its attempts instead of every job.
  */
+export function accountOrderingKey(accountId: number): string {
+  return `${accountId}:sync`;
+}
+
+/** A waiting duplicate is dropped (job key): a burst of UPDATE webhooks for one buyer becomes one re-read. */
 export function entityJob(payload: EntityPayload) {
   const entity = `${payload.accountId}:${payload.entityType}:${payload.id}`;
   return {
@@ -36,14 +45,25 @@ export function entityJob(payload: EntityPayload) {
     accountId: payload.accountId,
     payload,
     jobKey: `${entity}:${payload.action === 'DELETE' ? 'delete' : 'upsert'}`,
-    orderingKey: entity,
+    orderingKey: accountOrderingKey(payload.accountId),
+  };
+}
+
+/** A product deleted in amoCRM (webhook or catalog sweep): deleted or archived in МойСклад. */
+export function amoProductDeletedJob(accountId: number, elementId: number) {
+  return {
+    kind: SYNC_JOBS.amoProductDeleted,
+    accountId,
+    payload: { accountId, elementId },
+    jobKey: `${accountId}:amo-element-deleted:${elementId}`,
+    orderingKey: accountOrderingKey(accountId),
   };
 }
 
 /**
- * Connect, import and reconcile of one account run one at a time (same ordering key): they read and write the
- * same cursors and amoCRM settings. The job key drops a second waiting copy (several processes tick at once).
+ * Connect, import and reconcile share the account's ordering key with the entity jobs (see above). The job key drops
+ * a second waiting copy (several processes tick at once).
  */
 export function accountLifecycleJob(kind: typeof SYNC_JOBS.connect | typeof SYNC_JOBS.initialImport | typeof SYNC_JOBS.reconcile, accountId: number, payload: Record<string, unknown> = {}) {
-  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: `${accountId}:lifecycle` };
+  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: accountOrderingKey(accountId) };
 }

@@ -55,7 +55,7 @@ export class MoySkladEmulator {
   /** "As a user in the МойСклад UI": create/update/delete with audit + webhooks. */
   readonly ui: UiActions;
   /** Every finished API request (newest 10 000), for tests that check what a client sent. */
-  readonly requestLog: RequestLogEntry[];
+  readonly requestLog: RequestLogEntry[] = [];
   private readonly core: EmulatorCore;
   private readonly accounts: Accounts;
   private readonly limiter: RateLimiter;
@@ -64,7 +64,6 @@ export class MoySkladEmulator {
 
   constructor(options: MoySkladEmulatorOptions = {}) {
     const resolved = resolveOptions(options);
-    this.requestLog = [];
     this.core = new EmulatorCore(resolved);
     this.accounts = new Accounts(resolved.users);
     this.limiter = new RateLimiter(resolved.rateLimits, resolved.timeScale, resolved.rateLimitClock);

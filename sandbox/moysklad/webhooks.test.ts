@@ -33,6 +33,8 @@ describe('webhook management', () => {
     const sixth = await api.call('POST', '/entity/webhook', { ...hook, url: `${hook.url}-6` });
     expect(sixth.body.errors[0].code).toBe(30007);
 
+    const listed = await api.call('GET', `/entity/webhook?filter=${encodeURIComponent(`url=${hook.url}`)}`);
+    expect(listed.body.rows.map((w: { id: string }) => w.id)).toEqual([created.body.id]);
     const disabled = await api.call('PUT', `/entity/webhook/${created.body.id}`, { enabled: false });
     expect(disabled.body.enabled).toBe(false);
     expect((await api.call('DELETE', `/entity/webhook/${created.body.id}`)).status).toBe(200);

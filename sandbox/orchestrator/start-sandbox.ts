@@ -16,7 +16,7 @@ import { loadOrCreateEncryptionKey } from './encryption-key.js';
 import { reserveFreePort } from './free-port.js';
 import { SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD, startMoySkladSide } from './moysklad-side.js';
 import { GiveUpWaiting, waitUntil } from './wait-until.js';
-import { WidgetApiClient } from './widget-api-client.js';
+import { WidgetApiClient, type WidgetSyncStatus } from './widget-api-client.js';
 
 export interface SandboxOptions {
   /** 0 = any free port (tests). `npm start` passes fixed ones. */
@@ -44,6 +44,8 @@ export interface SandboxOptions {
    * `amoRateLimit` so the import takes seconds; `npm start` keeps 1, the real budget. Default 1.
    */
   proxyAmoTimeScale?: number;
+  /** Whether `startSandbox` resolves only after the first import (default true; `npm start` shows progress instead). */
+  waitForImport?: boolean;
   /** How long to wait for the first import after connecting. Default 120 s. */
   importTimeoutMs?: number;
   /** How often the sync's scheduler looks for accounts to connect (default 500 ms: the sandbox is watched live). */
@@ -76,6 +78,8 @@ export interface RunningSandbox {
   seed: Seed;
   /** The widget API as the admin's widget would call it (fresh disposable token per call). */
   widgetApi(userId?: number): WidgetApiClient;
+  /** Resolves when the first МойСклад → amoCRM import is done; rejects when it failed or took longer than `timeoutMs`. */
+  waitForFirstImport(timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -135,7 +139,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
 
     const widgetApi = (userId: number = SANDBOX_ADMIN_USER_ID) => new WidgetApiClient(proxy.url, () => amocrm.issueDisposableToken(SANDBOX_SUBDOMAIN, userId));
     await installAndConnect(amocrm, widgetApi());
-    await waitForFirstImport(widgetApi(), options.importTimeoutMs ?? 120_000);
+    const waitForImport = (timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void) => waitForFirstImport(widgetApi(), timeoutMs, onProgress);
+    if (options.waitForImport ?? true) await waitForImport(options.importTimeoutMs ?? 120_000);
 
     const account = amocrm.accountBaseUrl(SANDBOX_SUBDOMAIN);
     return {
@@ -159,6 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       proxy,
       seed: ms.seed,
       widgetApi,
+      waitForFirstImport: waitForImport,
       close: closeAll,
     };
   } catch (error) {
@@ -175,11 +181,12 @@ async function installAndConnect(amocrm: AmoCrmEmulator, api: WidgetApiClient): 
   await api.connect(SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD);
 }
 
-async function waitForFirstImport(api: WidgetApiClient, timeoutMs: number): Promise<void> {
+async function waitForFirstImport(api: WidgetApiClient, timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void): Promise<void> {
   await waitUntil(
     'the first МойСклад → amoCRM import',
     async () => {
       const status = await api.syncStatus();
+      onProgress?.(status.import);
       if (status.import.state === 'failed') {
         const reasons = status.failedJobs.map((job) => `${job.kind}: ${job.error}`).join('; ');
         throw new GiveUpWaiting(`the first import failed${reasons ? `: ${reasons}` : ''}`);

@@ -1,11 +1,8 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
-import { HttpError } from '../errors.js';
+import { HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
 import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
-
-/** Routes throw the same error type as services. */
-export { ServiceError as WidgetProblem } from '../../services/service-error.js';
 
 export type ProblemBody = {
   type: string;
@@ -20,7 +17,7 @@ export function problemBody(req: Request, status: number, code: ProblemCode, ext
   const lang = pickLanguage(req.headers['accept-language']);
   return {
     ...extra,
-    type: `https://moysklad-amocrm.invalid/problems/${code}`,
+    type: `${PROBLEM_TYPE_BASE}${code}`,
     title: problemMessages[code].en,
     status,
     code,

@@ -62,6 +62,8 @@ export type WidgetApi = {
   services: WidgetServices;
   installation: InstallationService;
   referral: ReferralService;
+  /** Waits for detached work (install code exchanges, webhook removals); call it on shutdown. */
+  settle(): Promise<void>;
 };
 
 /** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
@@ -79,7 +81,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI } });
 
   const services: WidgetServices = {
-    connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs }),
+    connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
     card: new CardService({ readModel, publicUrl: config.PUBLIC_URL }),
     bonus: new BonusService({ accounts, readModel, moysklad, idempotency, operationLog, jobs, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
     settings: new SettingsService({ accounts, moysklad, log: logger }),
@@ -111,6 +113,9 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     services,
     installation,
     referral,
+    async settle() {
+      await Promise.all([installation.settle(), services.connection.settle()]);
+    },
     register(app) {
       app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
       app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE }));

@@ -30,10 +30,12 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
     if (existing !== null) {
       contactId = existing;
       await links.link(accountId, 'contact', buyer.moyskladId, contactId);
-      const [linkedCustomer] = await customersOfContact(amo, contactId);
-      if (linkedCustomer !== undefined) {
-        customerId = linkedCustomer;
+      for (const candidate of await customersOfContact(amo, contactId)) {
+        // A customer already standing for another МойСклад buyer is not ours to take (links are one-to-one).
+        if ((await links.moyskladIdFor(accountId, 'counterparty', candidate)) !== null) continue;
+        customerId = candidate;
         outcome = 'linked';
+        break;
       }
     }
   }
@@ -54,12 +56,18 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   return outcome;
 }
 
-/** A person already known to amoCRM by phone, then by e-mail (the shop may have added them by hand). */
+/**
+ * A person already known to amoCRM by phone, then by e-mail (the shop may have added them by hand). A contact that
+ * is already the contact of another МойСклад buyer (two buyers sharing a family phone) is skipped: linking it again
+ * would break the one-to-one links table and fail the job on every retry.
+ */
 async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Promise<number | null> {
   for (const probe of [buyer.phone, buyer.email]) {
     if (!probe) continue;
-    const [contact] = await ctx.amo.contacts.findByPhoneOrEmail(probe);
-    if (contact) return contact.id;
+    for (const contact of await ctx.amo.contacts.findByPhoneOrEmail(probe)) {
+      const owner = await ctx.links.moyskladIdFor(ctx.accountId, 'contact', contact.id);
+      if (owner === null || owner === buyer.moyskladId) return contact.id;
+    }
   }
   return null;
 }

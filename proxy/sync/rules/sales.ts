@@ -1,3 +1,4 @@
+import { MoySkladNotFoundError } from '../../moysklad/errors.js';
 import { parseMoscow } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
@@ -118,6 +119,11 @@ export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, f
   return 'synced';
 }
 
+async function hasPurchase(ctx: RuleContext, saleId: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('purchases').select('id').where('account_id', '=', ctx.accountId).where('id', '=', saleId).executeTakeFirst();
+  return row !== undefined;
+}
+
 /**
  * A retail return reverses the sale: the amoCRM purchase is deleted (so ltv and purchase count drop), a note says
  * so, the read model marks the purchase returned. A return without a known sale only refreshes the points.
@@ -126,6 +132,15 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
   const { accountId, amo, links } = ctx;
   const agentId = idFromHref(doc.agent.meta.href);
   const saleId = doc.demand ? idFromHref(doc.demand.meta.href) : null;
+  if (saleId !== null && !(await hasPurchase(ctx, saleId))) {
+    // The return came before its sale (reordered webhooks, or both between two reconciliations). Applying the sale
+    // first makes the outcome order-independent: otherwise the sale, applied later, would re-create the purchase.
+    try {
+      await syncSale(ctx, await ctx.ms.retail.getRetailDemand(saleId));
+    } catch (error) {
+      if (!(error instanceof MoySkladNotFoundError)) throw error;
+    }
+  }
   const customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
   if (saleId === null || customerId === null) {
     if (customerId !== null) await syncBuyer(ctx, await ctx.ms.counterparties.get(agentId));

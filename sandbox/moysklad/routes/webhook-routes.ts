@@ -3,6 +3,7 @@ import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
 import { ApiError, notFound } from '../api-error.js';
 import type { EmulatorCore } from '../core.js';
+import { matchesFilter, parseFilter } from '../filter.js';
 import { sendJson } from '../gzip-json.js';
 import { listEnvelope, parsePage } from '../list-query.js';
 import { entityMeta, isObject } from '../references.js';
@@ -63,7 +64,8 @@ export function webhookRoutes(core: EmulatorCore): Router {
     checkAllowed(core, res);
     const query = req.query as Record<string, unknown>;
     const page = parsePage(query);
-    const all = core.store.list('webhook');
+    const conditions = parseFilter(query.filter);
+    const all = core.store.list('webhook').filter((w) => matchesFilter(w, conditions));
     sendJson(res, 200, listEnvelope('/entity/webhook', query, 'webhook', all.length, all.slice(page.offset, page.offset + page.limit), page));
   });
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from '../support/browser.js';
-import { promoteToReadme } from './readme-screenshots.js';
+import { captureForReadme, promoteToReadme } from './readme-screenshots.js';
 import { startFlowSandbox, type FlowSandbox } from './sandbox-fixture.js';
 
 // The whole product in a real browser: the built widget.zip inside the amoCRM-like host page, talking to
@@ -54,7 +54,8 @@ describe('customer card', () => {
     expect(card.points).toBe(counterparty.bonusPoints);
 
     expect(errors).toEqual([]);
-    const shot = await screenshot(page, 'flow-card');
+    await screenshot(page, 'flow-card');
+    const shot = await captureForReadme(page, 'card');
     await promoteToReadme(shot, 'card');
     await browserContext.close();
   });
@@ -132,7 +133,8 @@ describe('widget settings in Settings → Integrations', () => {
     await openSettings(page);
     // Installed and connected by the sandbox: the form says so before anything is typed.
     await expect.poll(() => page.locator(`${MODAL} .msk-widget`).textContent()).toContain('admin@demo');
-    const shot = await screenshot(page, 'flow-settings');
+    await screenshot(page, 'flow-settings');
+    const shot = await captureForReadme(page, 'settings');
     const consent = page.locator(`${MODAL} .msk-widget input[type="checkbox"]`);
     if (!(await consent.isChecked())) await consent.check();
 

@@ -1,7 +1,17 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ARTIFACTS_DIR } from '../support/browser.js';
 
 export const README_SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
+
+/** A viewport-sized PNG (what a reader sees first, not the whole scrolled page) under test-results/. */
+export async function captureForReadme(page: Page, name: 'card' | 'settings'): Promise<string> {
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `readme-${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
 
 /**
  * Promotes a screenshot taken under test-results/ to docs/screenshots/<name>.png for the README. Called

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { AccountsRepository } from '../../../db/repositories/accounts.js';
 import type { Database } from '../../../db/schema.js';
 import type { JobQueue } from '../../../queue/job-queue.js';
-import { SYNC_JOBS } from '../../../sync/jobs.js';
+import { amoProductDeletedJob } from '../../../sync/jobs.js';
 import { HttpError } from '../../errors.js';
 import { webhookSecretMatches } from './verify-secret.js';
 
@@ -39,10 +39,7 @@ export function amoWebhookRoutes(deps: AmoWebhookDeps) {
       const ids = deleted ? (Array.isArray(deleted) ? deleted : Object.values(deleted)).map((item) => item.id) : [];
       await deps.db.transaction().execute(async (trx) => {
         for (const elementId of ids) {
-          await deps.queue.enqueue(
-            { kind: SYNC_JOBS.amoProductDeleted, accountId: params.data.accountId, payload: { accountId: params.data.accountId, elementId }, jobKey: `${params.data.accountId}:amo-element-deleted:${elementId}` },
-            trx,
-          );
+          await deps.queue.enqueue(amoProductDeletedJob(params.data.accountId, elementId), trx);
         }
       });
       deps.queue.nudge();

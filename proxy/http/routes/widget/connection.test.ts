@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
-import { SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
+import { PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
 
 const admin = { accountId: 3131, isAdmin: true, userId: 9 };
 
@@ -60,8 +60,17 @@ describeEachDatabase('МойСклад connection', (kind) => {
     expect((await h.call('POST', '/api/widget/connection', { claims: { ...admin, isAdmin: false }, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } })).status).toBe(403);
     await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } });
     expect((await h.call('DELETE', '/api/widget/connection', { claims: { ...admin, isAdmin: false } })).status).toBe(403);
+    const token = await new AccountsRepository(h.database.db, h.secrets).moyskladToken(admin.accountId);
+    const hook = await fetch(`${h.emulator.baseUrl}/entity/webhook`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Accept-Encoding': 'gzip' },
+      body: JSON.stringify({ url: `${PUBLIC_URL}/webhooks/moysklad/x`, action: 'UPDATE', entityType: 'product' }),
+    });
+    expect(hook.status).toBe(200);
     const deleted = await h.call('DELETE', '/api/widget/connection', { claims: admin });
     expect(deleted.status).toBe(204);
+    await h.api.services.connection.settle();
+    expect(h.emulator.list('webhook')).toEqual([]);
     const row = await h.database.db.selectFrom('accounts').select(['moysklad_token_enc', 'moysklad_login']).where('id', '=', admin.accountId).executeTakeFirstOrThrow();
     expect(row).toEqual({ moysklad_token_enc: null, moysklad_login: null });
   });

@@ -170,7 +170,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       return counterparty.id;
     },
     async close() {
-      await api.installation.settle();
+      await api.settle();
       await new Promise((resolve) => server.close(resolve));
       await emulator.close().catch(() => undefined); // a test may have closed it already
       await database.dispose();
