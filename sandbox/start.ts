@@ -17,6 +17,8 @@ const envSchema = z.object({
   SANDBOX_AMOCRM_PORT: port(4020),
   SANDBOX_PROXY_PORT: port(4030),
   SANDBOX_DATA_DIR: z.string().min(1).default(resolve(ROOT, 'data')),
+  /** `1`: both services' rate limits 10× looser, so the first import takes seconds instead of minutes. */
+  SANDBOX_FAST: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
 });
 
@@ -42,6 +44,9 @@ async function main(): Promise<void> {
     dataDir: env.SANDBOX_DATA_DIR,
     widgetZipPath: resolve(ROOT, 'dist', 'widget.zip'),
     logLevel: env.LOG_LEVEL,
+    ...(env.SANDBOX_FAST === '1'
+      ? { moyskladTimeScale: 10, amoRateLimit: { perSecond: 70, blockAfterViolations: 10 }, proxyAmoTimeScale: 0.1 }
+      : {}),
     // Sales in the demo data lead up to today, so the card's history looks current.
     seed: { now: Math.floor(Date.now() / 86_400_000) * 86_400_000 },
   });
@@ -50,10 +55,10 @@ async function main(): Promise<void> {
     else console.log(`\n${signal ?? 'Exit'}: stopping the sandbox…`);
     await sandbox.close();
   });
-  console.log(await summary(sandbox, Date.now() - started));
+  console.log(await summary(sandbox, Date.now() - started, env));
 
-  // The import runs at the real pace both services allow (amoCRM: 7 requests/s per integration; МойСклад:
-  // 11 per 3 s per user), exactly as it would for a new customer: the pages fill up while it runs.
+  // By default the import runs at the real pace both services allow (amoCRM: 7 requests/s per integration;
+  // МойСклад: 11 per 3 s per user), exactly as it would for a new customer: the pages fill up while it runs.
   const importStarted = Date.now();
   let lastLine = 0;
   await sandbox.waitForFirstImport(15 * 60_000, (progress) => {
@@ -73,7 +78,7 @@ async function main(): Promise<void> {
   );
 }
 
-async function summary(sandbox: RunningSandbox, elapsedMs: number): Promise<string> {
+async function summary(sandbox: RunningSandbox, elapsedMs: number, env: z.infer<typeof envSchema>): Promise<string> {
   const { urls, credentials } = sandbox;
   const amoToken = await sandbox.amocrm.issueLongLivedToken(credentials.amocrm.subdomain, 7 * 86_400);
   return [
@@ -98,6 +103,7 @@ async function summary(sandbox: RunningSandbox, elapsedMs: number): Promise<stri
     '',
     `  Proxy database:     ${sandbox.proxy.context.config.DATABASE_URL.replace(/^file:/, '')} (recreated on every start:`,
     '                      the emulators keep their state in memory; the encryption key next to it is kept)',
+    ...(env.SANDBOX_FAST === '1' ? [] : ['', '  The first import runs at the real API limits (a few minutes); SANDBOX_FAST=1 npm start makes it ~10× faster.']),
     '',
   ].join('\n');
 }

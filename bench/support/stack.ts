@@ -1,6 +1,6 @@
-// The product against both emulators, in-process, with time compression on both sides — what
+// The product against both emulators, with time compression on both sides — what
 // sandbox/orchestrator/start-sandbox.ts does, plus the knobs benchmarks and resilience tests need
-// (amoCRM time scale, several proxies on one database, restart on the same database, no wait for import).
+// (amoCRM time scale, several proxies on one database, a proxy in a child process to SIGKILL, no import wait).
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,12 +11,13 @@ import { DEFAULT_USER } from '../../sandbox/moysklad/options.js';
 import { reserveFreePort } from '../../sandbox/orchestrator/free-port.js';
 import { WidgetApiClient } from '../../sandbox/orchestrator/widget-api-client.js';
 import { generateSeed, type Seed, type SeedOptionsInput } from '../../sandbox/seed/index.js';
-import { combineModules } from '../../proxy/compose.js';
-import { loadConfig, type Config } from '../../proxy/config.js';
-import { createWidgetApi } from '../../proxy/http/routes/widget-api.js';
+import { loadConfig } from '../../proxy/config.js';
+import { openDatabase, type DatabaseHandle } from '../../proxy/db/database.js';
 import { createLogger } from '../../proxy/logger.js';
 import { startProxy, type RunningProxy } from '../../proxy/server.js';
-import { createSyncModule, type SyncModuleOptions } from '../../proxy/sync/module.js';
+import type { SyncModuleOptions } from '../../proxy/sync/module.js';
+import { benchCompose } from './bench-compose.js';
+import { startChild, type Child } from './child.js';
 
 export const SUBDOMAIN = 'demo';
 export const ACCOUNT_ID = 31000001;
@@ -29,27 +30,31 @@ export interface StackOptions {
   compression?: number;
   /** Default: a fresh SQLite file in a temp dir. `postgres://…?schema=x` for PostgreSQL. */
   databaseUrl?: string;
-  /** Proxy processes (in-process instances) sharing the database. Default 1. */
+  /** In-process proxy instances sharing the database (0: the caller starts a child with `startChildProxy`). */
   proxies?: number;
   sync?: SyncModuleOptions;
   amoRateLimit?: { perSecond: number; blockAfterViolations: number };
   logLevel?: 'silent' | 'error' | 'warn' | 'info';
   workerPollIntervalMs?: number;
-  drainMs?: number;
 }
 
 export interface Stack {
   ms: MoySkladEmulator;
   amo: AmoCrmEmulator;
   seed: Seed;
+  /** Public URL of the proxy (amoCRM's hooks and webhooks go here); the first proxy listens on it. */
+  proxyUrl: string;
+  proxyPort: number;
   proxies: RunningProxy[];
-  config: Config;
   compression: number;
   api(): WidgetApiClient;
-  /** amoCRM install → code exchange → МойСклад connect, as the admin does in the widget. */
   installAndConnect(): Promise<void>;
-  /** Another proxy instance on the same database (restart after a kill, or one more worker). */
-  addProxy(): Promise<RunningProxy>;
+  /** One more in-process proxy on the same database (any port, or `port`). */
+  addProxy(port?: number): Promise<RunningProxy>;
+  /** A proxy in a child process on the same database, on the public port unless told otherwise. */
+  startChildProxy(port?: number): Promise<Child>;
+  /** A separate connection to the proxy's database (for reading links while proxies come and go). */
+  openDatabase(): DatabaseHandle;
   close(): Promise<void>;
 }
 
@@ -73,26 +78,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const proxyUrl = `http://127.0.0.1:${proxyPort}`;
     const amo = new AmoCrmEmulator({
       integration: { ...integration, redirectUri: `${proxyUrl}/amocrm/install`, revokeHookUrl: `${proxyUrl}/amocrm/revoke`, widgetCode: WIDGET_CODE },
-      accounts: [
-        {
-          id: ACCOUNT_ID,
-          subdomain: SUBDOMAIN,
-          name: 'Bench',
-          customersMode: 'segments',
-          users: [{ id: ADMIN_USER_ID, name: 'Анна Админова', isAdmin: true }],
-        },
-      ],
+      accounts: [{ id: ACCOUNT_ID, subdomain: SUBDOMAIN, name: 'Bench', customersMode: 'segments', users: [{ id: ADMIN_USER_ID, name: 'Анна Админова', isAdmin: true }] }],
       timeScale: 1 / compression,
       ...(options.amoRateLimit ? { rateLimit: options.amoRateLimit } : {}),
     });
     const { origin } = await amo.listen(0);
     closers.push(() => amo.close());
 
-    const env = (port: number) => ({
+    const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'proxy.sqlite')}`;
+    const encryptionKey = randomBytes(32).toString('base64');
+    const env = (port: number): Record<string, string> => ({
       PORT: String(port),
       HOST: '127.0.0.1',
       PUBLIC_URL: proxyUrl,
-      DATABASE_URL: options.databaseUrl ?? `file:${join(dir, 'proxy.sqlite')}`,
+      DATABASE_URL: databaseUrl,
       ENCRYPTION_KEY: encryptionKey,
       AMOCRM_CLIENT_ID: integration.clientId,
       AMOCRM_CLIENT_SECRET: integration.clientSecret,
@@ -101,35 +100,29 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       MOYSKLAD_API_URL: baseUrl,
       LOG_LEVEL: options.logLevel ?? 'silent',
     });
-    const encryptionKey = randomBytes(32).toString('base64');
-    const config = loadConfig(env(proxyPort));
     const logger = createLogger({ level: options.logLevel ?? 'silent' });
     const proxies: RunningProxy[] = [];
-    const boot = async (port: number) => {
-      const proxy = await startProxy(
-        loadConfig(env(port)),
-        (context) => {
-          const widgetApi = createWidgetApi({ config: context.config, database: context.database, secrets: context.secrets, logger: context.logger, queue: context.queue });
-          const sync = createSyncModule(context, { amoTimeScale: 1 / compression, ...options.sync });
-          return combineModules([{ routes: [widgetApi.register], stop: () => widgetApi.installation.settle() }, sync]);
-        },
-        { logger, drainMs: options.drainMs ?? 2_000, ...(options.workerPollIntervalMs ? { workerPollIntervalMs: options.workerPollIntervalMs } : {}) },
-      );
+    const addProxy = async (port = 0) => {
+      const proxy = await startProxy(loadConfig(env(port)), benchCompose(compression, options.sync), {
+        logger,
+        drainMs: 2_000,
+        ...(options.workerPollIntervalMs ? { workerPollIntervalMs: options.workerPollIntervalMs } : {}),
+      });
       proxies.push(proxy);
       closers.push(() => proxy.close());
       return proxy;
     };
-    // The first proxy owns the public URL (amoCRM's hooks and webhooks point at it); extra ones take any port.
-    await boot(proxyPort);
-    for (let i = 1; i < (options.proxies ?? 1); i++) await boot(0);
+    const wanted = options.proxies ?? 1;
+    for (let i = 0; i < wanted; i++) await addProxy(i === 0 ? proxyPort : 0);
 
-    const api = () => new WidgetApiClient(proxies[0]!.url, () => amo.issueDisposableToken(SUBDOMAIN, ADMIN_USER_ID));
+    const api = () => new WidgetApiClient(proxyUrl, () => amo.issueDisposableToken(SUBDOMAIN, ADMIN_USER_ID));
     return {
       ms,
       amo,
       seed,
+      proxyUrl,
+      proxyPort,
       proxies,
-      config,
       compression,
       api,
       async installAndConnect() {
@@ -149,7 +142,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         }
         await api().connect(DEFAULT_USER.login, DEFAULT_USER.password);
       },
-      addProxy: () => boot(0),
+      addProxy,
+      async startChildProxy(port = proxyPort) {
+        const { child } = await startChild<{ url: string }>('bench/support/proxy-child.ts', {
+          env: { ...env(port), BENCH_COMPRESSION: String(compression), BENCH_SYNC_OPTIONS: JSON.stringify(options.sync ?? {}) },
+          timeoutMs: 60_000,
+        });
+        closers.push(() => child.stop('SIGKILL'));
+        return child;
+      },
+      openDatabase() {
+        const handle = openDatabase(databaseUrl, { poolSize: 2 });
+        closers.push(() => handle.close());
+        return handle;
+      },
       close,
     };
   } catch (error) {

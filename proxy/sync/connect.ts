@@ -5,7 +5,7 @@ import { PermanentJobError } from '../queue/worker.js';
 import { discoverProductsCatalog, storeCatalog } from './amo-catalog.js';
 import type { SyncEngine } from './engine.js';
 import { accountLifecycleJob, SYNC_JOBS, type SyncedType } from './jobs.js';
-import { BONUS_CARD_FIELD_CODE, BONUS_POINTS_FIELD_CODE } from './mapping/buyer.js';
+import { BONUS_CARD_FIELD_CODE, BONUS_POINTS_FIELD_CODE, MOYSKLAD_ID_FIELD_CODE } from './mapping/buyer.js';
 
 const WEBHOOK_TYPES: readonly SyncedType[] = ['counterparty', 'product', 'productfolder', 'retaildemand', 'retailsalesreturn', 'bonustransaction'];
 const WEBHOOK_ACTIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
@@ -22,6 +22,7 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
   if (await engine.state.connected(accountId)) return;
   const ctx = await engine.context(accountId);
   const { amo, ms } = ctx;
+  await rememberMoySkladAccountId(engine, accountId);
 
   const account = await amo.account.get();
   if (account.customers_mode !== 'segments') {
@@ -43,6 +44,7 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
   await amo.customers.ensureCustomFields([
     { name: 'Бонусная карта', type: 'text', code: BONUS_CARD_FIELD_CODE, sort: 500 },
     { name: 'Бонусные баллы', type: 'numeric', code: BONUS_POINTS_FIELD_CODE, sort: 510 },
+    { name: 'ID в МойСклад', type: 'text', code: MOYSKLAD_ID_FIELD_CODE, sort: 520 },
   ]);
 
   const catalog = await discoverProductsCatalog(amo);
@@ -72,6 +74,20 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
       throw error;
     }
   }
+}
+
+/**
+ * The МойСклад account id lets the webhook route drop events of another МойСклад account (a URL pasted elsewhere):
+ * the connection route may not have stored it, so connect learns it from the employee context.
+ */
+async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number): Promise<void> {
+  const { accounts, clients } = engine.deps;
+  const account = await accounts.find(accountId);
+  if (!account || account.moyskladAccountId || !account.moyskladLogin) return;
+  const token = await accounts.moyskladToken(accountId);
+  if (!token) return;
+  const employee = await (await clients.moysklad(accountId)).employeeContext();
+  if (employee.accountId) await accounts.saveMoySkladConnection(accountId, account.moyskladLogin, token, employee.accountId);
 }
 
 /**

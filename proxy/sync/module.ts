@@ -1,3 +1,4 @@
+import { AmoError } from '../amocrm/errors.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
 import { LinksRepository } from '../db/repositories/links.js';
@@ -20,6 +21,9 @@ import { reconcileAccount } from './reconcile.js';
 import { refreshBuyerPoints } from './rules/buyers.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
+
+/** amoCRM answers that a retry cannot change (validation, missing entity, tariff); 401/403/429 have their own handling. */
+const AMO_PERMANENT_STATUSES = new Set([400, 402, 404]);
 
 export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
   /** How often the scheduler looks for accounts to connect or reconcile. */
@@ -81,12 +85,19 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     pollingIntervalMs: engine.deps.options.pollingIntervalMs,
   });
 
-  /** Waiting for a human (connect МойСклад, reinstall) is not worth retrying forever: park the job as failed. */
+  /**
+   * Waiting for a human (connect МойСклад, reinstall) is not worth retrying forever: park the job as failed. So is an
+   * amoCRM request it refused as invalid: jobs of one account run one at a time, and eight attempts of a job that
+   * cannot succeed would hold the account's queue for minutes. The failed job shows on the status page (retry).
+   */
   const parkWhenNotReady = async (work: () => Promise<void>) => {
     try {
       await work();
     } catch (error) {
       if (error instanceof AccountNotReadyError) throw new PermanentJobError(error.message, { cause: error });
+      if (error instanceof AmoError && error.status !== undefined && AMO_PERMANENT_STATUSES.has(error.status)) {
+        throw new PermanentJobError(`amoCRM refused the request (HTTP ${error.status}): ${error.detail ?? error.message}`, { cause: error });
+      }
       throw error;
     }
   };

@@ -12,6 +12,12 @@ export const RETAIL_CUSTOMER_NAME = 'Розничный покупатель';
 /** amoCRM customer custom-field codes we own (created idempotently on connect). */
 export const BONUS_CARD_FIELD_CODE = 'BONUS_CARD';
 export const BONUS_POINTS_FIELD_CODE = 'BONUS_POINTS';
+/** Our third customer field: the МойСклад id, so a customer created just before a crash can be found again. */
+export const MOYSKLAD_ID_FIELD_CODE = 'MOYSKLAD_ID';
+
+export function customerMarkerField(moyskladId: string): FieldValue {
+  return { field_code: MOYSKLAD_ID_FIELD_CODE, values: [{ value: moyskladId }] };
+}
 
 export function isSyncableBuyer(counterparty: Counterparty): boolean {
   if (!counterparty.companyType || !INDIVIDUAL_COMPANY_TYPES.has(counterparty.companyType)) return false;

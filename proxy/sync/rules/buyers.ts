@@ -1,7 +1,9 @@
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
-import { buyerSnapshot, contactFields, customerFieldValues, isSyncableBuyer, type BuyerSnapshot } from '../mapping/buyer.js';
+import { buyerSnapshot, contactFields, customerFieldValues, customerMarkerField, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, type BuyerSnapshot } from '../mapping/buyer.js';
 import type { RuleContext } from '../rule-context.js';
+import { z } from 'zod';
 import { customersOfContact, singleId } from './amo-writes.js';
+import { createOnce } from './create-intent.js';
 
 export type BuyerOutcome = 'skipped' | 'created' | 'linked' | 'updated';
 
@@ -39,17 +41,26 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
       }
     }
   }
+  const fields = [...customerFieldValues(buyer), customerMarkerField(buyer.moyskladId)];
   if (customerId === null) {
-    customerId = singleId(await amo.customers.createBatch([{ name: buyer.name, custom_fields_values: customerFieldValues(buyer), request_id: buyer.moyskladId }]), 'customer');
+    // The link row is written right after amoCRM answers: a retry finds it and never creates a second customer.
+    customerId = await createOnce(ctx, `counterparty:${buyer.moyskladId}`, {
+      search: () => findMarkedCustomer(ctx, buyer.moyskladId),
+      create: async () => singleId(await amo.customers.createBatch([{ name: buyer.name, custom_fields_values: fields, request_id: buyer.moyskladId }]), 'customer'),
+      link: (id) => links.link(accountId, 'counterparty', buyer.moyskladId, id),
+    });
   } else {
-    await amo.customers.updateBatch([{ id: customerId, custom_fields_values: customerFieldValues(buyer) }]);
+    await amo.customers.updateBatch([{ id: customerId, custom_fields_values: fields }]);
+    await links.link(accountId, 'counterparty', buyer.moyskladId, customerId);
   }
-  // The link row is written right after amoCRM answers: a retry finds it and never creates a second customer.
-  await links.link(accountId, 'counterparty', buyer.moyskladId, customerId);
 
   if (contactId === null) {
-    contactId = singleId(await amo.contacts.createBatch([{ ...contactFields(buyer), request_id: buyer.moyskladId }]), 'contact');
-    await links.link(accountId, 'contact', buyer.moyskladId, contactId);
+    contactId = await createOnce(ctx, `contact:${buyer.moyskladId}`, {
+      // A contact has no field of ours; the phone/e-mail search is how an earlier attempt's contact is found.
+      search: () => findExistingContact(ctx, buyer),
+      create: async () => singleId(await amo.contacts.createBatch([{ ...contactFields(buyer), request_id: buyer.moyskladId }]), 'contact'),
+      link: (id) => links.link(accountId, 'contact', buyer.moyskladId, id),
+    });
   }
   await amo.customers.link(customerId, [{ to_entity_id: contactId, to_entity_type: 'contacts', metadata: { is_main: true } }]);
   await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
@@ -70,6 +81,26 @@ async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Prom
     }
   }
   return null;
+}
+
+const customersPageSchema = z.looseObject({
+  _embedded: z.looseObject({
+    customers: z.array(
+      z.looseObject({
+        id: z.number().int(),
+        custom_fields_values: z.array(z.looseObject({ field_code: z.string().nullable().optional(), values: z.array(z.looseObject({ value: z.unknown() })).nullable().optional() })).nullable().optional(),
+      }),
+    ),
+  }),
+});
+
+/** A customer an earlier, interrupted attempt created: full-text search, then an exact check of our id field. */
+async function findMarkedCustomer(ctx: RuleContext, moyskladId: string): Promise<number | null> {
+  const answer = await ctx.amo.transport.request({ method: 'GET', path: '/api/v4/customers', query: { query: moyskladId, limit: 50 }, schema: customersPageSchema });
+  const hit = answer?._embedded.customers.find((customer) =>
+    customer.custom_fields_values?.some((field) => field.field_code === MOYSKLAD_ID_FIELD_CODE && field.values?.some((v) => String(v.value) === moyskladId)),
+  );
+  return hit?.id ?? null;
 }
 
 /** Rule 4: points changed in МойСклад (a bonus transaction) → the customer's points field and the read model. */

@@ -1,3 +1,4 @@
+import { AmoError } from '../../amocrm/errors.js';
 import { MoySkladNotFoundError } from '../../moysklad/errors.js';
 import { parseMoscow } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
@@ -8,6 +9,7 @@ import { returnNoteText, saleMarker, saleNoteText, transactionPayload, type Sale
 import type { RuleContext } from '../rule-context.js';
 import { findNoteWithMarker, findTransactionWithMarker, singleId } from './amo-writes.js';
 import { syncBuyer } from './buyers.js';
+import { createOnce } from './create-intent.js';
 import { FolderCache, syncProduct } from './products.js';
 
 export type Document<T> = T & { allPositions: Position[] };
@@ -90,17 +92,21 @@ export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, f
   const marker = saleMarker(sale.id);
   const catalog = await ctx.catalog();
 
+  const buyerCustomer = customerId;
   if ((await links.amoIdFor(accountId, 'retaildemand', sale.id)) === null) {
-    const existing = await findTransactionWithMarker(amo, customerId, marker);
-    const transactionId = existing ?? singleId(await amo.customers.createTransactions(customerId, [transactionPayload(facts, catalog?.catalogId ?? null)]), 'transaction');
-    await links.link(accountId, 'retaildemand', sale.id, transactionId);
+    await createOnce(ctx, `retaildemand:${sale.id}`, {
+      search: () => findTransactionWithMarker(amo, buyerCustomer, marker),
+      create: async () => singleId(await amo.customers.createTransactions(buyerCustomer, [transactionPayload(facts, catalog?.catalogId ?? null)]), 'transaction'),
+      link: (id) => links.link(accountId, 'retaildemand', sale.id, id),
+    });
   }
   if ((await links.amoIdFor(accountId, 'retaildemand_note', sale.id)) === null) {
-    const existing = await findNoteWithMarker(amo, customerId, marker);
-    const noteId =
-      existing ??
-      singleId(await amo.customers.addNotes(customerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: saleNoteText(facts) }, request_id: sale.id }]), 'note');
-    await links.link(accountId, 'retaildemand_note', sale.id, noteId);
+    await createOnce(ctx, `retaildemand_note:${sale.id}`, {
+      search: () => findNoteWithMarker(amo, buyerCustomer, marker),
+      create: async () =>
+        singleId(await amo.customers.addNotes(buyerCustomer, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: saleNoteText(facts) }, request_id: sale.id }]), 'note'),
+      link: (id) => links.link(accountId, 'retaildemand_note', sale.id, id),
+    });
   }
 
   await ctx.readModel.upsertPurchase(accountId, {
@@ -151,15 +157,23 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
 
   const transactionId = await links.amoIdFor(accountId, 'retaildemand', saleId);
   if (transactionId !== null) {
-    await amo.customers.deleteTransaction(transactionId);
+    try {
+      await amo.customers.deleteTransaction(transactionId);
+    } catch (error) {
+      // Deleted by an attempt that crashed before unlinking: the goal is reached.
+      if (!(error instanceof AmoError && error.status === 404)) throw error;
+    }
     await links.unlinkByMoyskladId(accountId, 'retaildemand', saleId);
   }
   if ((await links.amoIdFor(accountId, 'retailsalesreturn_note', doc.id)) === null) {
     const facts = { moyskladId: saleId, number: sale?.number ?? '—', moment: doc.moment, sumKopecks: kopecksFromApi(doc.sum) };
     const marker = saleMarker(`${saleId}:return`);
-    const existing = await findNoteWithMarker(amo, customerId, marker);
-    const noteId = existing ?? singleId(await amo.customers.addNotes(customerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: returnNoteText(facts, doc.name) }, request_id: doc.id }]), 'note');
-    await links.link(accountId, 'retailsalesreturn_note', doc.id, noteId);
+    await createOnce(ctx, `retailsalesreturn_note:${doc.id}`, {
+      search: () => findNoteWithMarker(amo, customerId, marker),
+      create: async () =>
+        singleId(await amo.customers.addNotes(customerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: returnNoteText(facts, doc.name) }, request_id: doc.id }]), 'note'),
+      link: (id) => links.link(accountId, 'retailsalesreturn_note', doc.id, id),
+    });
   }
   await syncBuyer(ctx, await ctx.ms.counterparties.get(agentId));
   return 'reversed';
