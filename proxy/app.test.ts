@@ -135,4 +135,14 @@ describe('createApp over HTTP', () => {
     expect(output).not.toMatch(/amo-secret-token|jwt-secret-value|cookie-secret/);
     expect(output).toContain('[redacted]');
   });
+
+  it('never logs the install code or a webhook secret from the URL', async () => {
+    const { base, logs } = await start();
+    await fetch(`${base}/amocrm/install?code=def50200-one-time-code&referer=demo.amocrm.ru`);
+    await fetch(`${base}/webhooks/moysklad/31000001/per-account-webhook-secret?requestId=r1`, { method: 'POST' });
+    const output = logs.lines.join('');
+    expect(output).toContain('/amocrm/install?code=%5Bredacted%5D&referer=demo.amocrm.ru');
+    expect(output).toContain('/webhooks/moysklad/31000001/[redacted]?requestId=r1');
+    expect(output).not.toMatch(/def50200-one-time-code|per-account-webhook-secret/);
+  });
 });

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from './db/database.js';
 import { healthRoutes } from './http/health.js';
+import { logSafeUrl } from './http/log-safe-url.js';
 import { errorHandler, notFoundHandler } from './http/problem-handlers.js';
 
 /** A route module plugs itself in by receiving the app (after body parsing, before the 404 handler). */
@@ -15,6 +16,8 @@ export interface AppDeps {
   routes?: readonly RouteRegistrar[];
   /** Maximum JSON / form body size (default 256kb: widget calls and webhooks are small). */
   bodyLimit?: string;
+  /** Express `trust proxy` (config TRUST_PROXY): which X-Forwarded-* hops to believe for client IPs. */
+  trustProxy?: boolean | number | string;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -27,6 +30,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
 
   app.use(
     pinoHttp({
@@ -43,6 +47,11 @@ export function createApp(deps: AppDeps): Express {
         return res.statusCode >= 400 ? 'warn' : 'info';
       },
       autoLogging: { ignore: (req) => QUIET_PATHS.has(req.url?.split('?')[0] ?? '') },
+      // The default serializer logs the raw URL: an install `code` or a webhook secret would land in the logs.
+      serializers: {
+        // `query` and `params` would repeat those secrets unmasked, and the URL already shows what they hold.
+        req: (req: { url: string }) => ({ ...req, url: logSafeUrl(req.url), query: undefined, params: undefined }),
+      },
     }),
   );
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb' }));

@@ -84,4 +84,12 @@ describe('loadConfig', () => {
     const markdown = configTableMarkdown();
     for (const entry of configTable) expect(markdown).toContain(`\`${entry.name}\``);
   });
+
+  it('TRUST_PROXY: off by default; a hop count, loopback or true; anything else is refused', () => {
+    expect(loadConfig(validEnv).TRUST_PROXY).toBe(false);
+    expect(loadConfig({ ...validEnv, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ ...validEnv, TRUST_PROXY: 'loopback' }).TRUST_PROXY).toBe('loopback');
+    expect(loadConfig({ ...validEnv, TRUST_PROXY: 'true' }).TRUST_PROXY).toBe(true);
+    expect(problemsOf({ ...validEnv, TRUST_PROXY: 'everyone' })).toEqual([expect.stringMatching(/^TRUST_PROXY /)]);
+  });
 });

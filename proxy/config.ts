@@ -25,6 +25,7 @@ export const configTable: readonly ConfigEntry[] = [
   { name: 'AMOCRM_REDIRECT_URI', default: null, meaning: 'OAuth redirect URI exactly as registered in the integration.' },
   { name: 'AMOCRM_BASE_URL_TEMPLATE', default: 'https://{subdomain}.amocrm.ru', meaning: 'Account base URL; must contain `{subdomain}`. The sandbox points it at the emulator.' },
   { name: 'MOYSKLAD_API_URL', default: 'https://api.moysklad.ru/api/remap/1.2', meaning: 'МойСклад JSON API base URL. The sandbox points it at the emulator.' },
+  { name: 'TRUST_PROXY', default: 'false', meaning: 'Express `trust proxy`: `false` when clients connect directly, else the number of reverse proxies in front (e.g. `1`) or `loopback`. Client IPs (the referral page\'s rate limit) come from `X-Forwarded-For` only when set.' },
   { name: 'ALLOWED_ORIGINS', default: '', meaning: 'Extra CORS origins, comma-separated (the sandbox host page). amoCRM account origins are always allowed.' },
   { name: 'AMOCRM_RATE_LIMIT_PER_SECOND', default: '7', meaning: 'Requests per second per amoCRM account (1–7; amoCRM blocks accounts that exceed 7).' },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
@@ -91,6 +92,11 @@ const envSchema = z.object({
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
     .pipe(z.array(httpOrigin)),
+  TRUST_PROXY: z
+    .string()
+    .default(defaultOf('TRUST_PROXY'))
+    .refine((v) => /^(false|true|loopback|\d{1,2})$/.test(v), 'must be false, true, loopback or a number of hops')
+    .transform((v): boolean | number | string => (v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v)),
   AMOCRM_RATE_LIMIT_PER_SECOND: intInRange('AMOCRM_RATE_LIMIT_PER_SECOND', 1, 7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intInRange('WORKER_CONCURRENCY', 1, 64),

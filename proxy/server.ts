@@ -64,7 +64,7 @@ export async function startProxy(config: Config, compose: ComposeModules = () =>
   const context: ProxyContext = { config, logger, database, secrets, accounts: new AccountsRepository(database.db, secrets), queue };
   const modules = await compose(context);
 
-  const app = createApp({ logger, database, routes: modules.routes ?? [] });
+  const app = createApp({ logger, database, routes: modules.routes ?? [], trustProxy: config.TRUST_PROXY });
   const server = app.listen(config.PORT, config.HOST);
   // Bounded timeouts so slow or idle clients cannot hold sockets forever.
   server.requestTimeout = 30_000;

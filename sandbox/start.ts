@@ -3,9 +3,9 @@
 // no configuration. Ctrl+C stops everything gracefully.
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import closeWithGrace from 'close-with-grace';
 import { z } from 'zod';
 import { findCustomerWithPurchases } from './orchestrator/customer-lookup.js';
+import { closeOnSignals } from './orchestrator/graceful-exit.js';
 import { startSandbox, type RunningSandbox } from './orchestrator/start-sandbox.js';
 import { buildWidgetZip, widgetZipStaleness } from './orchestrator/widget-build.js';
 
@@ -50,11 +50,7 @@ async function main(): Promise<void> {
     // Sales in the demo data lead up to today, so the card's history looks current.
     seed: { now: Math.floor(Date.now() / 86_400_000) * 86_400_000 },
   });
-  closeWithGrace({ delay: 15_000 }, async ({ signal, err }) => {
-    if (err) console.error('Sandbox error, shutting down:', err);
-    else console.log(`\n${signal ?? 'Exit'}: stopping the sandbox…`);
-    await sandbox.close();
-  });
+  closeOnSignals(() => sandbox.close());
   console.log(await summary(sandbox, Date.now() - started, env));
 
   // By default the import runs at the real pace both services allow (amoCRM: 7 requests/s per integration;

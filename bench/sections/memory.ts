@@ -7,7 +7,7 @@ import { openDatabase } from '../../proxy/db/database.js';
 import { migrateToLatest } from '../../proxy/db/migrate.js';
 import { startChild, type Child } from '../support/child.js';
 import { signDisposableToken, type TokenParty } from '../support/disposable-token.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { freshProxyBuild } from '../support/dist-freshness.js';
 import { readRss } from '../support/proc-status.js';
 import { insertAccount, insertBuyers, type BuyerRow } from '../support/read-model-seed.js';
 import { round, type Section } from '../section.js';
@@ -42,6 +42,7 @@ export const memorySection: Section = {
         buyers: BUYERS,
         proxyRunner: full.runner,
         rssEmptyDbIdleMiB: round(empty.idle.rssBytes / MiB, 1),
+        rssEmptyDbAfterCardViewsMiB: round(empty.afterLoad.rssBytes / MiB, 1),
         rssIdleMiB: round(full.idle.rssBytes / MiB, 1),
         rssAfterCardViewsMiB: round(full.afterLoad.rssBytes / MiB, 1),
         peakRssMiB: round(full.afterLoad.peakRssBytes / MiB, 1),
@@ -91,10 +92,11 @@ async function prepareDatabase(file: string, party: TokenParty, buyers: number):
 
 /** Starts the proxy's real entry (dist build when present), reads VmRSS idle and after card views. */
 async function measureProxy(file: string, party: TokenParty, buyers: number, dir: string) {
-  const built = join(REPO_ROOT, 'dist', 'proxy', 'server.js');
-  const runner = existsSync(built) ? 'node dist/proxy/server.js' : 'node --import tsx proxy/server.ts';
-  const { child, ready } = await startChild<{ url: string }>(existsSync(built) ? built : 'proxy/server.ts', {
-    typescript: !existsSync(built),
+  // The build only when it is current (another engineer may have changed the sources since the last build).
+  const built = freshProxyBuild();
+  const runner = built ? 'node dist/proxy/server.js' : 'node --import tsx proxy/server.ts (dist/proxy missing or older than the sources)';
+  const { child, ready } = await startChild<{ url: string }>(built ?? 'proxy/server.ts', {
+    typescript: !built,
     timeoutMs: 60_000,
     env: {
       PORT: '0',

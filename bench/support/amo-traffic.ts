@@ -27,9 +27,10 @@ export function tapAmoTraffic(amoOrigin: string): AmoTraffic {
       traffic.byEndpoint.set(key, (traffic.byEndpoint.get(key) ?? 0) + 1);
       if (method !== 'GET') {
         traffic.writes += 1;
-        if (Array.isArray(data)) {
+        const body = parseBody(data);
+        if (Array.isArray(body)) {
           traffic.arrayWrites += 1;
-          traffic.arrayItems += data.length;
+          traffic.arrayItems += body.length;
         }
       }
     }
@@ -40,6 +41,16 @@ export function tapAmoTraffic(amoOrigin: string): AmoTraffic {
     axios.defaults.transformRequest = original;
   }
   return traffic;
+}
+
+/** Our transport serializes bodies itself, so the transformer usually sees a JSON string. */
+function parseBody(data: unknown): unknown {
+  if (typeof data !== 'string' || !data.startsWith('[')) return data;
+  try {
+    return JSON.parse(data) as unknown;
+  } catch {
+    return data;
+  }
 }
 
 const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);

@@ -45,7 +45,8 @@ export class SyncEngine {
     this.state = new SyncState(deps.cursors);
   }
 
-  async context(accountId: number): Promise<RuleContext> {
+  /** `signal`: the job's; rules stop before their next amoCRM write once it aborts (shutdown, lost lease). */
+  async context(accountId: number, signal?: AbortSignal): Promise<RuleContext> {
     const [ms, amo, settings] = await Promise.all([
       this.deps.clients.moysklad(accountId),
       this.deps.clients.amo(accountId),
@@ -54,6 +55,7 @@ export class SyncEngine {
     let catalog: Promise<ProductsCatalog | null> | null = null;
     return {
       accountId,
+      ...(signal ? { signal } : {}),
       ms,
       amo,
       db: this.deps.db,

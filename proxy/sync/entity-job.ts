@@ -13,8 +13,8 @@ import { syncReturn, syncSale } from './rules/sales.js';
  * One changed МойСклад entity (from a webhook). The payload is never trusted: the entity is re-read by id, so a
  * replayed or reordered event always applies the current state.
  */
-export async function handleEntityChange(engine: SyncEngine, job: EntityPayload): Promise<void> {
-  const ctx = await engine.context(job.accountId);
+export async function handleEntityChange(engine: SyncEngine, job: EntityPayload, signal?: AbortSignal): Promise<void> {
+  const ctx = await engine.context(job.accountId, signal);
   const { ms } = ctx;
   if (job.action === 'DELETE') {
     if (job.entityType === 'product') await forgetDeletedProduct(ctx, job.id);

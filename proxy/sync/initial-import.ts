@@ -10,7 +10,7 @@ import { STREAMS } from './sync-state.js';
  */
 export async function runInitialImport(engine: SyncEngine, accountId: number, withSales: boolean, signal?: AbortSignal): Promise<void> {
   if (await engine.state.importDone(accountId)) return;
-  const ctx = await engine.context(accountId);
+  const ctx = await engine.context(accountId, signal);
   const specs: StreamSpec[] = [STREAM_SPECS.productfolder, STREAM_SPECS.product, STREAM_SPECS.counterparty];
   if (withSales) specs.push(STREAM_SPECS.retaildemand, STREAM_SPECS.retailsalesreturn);
 

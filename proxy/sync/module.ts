@@ -112,7 +112,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       [SYNC_JOBS.initialImport]: defineJobHandler(importPayload, ({ accountId, withSales }, job) =>
         parkWhenNotReady(() => runInitialImport(engine, accountId, withSales, job.signal)),
       ),
-      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload) => parkWhenNotReady(() => handleEntityChange(engine, payload))),
+      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload, job) => parkWhenNotReady(() => handleEntityChange(engine, payload, job.signal))),
       [SYNC_JOBS.reconcile]: defineJobHandler(accountPayload, ({ accountId }, job) =>
         parkWhenNotReady(async () => {
           const now = Date.now();
@@ -121,14 +121,14 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
           if (sweepCatalog) lastCatalogSweep.set(accountId, now);
         }),
       ),
-      [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }) =>
-        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId), elementId))),
+      [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
+        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, job.signal), elementId))),
       ),
       [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
           if (accountId === null) throw new PermanentJobError('customer note job without an account');
-          const ctx = await engine.context(accountId);
+          const ctx = await engine.context(accountId, job.signal);
           await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
           // Our own bonus transactions carry DisableByPrefix (no webhook comes back): refresh the points field here.
           const buyer = await db.selectFrom('buyers').select('moysklad_id').where('account_id', '=', accountId).where('amo_customer_id', '=', payload.amoCustomerId).executeTakeFirst();

@@ -15,7 +15,7 @@ const RECONCILED_STREAMS = [STREAM_SPECS.product, STREAM_SPECS.counterparty, STR
  * elements deleted there.
  */
 export async function reconcileAccount(engine: SyncEngine, accountId: number, options: { sweepCatalog: boolean; signal?: AbortSignal }): Promise<void> {
-  const ctx = await engine.context(accountId);
+  const ctx = await engine.context(accountId, options.signal);
   const folders = new FolderCache();
   for (const spec of RECONCILED_STREAMS) {
     const key = STREAMS.reconcileCursor(spec.name);

@@ -16,6 +16,11 @@ export interface SyncLogger {
 /** Everything one rule needs to move one entity for one account. Built per job by the sync engine. */
 export interface RuleContext {
   accountId: number;
+  /**
+   * The running job's signal. Aborted at shutdown or when the lease is lost: another worker owns the job now, so
+   * this one must not start new writes (a zombie writing alongside its successor is how duplicates are made).
+   */
+  signal?: AbortSignal;
   ms: MoySkladClient;
   amo: AmoClient;
   db: Kysely<Database>;

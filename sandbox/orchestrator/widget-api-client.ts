@@ -43,6 +43,14 @@ export const cardSchema = z.looseObject({
 });
 export type WidgetCard = z.infer<typeof cardSchema>;
 
+export const settingsSchema = z.looseObject({
+  referralBonusNew: z.number().int(),
+  referralBonusReferrer: z.number().int(),
+  referrerRewardAt: z.enum(['signup', 'first_purchase']),
+  priceTypeId: z.string().nullable(),
+});
+export type WidgetSettings = z.infer<typeof settingsSchema>;
+
 const problemSchema = z.looseObject({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() });
 
 export class WidgetApiError extends Error {
@@ -74,6 +82,10 @@ export class WidgetApiClient {
 
   syncStatus(): Promise<WidgetSyncStatus> {
     return this.call('GET', '/api/widget/sync', syncStatusSchema);
+  }
+
+  settings(): Promise<WidgetSettings> {
+    return this.call('GET', '/api/widget/settings', settingsSchema);
   }
 
   card(amoCustomerId: number): Promise<WidgetCard> {

@@ -15,14 +15,17 @@ export async function createOnce(
 ): Promise<number> {
   const stream = `intent:${key}`;
   const earlier = await ctx.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ctx.accountId).where('stream', '=', stream).executeTakeFirst();
+  ctx.signal?.throwIfAborted();
   let amoId = earlier ? await steps.search() : null;
   if (amoId === null) {
+    ctx.signal?.throwIfAborted();
     const now = Date.now();
     await ctx.db
       .insertInto('sync_cursors')
       .values({ account_id: ctx.accountId, stream, cursor: String(now), updated_at: now })
       .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: String(now), updated_at: now }))
       .execute();
+    ctx.signal?.throwIfAborted();
     amoId = await steps.create();
   }
   await steps.link(amoId);

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
 import { MoySkladEmulator } from '../../../sandbox/moysklad/emulator.js';
 import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index.js';
-import { loadConfig } from '../../config.js';
+import { loadConfig, type Config } from '../../config.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
@@ -16,11 +16,26 @@ const CLIENT_SECRET = 'sync-test-client-secret-0123456789abcdef';
 export interface SyncHarness {
   ms: MoySkladEmulator;
   amo: AmoCrmEmulator;
+  /** The first proxy (its port is PUBLIC_URL, so МойСклад webhooks go here). */
   proxy: RunningProxy;
   sync: ReturnType<typeof createSyncModule>;
   database: TestDatabase;
+  config: Config;
   /** Resolves when `check` holds (polled), or throws with `what` after `timeoutMs`. */
   until(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
+  /** Stores both sides' tokens for the account (the short way); the scheduler then connects it. */
+  connect(): Promise<void>;
+  /**
+   * Starts one more proxy process on the same database with the sync module. `samePort` reuses PUBLIC_URL's port
+   * (the first proxy must be closed), so webhooks reach the new one. Closed by close().
+   */
+  startProxy(options?: { samePort?: boolean; drainMs?: number; sync?: SyncModuleOptions }): Promise<{ proxy: RunningProxy; sync: ReturnType<typeof createSyncModule> }>;
+  /** Resolves when the initial import state is `done`. */
+  importDone(timeoutMs?: number): Promise<void>;
+  /** Resolves when the account has no waiting or running job (after МойСклад's webhooks were delivered). */
+  queueIdle(timeoutMs?: number): Promise<void>;
+  /** Links of one kind: МойСклад id → amoCRM id. */
+  links(kind: string): Promise<Map<string, number>>;
   close(): Promise<void>;
 }
 
@@ -29,6 +44,7 @@ export interface HarnessOptions {
   sync?: SyncModuleOptions;
   /** Connect the account (tokens on both sides) right away. */
   connect?: boolean;
+  drainMs?: number;
 }
 
 /**
@@ -62,15 +78,21 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     LOG_LEVEL: 'silent',
     RECONCILE_INTERVAL_SECONDS: '3600',
   });
-  let sync: ReturnType<typeof createSyncModule> | undefined;
-  const proxy = await startProxy(
-    config,
-    (context) => {
-      sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, ...options.sync });
-      return sync;
-    },
-    { workerPollIntervalMs: 20, drainMs: 2000 },
-  );
+  const proxies: RunningProxy[] = [];
+  const boot = async (bootConfig: Config, syncOptions: SyncModuleOptions | undefined, drainMs: number) => {
+    let sync: ReturnType<typeof createSyncModule> | undefined;
+    const proxy = await startProxy(
+      bootConfig,
+      (context) => {
+        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, ...options.sync, ...syncOptions });
+        return sync;
+      },
+      { workerPollIntervalMs: 20, drainMs },
+    );
+    proxies.push(proxy);
+    return { proxy, sync: sync! };
+  };
+  const first = await boot(config, undefined, options.drainMs ?? 2000);
   const until: SyncHarness['until'] = async (what, check, timeoutMs = 20_000) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
@@ -78,9 +100,10 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
+  const db = database.db;
 
-  if (options.connect ?? true) {
-    const { accounts } = proxy.context;
+  const connect = async () => {
+    const accounts = first.proxy.context.accounts;
     await accounts.ensure(ACCOUNT_ID, SUBDOMAIN);
     await accounts.saveAmoTokens(ACCOUNT_ID, SUBDOMAIN, { accessToken: await amo.issueLongLivedToken(SUBDOMAIN, 86_400), refreshToken: null, expiresAt: null });
     const tokenAnswer = await fetch(`${baseUrl}/security/token`, {
@@ -89,17 +112,50 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     });
     const { access_token } = (await tokenAnswer.json()) as { access_token: string };
     await accounts.saveMoySkladConnection(ACCOUNT_ID, 'admin@demo', access_token);
-  }
+  };
+  if (options.connect ?? true) await connect();
 
   return {
     ms,
     amo,
-    proxy,
-    sync: sync!,
+    proxy: first.proxy,
+    sync: first.sync,
     database,
+    config,
     until,
+    connect,
+    async startProxy(more = {}) {
+      const port = more.samePort ? config.PORT : await freePort();
+      return boot({ ...config, PORT: port }, more.sync, more.drainMs ?? 2000);
+    },
+    async importDone(timeoutMs = 30_000) {
+      await until(
+        'initial import done',
+        async () => {
+          const row = await db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ACCOUNT_ID).where('stream', '=', 'initial_import').executeTakeFirst();
+          return row ? (JSON.parse(row.cursor) as { state: string }).state === 'done' : false;
+        },
+        timeoutMs,
+      );
+    },
+    async queueIdle(timeoutMs = 20_000) {
+      await ms.webhooksSettled();
+      await amo.webhooksIdle();
+      await until(
+        'sync queue idle',
+        async () => {
+          const busy = await db.selectFrom('jobs').select('id').where('account_id', '=', ACCOUNT_ID).where('state', 'in', ['available', 'running']).executeTakeFirst();
+          return busy === undefined;
+        },
+        timeoutMs,
+      );
+    },
+    async links(kind) {
+      const rows = await db.selectFrom('links').select(['moysklad_id', 'amo_id']).where('account_id', '=', ACCOUNT_ID).where('kind', '=', kind as never).execute();
+      return new Map(rows.map((row) => [row.moysklad_id, Number(row.amo_id)]));
+    },
     async close() {
-      await proxy.close();
+      for (const proxy of proxies) await proxy.close();
       await Promise.allSettled([ms.close(), amo.close()]);
       await database.dispose();
     },

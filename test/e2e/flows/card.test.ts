@@ -176,6 +176,29 @@ describe('widget settings in Settings → Integrations', () => {
   });
 });
 
+describe('advanced settings page (МойСклад: бонусы)', () => {
+  it('shows the finished import and saves the referral bonuses through the proxy', async () => {
+    const { page, errors, context: browserContext } = await openPage(browser);
+    await page.goto(flow.sandbox.urls.advancedSettings);
+    const work = page.locator('#work-area-moysklad .msk-widget');
+    await page.waitForSelector('#work-area-moysklad .msk-widget #msk-referralBonusNew');
+    await expect.poll(() => work.textContent()).toContain('Первичный импорт');
+    expect(await work.textContent()).toMatch(/завершён: (\d+) из \1/);
+    expect(await work.textContent()).toContain('Ошибок нет');
+
+    await page.fill('#msk-referralBonusNew', '150');
+    await page.fill('#msk-referralBonusReferrer', '300');
+    await page.selectOption('#msk-reward-at', 'first_purchase');
+    await page.click('#work-area-moysklad form button[type="submit"]');
+    await expect.poll(() => page.locator('#work-area-moysklad form .msk-widget__result').textContent()).toContain('Сохранено');
+    expect(await flow.sandbox.widgetApi().settings()).toMatchObject({ referralBonusNew: 150, referralBonusReferrer: 300, referrerRewardAt: 'first_purchase' });
+
+    expect(errors).toEqual([]);
+    await screenshot(page, 'flow-advanced-settings');
+    await browserContext.close();
+  });
+});
+
 /** Relative luminance (0 = black, 1 = white) of a computed `rgb(r, g, b)` colour. */
 function luminance(rgb: string): number {
   const [r, g, b] = (rgb.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number);
