@@ -1,4 +1,4 @@
-import { createWidgetApi } from './http/routes/widget-api.js';
+import { createWidgetApi, type WidgetApi } from './http/routes/widget-api.js';
 import type { JobHandler } from './queue/worker.js';
 import type { ComposeModules, ProxyModules } from './server.js';
 import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
@@ -25,16 +25,19 @@ export function createComposeModules(options: ComposeOptions = {}): ComposeModul
       logger: context.logger,
       queue: context.queue,
     });
-    const widgetModule: ProxyModules = {
-      routes: [widgetApi.register],
-      // amoCRM's install hook exchanges its code detached from the request; shutdown waits for it so a code
-      // (valid once, for 20 min) is not lost halfway through the exchange.
-      stop: () => widgetApi.installation.settle(),
-    };
     // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
     const syncModule = createSyncModule(context, options.sync);
-    return combineModules([widgetModule, syncModule]);
+    return combineModules([widgetApiModule(widgetApi), syncModule]);
   };
+}
+
+/**
+ * The widget API as a module. Its stop waits for all detached work (`settle`): install-hook code exchanges (a
+ * code is valid once, for 20 min) and the МойСклад webhook removals started by DELETE /connection and the
+ * revoke hook, so a shutdown does not cut them off halfway.
+ */
+export function widgetApiModule(widgetApi: Pick<WidgetApi, 'register' | 'settle'>): ProxyModules {
+  return { routes: [widgetApi.register], stop: () => widgetApi.settle() };
 }
 
 export const composeModules: ComposeModules = createComposeModules();

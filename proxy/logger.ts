@@ -52,3 +52,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     options.destination,
   );
 }
+
+/**
+ * The slice of pino's API the МойСклад and amoCRM clients use. Inject `createLogger()` (or a child) in
+ * production; the default is silent so that library code never prints on its own. Never pass secrets in `obj`:
+ * the clients only log redacted URLs.
+ */
+export interface ClientLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+const noop = (): void => undefined;
+
+export const silentLogger: ClientLogger = { debug: noop, info: noop, warn: noop, error: noop };

@@ -30,7 +30,7 @@ export const initialImportSection: Section = {
     try {
       const started = Date.now();
       await stack.installAndConnect();
-      await waitForImport(stack, { timeoutMs: this.timeoutMs(size) - 30_000, log });
+      await waitForImport(stack, { timeoutMs: initialImportSection.timeoutMs(size) - 30_000, log });
       const finished = Date.now();
       const elapsedSec = (finished - started) / 1000;
 

@@ -9,7 +9,7 @@ export { runBatch, DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, type BatchOptions, type B
 export { paginateHal, collect, MAX_PAGE_SIZE } from './paginate.js';
 export * from './errors.js';
 export { measureAmoRate, formatAmoRateReport, type AmoRateReport } from './rate-report.js';
-export { silentLogger, type ClientLogger } from './logger.js';
+export { silentLogger, type ClientLogger } from '../logger.js';
 export * from './schemas/entities.js';
 export { problemSchema, type Problem } from './schemas/problem.js';
 export type { CustomerWrite, CustomerUpdate, CustomFieldSpec, LinkSpec, TransactionWrite, NoteWrite } from './resources/customers.js';

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { AmoAccountLimiter } from './account-limiter.js';
 import { blockedError } from './account-limiter.js';
 import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
-import { silentLogger, type ClientLogger } from './logger.js';
+import { silentLogger, type ClientLogger } from '../logger.js';
 import { accountBaseUrl, DEFAULT_BASE_URL_TEMPLATE, refreshTokens, type OAuthClientCredentials } from './oauth.js';
 import { errorFromResponse, safeProblem } from './response-errors.js';
 import type { AmoTokens, TokenStore } from './token-store.js';

@@ -8,12 +8,13 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
       ['0001-initial', 'Success'],
       ['0002-amo-rate', 'Success'],
+      ['0003-drop-rate-limit-buckets', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 
@@ -21,6 +22,9 @@ describeEachDatabase('migrations', (kind) => {
     expect(second.results).toEqual([]);
     const { rows } = await sql<{ n: number }>`select count(*) as n from jobs`.execute(db);
     expect(Number(rows[0]?.n)).toBe(0);
+    // The unused token-bucket table of 0001 is gone; amoCRM pacing lives in amo_rate.
+    await expect(sql`select count(*) from rate_limit_buckets`.execute(db)).rejects.toThrow();
+    await sql`select count(*) from amo_rate`.execute(db);
   });
 
   it('two connections migrating at once leave one consistent schema', async () => {

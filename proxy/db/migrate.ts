@@ -3,6 +3,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } f
 import type { Dialect } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { amoRateMigration } from './migrations/0002-amo-rate.js';
+import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
 import type { Database } from './schema.js';
 
 /**
@@ -13,6 +14,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     '0001-initial': initialMigration(dialect),
     '0002-amo-rate': amoRateMigration,
+    '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
   };
 }
 

@@ -18,7 +18,6 @@ export interface Database {
   seen_events: SeenEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   operation_log: OperationLogTable;
-  rate_limit_buckets: RateLimitBucketsTable;
   amo_rate: AmoRateTable;
 }
 
@@ -154,12 +153,6 @@ export interface OperationLogTable {
   kind: string;
   details_json: string;
   at: number;
-}
-
-export interface RateLimitBucketsTable {
-  key: string;
-  tokens: number;
-  updated_at: number;
 }
 
 export interface AmoRateTable {

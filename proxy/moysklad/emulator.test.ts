@@ -102,4 +102,15 @@ describe('МойСклад client against the sandbox emulator', () => {
     expect((await client.webhooks.ensure(specs, 'https://proxy.example.com/hooks/')).created).toHaveLength(2);
     expect((await client.webhooks.ensure(specs, 'https://proxy.example.com/hooks/')).kept).toHaveLength(2);
   });
+
+  it('creating a webhook that already exists (30003) answers with the existing hook instead of failing', async () => {
+    const limiter = new MoySkladUserLimiter();
+    const token = await obtainToken('admin@demo', 'sandbox-password', { ...common, baseUrl, limiter });
+    const client = new MoySkladClient({ ...common, baseUrl, token, limiter });
+    const spec = { url: 'https://proxy.example.com/webhooks/moysklad/1/duplicate-test', entityType: 'product', action: 'CREATE' as const };
+    const first = await client.webhooks.create(spec);
+    const again = await client.webhooks.create(spec);
+    expect(again.id).toBe(first.id);
+    expect((await client.webhooks.list()).filter((hook) => hook.url === spec.url)).toHaveLength(1);
+  });
 });

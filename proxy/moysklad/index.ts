@@ -10,7 +10,7 @@ export { buildFilter, escapeFilterValue, type FilterCondition, type FilterOperat
 export { toMoscowString, parseMoscow, isMoscowString } from './moscow-time.js';
 export { kopecksFromApi, roublesToKopecks, kopecksToRoubles, kopecksToWholeRoubles, assertKopecks, type Kopecks } from './money.js';
 export { measureMoySkladRate, formatRateReport, type RateReport } from './rate-report.js';
-export { silentLogger, type ClientLogger } from './logger.js';
+export { silentLogger, type ClientLogger } from '../logger.js';
 export * from './schemas/common.js';
 export * from './schemas/entities.js';
 export * from './schemas/events.js';

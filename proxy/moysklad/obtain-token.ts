@@ -1,7 +1,7 @@
 import type { AxiosInstance } from 'axios';
 import { tokenResponseSchema } from './schemas/entities.js';
 import { MoySkladTransport } from './transport.js';
-import type { ClientLogger } from './logger.js';
+import type { ClientLogger } from '../logger.js';
 import type { MoySkladUserLimiter } from './user-limiter.js';
 
 export interface ObtainTokenOptions {

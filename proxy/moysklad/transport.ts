@@ -1,7 +1,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError, MoySkladValidationError, redactUrl } from './errors.js';
-import { silentLogger, type ClientLogger } from './logger.js';
+import { silentLogger, type ClientLogger } from '../logger.js';
 import { errorFromResponse, numberHeader, type HeaderLookup } from './response-errors.js';
 import { defaultRetryPolicy, shouldRetry, type RetryPolicy } from './retry-policy.js';
 import type { MoySkladUserLimiter } from './user-limiter.js';

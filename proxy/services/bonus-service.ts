@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import { entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -97,6 +98,9 @@ export class BonusService {
       jobKey: `bonus-note:${transactionId}`,
       payload: { amoCustomerId: buyer.amoCustomerId, text: noteText(auth, request, points) },
     });
+    // Our write carries X-Lognex-WebHook-DisableByPrefix, so МойСклад sends us no webhook for it: the sync is told
+    // directly, and refreshes the customer's points field in amoCRM as for a transaction made at the till.
+    await this.deps.jobs.enqueue(entityJob({ accountId: auth.accountId, entityType: 'bonustransaction', id: transactionId, action: 'CREATE' }));
   }
 }
 

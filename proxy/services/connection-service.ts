@@ -58,7 +58,15 @@ export class ConnectionService {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
-    await this.deps.jobs.enqueue({ kind: SYNC_CONNECT_JOB_KIND, accountId: auth.accountId, payload: { accountId: auth.accountId }, jobKey: `${auth.accountId}:connect` });
+    // Same keys as the sync's scheduler uses (proxy/sync/jobs.ts accountLifecycleJob): one waiting copy at most, and
+    // never two connects (or a connect and an import) of one account at once.
+    await this.deps.jobs.enqueue({
+      kind: SYNC_CONNECT_JOB_KIND,
+      accountId: auth.accountId,
+      payload: { accountId: auth.accountId },
+      jobKey: `${auth.accountId}:${SYNC_CONNECT_JOB_KIND}`,
+      orderingKey: `${auth.accountId}:lifecycle`,
+    });
     // Best effort: the card shows the program from this snapshot without a live call.
     try {
       await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/databases.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
-import { KyselyIdempotencyStore } from './adapters/idempotency-store.js';
+import { IdempotencyKeysRepository } from '../db/repositories/idempotency-keys.js';
 import { replay, requestHash, runOnce } from './idempotent-execution.js';
 import { ServiceError } from './service-error.js';
 
@@ -9,19 +9,19 @@ const timing = { ttlMs: 60_000, waitMs: 300, pollMs: 5 };
 
 describeEachDatabase('runOnce over the idempotency_keys table', (kind) => {
   let database: TestDatabase;
-  let store: KyselyIdempotencyStore;
+  let store: IdempotencyKeysRepository;
   beforeEach(async () => {
     database = await createTestDatabase(kind);
     const now = Date.now();
     await database.db.insertInto('accounts').values({ id: 1, subdomain: 'a', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
-    store = new KyselyIdempotencyStore(database.db);
+    store = new IdempotencyKeysRepository(database.db);
   });
   afterEach(async () => database.dispose());
 
   const scope = (key: string, body: unknown = { amount: 1 }) => ({ accountId: 1, key, hash: requestHash(body) });
 
   it('runs the work once for concurrent callers from two connections and gives all the same answer', async () => {
-    const other = new KyselyIdempotencyStore(database.connectAgain().db);
+    const other = new IdempotencyKeysRepository(database.connectAgain().db);
     let runs = 0;
     const work = async () => {
       runs++;
@@ -44,7 +44,7 @@ describeEachDatabase('runOnce over the idempotency_keys table', (kind) => {
 
   it('an in-progress key abandoned by a dead process is taken over after the stale period', async () => {
     let clock = Date.now();
-    const clocked = new KyselyIdempotencyStore(database.db, () => clock, 1_000);
+    const clocked = new IdempotencyKeysRepository(database.db, () => clock, 1_000);
     expect((await clocked.claim(1, 'k6', 'h', 60_000)).kind).toBe('claimed');
     expect((await clocked.claim(1, 'k6', 'h', 60_000)).kind).toBe('existing');
     clock += 1_001;

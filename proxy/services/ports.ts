@@ -90,7 +90,19 @@ export interface ReadModelPort {
   /** Snapshot of the active bonus program, so the card needs no live МойСклад call. */
   bonusProgram(accountId: number): Promise<BonusProgramView | null>;
   saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void>;
+  /**
+   * Remembers who referred a buyer created by the referral page (the row is created if the sync has not seen the
+   * buyer yet; the sync's later upserts keep the referrer).
+   */
+  recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void>;
+  /**
+   * Referred buyers who have made a purchase and whose referrer reward is not yet settled: no idempotency key
+   * `${rewardKeyPrefix}${buyer's МойСклад id}` exists in their account. Oldest first, at most `limit`.
+   */
+  referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
 }
+
+export type PendingReferral = { accountId: number; buyerMoyskladId: string; buyerName: string; referrerMoyskladId: string };
 
 // ───────────────────────────── МойСклад ─────────────────────────────
 
@@ -183,7 +195,8 @@ export type SyncStatusView = {
 };
 
 export interface JobsPort {
-  enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string }): Promise<void>;
+  /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */
+  enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void>;
   syncStatus(accountId: number): Promise<SyncStatusView>;
   /** Re-queues a failed job of this account. */
   retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;

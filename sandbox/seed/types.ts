@@ -127,7 +127,8 @@ export interface SeedPosition {
   assortment: MetaRef;
 }
 
-export interface SeedRetailDemand {
+/** The fields every МойСклад document shares (retail sale, bonus transaction, …). */
+export interface SeedDocument {
   meta: Meta;
   id: string;
   accountId: string;
@@ -137,6 +138,9 @@ export interface SeedRetailDemand {
   moment: string;
   applicable: boolean;
   externalCode: string;
+}
+
+export interface SeedRetailDemand extends SeedDocument {
   /** Σ price × quantity over positions, kopecks. */
   sum: number;
   /** Money actually paid (kopecks); sum − (cashSum + noCashSum) was paid with points. */
@@ -152,17 +156,8 @@ export interface SeedRetailDemand {
   positions: { meta: Meta & { size: number; limit: number; offset: number }; rows: SeedPosition[] };
 }
 
-export interface SeedBonusTransaction {
-  meta: Meta;
-  id: string;
-  accountId: string;
-  created: string;
-  updated: string;
-  name: string;
-  moment: string;
+export interface SeedBonusTransaction extends SeedDocument {
   executionDate: string;
-  applicable: boolean;
-  externalCode: string;
   agent: MetaRef;
   bonusProgram: MetaRef;
   parentDocument?: MetaRef;
@@ -172,14 +167,21 @@ export interface SeedBonusTransaction {
   bonusValue: number;
 }
 
+/** A reference entity as the seed keeps it: its meta, id and name. */
+export interface SeedNamedEntity {
+  meta: Meta;
+  id: string;
+  name: string;
+}
+
 /** Supporting references the documents point to (organization, store, retail point, shift, currency). */
 export interface SeedReferences {
   accountId: string;
-  organization: { meta: Meta; id: string; name: string };
-  store: { meta: Meta; id: string; name: string };
-  retailStore: { meta: Meta; id: string; name: string };
-  retailShift: { meta: Meta; id: string; name: string };
-  currency: { meta: Meta; id: string; name: string; isoCode: 'RUB' };
+  organization: SeedNamedEntity;
+  store: SeedNamedEntity;
+  retailStore: SeedNamedEntity;
+  retailShift: SeedNamedEntity;
+  currency: SeedNamedEntity & { isoCode: 'RUB' };
   /** Id of «Розничный покупатель», the default retail counterparty (legal; must never sync). */
   retailCustomerId: string;
 }

@@ -38,6 +38,7 @@ describe('AdvancedSettings', () => {
     renderWithEnv(<AdvancedSettings />);
     expect(await screen.findByText('Задачи: в очереди 3, выполняется 1, с ошибкой 1')).toBeTruthy();
     expect(screen.getByText('идёт: 40 из 100')).toBeTruthy();
+    expect(document.querySelector('time[datetime="2026-03-01T10:00:00+03:00"]')?.textContent?.replace(/[\u00a0\u202f]/g, ' ')).toBe('1 мар. 2026 г., 10:00 МСК');
     expect(screen.getByText('amoCRM answered 502')).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Повторить: push_purchase' }));
     expect(await screen.findByText('Задача снова в очереди')).toBeTruthy();

@@ -20,6 +20,9 @@ describe('CardPanel', () => {
     expect(plain(container.textContent)).toContain('12 345,67 ₽');
     expect(screen.getByText('Бонусная карта')).toBeTruthy();
     expect(screen.getByText('Чек № 0001')).toBeTruthy();
+    // Shop time (Moscow, labelled) whatever the browser's zone: the same clock as the amoCRM note.
+    const bought = container.querySelector('time[datetime="2026-03-02T12:30:00+03:00"]');
+    expect(plain(bought?.textContent)).toBe('2 мар. 2026 г., 12:30 МСК');
     expect(plain(container.textContent)).toContain('Камера 2 × 1 — 3 001,00 ₽');
     expect(screen.getByText('Начислено: 30')).toBeTruthy();
     expect((screen.getByLabelText('Реферальная ссылка') as HTMLInputElement).value).toBe('https://proxy.test/r/abc123');

@@ -1,4 +1,5 @@
 import { useWidgetEnv } from '../lib/env.js';
+import { InputField } from './Field.js';
 
 type Props = {
   login: string;
@@ -16,29 +17,23 @@ export function CredentialsFields({ login, password, disabled, onLoginChange, on
   const { t } = useWidgetEnv();
   return (
     <div class="msk-widget__credentials">
-      <label class="msk-widget__label" for="msk-login">
-        {t('connection.login')}
-      </label>
-      <input
+      <InputField
         id="msk-login"
-        class="msk-widget__input"
+        label={t('connection.login')}
         type="text"
         autoComplete="username"
         value={login}
         disabled={disabled}
-        onInput={(event) => onLoginChange(event.currentTarget.value)}
+        onValue={onLoginChange}
       />
-      <label class="msk-widget__label" for="msk-password">
-        {t('connection.password')}
-      </label>
-      <input
+      <InputField
         id="msk-password"
-        class="msk-widget__input"
+        label={t('connection.password')}
         type="password"
         autoComplete="current-password"
         value={password}
         disabled={disabled}
-        onInput={(event) => onPasswordChange(event.currentTarget.value)}
+        onValue={onPasswordChange}
       />
       <p class="msk-widget__hint">{t('connection.token_warning')}</p>
     </div>

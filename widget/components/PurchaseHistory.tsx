@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { Purchase } from '../api/types.js';
-import { formatDateTime, formatInteger, formatQuantity, formatRoubles } from '../lib/format.js';
+import { formatInteger, formatQuantity, formatRoubles } from '../lib/format.js';
 import { useWidgetEnv } from '../lib/env.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { amoCustomerId: number; firstPage: Purchase[]; firstCursor: string | null };
 
@@ -43,7 +44,7 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
           <li key={purchase.id} class="msk-widget__purchase">
             <div class="msk-widget__purchase-head">
               <span>{t('history.number', { number: purchase.number })}</span>
-              <span>{formatDateTime(purchase.moment, intlLocale)}</span>
+              <ShopDateTime iso={purchase.moment} />
             </div>
             <div class="msk-widget__purchase-sum">
               {formatRoubles(purchase.sumKopecks, intlLocale)}

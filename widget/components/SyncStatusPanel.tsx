@@ -1,14 +1,14 @@
 import { useState } from 'preact/hooks';
 import type { SyncStatus } from '../api/types.js';
-import { formatDateTime } from '../lib/format.js';
 import { useWidgetEnv } from '../lib/env.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { sync: SyncStatus; canRetry: boolean; onChanged: () => void };
 
 /** Last sync, queue counters, import progress and failed jobs with a retry button each. */
 export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
-  const { t, api, intlLocale } = useWidgetEnv();
+  const { t, api } = useWidgetEnv();
   const [retrying, setRetrying] = useState<string | null>(null);
   const [message, setMessage] = useState('');
   const [error, setError] = useState<unknown>(null);
@@ -36,7 +36,7 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
       </h3>
       <dl class="msk-widget__facts">
         <dt>{t('advanced_page.last_sync')}</dt>
-        <dd>{sync.lastSyncAt ? formatDateTime(sync.lastSyncAt, intlLocale) : t('advanced_page.never')}</dd>
+        <dd>{sync.lastSyncAt ? <ShopDateTime iso={sync.lastSyncAt} /> : t('advanced_page.never')}</dd>
         <dt>{t('advanced_page.mode')}</dt>
         <dd>{t(`advanced_page.mode_${sync.mode}`)}</dd>
         <dt>{t('advanced_page.import')}</dt>
@@ -56,7 +56,9 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
           {sync.failedJobs.map((job) => (
             <li key={job.id} class="msk-widget__job">
               <span class="msk-widget__job-kind">{job.kind}</span>
-              <span class="msk-widget__job-time">{formatDateTime(job.failedAt, intlLocale)}</span>
+              <span class="msk-widget__job-time">
+                <ShopDateTime iso={job.failedAt} />
+              </span>
               <span class="msk-widget__job-error">{job.error}</span>
               {canRetry && (
                 <button

@@ -9,30 +9,44 @@ export interface StoredResponse {
 
 export type IdempotencyClaim = { kind: 'claimed' } | { kind: 'existing'; requestHash: string; response: StoredResponse | null };
 
+const statusSchema = z.number().int().min(100).max(599);
+
 /**
- * Idempotency-Key records for widget writes (bonus operations). The primary key (account, key) decides which of
- * two concurrent requests wins; the loser sees the winner's request hash and, once completed, its response.
- * Expired keys are treated as absent. Shape matches `IdempotencyPort` in proxy/services/ports.ts.
+ * Idempotency-Key records for widget writes (bonus operations, referral signups). The primary key (account, key)
+ * decides which of two concurrent requests wins, on SQLite and PostgreSQL alike; the loser sees the winner's
+ * request hash and, once completed, its response. Expired keys are treated as absent. Implements
+ * `IdempotencyPort` (proxy/services/ports.ts).
  */
 export class IdempotencyKeysRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
+    /**
+     * An `in_progress` key older than this belongs to a process that died mid-request: it is taken over so
+     * the operation can finish. Safe because the МойСклад write is itself deduplicated by externalCode.
+     */
+    private readonly staleAfterMs = 120_000,
   ) {}
 
   async claim(accountId: number, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim> {
     const now = this.now();
-    // An expired record would block the insert; remove it first (it is no longer a promise to anyone).
-    await this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('expires_at', '<', now).execute();
+    // Expired records of the account are no longer a promise to anyone (this also keeps the table bounded);
+    // an abandoned in-progress record of this key would block the insert forever.
+    await this.db
+      .deleteFrom('idempotency_keys')
+      .where('account_id', '=', accountId)
+      .where((eb) =>
+        eb.or([eb('expires_at', '<', now), eb.and([eb('key', '=', key), eb('state', '=', 'in_progress'), eb('created_at', '<=', now - this.staleAfterMs)])]),
+      )
+      .execute();
     const inserted = await this.db
       .insertInto('idempotency_keys')
       .values({ account_id: accountId, key, request_hash: requestHash, state: 'in_progress', status_code: null, response_json: null, created_at: now, expires_at: now + ttlMs })
       .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
-      .returning('key')
       .executeTakeFirst();
-    if (inserted) return { kind: 'claimed' };
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { kind: 'claimed' };
     const existing = await this.lookup(accountId, key);
-    // Released between our insert and read: let the caller try again rather than guess.
+    // Released by its owner between our insert and read: try again rather than guess.
     if (!existing) return this.claim(accountId, key, requestHash, ttlMs);
     return { kind: 'existing', ...existing };
   }
@@ -54,7 +68,7 @@ export class IdempotencyKeysRepository {
   }
 
   async complete(accountId: number, key: string, response: StoredResponse): Promise<void> {
-    const status = z.number().int().min(100).max(599).parse(response.status);
+    const status = statusSchema.parse(response.status);
     await this.db
       .updateTable('idempotency_keys')
       .set({ state: 'completed', status_code: status, response_json: JSON.stringify(response.body ?? null) })
@@ -66,10 +80,5 @@ export class IdempotencyKeysRepository {
   /** Frees an in-progress key after a failure that changed nothing, so the client may retry with it. */
   async release(accountId: number, key: string): Promise<void> {
     await this.db.deleteFrom('idempotency_keys').where('account_id', '=', accountId).where('key', '=', key).where('state', '=', 'in_progress').execute();
-  }
-
-  async purgeExpired(): Promise<number> {
-    const result = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<', this.now()).executeTakeFirst();
-    return Number(result.numDeletedRows);
   }
 }

@@ -3,7 +3,6 @@ import { describeEachDatabase, useTestDatabase } from '../../test-support/databa
 import { IdempotencyKeysRepository } from './idempotency-keys.js';
 import { LinksRepository } from './links.js';
 import { OperationLogRepository } from './operation-log.js';
-import { RateLimitBuckets } from './rate-limit-buckets.js';
 import { SeenEventsRepository } from './seen-events.js';
 import { SyncCursorsRepository } from './sync-cursors.js';
 
@@ -36,6 +35,19 @@ describeEachDatabase('small repositories', (kind) => {
     clock += 60_001;
     expect(await keys.lookup(1, 'k1')).toBeNull();
     expect(await keys.claim(1, 'k1', 'hash-c', 60_000)).toEqual({ kind: 'claimed' });
+  });
+
+  it('idempotency keys: a claim clears the account\'s expired keys, so the table stays bounded', async () => {
+    const keys = new IdempotencyKeysRepository(database().db, now);
+    await keys.claim(1, 'old-1', 'h', 1_000);
+    await keys.complete(1, 'old-1', { status: 200, body: 'done' });
+    await keys.claim(1, 'old-2', 'h', 1_000);
+    await keys.claim(1, 'fresh', 'h', 60_000);
+    clock += 1_001;
+    await keys.claim(1, 'new', 'h', 60_000);
+    const left = await database().db.selectFrom('idempotency_keys').select('key').orderBy('key').execute();
+    expect(left.map((r) => r.key)).toEqual(['fresh', 'new']);
+    await expect(keys.complete(1, 'new', { status: 42, body: null })).rejects.toThrow();
   });
 
   it('operation log appends and lists newest first', async () => {
@@ -87,18 +99,5 @@ describeEachDatabase('small repositories', (kind) => {
     expect(await seen.markSeen('moysklad', 1, 'req-1', 1_000)).toBe(false);
     clock += 1_001;
     expect(await seen.purgeExpired()).toBe(2);
-  });
-
-  it('rate limit buckets grant a burst, then refill at the rate, across connections', async () => {
-    const a = new RateLimitBuckets(database().db, database().dialect, now);
-    const b = new RateLimitBuckets(database().connectAgain().db, database().dialect, now);
-    const grants = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).take('amo:1', 7)));
-    expect(grants.filter((g) => g.granted)).toHaveLength(7);
-    const denied = grants.find((g) => !g.granted)!;
-    expect(denied.waitMs).toBe(143); // 1000 ms / 7
-    clock += 143;
-    expect((await a.take('amo:1', 7)).granted).toBe(true);
-    expect((await b.take('amo:1', 7)).granted).toBe(false);
-    expect((await a.take('amo:2', 7)).granted).toBe(true); // other account, own bucket
   });
 });

@@ -4,13 +4,13 @@ import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
+import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
+import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { JobQueue } from '../../queue/job-queue.js';
 import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
-import { KyselyIdempotencyStore } from '../../services/adapters/idempotency-store.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
-import { KyselyOperationLog } from '../../services/adapters/operation-log-store.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
 import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
 import { BonusService } from '../../services/bonus-service.js';
@@ -72,8 +72,8 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const version = deps.version ?? '1.0.0';
   const accounts = new AccountsAdapter(new AccountsRepository(database.db, deps.secrets));
   const readModel = new KyselyReadModel(database.db);
-  const operationLog = new KyselyOperationLog(database.db);
-  const idempotency = new KyselyIdempotencyStore(database.db);
+  const operationLog = new OperationLogRepository(database.db);
+  const idempotency = new IdempotencyKeysRepository(database.db);
   const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
   const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...deps.overrides?.moyskladAdapter });
   const amoOAuth =

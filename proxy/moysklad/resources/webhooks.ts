@@ -1,6 +1,10 @@
 import { paginate, collect } from '../paginate.js';
 import { webhookSchema, type Webhook } from '../schemas/entities.js';
+import { MoySkladError } from '../errors.js';
 import type { MoySkladTransport } from '../transport.js';
+
+/** МойСклад: «Веб-хук с такими entityType, action и url уже существует». */
+const DUPLICATE_WEBHOOK = 30003;
 
 export interface WebhookSpec {
   url: string;
@@ -26,10 +30,19 @@ export class WebhooksApi {
     return collect(paginate(this.transport, '/entity/webhook', {}, webhookSchema));
   }
 
-  create(spec: WebhookSpec): Promise<Webhook> {
+  async create(spec: WebhookSpec): Promise<Webhook> {
     if (spec.url.length > 255) throw new RangeError('webhook url longer than 255 characters (error 30010)');
-    // (entityType, action, url) is unique on the server (30003), so a repeated create cannot duplicate.
-    return this.transport.request({ method: 'POST', path: '/entity/webhook', body: spec, schema: webhookSchema, idempotent: true });
+    try {
+      // (entityType, action, url) is unique on the server (30003), so a repeated create cannot duplicate.
+      return await this.transport.request({ method: 'POST', path: '/entity/webhook', body: spec, schema: webhookSchema, idempotent: true });
+    } catch (error) {
+      // 30003 = that very hook exists already (a retried POST whose first attempt landed, or a concurrent ensure):
+      // the goal is reached, so answer with the existing hook instead of failing the caller.
+      if (!(error instanceof MoySkladError) || error.code !== DUPLICATE_WEBHOOK) throw error;
+      const existing = (await this.list()).find((hook) => sameSpec(hook, spec));
+      if (!existing) throw error;
+      return existing;
+    }
   }
 
   async delete(id: string): Promise<void> {

@@ -35,8 +35,8 @@ export class JobsAdapter implements JobsPort {
     private readonly db: Kysely<Database>,
   ) {}
 
-  async enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string }): Promise<void> {
-    await this.queue.enqueue({ kind: job.kind, accountId: job.accountId, payload: job.payload, jobKey: job.jobKey ?? null });
+  async enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void> {
+    await this.queue.enqueue({ kind: job.kind, accountId: job.accountId, payload: job.payload, jobKey: job.jobKey ?? null, orderingKey: job.orderingKey ?? null });
   }
 
   async syncStatus(accountId: number): Promise<SyncStatusView> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { MoySkladClient } from '../../moysklad/client.js';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
-import type { ClientLogger } from '../../moysklad/logger.js';
+import type { ClientLogger } from '../../logger.js';
 import { obtainToken } from '../../moysklad/obtain-token.js';
 import type { RetryPolicy } from '../../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';

@@ -1,7 +1,8 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
 import type { BuyersTable, Database } from '../../db/schema.js';
-import type { BonusProgramView, BuyerView, PurchasePage, ReadModelPort } from '../ports.js';
+import { referralCodeFor } from '../../sync/read-model-writer.js';
+import type { BonusProgramView, BuyerView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
 
 /** sync_cursors row that keeps the last seen active bonus program of an account (JSON in `cursor`). */
 export const BONUS_PROGRAM_STREAM = 'bonus_program_snapshot';
@@ -138,6 +139,51 @@ export class KyselyReadModel implements ReadModelPort {
     } catch {
       return null;
     }
+  }
+
+  async recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void> {
+    const now = this.now();
+    await this.db
+      .insertInto('buyers')
+      .values({
+        account_id: accountId,
+        moysklad_id: buyer.moyskladId,
+        amo_customer_id: null,
+        name: buyer.name,
+        phone: buyer.phone,
+        email: null,
+        bonus_card: null,
+        points: 0,
+        purchase_total_kopecks: 0,
+        purchase_count: 0,
+        referral_code: referralCodeFor(accountId, buyer.moyskladId),
+        referrer_moysklad_id: referrerMoyskladId,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['account_id', 'moysklad_id']).doUpdateSet({ referrer_moysklad_id: referrerMoyskladId, updated_at: now }))
+      .execute();
+  }
+
+  async referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]> {
+    const rows = await this.db
+      .selectFrom('buyers as b')
+      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.referrer_moysklad_id'])
+      .where('b.referrer_moysklad_id', 'is not', null)
+      .where('b.purchase_count', '>', 0)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('idempotency_keys as k')
+              .select('k.key')
+              .whereRef('k.account_id', '=', 'b.account_id')
+              .where('k.key', '=', sql<string>`cast(${rewardKeyPrefix} as text) || b.moysklad_id`),
+          ),
+        ),
+      )
+      .orderBy('b.updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ accountId: Number(row.account_id), buyerMoyskladId: row.moysklad_id, buyerName: row.name, referrerMoyskladId: String(row.referrer_moysklad_id) }));
   }
 
   async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {

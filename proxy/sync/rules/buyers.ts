@@ -19,20 +19,22 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   let customerId = await links.amoIdFor(accountId, 'counterparty', buyer.moyskladId);
   let contactId = await links.amoIdFor(accountId, 'contact', buyer.moyskladId);
 
-  if (customerId !== null) {
+  if (customerId !== null && contactId !== null) {
     await amo.customers.updateBatch([{ id: customerId, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }]);
-    if (contactId !== null) await amo.contacts.updateBatch([{ id: contactId, ...contactFields(buyer) }]);
+    await amo.contacts.updateBatch([{ id: contactId, ...contactFields(buyer) }]);
     await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
     return 'updated';
   }
 
-  let outcome: BuyerOutcome = 'created';
+  // A new buyer, or one half done: a crash between the customer's link and its contact must not leave the customer
+  // without a contact forever, so a linked customer without a contact link continues here too.
+  let outcome: BuyerOutcome = customerId === null ? 'created' : 'updated';
   if (contactId === null) {
     const existing = await findExistingContact(ctx, buyer);
     if (existing !== null) {
       contactId = existing;
       await links.link(accountId, 'contact', buyer.moyskladId, contactId);
-      for (const candidate of await customersOfContact(amo, contactId)) {
+      for (const candidate of customerId === null ? await customersOfContact(amo, contactId) : []) {
         // A customer already standing for another МойСклад buyer is not ours to take (links are one-to-one).
         if ((await links.moyskladIdFor(accountId, 'counterparty', candidate)) !== null) continue;
         customerId = candidate;

@@ -34,6 +34,8 @@ export interface SyncHarness {
   importDone(timeoutMs?: number): Promise<void>;
   /** Resolves when the account has no waiting or running job (after МойСклад's webhooks were delivered). */
   queueIdle(timeoutMs?: number): Promise<void>;
+  /** Time passes for the queue: jobs waiting out a retry backoff become due now (backoff is not time-scaled). */
+  fastForwardRetries(): Promise<void>;
   /** Links of one kind: МойСклад id → amoCRM id. */
   links(kind: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -149,6 +151,11 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
         },
         timeoutMs,
       );
+    },
+    async fastForwardRetries() {
+      const now = Date.now();
+      await db.updateTable('jobs').set({ run_at: now }).where('state', '=', 'available').where('run_at', '>', now).execute();
+      first.proxy.context.queue.nudge();
     },
     async links(kind) {
       const rows = await db.selectFrom('links').select(['moysklad_id', 'amo_id']).where('account_id', '=', ACCOUNT_ID).where('kind', '=', kind as never).execute();

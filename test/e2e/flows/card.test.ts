@@ -1,46 +1,33 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot } from '../support/browser.js';
 import { captureForReadme, promoteToReadme } from './readme-screenshots.js';
-import { startFlowSandbox, type FlowSandbox } from './sandbox-fixture.js';
+import { CARD_WIDGET as CARD, useFlowSandbox } from './sandbox-fixture.js';
 
 // The whole product in a real browser: the built widget.zip inside the amoCRM-like host page, talking to
 // the real proxy, which talks to the МойСклад and amoCRM emulators — all booted like `npm start` does.
 
-let browser: Browser;
-let flow: FlowSandbox;
+const run = useFlowSandbox();
 
-beforeAll(async () => {
-  flow = await startFlowSandbox();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flow?.close();
-});
-
-const CARD = '.card-widgets__elements .msk-widget';
 const POINTS = `${CARD} [data-testid="points"]`;
 const digits = (text: string | null) => Number((text ?? '').replace(/\D/g, ''));
 
-
 function amoBonusField(amoCustomerId: number): string | null {
-  const customer = flow.sandbox.amocrm.store.customer('demo', amoCustomerId) as { custom_fields_values?: Array<{ field_code?: string; values: Array<{ value: unknown }> }> | null } | null;
+  const customer = run.flow.sandbox.amocrm.store.customer('demo', amoCustomerId) as { custom_fields_values?: Array<{ field_code?: string; values: Array<{ value: unknown }> }> | null } | null;
   const field = customer?.custom_fields_values?.find((f) => f.field_code === 'BONUS_POINTS');
   return field ? String(field.values[0]?.value ?? '') : null;
 }
 
 async function openCard(page: Page, amoCustomerId: number, query = ''): Promise<void> {
-  await page.goto(`${flow.sandbox.urls.customerCard(amoCustomerId)}${query}`);
+  await page.goto(`${run.flow.sandbox.urls.customerCard(amoCustomerId)}${query}`);
   await page.waitForSelector(POINTS);
 }
 
 describe('customer card', () => {
   it('shows the buyer’s card number, points, totals and purchases from МойСклад', async () => {
-    const { customer } = flow;
-    const { page, errors, context: browserContext } = await openPage(browser);
-    const card = await flow.sandbox.widgetApi().card(customer.amoCustomerId);
+    const { customer } = run.flow;
+    const { page, errors, context: browserContext } = await openPage(run.browser);
+    const card = await run.flow.sandbox.widgetApi().card(customer.amoCustomerId);
     await openCard(page, customer.amoCustomerId);
 
     const widget = page.locator(CARD);
@@ -52,7 +39,7 @@ describe('customer card', () => {
     expect(await page.locator(`${CARD} .msk-widget__purchase`).count()).toBe(card.purchases.length);
     expect(card.purchases.length).toBeGreaterThan(0);
     // The widget's numbers are МойСклад's: the balance of the linked counterparty.
-    const counterparty = flow.sandbox.moysklad.get('counterparty', card.customer.moyskladId) as { bonusPoints: number };
+    const counterparty = run.flow.sandbox.moysklad.get('counterparty', card.customer.moyskladId) as { bonusPoints: number };
     expect(card.points).toBe(counterparty.bonusPoints);
 
     expect(errors).toEqual([]);
@@ -63,11 +50,11 @@ describe('customer card', () => {
   });
 
   it('accrues points with a comment after confirmation, in МойСклад and in amoCRM', async () => {
-    const { customer } = flow;
-    const { page, errors, context: browserContext } = await openPage(browser);
+    const { customer } = run.flow;
+    const { page, errors, context: browserContext } = await openPage(run.browser);
     await openCard(page, customer.amoCustomerId);
     const before = digits(await page.textContent(POINTS));
-    const { moyskladId } = (await flow.sandbox.widgetApi().card(customer.amoCustomerId)).customer;
+    const { moyskladId } = (await run.flow.sandbox.widgetApi().card(customer.amoCustomerId)).customer;
 
     await page.fill('#msk-bonus-amount', '25');
     await page.fill('#msk-bonus-comment', 'Подарок за отзыв');
@@ -80,8 +67,8 @@ describe('customer card', () => {
     expect(digits(await page.textContent(`${CARD} .msk-widget__result`))).toBe(before + 25);
     expect(digits(await page.textContent(POINTS))).toBe(before + 25);
     // МойСклад holds the balance (its bonus transaction changed it synchronously) …
-    expect((flow.sandbox.moysklad.get('counterparty', moyskladId) as { bonusPoints: number }).bonusPoints).toBe(before + 25);
-    const transactions = flow.sandbox.moysklad.list('bonustransaction') as Array<{ agent?: { meta: { href: string } }; bonusValue?: number; comment?: string }>;
+    expect((run.flow.sandbox.moysklad.get('counterparty', moyskladId) as { bonusPoints: number }).bonusPoints).toBe(before + 25);
+    const transactions = run.flow.sandbox.moysklad.list('bonustransaction') as Array<{ agent?: { meta: { href: string } }; bonusValue?: number; comment?: string }>;
     expect(transactions.some((t) => t.agent?.meta.href.endsWith(moyskladId) && t.bonusValue === 25)).toBe(true);
     // … and the sync mirrors it into the amoCRM customer's «Бонусные баллы» field.
     await expect.poll(() => amoBonusField(customer.amoCustomerId), { timeout: 15_000, interval: 200 }).toBe(String(before + 25));
@@ -92,8 +79,8 @@ describe('customer card', () => {
   });
 
   it('speaks English with ?lang=en', async () => {
-    const { customer } = flow;
-    const { page, context: browserContext } = await openPage(browser);
+    const { customer } = run.flow;
+    const { page, context: browserContext } = await openPage(run.browser);
     await openCard(page, customer.amoCustomerId, '?lang=en');
     const text = await page.locator(CARD).textContent();
     expect(text).toContain('Points');
@@ -104,8 +91,8 @@ describe('customer card', () => {
   });
 
   it('follows the dark colour scheme of the host page and its toggle', async () => {
-    const { customer } = flow;
-    const { page, context: browserContext } = await openPage(browser);
+    const { customer } = run.flow;
+    const { page, context: browserContext } = await openPage(run.browser);
     await openCard(page, customer.amoCustomerId, '?theme=dark');
     expect(await page.getAttribute('html', 'data-color-scheme')).toBe('dark');
     const widgetStyle = () => page.$eval(CARD, (el) => ({ color: getComputedStyle(el).color, scheme: getComputedStyle(el).colorScheme }));
@@ -125,13 +112,13 @@ describe('widget settings in Settings → Integrations', () => {
   const MODAL = '#widget-settings-modal';
 
   async function openSettings(page: Page, query = ''): Promise<void> {
-    await page.goto(`${flow.sandbox.urls.widgetSettings}${query}`);
+    await page.goto(`${run.flow.sandbox.urls.widgetSettings}${query}`);
     await page.click('.widget-tile');
     await page.waitForSelector(`${MODAL}[data-settings-ready="true"] .msk-widget #msk-password`);
   }
 
   it('refuses a wrong МойСклад password in onSave, then saves with the right one', async () => {
-    const { page, errors, context: browserContext } = await openPage(browser);
+    const { page, errors, context: browserContext } = await openPage(run.browser);
     await openSettings(page);
     // Installed and connected by the sandbox: the form says so before anything is typed.
     await expect.poll(() => page.locator(`${MODAL} .msk-widget`).textContent()).toContain('admin@demo');
@@ -140,7 +127,7 @@ describe('widget settings in Settings → Integrations', () => {
     const consent = page.locator(`${MODAL} .msk-widget input[type="checkbox"]`);
     if (!(await consent.isChecked())) await consent.check();
 
-    await page.fill('#msk-login', flow.sandbox.credentials.moysklad.login);
+    await page.fill('#msk-login', run.flow.sandbox.credentials.moysklad.login);
     await page.fill('#msk-password', 'not-the-password');
     await page.click(`${MODAL} .js-widget-save`);
     const modalError = page.locator(`${MODAL} .amo-modal__error`);
@@ -149,16 +136,16 @@ describe('widget settings in Settings → Integrations', () => {
     expect(await page.isVisible(MODAL)).toBe(true); // a rejected onSave keeps the modal open
     await screenshot(page, 'flow-settings-wrong-password');
 
-    await page.fill('#msk-password', flow.sandbox.credentials.moysklad.password);
+    await page.fill('#msk-password', run.flow.sandbox.credentials.moysklad.password);
     await page.click(`${MODAL} .js-widget-save`);
     await page.waitForSelector(MODAL, { state: 'hidden' });
     const log = await page.evaluate(() => JSON.stringify((window as unknown as { amoHost: { log: unknown } }).amoHost.log));
     expect(log).toContain('onSave:rejected');
     expect(log).toContain('widget:installed');
-    const status = await flow.sandbox.widgetApi().status();
+    const status = await run.flow.sandbox.widgetApi().status();
     expect(status).toMatchObject({ connected: true, moysklad: { state: 'connected', login: 'admin@demo' } });
     // The password went to the proxy only, never into the widget settings amoCRM stores.
-    expect(JSON.stringify(flow.sandbox.amocrm.store.widget('demo', 'moysklad'))).not.toContain(flow.sandbox.credentials.moysklad.password);
+    expect(JSON.stringify(run.flow.sandbox.amocrm.store.widget('demo', 'moysklad'))).not.toContain(run.flow.sandbox.credentials.moysklad.password);
 
     expect(errors.filter((e) => !e.includes('422'))).toEqual([]); // the refused save is an expected 422
     await promoteToReadme(shot, 'settings');
@@ -166,7 +153,7 @@ describe('widget settings in Settings → Integrations', () => {
   });
 
   it('speaks English with ?lang=en', async () => {
-    const { page, context: browserContext } = await openPage(browser);
+    const { page, context: browserContext } = await openPage(run.browser);
     await openSettings(page, '?lang=en');
     const text = await page.locator(`${MODAL} .msk-widget`).textContent();
     expect(text).toContain('MoySklad connection');
@@ -178,8 +165,8 @@ describe('widget settings in Settings → Integrations', () => {
 
 describe('advanced settings page (МойСклад: бонусы)', () => {
   it('shows the finished import and saves the referral bonuses through the proxy', async () => {
-    const { page, errors, context: browserContext } = await openPage(browser);
-    await page.goto(flow.sandbox.urls.advancedSettings);
+    const { page, errors, context: browserContext } = await openPage(run.browser);
+    await page.goto(run.flow.sandbox.urls.advancedSettings);
     const work = page.locator('#work-area-moysklad .msk-widget');
     await page.waitForSelector('#work-area-moysklad .msk-widget #msk-referralBonusNew');
     await expect.poll(() => work.textContent()).toContain('Первичный импорт');
@@ -191,10 +178,12 @@ describe('advanced settings page (МойСклад: бонусы)', () => {
     await page.selectOption('#msk-reward-at', 'first_purchase');
     await page.click('#work-area-moysklad form button[type="submit"]');
     await expect.poll(() => page.locator('#work-area-moysklad form .msk-widget__result').textContent()).toContain('Сохранено');
-    expect(await flow.sandbox.widgetApi().settings()).toMatchObject({ referralBonusNew: 150, referralBonusReferrer: 300, referrerRewardAt: 'first_purchase' });
+    expect(await run.flow.sandbox.widgetApi().settings()).toMatchObject({ referralBonusNew: 150, referralBonusReferrer: 300, referrerRewardAt: 'first_purchase' });
 
     expect(errors).toEqual([]);
     await screenshot(page, 'flow-advanced-settings');
+    const shot = await captureForReadme(page, 'advanced-settings');
+    await promoteToReadme(shot, 'advanced-settings');
     await browserContext.close();
   });
 });

@@ -1,9 +1,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { findCustomerWithPurchases } from '../../../sandbox/orchestrator/customer-lookup.js';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
+import { launchBrowser } from '../support/browser.js';
 import { requireWidgetZip } from '../support/sandbox.js';
+
+/** The widget's root inside the right-hand panel of the host page's customer card. */
+export const CARD_WIDGET = '.card-widgets__elements .msk-widget';
 
 /**
  * The whole product for a browser test: the sandbox exactly as `npm start` boots it (same orchestrator),
@@ -47,6 +53,35 @@ export async function startFlowSandbox(): Promise<FlowSandbox> {
     async close() {
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * One flow sandbox and one browser for the whole test file: booted in `beforeAll`, closed in `afterAll`.
+ * Read `flow` and `browser` inside tests (they are set once the hooks have run).
+ */
+export function useFlowSandbox(): { readonly flow: FlowSandbox; readonly browser: Browser } {
+  let flow: FlowSandbox | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    flow = await startFlowSandbox();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await flow?.close();
+  });
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`${name} is not ready: read it inside a test, after beforeAll`);
+    return value;
+  };
+  return {
+    get flow() {
+      return ready(flow, 'the flow sandbox');
+    },
+    get browser() {
+      return ready(browser, 'the browser');
     },
   };
 }

@@ -1,41 +1,28 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage, screenshot } from '../support/browser.js';
-import { startFlowSandbox, type FlowSandbox } from './sandbox-fixture.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, screenshot } from '../support/browser.js';
+import { CARD_WIDGET as CARD, useFlowSandbox } from './sandbox-fixture.js';
 
 // A sale and its return made by a cashier on the «Касса МойСклад» page reach the amoCRM customer card:
 // МойСклад webhook → proxy → amoCRM transaction and note → the widget's purchase history. All in the browser.
 
-let browser: Browser;
-let flow: FlowSandbox;
-
-beforeAll(async () => {
-  flow = await startFlowSandbox();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await flow?.close();
-});
-
-const CARD = '.card-widgets__elements .msk-widget';
+const run = useFlowSandbox();
 
 /** Number of the newest purchase in the widget's history, after a fresh load of the card page. */
 async function newestPurchaseHead(page: Page): Promise<string> {
-  await page.goto(flow.sandbox.urls.customerCard(flow.customer.amoCustomerId));
+  await page.goto(run.flow.sandbox.urls.customerCard(run.flow.customer.amoCustomerId));
   await page.waitForSelector(`${CARD} [data-testid="points"]`);
   return (await page.locator(`${CARD} .msk-widget__purchase`).first().textContent()) ?? '';
 }
 
 describe('sale and return at the till', () => {
   it('shows up on the customer card, then is marked as returned', async () => {
-    const { page: till, errors, context } = await openPage(browser);
+    const { page: till, errors, context } = await openPage(run.browser);
     const card = await context.newPage();
-    const { name } = flow.customer;
-    const before = await flow.sandbox.widgetApi().card(flow.customer.amoCustomerId);
+    const { name } = run.flow.customer;
+    const before = await run.flow.sandbox.widgetApi().card(run.flow.customer.amoCustomerId);
 
-    await till.goto(flow.sandbox.urls.pos);
+    await till.goto(run.flow.sandbox.urls.pos);
     await till.fill('#buyer-query', name);
     await till.locator('#buyer-results li', { hasText: name }).first().click();
     await till.waitForSelector('#buyer-chosen:not(.hidden)');
@@ -46,21 +33,26 @@ describe('sale and return at the till', () => {
     await screenshot(till, 'flow-till-receipt');
 
     // The sale reaches the widget through the sync (webhook → job → read model), without any reload trick.
-    await expect.poll(async () => (await flow.sandbox.widgetApi().card(flow.customer.amoCustomerId)).purchaseCount, { timeout: 15_000, interval: 250 }).toBe(before.purchaseCount + 1);
-    const after = await flow.sandbox.widgetApi().card(flow.customer.amoCustomerId);
+    await expect.poll(async () => (await run.flow.sandbox.widgetApi().card(run.flow.customer.amoCustomerId)).purchaseCount, { timeout: 15_000, interval: 250 }).toBe(before.purchaseCount + 1);
+    const after = await run.flow.sandbox.widgetApi().card(run.flow.customer.amoCustomerId);
     const sale = after.purchases[0]!;
     expect(receipt).toContain(sale.number);
     const head = await newestPurchaseHead(card);
     expect(head).toContain(sale.number);
     expect(head).not.toContain('Возврат');
     // amoCRM got the purchase as a transaction on the customer, and the feed shows the note.
-    expect(flow.sandbox.amocrm.store.transactions('demo', flow.customer.amoCustomerId).some((t) => String((t as { comment?: unknown }).comment ?? '').includes(sale.number))).toBe(true);
-    expect(await card.locator('body').textContent()).toContain(`Розничная продажа №${sale.number}`);
+    expect(run.flow.sandbox.amocrm.store.transactions('demo', run.flow.customer.amoCustomerId).some((t) => String((t as { comment?: unknown }).comment ?? '').includes(sale.number))).toBe(true);
+    const feed = (await card.locator('body').textContent()) ?? '';
+    expect(feed).toContain(`Розничная продажа №${sale.number}`);
+    // The widget tells the note's Moscow time, labelled, although the browser runs in another zone.
+    const noteTime = new RegExp(`№${sale.number} от \\d{2}\\.\\d{2}\\.\\d{4} (\\d{2}:\\d{2})`).exec(feed)?.[1];
+    expect(noteTime).toBeDefined();
+    expect(head).toContain(`${noteTime} МСК`);
 
     // The cashier confirms the return in the till's confirm() dialog.
     till.once('dialog', (dialog) => void dialog.accept());
     await till.locator('#sales li', { hasText: sale.number }).getByRole('button', { name: 'Возврат' }).click();
-    await expect.poll(async () => (await flow.sandbox.widgetApi().card(flow.customer.amoCustomerId)).purchases.find((p) => p.id === sale.id)?.returned, { timeout: 15_000, interval: 250 }).toBe(true);
+    await expect.poll(async () => (await run.flow.sandbox.widgetApi().card(run.flow.customer.amoCustomerId)).purchases.find((p) => p.id === sale.id)?.returned, { timeout: 15_000, interval: 250 }).toBe(true);
     expect(await newestPurchaseHead(card)).toContain('Возврат');
     await screenshot(card, 'flow-card-after-return');
 

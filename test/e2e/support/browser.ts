@@ -40,7 +40,8 @@ export type BrowserPage = { context: BrowserContext; page: Page; errors: string[
  * page as it was in test-results/<test name>-failed.png. Call it inside a test.
  */
 export async function openPage(browser: Browser): Promise<BrowserPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU' });
+  // A browser far from Moscow: the widget must show the shop's (Moscow) time, not the browser's.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'ru-RU', timezoneId: 'Asia/Vladivostok' });
   const page = await context.newPage();
   const errors: string[] = [];
   onTestFailed(async ({ task }) => {

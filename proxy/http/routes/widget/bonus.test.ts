@@ -49,6 +49,9 @@ describeEachDatabase('bonus operations', (kind) => {
     const jobs = await h.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'amocrm.customer_note').execute();
     expect(jobs).toHaveLength(1);
     expect(JSON.parse(jobs[0]!.payload_json)).toMatchObject({ amoCustomerId: 9001 });
+    // …and the sync is asked to refresh the amoCRM points field from this transaction (no webhook comes for our own write).
+    const refresh = await h.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', 'sync.entity').execute();
+    expect(refresh.map((job) => JSON.parse(job.payload_json))).toEqual([{ accountId: ACCOUNT, entityType: 'bonustransaction', id: bonusTransactions()[0]?.id, action: 'CREATE' }]);
     // The card shows the new balance from the read model.
     const card = await h.call('GET', '/api/widget/customers/9001/card', { claims: user });
     expect(card.json.points).toBe(100);
