@@ -44,7 +44,7 @@ describe('widgetApiModule', () => {
   it('stops only once every detached widget task (install exchanges, webhook removals) has settled', async () => {
     let finish: () => void = () => undefined;
     const pending = new Promise<void>((resolve) => (finish = resolve));
-    const module = widgetApiModule({ register: () => undefined, settle: () => pending });
+    const module = widgetApiModule({ register: () => undefined, start: () => undefined, stop: () => pending });
     let stopped = false;
     const stopping = Promise.resolve(module.stop?.()).then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));

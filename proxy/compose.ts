@@ -8,7 +8,7 @@ import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
  * builds the shared context (config, db, secrets, queue) and hands it here; each module contributes routes,
  * job handlers and its own start/stop (timers). Used by the process entry (proxy/server.ts), the sandbox
  * (sandbox/orchestrator) and the benchmarks, so all three run exactly the same wiring. Modules stop in reverse
- * order: the sync's scheduler stops before the widget API waits for pending installs.
+ * order: the sync's scheduler stops before the widget API waits for pending installs and webhook removals.
  */
 export interface ComposeOptions {
   /** Tuning of the sync for the sandbox, tests and benchmarks (scheduler tick, amoCRM time scale); production passes none. */
@@ -32,12 +32,12 @@ export function createComposeModules(options: ComposeOptions = {}): ComposeModul
 }
 
 /**
- * The widget API as a module. Its stop waits for all detached work (`settle`): install-hook code exchanges (a
- * code is valid once, for 20 min) and the МойСклад webhook removals started by DELETE /connection and the
- * revoke hook, so a shutdown does not cut them off halfway.
+ * The widget API as a module: its routes and the referral reward sweep. Its stop waits for all detached work:
+ * install-hook code exchanges (a code is valid once, for 20 min) and the МойСклад webhook removals started by
+ * DELETE /connection and the revoke hook, so a shutdown does not cut them off halfway.
  */
-export function widgetApiModule(widgetApi: Pick<WidgetApi, 'register' | 'settle'>): ProxyModules {
-  return { routes: [widgetApi.register], stop: () => widgetApi.settle() };
+export function widgetApiModule(widgetApi: Pick<WidgetApi, 'register' | 'start' | 'stop'>): ProxyModules {
+  return { routes: [widgetApi.register], start: () => widgetApi.start(), stop: () => widgetApi.stop() };
 }
 
 export const composeModules: ComposeModules = createComposeModules();

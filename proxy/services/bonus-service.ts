@@ -33,7 +33,8 @@ export class BonusService {
   async operate(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string): Promise<BonusResult> {
     const scope = {
       accountId: auth.accountId,
-      key: idempotencyKey,
+      // Namespaced: the table also holds the referral page's keys (`referral:<phone>`), which a caller must not reach.
+      key: `widget:${idempotencyKey}`,
       hash: requestHash({ customer: buyer.amoCustomerId, ...request, comment: request.comment ?? '' }),
     };
     const response = await runOnce(this.deps.idempotency, scope, () => this.execute(auth, buyer, request, idempotencyKey), this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING);

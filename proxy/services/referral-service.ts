@@ -112,7 +112,9 @@ export class ReferralService {
               description: 'Реферальная программа: бонус новому покупателю',
             })
           : 0;
-      const referrerPoints = settings.referrerRewardAt === 'signup' ? await this.rewardReferrer(accountId, token, { moyskladId: created.id, name }, referrer.moyskladId) : 0;
+      // The referrer's reward must not spoil the newcomer's sign-up: if it fails now, the sweep pays it after the first purchase.
+      const referrerPoints =
+        settings.referrerRewardAt === 'signup' ? await this.rewardReferrer(accountId, token, { moyskladId: created.id, name }, referrer.moyskladId).catch(() => 0) : 0;
       await this.deps.operationLog.append({
         accountId,
         userId: null,

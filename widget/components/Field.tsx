@@ -21,13 +21,18 @@ type InputFieldProps = FieldProps & {
 };
 
 /** A `<label>` and its text-like `<input>` in the widget's style. */
-export function InputField({ id, label, onValue, ...input }: InputFieldProps) {
+export function InputField({ id, label, onValue, type, ...input }: InputFieldProps) {
   return (
     <>
       <label class="msk-widget__label" for={id}>
         {label}
       </label>
-      <input {...input} id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
+      {/* Typed per `type` branch: preact's input attributes are a union discriminated by `type`. */}
+      {type === 'password' ? (
+        <input {...input} type="password" id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
+      ) : (
+        <input {...input} type={type} id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
+      )}
     </>
   );
 }

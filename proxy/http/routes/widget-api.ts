@@ -52,6 +52,8 @@ export type WidgetApiDeps = {
     idempotencyTiming?: IdempotencyTiming;
     now?: () => Date;
     referralLimits?: ReferralRouterOptions['limits'];
+    /** How often referrers awaiting a first-purchase reward are looked for (default 60 s). */
+    referralSweepMs?: number;
   };
 };
 
@@ -62,8 +64,12 @@ export type WidgetApi = {
   services: WidgetServices;
   installation: InstallationService;
   referral: ReferralService;
-  /** Waits for detached work (install code exchanges, webhook removals); call it on shutdown. */
+  /** Waits for detached work (install code exchanges, webhook removals, a running referral sweep). */
   settle(): Promise<void>;
+  /** Starts the periodic sweep that pays referrers after their referral's first purchase. */
+  start(): void;
+  /** Stops the sweep and waits for all detached work: call it on shutdown. */
+  stop(): Promise<void>;
 };
 
 /** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
@@ -87,7 +93,18 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     settings: new SettingsService({ accounts, moysklad, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
-  const referral = new ReferralService({ accounts, readModel, moysklad, idempotency, operationLog });
+  const referral = new ReferralService({ accounts, readModel, moysklad, idempotency, operationLog, jobs });
+  const sweeps = new Set<Promise<void>>();
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweepReferrals = () => {
+    if (sweeps.size > 0) return; // the previous sweep is still paying
+    const sweep = referral
+      .rewardReferrersAfterFirstPurchase()
+      .then(() => undefined)
+      .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'referral reward sweep failed'))
+      .finally(() => sweeps.delete(sweep));
+    sweeps.add(sweep);
+  };
   const installation = new InstallationService({
     accounts,
     amoOAuth,
@@ -114,7 +131,15 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     installation,
     referral,
     async settle() {
-      await Promise.all([installation.settle(), services.connection.settle()]);
+      await Promise.all([installation.settle(), services.connection.settle(), ...sweeps]);
+    },
+    start() {
+      sweepTimer ??= setInterval(sweepReferrals, deps.overrides?.referralSweepMs ?? 60_000).unref();
+    },
+    async stop() {
+      clearInterval(sweepTimer);
+      sweepTimer = undefined;
+      await this.settle();
     },
     register(app) {
       app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));

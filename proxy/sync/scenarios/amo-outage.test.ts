@@ -27,6 +27,7 @@ describe.each(DATABASE_KINDS)('amoCRM outage on %s', (kind) => {
       saleIds.push(String(harness.ms.sellAtTill({ buyer, positions: [{ productId: String(products[i % products.length]!.id), quantity: 1 }] }).retaildemand.id));
     }
     await harness.until('amoCRM refused something', () => harness.amo.stats('demo').requests > 0 && harness.amo.faults.failFor !== undefined);
+    setTimeout(() => void harness.database.db.selectFrom('jobs').select(['id', 'kind', 'state', 'attempts', 'run_at', 'last_error', 'payload_json']).execute().then((rows) => console.log('DEBUG', Date.now(), JSON.stringify(rows, null, 1), JSON.stringify(harness.amo.faults), harness.amo.stats('demo').requests)), 5000);
     await harness.until('a job failed an attempt', async () => {
       const row = await harness.database.db.selectFrom('jobs').select('id').where('last_error', 'is not', null).where('account_id', '=', ACCOUNT_ID).executeTakeFirst();
       return row !== undefined;
