@@ -1,5 +1,6 @@
 // `npm run bench [-- --size small|full] [--only key,key]`: runs each section in sequence, each bounded in time,
 // merges the figures into bench/results.json (keeping the resilience suite's figures) and prints a table.
+import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
 import { mergeResults, RESULTS_PATH } from './results-file.js';
@@ -32,7 +33,10 @@ for (const section of SECTIONS) {
   if (only && !only.has(section.key)) continue;
   log(`── ${section.title}`);
   const started = performance.now();
+  // Per section, because `--only` runs update single sections and the machine is shared (load varies).
+  const context = { measuredAt: new Date().toISOString(), loadAverage1mAtStart: Math.round(os.loadavg()[0]! * 100) / 100 };
   const figures = await runBounded(section);
+  Object.assign(figures, context);
   figures.durationMs = Math.round(performance.now() - started);
   figures.size = size;
   mergeResults(section.key, figures);

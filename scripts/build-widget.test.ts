@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGOS, MAX_IMAGE_BYTES, TOUR_SIZE, pngSize } from './build-widget.js';
@@ -108,6 +109,12 @@ describe('widget.zip', () => {
     expect(script).not.toMatch(/\b(alert|confirm|eval)\s*\(|new Function\s*\(/);
     expect(script).toContain('https://proxy.build-test.example');
     expect(script).not.toMatch(/define\(\s*["']/);
+  });
+
+  it('stays small: script.js + style.css within 25 KB gzipped, no zod or axios in the browser', () => {
+    const gzipped = gzipSync(files['script.js']!).length + gzipSync(files['style.css']!).length;
+    expect(gzipped).toBeLessThanOrEqual(25 * 1024);
+    expect(text('script.js')).not.toMatch(/\bzod\b|\baxios\b|ZodError|AxiosError/i);
   });
 
   it('scopes every style.css selector under .msk-widget', () => {

@@ -109,6 +109,10 @@ describe('Widget settings modal', () => {
     self.callbacks!.settings($(modal) as unknown as JQueryLike);
 
     const consent = await screen.findByLabelText(/Я согласен на передачу данных/);
+    // What the user agrees to is one click away (moderation: a privacy-policy link before consent).
+    const privacy = screen.getByRole('link', { name: 'Политика конфиденциальности' });
+    expect(privacy.getAttribute('href')).toBe('https://moysklad-amo.example.com/ru/privacy');
+    expect(privacy.getAttribute('target')).toBe('_blank');
     consent.click();
     expect(changes).toEqual(['{"consent":1}']);
     consent.click();

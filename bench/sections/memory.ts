@@ -7,7 +7,7 @@ import { openDatabase } from '../../proxy/db/database.js';
 import { migrateToLatest } from '../../proxy/db/migrate.js';
 import { startChild, type Child } from '../support/child.js';
 import { signDisposableToken, type TokenParty } from '../support/disposable-token.js';
-import { freshProxyBuild } from '../support/dist-freshness.js';
+import { currentProxyBuild } from '../support/dist-freshness.js';
 import { readRss } from '../support/proc-status.js';
 import { insertAccount, insertBuyers, type BuyerRow } from '../support/read-model-seed.js';
 import { round, type Section } from '../section.js';
@@ -92,10 +92,10 @@ async function prepareDatabase(file: string, party: TokenParty, buyers: number):
 
 /** Starts the proxy's real entry (dist build when present), reads VmRSS idle and after card views. */
 async function measureProxy(file: string, party: TokenParty, buyers: number, dir: string) {
-  // The build only when it is current (another engineer may have changed the sources since the last build).
-  const built = freshProxyBuild();
-  const runner = built ? 'node dist/proxy/server.js' : 'node --import tsx proxy/server.ts (dist/proxy missing or older than the sources)';
-  const { child, ready } = await startChild<{ url: string }>(built ?? 'proxy/server.ts', {
+  // Compiled JS as in production (tsx would add its loader's memory); tsx only if no build can be made.
+  const built = currentProxyBuild();
+  const runner = built?.label ?? 'node --import tsx proxy/server.ts (no build possible)';
+  const { child, ready } = await startChild<{ url: string }>(built?.entry ?? 'proxy/server.ts', {
     typescript: !built,
     timeoutMs: 60_000,
     env: {

@@ -22,6 +22,7 @@ export const realTimeSection: Section = {
       const buyers = stack.seed.counterparties.filter((c) => c.companyType === 'individual');
       const products = stack.seed.products.filter((p) => !p.archived);
       const latencies: number[] = [];
+      const inOrder: number[] = []; // sale order, to see whether slow ones cluster (first sale per buyer, bursts)
       let timedOut = 0;
       for (let i = 0; i < sales; i++) {
         const buyer = buyers[i % buyers.length]!;
@@ -37,6 +38,7 @@ export const realTimeSection: Section = {
         }
         if (Date.now() > deadline) timedOut += 1;
         else latencies.push(performance.now() - started);
+        inOrder.push(Math.round(performance.now() - started));
         if ((i + 1) % 10 === 0) log(`${i + 1}/${sales} sales, last ${round(latencies.at(-1) ?? Number.NaN, 0)} ms`);
       }
       latencies.sort((a, b) => a - b);
@@ -48,6 +50,7 @@ export const realTimeSection: Section = {
         p50Ms: round(percentile(latencies, 50), 0),
         p95Ms: round(percentile(latencies, 95), 0),
         maxMs: round(latencies.at(-1) ?? Number.NaN, 0),
+        latenciesInSaleOrderMs: inOrder,
       };
     } finally {
       await stack.close();

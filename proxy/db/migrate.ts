@@ -4,6 +4,7 @@ import type { Dialect } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
+import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
 import type { Database } from './schema.js';
 
 /**
@@ -15,6 +16,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0001-initial': initialMigration(dialect),
     '0002-amo-rate': amoRateMigration,
     '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
+    '0004-referred-buyers-index': referredBuyersIndexMigration,
   };
 }
 

@@ -1,18 +1,8 @@
-import type { AxiosInstance } from 'axios';
 import { tokenResponseSchema } from './schemas/entities.js';
-import { MoySkladTransport } from './transport.js';
-import type { ClientLogger } from '../logger.js';
-import type { MoySkladUserLimiter } from './user-limiter.js';
+import { MoySkladTransport, type MoySkladTransportOptions } from './transport.js';
 
-export interface ObtainTokenOptions {
-  limiter: MoySkladUserLimiter;
-  publicUrl: string;
-  version: string;
-  baseUrl?: string;
-  http?: AxiosInstance;
-  logger?: ClientLogger;
-  sleep?: (ms: number) => Promise<void>;
-}
+/** The transport's options minus the credentials (Basic auth from the login/password) and the 401 hook. */
+export type ObtainTokenOptions = Pick<MoySkladTransportOptions, 'limiter' | 'publicUrl' | 'version' | 'baseUrl' | 'http' | 'logger' | 'sleep' | 'retryPolicy' | 'timeoutMs'>;
 
 /**
  * Exchanges login/password for a Bearer token: the ONLY call that uses Basic auth. Call it once per connection

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import { entityJob } from '../sync/jobs.js';
+import { accountOrderingKey, entityJob, SYNC_JOBS } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -20,9 +20,6 @@ export type BonusDeps = {
   jobs: JobsPort;
   timing?: IdempotencyTiming;
 };
-
-/** Job kind that records the operation as a note on the amoCRM customer (handled by proxy/queue). */
-export const AMO_NOTE_JOB_KIND = 'amocrm.customer_note';
 
 /** Manual accrual and redemption of points from the customer card, exactly once per Idempotency-Key. */
 export class BonusService {
@@ -94,9 +91,10 @@ export class BonusService {
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: `bonus.${request.operation}`, details });
     // The note is written by a queued job so a slow or failing amoCRM never breaks the operation.
     await this.deps.jobs.enqueue({
-      kind: AMO_NOTE_JOB_KIND,
+      kind: SYNC_JOBS.customerNote,
       accountId: auth.accountId,
       jobKey: `bonus-note:${transactionId}`,
+      orderingKey: accountOrderingKey(auth.accountId), // amoCRM writes of an account run one at a time (proxy/sync/jobs.ts)
       payload: { amoCustomerId: buyer.amoCustomerId, text: noteText(auth, request, points) },
     });
     // Our write carries X-Lognex-WebHook-DisableByPrefix, so МойСклад sends us no webhook for it: the sync is told

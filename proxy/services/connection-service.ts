@@ -1,9 +1,8 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { asServiceError } from './moysklad-failure.js';
+import { accountLifecycleJob, SYNC_JOBS } from '../sync/jobs.js';
+import { BackgroundTasks } from './background-tasks.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
-
-/** Job kind of proxy/sync that registers webhooks and starts the first import (payload `{ accountId }`). */
-export const SYNC_CONNECT_JOB_KIND = 'sync.connect';
 
 export type StatusView = {
   connected: boolean;
@@ -25,7 +24,7 @@ export type ConnectionDeps = {
 
 /** Connecting an amoCRM account to МойСклад with an admin's login and password, and its status. */
 export class ConnectionService {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly background = new BackgroundTasks();
 
   constructor(private readonly deps: ConnectionDeps) {}
 
@@ -58,15 +57,9 @@ export class ConnectionService {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
-    // Same keys as the sync's scheduler uses (proxy/sync/jobs.ts accountLifecycleJob): one waiting copy at most, and
-    // never two connects (or a connect and an import) of one account at once.
-    await this.deps.jobs.enqueue({
-      kind: SYNC_CONNECT_JOB_KIND,
-      accountId: auth.accountId,
-      payload: { accountId: auth.accountId },
-      jobKey: `${auth.accountId}:${SYNC_CONNECT_JOB_KIND}`,
-      orderingKey: `${auth.accountId}:lifecycle`,
-    });
+    // The sync registers webhooks and starts the first import. Built like the sync's scheduler builds it: one waiting
+    // copy at most, and in the account's order, so it never runs beside an import or an amoCRM write of the account.
+    await this.deps.jobs.enqueue(accountLifecycleJob(SYNC_JOBS.connect, auth.accountId));
     // Best effort: the card shows the program from this snapshot without a live call.
     try {
       await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));
@@ -84,12 +77,12 @@ export class ConnectionService {
     const token = await this.deps.accounts.moyskladToken(auth.accountId).catch(() => null);
     await this.deps.accounts.clearMoySkladConnection(auth.accountId);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.disconnected', details: {} });
-    if (token) this.track(this.removeWebhooks(auth.accountId, token));
+    if (token) this.background.track(this.removeWebhooks(auth.accountId, token));
   }
 
   /** Lets tests and graceful shutdown wait for background webhook removals. */
   async settle(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.background.settle();
   }
 
   private async removeWebhooks(accountId: number, token: string): Promise<void> {
@@ -99,10 +92,5 @@ export class ConnectionService {
     } catch (error) {
       this.deps.log?.error({ accountId, err: error instanceof Error ? error.message : String(error) }, 'МойСклад webhook removal failed');
     }
-  }
-
-  private track(work: Promise<void>): void {
-    const tracked = work.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
   }
 }

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { BackgroundTasks } from './background-tasks.js';
 import type { AccountsPort, AmoOAuthPort, MoySkladPort, OperationLogPort } from './ports.js';
 
 type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -7,7 +8,7 @@ type Log = { info(obj: object, msg: string): void; error(obj: object, msg: strin
  * amoCRM's install and revoke hooks (amocrm-widget.md §6, amocrm-api.md §1.7).
  */
 export class InstallationService {
-  private readonly pending = new Set<Promise<void>>();
+  private readonly background = new BackgroundTasks();
 
   constructor(
     private readonly deps: {
@@ -29,12 +30,12 @@ export class InstallationService {
    * would otherwise sit in the jobs table in plaintext. A failure is logged; the admin reinstalls.
    */
   startInstallation(install: { subdomain: string; accountBaseUrl: string; code: string }): void {
-    this.track(this.exchange(install));
+    this.background.track(this.exchange(install));
   }
 
   /** Lets tests and graceful shutdown wait for detached code exchanges. */
   async settle(): Promise<void> {
-    await Promise.all([...this.pending]);
+    await this.background.settle();
   }
 
   private async exchange({ subdomain, accountBaseUrl, code }: { subdomain: string; accountBaseUrl: string; code: string }): Promise<void> {
@@ -69,7 +70,7 @@ export class InstallationService {
     if (!known) return;
     await this.deps.operationLog.append({ accountId, userId: null, kind: 'amocrm.revoked', details: {} });
     this.deps.log.info({ accountId }, 'amoCRM integration revoked; credentials wiped');
-    if (moyskladToken) this.track(this.removeWebhooks(accountId, moyskladToken));
+    if (moyskladToken) this.background.track(this.removeWebhooks(accountId, moyskladToken));
   }
 
   private async removeWebhooks(accountId: number, token: string): Promise<void> {
@@ -79,10 +80,5 @@ export class InstallationService {
     } catch (error) {
       this.deps.log.error({ accountId, err: error instanceof Error ? error.message : String(error) }, 'МойСклад webhook removal failed');
     }
-  }
-
-  private track(work: Promise<void>): void {
-    const tracked = work.finally(() => this.pending.delete(tracked));
-    this.pending.add(tracked);
   }
 }

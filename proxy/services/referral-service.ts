@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
+import { entityJob } from '../sync/jobs.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { asServiceError } from './moysklad-failure.js';
 import { normalizePhoneDigits } from './phone.js';
-import { entityJob } from '../sync/jobs.js';
 import type { AccountsPort, BuyerView, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
 import { ServiceError } from './service-error.js';
 
-export type ReferralSignup = { name: string; phone: string };
+/** `consent`: the person agreed to the processing of their name and phone (recorded in the operation log). */
+export type ReferralSignup = { name: string; phone: string; consent: boolean };
 export type ReferralOutcome = { pointsForYou: number };
 
 /** A referral slot lasts "forever" in practice: one reward per phone per account. */
@@ -48,6 +49,7 @@ export class ReferralService {
 
   async signUp(code: string, input: ReferralSignup): Promise<ReferralOutcome> {
     const { accountId, referrer } = await this.landing(code);
+    if (!input.consent) throw new ServiceError(422, 'referral_consent_required');
     const phone = normalizePhoneDigits(input.phone);
     if (!phone) throw new ServiceError(422, 'referral_phone_invalid');
     if (referrer.phone && normalizePhoneDigits(referrer.phone) === phone) throw new ServiceError(422, 'referral_self');
@@ -119,7 +121,7 @@ export class ReferralService {
         accountId,
         userId: null,
         kind: 'referral.signup',
-        details: { referrerMoyskladId: referrer.moyskladId, newMoyskladId: created.id, pointsNew: pointsForYou, pointsReferrer: referrerPoints, rewardReferrerAt: settings.referrerRewardAt },
+        details: { referrerMoyskladId: referrer.moyskladId, newMoyskladId: created.id, pointsNew: pointsForYou, pointsReferrer: referrerPoints, rewardReferrerAt: settings.referrerRewardAt, personalDataConsent: true },
       });
       return { status: 200, body: { pointsForYou } satisfies ReferralOutcome };
     } catch (error) {

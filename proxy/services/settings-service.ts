@@ -1,5 +1,5 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import type { AccountsPort, MoySkladPort, Settings } from './ports.js';
+import type { AccountsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
 
 export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
 
@@ -7,7 +7,7 @@ type Log = { warn(obj: object, msg: string): void };
 
 /** Widget settings of an account (referral bonuses, price type) and the choices МойСклад offers. */
 export class SettingsService {
-  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; log?: Log }) {}
+  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; operationLog: OperationLogPort; log?: Log }) {}
 
   async get(auth: WidgetAuth): Promise<SettingsView> {
     const settings = await this.deps.accounts.getSettings(auth.accountId);
@@ -17,7 +17,10 @@ export class SettingsService {
   async put(auth: WidgetAuth, settings: Settings): Promise<Settings> {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     await this.deps.accounts.saveSettings(auth.accountId, settings);
-    return this.deps.accounts.getSettings(auth.accountId);
+    const saved = await this.deps.accounts.getSettings(auth.accountId);
+    // Who changed the referral rewards and when: support's first question when points look wrong.
+    await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'settings.updated', details: { ...saved } });
+    return saved;
   }
 
   /** The settings page must open even when МойСклад is down or not connected: then the list is empty. */

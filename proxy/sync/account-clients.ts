@@ -1,6 +1,7 @@
 import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { AmoClient } from '../amocrm/client.js';
 import type { RateLimitStore } from '../amocrm/rate-limit-store.js';
+import type { AmoRetryOptions } from '../amocrm/transport.js';
 import type { TokenStore } from '../amocrm/token-store.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import { MoySkladClient } from '../moysklad/client.js';
@@ -17,6 +18,8 @@ export interface AccountClientsConfig {
   amoRequestsPerSecond: number;
   /** Sandbox/benchmark only: scales amoCRM's one-second window like the emulator does. */
   amoTimeScale?: number;
+  /** Sandbox/benchmark only: shorter amoCRM retry backoffs, matching a time-compressed emulator. */
+  amoRetry?: Partial<AmoRetryOptions>;
 }
 
 /** The account cannot be synced until a human acts (connect МойСклад, reinstall the widget). */
@@ -81,6 +84,7 @@ export class AccountClients {
       tokenStore: this.tokenStore,
       limiter: this.amoLimiter,
       onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
+      ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),
     });
   }
 }

@@ -8,7 +8,14 @@ import { STREAMS } from './sync-state.js';
  * stream keeps its own inclusive cursor, saved as rows are applied, so a crash or a restarted process resumes
  * where it stopped; re-applied rows change nothing (every rule is idempotent).
  */
-export async function runInitialImport(engine: SyncEngine, accountId: number, withSales: boolean, signal?: AbortSignal): Promise<void> {
+export async function runInitialImport(
+  engine: SyncEngine,
+  accountId: number,
+  withSales: boolean,
+  signal?: AbortSignal,
+  /** Each applied row (the CLI's progress bar). */
+  onProgress?: (done: number, total: number) => void,
+): Promise<void> {
   if (await engine.state.importDone(accountId)) return;
   const ctx = await engine.context(accountId, signal);
   const specs: StreamSpec[] = [STREAM_SPECS.productfolder, STREAM_SPECS.product, STREAM_SPECS.counterparty];
@@ -37,6 +44,7 @@ export async function runInitialImport(engine: SyncEngine, accountId: number, wi
           ...(signal ? { signal } : {}),
           onRow: async () => {
             done += 1;
+            onProgress?.(Math.min(done, total), total);
             // Progress is a status-page figure, not a cursor: writing it every 25 rows is plenty.
             if (done % 25 === 0) await engine.state.importProgress(accountId, { state: 'running', done: Math.min(done, total), total });
           },

@@ -1,4 +1,5 @@
 import { AmoError } from '../amocrm/errors.js';
+import type { AmoRetryOptions } from '../amocrm/transport.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
 import { LinksRepository } from '../db/repositories/links.js';
@@ -30,6 +31,8 @@ export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
   schedulerTickMs?: number;
   /** Sandbox/benchmarks: amoCRM's one-second window scaled like the emulator's (production: 1). */
   amoTimeScale?: number;
+  /** Sandbox/tests: amoCRM retry backoffs scaled like the emulator (production: the client's defaults). */
+  amoRetry?: Partial<AmoRetryOptions>;
 }
 
 /**
@@ -54,6 +57,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       amoRedirectUri: config.AMOCRM_REDIRECT_URI,
       amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND,
       ...(options.amoTimeScale ? { amoTimeScale: options.amoTimeScale } : {}),
+      ...(options.amoRetry ? { amoRetry: options.amoRetry } : {}),
     },
     accounts,
     new AmoTokenStore(accounts),

@@ -2,7 +2,8 @@ import { idFromHref } from '../moysklad/schemas/common.js';
 import type { SyncEngine } from './engine.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct } from './rules/products.js';
 import type { RuleContext } from './rule-context.js';
-import { runStream, STREAM_SPECS } from './streams.js';
+import { parseMoscow } from '../moysklad/moscow-time.js';
+import { countRows, runStream, STREAM_SPECS, type StreamSpec } from './streams.js';
 import { STREAMS } from './sync-state.js';
 
 /** Re-read this much before the cursor: same-second changes and late commits must not slip between sweeps. */
@@ -14,18 +15,38 @@ const RECONCILED_STREAMS = [STREAM_SPECS.product, STREAM_SPECS.counterparty, STR
  * stream's cursor are applied again, deletions are read from the audit, and the amoCRM catalog is swept for
  * elements deleted there.
  */
-export async function reconcileAccount(engine: SyncEngine, accountId: number, options: { sweepCatalog: boolean; signal?: AbortSignal }): Promise<void> {
+export async function reconcileAccount(
+  engine: SyncEngine,
+  accountId: number,
+  options: { sweepCatalog: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+): Promise<number> {
   const ctx = await engine.context(accountId, options.signal);
   const folders = new FolderCache();
+  // Counting costs a request per stream: only when someone shows progress (the CLI).
+  let total = 0;
+  if (options.onProgress) for (const spec of RECONCILED_STREAMS) total += await countSince(ctx, spec, await engine.state.cursor(accountId, STREAMS.reconcileCursor(spec.name)));
+  let done = 0;
   for (const spec of RECONCILED_STREAMS) {
     const key = STREAMS.reconcileCursor(spec.name);
     await runStream(ctx, spec, { load: () => engine.state.cursor(accountId, key), save: (v) => engine.state.saveCursor(accountId, key, v) }, folders, {
       overlapMs: OVERLAP_MS,
       ...(options.signal ? { signal: options.signal } : {}),
+      onRow: () => {
+        done += 1;
+        // Rows changed during the pass can exceed the count made before it.
+        total = Math.max(total, done);
+        options.onProgress?.(done, total);
+      },
     });
   }
   await sweepAuditDeletions(engine, ctx);
   if (options.sweepCatalog) await sweepAmoCatalog(ctx);
+  return done;
+}
+
+/** Rows a stream will read from its cursor (the overlap makes it approximate; it only sizes a progress bar). */
+async function countSince(ctx: RuleContext, spec: StreamSpec, cursor: string | null): Promise<number> {
+  return countRows(ctx, spec, cursor === null ? undefined : new Date(parseMoscow(cursor).getTime() - OVERLAP_MS));
 }
 
 /** Products and buyers deleted in МойСклад: the link goes, the amoCRM element/customer stays (the seed's rule). */

@@ -81,11 +81,12 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
 };
 
 /** How many rows a stream holds (for the import's progress bar): one request with limit=1 reads `meta.size`. */
-export async function countRows(ctx: RuleContext, spec: StreamSpec): Promise<number> {
+export async function countRows(ctx: RuleContext, spec: StreamSpec, from?: Date): Promise<number> {
+  const filter = [...spec.baseFilter, ...since(from)];
   const page = await ctx.ms.transport.request({
     method: 'GET',
     path: spec.path,
-    query: { limit: 1, filter: spec.baseFilter.length ? buildFilter(spec.baseFilter) : undefined },
+    query: { limit: 1, filter: filter.length ? buildFilter(filter) : undefined },
     schema: listEnvelopeSchema(z.unknown()),
   });
   return page.meta.size ?? page.rows.length;

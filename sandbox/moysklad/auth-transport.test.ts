@@ -1,10 +1,10 @@
 import { request } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { basic, startApi, type TestApi } from './test-support.js';
+import { basic, closeStarted, startApi, type TestApi } from './test-support.js';
 
 let api: TestApi;
-afterEach(async () => api?.close());
+afterEach(closeStarted);
 
 /** Raw request, so that we control Accept-Encoding (fetch always adds gzip) and see the bytes. */
 function raw(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { INSUFFICIENT_POINTS_CODE } from './kinds/bonus-ledger.js';
-import { startApi, type TestApi } from './test-support.js';
+import { closeStarted, startApi, type TestApi } from './test-support.js';
 
 let api: TestApi;
-afterEach(async () => api?.close());
+afterEach(closeStarted);
 
 async function setup(options = {}) {
   api = await startApi({ rateLimits: { requestsPerWindow: 1000 }, ...options });

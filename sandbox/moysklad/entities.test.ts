@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from './test-support.js';
+import { closeStarted, startApi, type TestApi } from './test-support.js';
 
 let api: TestApi;
-afterEach(async () => api?.close());
+afterEach(closeStarted);
 
 const MSK = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApi, type TestApi } from './test-support.js';
+import { closeStarted, startApi, type TestApi } from './test-support.js';
 
 let api: TestApi;
-afterEach(async () => api?.close());
+afterEach(closeStarted);
 
 /** Lists need many requests; the limiter is loosened here (it has its own tests). */
 const roomy = { rateLimits: { requestsPerWindow: 1000 } };

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { maxAcceptedInWindow } from './rate-limiter.js';
-import { startApi, type TestApi } from './test-support.js';
+import { closeStarted, startApi, type TestApi } from './test-support.js';
 
 let api: TestApi;
-afterEach(async () => api?.close());
+afterEach(closeStarted);
 
 describe('maxAcceptedInWindow', () => {
   it('finds the densest window', () => {

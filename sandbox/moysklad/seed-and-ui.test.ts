@@ -1,15 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXED_IDS } from './fixtures.js';
-import { startApi, startReceiver, type TestApi } from './test-support.js';
+import { closeStarted, type Receiver, startApi, startReceiver, type TestApi } from './test-support.js';
 
 let api: TestApi;
-let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-afterEach(async () => {
-  await api?.emu.webhooksSettled();
-  await api?.close();
-  await receiver?.close();
-  receiver = undefined;
-});
+let receiver: Receiver;
+afterEach(closeStarted);
 
 const REAL = 'https://api.moysklad.ru/api/remap/1.2';
 const meta = (type: string, id: string) => ({ meta: { href: `${REAL}/entity/${type}/${id}`, type, mediaType: 'application/json' } });

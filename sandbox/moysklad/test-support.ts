@@ -5,6 +5,25 @@ import { MoySkladEmulator, type MoySkladEmulatorOptions } from './emulator.js';
 
 export const ADMIN = { login: 'admin@demo', password: 'sandbox-password' };
 
+/** What `startApi` / `startReceiver` opened and `closeStarted` has not closed yet. */
+const started = { apis: new Set<TestApi>(), receivers: new Set<Receiver>() };
+
+/**
+ * For `afterEach(closeStarted)`: waits for each started emulator's webhooks to be delivered, closes it,
+ * then closes the started receivers. Anything is closed once, whichever test started it.
+ */
+export async function closeStarted(): Promise<void> {
+  const apis = [...started.apis];
+  const receivers = [...started.receivers];
+  started.apis.clear();
+  started.receivers.clear();
+  for (const api of apis) {
+    await api.emu.webhooksSettled();
+    await api.close();
+  }
+  for (const receiver of receivers) await receiver.close();
+}
+
 export function basic(login = ADMIN.login, password = ADMIN.password): string {
   return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`;
 }
@@ -26,7 +45,7 @@ export interface TestApi {
 export async function startApi(options: MoySkladEmulatorOptions = {}, auth = basic()): Promise<TestApi> {
   const emu = new MoySkladEmulator(options);
   const { baseUrl } = await emu.listen(0);
-  return {
+  const api: TestApi = {
     emu,
     baseUrl,
     async call(method, path, body, headers = {}) {
@@ -45,6 +64,8 @@ export async function startApi(options: MoySkladEmulatorOptions = {}, auth = bas
     },
     close: () => emu.close(),
   };
+  started.apis.add(api);
+  return api;
 }
 
 export interface ReceivedHook {
@@ -53,10 +74,16 @@ export interface ReceivedHook {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+export interface Receiver {
+  origin: string;
+  received: ReceivedHook[];
+  close(): Promise<void>;
+}
+
 /** A webhook receiver on 127.0.0.1; `respond` decides the answer for each call (default 200). */
 export async function startReceiver(
   respond: (hook: ReceivedHook, res: ServerResponse) => void = (_hook, res) => res.writeHead(200).end(),
-) {
+): Promise<Receiver> {
   const received: ReceivedHook[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -69,7 +96,7 @@ export async function startReceiver(
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const receiver: Receiver = {
     origin,
     received,
     close: () =>
@@ -78,4 +105,6 @@ export async function startReceiver(
         server.close(() => resolve());
       }),
   };
+  started.receivers.add(receiver);
+  return receiver;
 }

@@ -1,14 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FIXED_IDS } from './fixtures.js';
-import { startApi, startReceiver, type TestApi } from './test-support.js';
+import { closeStarted, type Receiver, startApi, startReceiver, type TestApi } from './test-support.js';
 
 let api: TestApi;
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-afterEach(async () => {
-  await api?.emu.webhooksSettled();
-  await api?.close();
-  await receiver?.close();
-});
+let receiver: Receiver;
+afterEach(closeStarted);
 
 const PRODUCT_ID = '11111111-0000-4000-8000-000000000001';
 const PROGRAM_ID = '22222222-0000-4000-8000-000000000001';

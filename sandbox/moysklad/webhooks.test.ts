@@ -1,16 +1,11 @@
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { basic, startApi, startReceiver, type TestApi } from './test-support.js';
+import { basic, closeStarted, type Receiver, startApi, startReceiver, type TestApi } from './test-support.js';
 import { WEBHOOK_USER_AGENT } from './webhook-dispatcher.js';
 
 let api: TestApi;
-let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
-afterEach(async () => {
-  await api?.emu.webhooksSettled();
-  await api?.close();
-  await receiver?.close();
-  receiver = undefined;
-});
+let receiver: Receiver;
+afterEach(closeStarted);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

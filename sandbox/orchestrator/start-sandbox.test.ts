@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCRYPTION_KEY_FILE } from './encryption-key.js';
-import { startSandbox, type RunningSandbox } from './start-sandbox.js';
+import { TEST_PACING, startSandbox, type RunningSandbox } from './start-sandbox.js';
 import { waitUntil } from './wait-until.js';
 import { WidgetApiError } from './widget-api-client.js';
 
@@ -19,10 +19,7 @@ beforeAll(async () => {
     dataDir,
     seed: { buyers: 6, legalEntities: 1, entrepreneurs: 1, products: 6, sales: 8 },
     logLevel: 'silent',
-    moyskladTimeScale: 10,
-    amoRateLimit: { perSecond: 100, blockAfterViolations: 1000 },
-    proxyAmoTimeScale: 0.1,
-    workerPollIntervalMs: 50,
+    ...TEST_PACING,
     importTimeoutMs: 40_000,
   });
 }, 60_000);

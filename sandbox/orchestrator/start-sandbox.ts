@@ -55,6 +55,18 @@ export interface SandboxOptions {
   proxyEnv?: Record<string, string>;
 }
 
+/**
+ * Pacing for tests: МойСклад's rate window and both sides of amoCRM's budget scaled 10× together (the proxy
+ * spaces calls for 70 rps, the emulator allows 100), so an import takes seconds while the proxy's limiter
+ * still governs the pace.
+ */
+export const TEST_PACING: Pick<SandboxOptions, 'moyskladTimeScale' | 'amoRateLimit' | 'proxyAmoTimeScale' | 'workerPollIntervalMs'> = {
+  moyskladTimeScale: 10,
+  amoRateLimit: { perSecond: 100, blockAfterViolations: 1000 },
+  proxyAmoTimeScale: 0.1,
+  workerPollIntervalMs: 50,
+};
+
 export interface RunningSandbox {
   urls: {
     proxy: string;

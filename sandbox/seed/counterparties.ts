@@ -40,6 +40,28 @@ function instant(rng: Rng, from: number, to: number): number {
   return from + Math.floor(rng.next() * Math.max(1, to - from));
 }
 
+/** The fields every seeded counterparty starts with; kind-specific ones are spread over it. */
+function counterpartyBase(
+  ctx: Pick<CounterpartyContext, 'accountId' | 'meta'>,
+  fields: { id: string; created: string; name: string; externalCode: string; companyType: SeedCounterparty['companyType'] },
+): SeedCounterparty {
+  return {
+    meta: ctx.meta.entity('counterparty', fields.id),
+    id: fields.id,
+    accountId: ctx.accountId,
+    created: fields.created,
+    updated: fields.created,
+    name: fields.name,
+    externalCode: fields.externalCode,
+    archived: false,
+    companyType: fields.companyType,
+    legalTitle: fields.name,
+    tags: [],
+    bonusPoints: 0,
+    salesAmount: 0,
+  };
+}
+
 /** Physical persons — the only counterparties that sync to amoCRM. */
 export function generateBuyers(rng: Rng, count: number, ctx: CounterpartyContext): SeedCounterparty[] {
   const phones = new UniqueValues();
@@ -64,16 +86,7 @@ export function generateBuyers(rng: Rng, count: number, ctx: CounterpartyContext
     const fullName = `${person.lastName} ${person.firstName} ${person.middleName}`;
 
     buyers.push({
-      meta: ctx.meta.entity('counterparty', id),
-      id,
-      accountId: ctx.accountId,
-      created,
-      updated: created,
-      name: fullName,
-      externalCode: rng.token(22),
-      archived: false,
-      companyType: 'individual',
-      legalTitle: fullName,
+      ...counterpartyBase(ctx, { id, created, name: fullName, externalCode: rng.token(22), companyType: 'individual' }),
       legalFirstName: person.firstName,
       legalLastName: person.lastName,
       legalMiddleName: person.middleName,
@@ -82,10 +95,7 @@ export function generateBuyers(rng: Rng, count: number, ctx: CounterpartyContext
       phone,
       ...(email ? { email } : {}),
       ...(discountCardNumber ? { discountCardNumber } : {}),
-      tags: [],
-      bonusPoints: 0,
       bonusProgram: ctx.bonusProgram,
-      salesAmount: 0,
     });
   }
   return buyers;
@@ -103,23 +113,12 @@ export function generateCompanies(rng: Rng, ctx: CompanyContext): SeedCounterpar
     const id = rng.uuid();
     const created = toMoscowString(instant(rng, ctx.registeredFrom, ctx.registeredTo));
     return {
-      meta: ctx.meta.entity('counterparty', id),
-      id,
-      accountId: ctx.accountId,
-      created,
-      updated: created,
-      name,
-      externalCode: rng.token(22),
-      archived: false,
-      companyType,
-      legalTitle: name,
+      ...counterpartyBase(ctx, { id, created, name, externalCode: rng.token(22), companyType }),
       legalAddress: randomAddress(rng),
       phone: `+7${rng.pick(['495', '812', '843', '383'])}${rng.digits(7)}`,
       email: `info${companies.length + 1}@${transliterate(name.replace(/[^а-яё]/gi, '')).slice(0, 12) || 'company'}.ru`,
       tags: ['оптовики'],
-      bonusPoints: 0,
       bonusProgram: ctx.bonusProgram,
-      salesAmount: 0,
     };
   };
 
@@ -145,19 +144,5 @@ export function generateCompanies(rng: Rng, ctx: CompanyContext): SeedCounterpar
 
 /** «Розничный покупатель»: the default anonymous-sale counterparty every account has (companyType legal). */
 export function generateRetailCustomer(id: string, created: string, ctx: Pick<CounterpartyContext, 'accountId' | 'meta'>, externalCode: string): SeedCounterparty {
-  return {
-    meta: ctx.meta.entity('counterparty', id),
-    id,
-    accountId: ctx.accountId,
-    created,
-    updated: created,
-    name: 'Розничный покупатель',
-    externalCode,
-    archived: false,
-    companyType: 'legal',
-    legalTitle: 'Розничный покупатель',
-    tags: [],
-    bonusPoints: 0,
-    salesAmount: 0,
-  };
+  return counterpartyBase(ctx, { id, created, name: 'Розничный покупатель', externalCode, companyType: 'legal' });
 }

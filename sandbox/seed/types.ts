@@ -17,7 +17,8 @@ export interface MetaRef {
 
 export type CompanyType = 'individual' | 'legal' | 'entrepreneur';
 
-export interface SeedCounterparty {
+/** What every seeded counterparty and document has (an entity created by a user of the account). */
+export interface SeedEntity {
   meta: Meta;
   id: string;
   accountId: string;
@@ -25,6 +26,9 @@ export interface SeedCounterparty {
   updated: string;
   name: string;
   externalCode: string;
+}
+
+export interface SeedCounterparty extends SeedEntity {
   code?: string;
   archived: boolean;
   companyType: CompanyType;
@@ -128,16 +132,9 @@ export interface SeedPosition {
 }
 
 /** The fields every МойСклад document shares (retail sale, bonus transaction, …). */
-export interface SeedDocument {
-  meta: Meta;
-  id: string;
-  accountId: string;
-  created: string;
-  updated: string;
-  name: string;
+export interface SeedDocument extends SeedEntity {
   moment: string;
   applicable: boolean;
-  externalCode: string;
 }
 
 export interface SeedRetailDemand extends SeedDocument {

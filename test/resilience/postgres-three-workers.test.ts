@@ -7,7 +7,7 @@ import { importedStack, sleep, tillParticipants } from './support/fixture.js';
 import { settleLedger } from './support/ledger.js';
 import { recordScenario } from './support/record.js';
 
-const SALES = 30;
+const SALES = 60;
 
 describe('three proxy workers on one PostgreSQL', () => {
   let pg: TestDatabase;
@@ -15,7 +15,7 @@ describe('three proxy workers on one PostgreSQL', () => {
   let db: Kysely<Database>;
   beforeAll(async () => {
     pg = await createTestDatabase('postgres', { migrate: false }); // a fresh schema; the proxies migrate it
-    ({ stack, db } = await importedStack({ databaseUrl: pg.url, proxies: 3, seed: { buyers: 40, legalEntities: 0, entrepreneurs: 0, products: 10, sales: 80 } }));
+    ({ stack, db } = await importedStack({ databaseUrl: pg.url, proxies: 3, workerPollIntervalMs: 100, seed: { buyers: 40, legalEntities: 0, entrepreneurs: 0, products: 10, sales: 80 } }));
   });
   afterAll(async () => {
     await stack?.close();
@@ -36,8 +36,9 @@ describe('three proxy workers on one PostgreSQL', () => {
         .catch(() => undefined);
     }, 20);
     for (let i = 0; i < SALES; i++) {
+      // A burst (no pause): the queue fills up and the three workers compete for the same jobs.
       stack.ms.sellAtTill({ buyer: { id: buyers[i % buyers.length]!.id }, positions: [{ productId: products[i % products.length]!.id, quantity: 1 }] });
-      await sleep(30);
+      if (i % 10 === 9) await sleep(1);
     }
     const ledger = await settleLedger(stack, db, 150_000);
     clearInterval(sampler);

@@ -33,6 +33,16 @@ describe('BonusForm', () => {
     ]);
   });
 
+  it('moves the focus to the confirm button and back to the amount, for keyboard users', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('10');
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Подтвердить' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Назад' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Количество баллов')));
+    expect((document.activeElement as HTMLInputElement).value).toBe('10');
+    expect(fakeProxy.bonusCalls).toHaveLength(0);
+  });
+
   it('sends one request however fast the confirm button is clicked', async () => {
     server.use(
       http.post(BONUS_URL, async ({ request }) => {

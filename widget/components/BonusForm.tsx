@@ -1,10 +1,11 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { BonusOperation, BonusRequest, CardView } from '../api/types.js';
 import { checkBonusAmount } from '../lib/bonus-amount.js';
 import { formatInteger } from '../lib/format.js';
 import { newIdempotencyKey } from '../lib/idempotency-key.js';
 import { useWidgetEnv } from '../lib/env.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { InputField } from './Field.js';
 
 type Props = { card: CardView; onBalance: (points: number) => void };
 
@@ -24,6 +25,16 @@ export function BonusForm({ card, onBalance }: Props) {
   const [success, setSuccess] = useState<string | null>(null);
   // State updates are async: a second click in the same frame would still see `sending === false`.
   const inFlight = useRef(false);
+  const sectionRef = useRef<HTMLElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const wasConfirming = useRef(false);
+
+  // Each step replaces the other, so the focus would fall to the page: keyboard users keep their place.
+  useEffect(() => {
+    if (attempt) confirmRef.current?.focus();
+    else if (wasConfirming.current) sectionRef.current?.querySelector<HTMLInputElement>('#msk-bonus-amount')?.focus();
+    wasConfirming.current = attempt !== null;
+  }, [attempt]);
 
   const toConfirmation = (event: Event) => {
     event.preventDefault();
@@ -70,7 +81,7 @@ export function BonusForm({ card, onBalance }: Props) {
   };
 
   return (
-    <section class="msk-widget__section" aria-labelledby="msk-bonus-title">
+    <section ref={sectionRef} class="msk-widget__section" aria-labelledby="msk-bonus-title">
       <h3 class="msk-widget__heading" id="msk-bonus-title">
         {t('bonus.title')}
       </h3>
@@ -84,7 +95,13 @@ export function BonusForm({ card, onBalance }: Props) {
           </p>
           {error !== null && <ErrorNotice error={error} />}
           <div class="msk-widget__row">
-            <button type="button" class="msk-widget__button msk-widget__button--primary" onClick={send} disabled={sending}>
+            <button
+              ref={confirmRef}
+              type="button"
+              class="msk-widget__button msk-widget__button--primary"
+              onClick={send}
+              disabled={sending}
+            >
               {sending ? t('bonus.sending') : error !== null ? t('common.retry') : t('bonus.confirm')}
             </button>
             <button type="button" class="msk-widget__button" onClick={back} disabled={sending}>
@@ -109,29 +126,23 @@ export function BonusForm({ card, onBalance }: Props) {
               </label>
             ))}
           </fieldset>
-          <label class="msk-widget__label" for="msk-bonus-amount">
-            {t('bonus.amount')}
-          </label>
-          <input
+          <InputField
             id="msk-bonus-amount"
-            class="msk-widget__input"
+            label={t('bonus.amount')}
             type="text"
             inputMode="numeric"
             value={amount}
             aria-invalid={validation !== null}
             aria-describedby={validation ? 'msk-bonus-validation' : undefined}
-            onInput={(event) => setAmount(event.currentTarget.value)}
+            onValue={setAmount}
           />
-          <label class="msk-widget__label" for="msk-bonus-comment">
-            {t('bonus.comment')}
-          </label>
-          <input
+          <InputField
             id="msk-bonus-comment"
-            class="msk-widget__input"
+            label={t('bonus.comment')}
             type="text"
             maxLength={255}
             value={comment}
-            onInput={(event) => setComment(event.currentTarget.value)}
+            onValue={setComment}
           />
           {validation && (
             <p id="msk-bonus-validation" class="msk-widget__field-error" role="alert">

@@ -41,6 +41,8 @@ describe('CardPanel', () => {
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Показать ещё' }));
     expect(await screen.findByText('Чек № 0003')).toBeTruthy();
+    // The page just loaded takes the focus: the "more" button the user was on is gone.
+    await waitFor(() => expect(document.activeElement?.textContent).toContain('Чек № 0003'));
     expect(screen.getByText('Возврат')).toBeTruthy();
     expect(screen.getByText('Списано: 5')).toBeTruthy();
     // The last page has no cursor: the button goes away.
@@ -59,6 +61,17 @@ describe('CardPanel', () => {
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />, { lang: 'en' });
     expect(await screen.findByText('MoySklad access has expired: connect it again.')).toBeTruthy();
     expect(fakeProxy.bonusCalls).toHaveLength(0);
+  });
+
+  it('asks to reconnect when access expires between the status and the card request', async () => {
+    server.use(
+      http.get(`${PROXY_URL}/api/widget/customers/${CUSTOMER_ID}/card`, () =>
+        HttpResponse.json({ type: 'about:blank', title: 'Conflict', status: 409, code: 'moysklad_needs_reauth', detail: 'Доступ истёк' }, { status: 409 }),
+      ),
+    );
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    expect(await screen.findByText('Доступ к МойСклад истёк: подключите его заново.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
   });
 
   it('tells the user when the buyer is not from МойСклад', async () => {

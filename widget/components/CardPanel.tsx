@@ -1,4 +1,5 @@
 import { useCallback } from 'preact/hooks';
+import { PROBLEM_CODES } from '../api/problem-codes.js';
 import type { CardView, WidgetStatus } from '../api/types.js';
 import { errorCode } from '../lib/describe-error.js';
 import { useWidgetEnv } from '../lib/env.js';
@@ -31,11 +32,10 @@ export function CardPanel({ amoCustomerId }: Props) {
       return { kind: 'card', card: await api.getCard(amoCustomerId) };
     } catch (error) {
       const code = errorCode(error);
-      if (code === 'customer_not_linked') return { kind: 'not_linked' };
-      // The contract lists no codes for a connection lost between the two calls; these names are
-      // our guess (unconfirmed), and anything else falls through to the generic error view.
-      if (code === 'moysklad_needs_reauth' || code === 'needs_reauth') return { kind: 'not_connected', reason: 'needs_reauth' };
-      if (code === 'moysklad_not_connected' || code === 'not_connected') return { kind: 'not_connected', reason: 'not_connected' };
+      if (code === PROBLEM_CODES.customerNotLinked) return { kind: 'not_linked' };
+      // The connection may be lost between the two calls; anything else is shown as an error.
+      if (code === PROBLEM_CODES.needsReauth) return { kind: 'not_connected', reason: 'needs_reauth' };
+      if (code === PROBLEM_CODES.notConnected) return { kind: 'not_connected', reason: 'not_connected' };
       throw error;
     }
   }, [api, amoCustomerId]);

@@ -18,6 +18,9 @@ export function ConnectionSettings({ controller }: Props) {
   const [actionError, setActionError] = useState<unknown>(null);
   const [status, reloadStatus] = useLoad(useCallback(() => api.getStatus(), [api]));
 
+  // A ref, not the rendered state: two inputs in one frame must not overwrite each other.
+  const credentials = useRef({ login: '', password: '' });
+
   useEffect(() => controller.subscribe(setSnapshot), [controller]);
 
   useEffect(() => {
@@ -34,8 +37,6 @@ export function ConnectionSettings({ controller }: Props) {
     }
   }, [snapshot.connectedLogin, snapshot.saving, snapshot.error]);
 
-  // A ref, not the rendered state: two inputs in one frame must not overwrite each other.
-  const credentials = useRef({ login: '', password: '' });
   const changeCredentials = (change: Partial<{ login: string; password: string }>) => {
     credentials.current = { ...credentials.current, ...change };
     setLogin(credentials.current.login);
@@ -75,6 +76,11 @@ export function ConnectionSettings({ controller }: Props) {
         />
         {t('connection.consent')}
       </label>
+      <p class="msk-widget__hint">
+        <a class="msk-widget__link" href={t('connection.privacy_link')} target="_blank" rel="noopener noreferrer">
+          {t('connection.privacy')}
+        </a>
+      </p>
       <CredentialsFields
         login={login}
         password={password}

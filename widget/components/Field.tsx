@@ -1,4 +1,4 @@
-import type { ComponentChildren } from 'preact';
+import type { ComponentChildren, InputHTMLAttributes } from 'preact';
 
 type FieldProps = {
   id: string;
@@ -21,18 +21,16 @@ type InputFieldProps = FieldProps & {
 };
 
 /** A `<label>` and its text-like `<input>` in the widget's style. */
-export function InputField({ id, label, onValue, type, ...input }: InputFieldProps) {
+export function InputField({ id, label, onValue, ...input }: InputFieldProps) {
+  // Preact types <input> as a union discriminated by a literal `type`; ours is one of three, so the
+  // checked props above are widened once here.
+  const attributes = input as InputHTMLAttributes<HTMLInputElement>;
   return (
     <>
       <label class="msk-widget__label" for={id}>
         {label}
       </label>
-      {/* Typed per `type` branch: preact's input attributes are a union discriminated by `type`. */}
-      {type === 'password' ? (
-        <input {...input} type="password" id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
-      ) : (
-        <input {...input} type={type} id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
-      )}
+      <input {...attributes} id={id} class="msk-widget__input" onInput={(event) => onValue(event.currentTarget.value)} />
     </>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Purchase } from '../api/types.js';
 import { formatInteger, formatQuantity, formatRoubles } from '../lib/format.js';
 import { useWidgetEnv } from '../lib/env.js';
@@ -16,6 +16,13 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
   const [cursor, setCursor] = useState(firstCursor);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // The first purchase of the page just loaded: it takes the focus, as the "more" button may be gone.
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const listRef = useRef<HTMLUListElement>(null);
+
+  useEffect(() => {
+    if (focusId) listRef.current?.querySelector<HTMLElement>(`[data-purchase-id="${CSS.escape(focusId)}"]`)?.focus();
+  }, [focusId]);
 
   const loadMore = async () => {
     if (!cursor || loading) return;
@@ -24,7 +31,9 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
     try {
       const page = await api.getPurchases(amoCustomerId, cursor, PAGE_SIZE);
       // A purchase may shift between pages if a new one arrives meanwhile: keep ids unique.
-      setPurchases((known) => [...known, ...page.items.filter((item) => !known.some((k) => k.id === item.id))]);
+      const fresh = page.items.filter((item) => !purchases.some((known) => known.id === item.id));
+      setPurchases([...purchases, ...fresh]);
+      setFocusId(fresh[0]?.id ?? null);
       setCursor(page.nextCursor);
     } catch (caught) {
       setError(caught);
@@ -39,9 +48,9 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
         {t('history.title')}
       </h3>
       {purchases.length === 0 && <p class="msk-widget__hint">{t('history.empty')}</p>}
-      <ul class="msk-widget__purchases">
+      <ul ref={listRef} class="msk-widget__purchases">
         {purchases.map((purchase) => (
-          <li key={purchase.id} class="msk-widget__purchase">
+          <li key={purchase.id} class="msk-widget__purchase" data-purchase-id={purchase.id} tabIndex={-1}>
             <div class="msk-widget__purchase-head">
               <span>{t('history.number', { number: purchase.number })}</span>
               <ShopDateTime iso={purchase.moment} />

@@ -3,6 +3,7 @@ import type { SettingsView } from '../api/types.js';
 import { useWidgetEnv } from '../lib/env.js';
 import { MAX_REFERRAL_POINTS, parseDraft, toDraft, type SettingsDraft } from '../lib/referral-settings.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { InputField, SelectField } from './Field.js';
 
 type Props = { initial: SettingsView; readOnly: boolean };
 
@@ -42,12 +43,9 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
 
   const pointsField = (field: 'referralBonusNew' | 'referralBonusReferrer', label: string) => (
     <>
-      <label class="msk-widget__label" for={`msk-${field}`}>
-        {label}
-      </label>
-      <input
+      <InputField
         id={`msk-${field}`}
-        class="msk-widget__input"
+        label={label}
         type="number"
         min={0}
         max={MAX_REFERRAL_POINTS}
@@ -56,7 +54,7 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
         disabled={readOnly}
         aria-invalid={invalid.includes(field)}
         aria-describedby={`msk-${field}-hint`}
-        onInput={(event) => change({ [field]: event.currentTarget.value })}
+        onValue={(value) => change({ [field]: value })}
       />
       <p id={`msk-${field}-hint`} class={invalid.includes(field) ? 'msk-widget__field-error' : 'msk-widget__hint'}>
         {t('advanced_page.bounds', { max: MAX_REFERRAL_POINTS })}
@@ -70,28 +68,22 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
       {readOnly && <p class="msk-widget__hint">{t('advanced_page.read_only')}</p>}
       {pointsField('referralBonusNew', t('advanced_page.referral_new'))}
       {pointsField('referralBonusReferrer', t('advanced_page.referral_referrer'))}
-      <label class="msk-widget__label" for="msk-reward-at">
-        {t('advanced_page.reward_at')}
-      </label>
-      <select
+      <SelectField
         id="msk-reward-at"
-        class="msk-widget__input"
+        label={t('advanced_page.reward_at')}
         value={draft.referrerRewardAt}
         disabled={readOnly}
-        onChange={(event) => change({ referrerRewardAt: event.currentTarget.value === 'signup' ? 'signup' : 'first_purchase' })}
+        onValue={(value) => change({ referrerRewardAt: value === 'signup' ? 'signup' : 'first_purchase' })}
       >
         <option value="signup">{t('advanced_page.reward_signup')}</option>
         <option value="first_purchase">{t('advanced_page.reward_first_purchase')}</option>
-      </select>
-      <label class="msk-widget__label" for="msk-price-type">
-        {t('advanced_page.price_type')}
-      </label>
-      <select
+      </SelectField>
+      <SelectField
         id="msk-price-type"
-        class="msk-widget__input"
+        label={t('advanced_page.price_type')}
         value={draft.priceTypeId}
         disabled={readOnly}
-        onChange={(event) => change({ priceTypeId: event.currentTarget.value })}
+        onValue={(value) => change({ priceTypeId: value })}
       >
         <option value="">{t('advanced_page.price_type_none')}</option>
         {initial.priceTypes.map((type) => (
@@ -99,7 +91,7 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
             {type.name}
           </option>
         ))}
-      </select>
+      </SelectField>
       {error !== null && <ErrorNotice error={error} />}
       {!readOnly && (
         <button type="submit" class="msk-widget__button msk-widget__button--primary" disabled={saving}>

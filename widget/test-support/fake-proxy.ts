@@ -7,7 +7,7 @@ export type FakeResponse = { status: number; body?: unknown };
 const DETAILS: Record<string, { ru: string; en: string; status: number }> = {
   moysklad_auth_failed: { ru: 'МойСклад: неверный логин или пароль', en: 'MoySklad: wrong login or password', status: 422 },
   customer_not_linked: { ru: 'Покупатель не из МойСклад', en: 'The customer is not from MoySklad', status: 404 },
-  insufficient_points: { ru: 'Недостаточно баллов на счёте', en: 'Not enough points', status: 422 },
+  bonus_insufficient_points: { ru: 'Недостаточно баллов на счёте', en: 'Not enough points', status: 422 },
   not_found: { ru: 'Не найдено', en: 'Not found', status: 404 },
 };
 
@@ -85,7 +85,7 @@ export class FakeProxy {
     this.bonusCalls.push({ key, body });
     const earlier = key ? this.operations.get(key) : undefined;
     if (earlier) return { status: 200, body: earlier };
-    if (body.operation === 'redeem' && body.amount > card.points) return problem('insufficient_points');
+    if (body.operation === 'redeem' && body.amount > card.points) return problem('bonus_insufficient_points');
     const points = card.points + (body.operation === 'accrue' ? body.amount : -body.amount);
     this.cards.set(card.customer.amoCustomerId, { ...card, points });
     const result: BonusResult = { operationId: `op-${this.operations.size + 1}`, points, status: 'completed' };

@@ -86,4 +86,3 @@ export const webhookSubscriptionSchema = z.looseObject({ destination: z.string()
 export const widgetSchema = z.looseObject({ code: z.string(), settings: z.unknown().optional() });
 export type Widget = z.infer<typeof widgetSchema>;
 
-export const bonusPointsAnswerSchema = z.looseObject({ bonus_points: z.number() });

@@ -36,6 +36,8 @@ export const problemMessages = {
   revoke_signature_invalid: { ru: 'Подпись хука отключения неверна.', en: 'The revoke hook signature is invalid.' },
   referral_not_found: { ru: 'Реферальная ссылка не найдена.', en: 'Referral link not found.' },
   referral_phone_invalid: { ru: 'Укажите телефон в международном формате, например +7 999 123-45-67.', en: 'Enter a phone number in international format, e.g. +7 999 123-45-67.' },
+  referral_consent_required: { ru: 'Чтобы получить бонус, дайте согласие на обработку персональных данных.', en: 'To get the bonus, please consent to the processing of your personal data.' },
+  referral_form_invalid: { ru: 'Укажите имя (до 100 символов) и телефон.', en: 'Enter your name (up to 100 characters) and phone number.' },
   referral_self: { ru: 'Нельзя пригласить самого себя.', en: 'You cannot refer yourself.' },
   referral_existing_customer: { ru: 'Вы уже наш покупатель — бонус для новых покупателей не начисляется.', en: 'You are already our customer, so the new-customer bonus does not apply.' },
   referral_phone_used: { ru: 'Этот телефон уже участвовал в реферальной программе.', en: 'This phone number has already taken part in the referral program.' },

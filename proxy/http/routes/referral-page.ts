@@ -12,6 +12,7 @@ const texts = {
     intro: (points: number) => (points > 0 ? `Зарегистрируйтесь и получите ${points} бонусных баллов.` : 'Зарегистрируйтесь в программе лояльности.'),
     name: 'Имя',
     phone: 'Телефон',
+    consent: 'Я согласен(на) на обработку моих имени и телефона для участия в программе лояльности магазина.',
     submit: 'Получить бонус',
     done: (points: number) => (points > 0 ? `Готово! Вам начислено ${points} баллов.` : 'Готово! Вы зарегистрированы.'),
     other: 'English',
@@ -21,6 +22,7 @@ const texts = {
     intro: (points: number) => (points > 0 ? `Sign up and get ${points} bonus points.` : 'Join the loyalty program.'),
     name: 'Name',
     phone: 'Phone',
+    consent: 'I agree to the processing of my name and phone number for the shop’s loyalty program.',
     submit: 'Get the bonus',
     done: (points: number) => (points > 0 ? `Done! ${points} points have been added.` : 'Done! You are signed up.'),
     other: 'Русский',
@@ -30,7 +32,7 @@ const texts = {
 function layout(lang: Language, body: string): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escapeHtml(texts[lang].title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input{width:100%;padding:.5rem;font:inherit}button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit}.error{color:#b00020}</style>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input{width:100%;padding:.5rem;font:inherit}input[type=checkbox]{width:auto;margin-right:.5rem}button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit}.error{color:#b00020}</style>
 </head><body>${body}</body></html>`;
 }
 
@@ -46,6 +48,7 @@ ${input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` :
 <input type="hidden" name="csrf" value="${escapeHtml(input.csrf)}">
 <label>${escapeHtml(t.name)}<input name="name" required maxlength="100" autocomplete="name" value="${escapeHtml(input.name ?? '')}"></label>
 <label>${escapeHtml(t.phone)}<input name="phone" required maxlength="30" type="tel" autocomplete="tel" value="${escapeHtml(input.phone ?? '')}"></label>
+<label><input type="checkbox" name="consent" value="yes" required>${escapeHtml(t.consent)}</label>
 <button type="submit">${escapeHtml(t.submit)}</button></form>
 <p><a href="/r/${escapeHtml(encodeURIComponent(input.code))}?lang=${other}">${escapeHtml(t.other)}</a></p>`,
   );

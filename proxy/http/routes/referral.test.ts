@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { ReadModelWriter, referralCodeFor } from '../../sync/read-model-writer.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './widget/test-harness.js';
 
@@ -26,11 +27,11 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
     return { page, html, csrf, cookie };
   }
 
-  async function submit(form: { csrf: string; cookie: string }, fields: { name: string; phone: string }, cookie = form.cookie) {
+  async function submit(form: { csrf: string; cookie: string }, fields: { name?: string; phone: string; consent?: string }, cookie = form.cookie) {
     const response = await fetch(`${h.base}/r/${CODE}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...(cookie ? { Cookie: cookie } : {}) },
-      body: new URLSearchParams({ csrf: form.csrf, ...fields }).toString(),
+      body: new URLSearchParams({ csrf: form.csrf, consent: 'yes', ...fields }).toString(),
     });
     return { status: response.status, html: await response.text() };
   }
@@ -42,6 +43,7 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
     expect(ru.page.status).toBe(200);
     expect(ru.html).toContain('150 бонусных баллов');
     expect(ru.page.headers.get('set-cookie')).toMatch(/ref_csrf=.+; Path=\/r; .*HttpOnly.*SameSite=Strict/i);
+    expect(ru.html).toMatch(/<input type="checkbox" name="consent" value="yes" required>Я согласен/);
     expect((await openForm('en')).html).toContain('get 150 bonus points');
     expect((await fetch(`${h.base}/r/nosuchcode`)).status).toBe(404);
   });
@@ -69,6 +71,62 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
     expect((await submit(form, { name: 'Старый', phone: '89997770000' })).status).toBe(409);
     expect(h.emulator.list('bonustransaction')).toHaveLength(2);
     expect(points(referrerId)).toBe(300);
+  });
+
+  it('with first_purchase the referrer is paid once, by the sweep, after the referred buyer’s first purchase', async () => {
+    const settings = { referralBonusNew: 150, referralBonusReferrer: 300, referrerRewardAt: 'first_purchase', priceTypeId: null };
+    expect((await h.call('PUT', '/api/widget/settings', { claims: admin, body: settings })).status).toBe(200);
+    expect((await submit(await openForm(), { name: 'Пётр', phone: '+7 999 444-55-66' })).status).toBe(200);
+    const newId = (h.emulator.list('counterparty') as { id: string; name: string }[]).find((c) => c.name === 'Пётр')!.id;
+    expect(points(newId)).toBe(150);
+    expect(points(referrerId)).toBe(0);
+    // Our МойСклад writes send us no webhook, so the sync is told directly (new buyer, its points).
+    const told = (await h.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', 'sync.entity').execute()).map((job) => JSON.parse(job.payload_json));
+    expect(told).toContainEqual({ accountId: ACCOUNT, entityType: 'counterparty', id: newId, action: 'CREATE' });
+    expect(told.filter((job) => job.entityType === 'bonustransaction')).toHaveLength(1);
+    // The referred buyer is in the read model with its referrer and its own stable code.
+    const row = await h.database.db.selectFrom('buyers').selectAll().where('account_id', '=', ACCOUNT).where('moysklad_id', '=', newId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ referrer_moysklad_id: referrerId, referral_code: referralCodeFor(ACCOUNT, newId) });
+    expect(await h.api.referral.rewardReferrersAfterFirstPurchase()).toBe(0); // no purchase yet
+
+    // The sync imports the buyer (keeping the referrer) and its first sale.
+    const writer = new ReadModelWriter(h.database.db);
+    await writer.upsertBuyer(ACCOUNT, { moyskladId: newId, name: 'Пётр', firstName: null, lastName: null, phone: '+79994445566', email: null, bonusCard: null, points: 150 }, 7001);
+    await writer.upsertPurchase(ACCOUNT, { id: 'sale-1', buyerMoyskladId: newId, number: '00001', moment: '2026-03-12T14:05:00.000+03:00', momentMs: Date.parse('2026-03-12T14:05:00.000+03:00'), sumKopecks: 10_000, pointsEarned: 0, pointsSpent: 0, items: [] });
+    // Two processes sweeping at once pay once (the later one may find the reward already claimed, or wait for it).
+    const settled = await Promise.all([h.api.referral.rewardReferrersAfterFirstPurchase(), h.api.referral.rewardReferrersAfterFirstPurchase()]);
+    expect(settled).toContain(1);
+    expect(points(referrerId)).toBe(300);
+    expect(h.emulator.list('bonustransaction')).toHaveLength(2);
+    expect(await h.api.referral.rewardReferrersAfterFirstPurchase()).toBe(0);
+    await writer.upsertPurchase(ACCOUNT, { id: 'sale-2', buyerMoyskladId: newId, number: '00002', moment: '2026-03-13T14:05:00.000+03:00', momentMs: Date.parse('2026-03-13T14:05:00.000+03:00'), sumKopecks: 5_000, pointsEarned: 0, pointsSpent: 0, items: [] });
+    expect(await h.api.referral.rewardReferrersAfterFirstPurchase()).toBe(0);
+    expect(points(referrerId)).toBe(300);
+    const log = await h.database.db.selectFrom('operation_log').select('kind').where('kind', '=', 'referral.referrer_rewarded').execute();
+    expect(log).toHaveLength(1);
+  });
+
+  it('no consent to the processing of personal data, no sign-up; an invalid name gets its own message', async () => {
+    const form = await openForm();
+    const refused = await submit(form, { name: 'Анна', phone: '+7 999 222-33-44', consent: '' });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('согласие на обработку персональных данных');
+    const noName = await submit(form, { name: ' ', phone: '+7 999 222-33-44' });
+    expect(noName.status).toBe(400);
+    expect(noName.html).toContain('Укажите имя');
+    expect((h.emulator.list('counterparty') as { name: string }[]).map((c) => c.name)).not.toContain('Анна');
+    expect(h.emulator.list('bonustransaction')).toHaveLength(0);
+
+    expect((await submit(form, { name: 'Анна', phone: '+7 999 222-33-44' })).status).toBe(200);
+    const logged = await h.database.db.selectFrom('operation_log').select('details_json').where('kind', '=', 'referral.signup').execute();
+    expect(logged.map((row) => JSON.parse(row.details_json).personalDataConsent)).toEqual([true]);
+  });
+
+  it('a widget Idempotency-Key cannot occupy a phone’s referral slot', async () => {
+    await h.seedBuyer({ accountId: ACCOUNT, amoCustomerId: 2, phone: '+79990000002' });
+    const bonus = await h.call('POST', '/api/widget/customers/2/bonus', { claims: { ...admin, userId: 5 }, headers: { 'Idempotency-Key': 'referral:79993332211' }, body: { operation: 'accrue', amount: 10 } });
+    expect(bonus.status).toBe(200);
+    expect((await submit(await openForm(), { name: 'Нина', phone: '+7 999 333-22-11' })).status).toBe(200);
   });
 
   it('refuses a post without the cookie (cross-site) or with a forged token, and rate-limits per IP', async () => {

@@ -14,7 +14,16 @@ const signupBody = z.object({
   csrf: z.string().min(16).max(100),
   name: z.string().trim().min(1).max(100),
   phone: z.string().trim().min(5).max(30),
+  /** The form's checkbox: personal data (name, phone) is processed only with the person's consent. */
+  consent: z.literal('yes'),
 });
+
+/** Which message a refused form gets: the first field that is wrong decides. */
+function formProblem(error: z.ZodError): 'referral_consent_required' | 'referral_phone_invalid' | 'referral_form_invalid' {
+  const field = error.issues[0]?.path[0];
+  if (field === 'consent') return 'referral_consent_required';
+  return field === 'phone' ? 'referral_phone_invalid' : 'referral_form_invalid';
+}
 
 export type ReferralRouterOptions = {
   referral: ReferralService;
@@ -84,11 +93,10 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
     const params = codeParams.safeParse(req.params);
     if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
     const body = signupBody.safeParse(req.body ?? {});
-    if (!body.success || !sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) {
-      return answerError(req, res, new ServiceError(body.success ? 403 : 400, body.success ? 'csrf_failed' : 'referral_phone_invalid'));
-    }
+    if (!body.success) return answerError(req, res, new ServiceError(400, formProblem(body.error)));
+    if (!sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) return answerError(req, res, new ServiceError(403, 'csrf_failed'));
     try {
-      const outcome = await options.referral.signUp(params.data.code, { name: body.data.name, phone: body.data.phone });
+      const outcome = await options.referral.signUp(params.data.code, { name: body.data.name, phone: body.data.phone, consent: true });
       res.status(200).type('html').send(renderDone(lang, outcome.pointsForYou));
     } catch (error) {
       answerError(req, res, error);

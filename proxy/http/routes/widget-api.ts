@@ -13,6 +13,7 @@ import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
 import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
+import { BackgroundTasks } from '../../services/background-tasks.js';
 import { BonusService } from '../../services/bonus-service.js';
 import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
@@ -90,20 +91,20 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
     card: new CardService({ readModel, publicUrl: config.PUBLIC_URL }),
     bonus: new BonusService({ accounts, readModel, moysklad, idempotency, operationLog, jobs, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
-    settings: new SettingsService({ accounts, moysklad, log: logger }),
+    settings: new SettingsService({ accounts, moysklad, operationLog, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
   const referral = new ReferralService({ accounts, readModel, moysklad, idempotency, operationLog, jobs });
-  const sweeps = new Set<Promise<void>>();
+  const sweeps = new BackgroundTasks();
   let sweepTimer: NodeJS.Timeout | undefined;
   const sweepReferrals = () => {
     if (sweeps.size > 0) return; // the previous sweep is still paying
-    const sweep = referral
-      .rewardReferrersAfterFirstPurchase()
-      .then(() => undefined)
-      .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'referral reward sweep failed'))
-      .finally(() => sweeps.delete(sweep));
-    sweeps.add(sweep);
+    sweeps.track(
+      referral
+        .rewardReferrersAfterFirstPurchase()
+        .then(() => undefined)
+        .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'referral reward sweep failed')),
+    );
   };
   const installation = new InstallationService({
     accounts,
@@ -131,7 +132,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     installation,
     referral,
     async settle() {
-      await Promise.all([installation.settle(), services.connection.settle(), ...sweeps]);
+      await Promise.all([installation.settle(), services.connection.settle(), sweeps.settle()]);
     },
     start() {
       sweepTimer ??= setInterval(sweepReferrals, deps.overrides?.referralSweepMs ?? 60_000).unref();

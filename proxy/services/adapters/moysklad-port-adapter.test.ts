@@ -1,6 +1,8 @@
+import axios, { type InternalAxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
-import { classifyMoySkladError } from './moysklad-port-adapter.js';
+import { MoySkladPortError } from '../ports.js';
+import { classifyMoySkladError, INTERACTIVE_TIMEOUT_MS, MoySkladPortAdapter } from './moysklad-port-adapter.js';
 
 describe('classifyMoySkladError', () => {
   it.each([
@@ -19,5 +21,23 @@ describe('classifyMoySkladError', () => {
     [new Error('boom'), 'unreachable'],
   ])('%s → %s', (error, failure) => {
     expect(classifyMoySkladError(error)).toBe(failure);
+  });
+});
+
+describe('MoySkladPortAdapter (a person is waiting)', () => {
+  it('gives a failing МойСклад one quick retry and a bounded timeout, for the login as for every other call', async () => {
+    const seen: InternalAxiosRequestConfig[] = [];
+    const http = axios.create({
+      adapter: async (config) => {
+        seen.push(config);
+        return { status: 503, statusText: 'Service Unavailable', data: '', headers: {}, config };
+      },
+    });
+    const adapter = new MoySkladPortAdapter({ baseUrl: 'http://ms.test/api/remap/1.2', publicUrl: 'https://proxy.example.test', version: '1.0.0', http, sleep: async () => undefined });
+    await expect(adapter.obtainToken('admin@demo', 'password')).rejects.toMatchObject({ failure: 'unreachable' });
+    expect(seen).toHaveLength(2);
+    await expect(adapter.priceTypes('token')).rejects.toBeInstanceOf(MoySkladPortError);
+    expect(seen).toHaveLength(4);
+    expect(seen.map((config) => config.timeout)).toEqual(Array(4).fill(INTERACTIVE_TIMEOUT_MS));
   });
 });

@@ -26,6 +26,12 @@ export type MoySkladAdapterOptions = {
  */
 export const INTERACTIVE_RETRY_POLICY: Partial<RetryPolicy> = { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000 };
 
+/**
+ * …and a hanging МойСклад is given up on after this long rather than the sync's minutes. Safe for writes: a
+ * timed-out bonus transaction is looked up by its externalCode before any retry, a create is keyed by syncId.
+ */
+export const INTERACTIVE_TIMEOUT_MS = 30_000;
+
 const NO_API_ACCESS_CODES = new Set([1061]);
 const TARIFF_CODES = new Set([1043, 1070, 30006]);
 const MAX_BALANCE_CODE = 62004;
@@ -146,6 +152,8 @@ export class MoySkladPortAdapter implements MoySkladPort {
       ...(this.options.http ? { http: this.options.http } : {}),
       ...(this.options.logger ? { logger: this.options.logger } : {}),
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+      retryPolicy: { ...INTERACTIVE_RETRY_POLICY, ...this.options.retryPolicy },
+      timeoutMs: this.options.timeoutMs ?? INTERACTIVE_TIMEOUT_MS,
     };
   }
 
@@ -156,7 +164,7 @@ export class MoySkladPortAdapter implements MoySkladPort {
       limiter = new MoySkladUserLimiter();
       this.limiters.set(userKey, limiter);
     }
-    return new MoySkladClient({ ...this.common(), retryPolicy: { ...INTERACTIVE_RETRY_POLICY, ...this.options.retryPolicy }, token, limiter, ...(this.options.timeoutMs ? { timeoutMs: this.options.timeoutMs } : {}) });
+    return new MoySkladClient({ ...this.common(), token, limiter });
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {

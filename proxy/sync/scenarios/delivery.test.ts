@@ -77,8 +77,7 @@ describe.each(DATABASE_KINDS)('webhook delivery faults on %s', (kind) => {
   it('dropped webhooks: the scheduled reconciliation restores every sale and buyer', async () => {
     h = await startSyncHarness(kind, { seed: SMALL_SEED, sync: { reconcileIntervalMs: 60_000 } });
     const harness = h;
-    await harness.importDone();
-    await harness.queueIdle();
+    await harness.settle();
     harness.ms.faults = { dropWebhookRatio: 1 };
     const saleIds = sellSome(harness, 5, '22');
     harness.ms.ui.createCounterparty({ name: 'Гусев Артём', companyType: 'individual', email: 'artem@gusev.ru' });

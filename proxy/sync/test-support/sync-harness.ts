@@ -21,6 +21,8 @@ export interface SyncHarness {
   sync: ReturnType<typeof createSyncModule>;
   database: TestDatabase;
   config: Config;
+  /** The environment the config was loaded from (e.g. for the sync CLI). */
+  env: Record<string, string>;
   /** Resolves when `check` holds (polled), or throws with `what` after `timeoutMs`. */
   until(what: string, check: () => boolean | Promise<boolean>, timeoutMs?: number): Promise<void>;
   /** Stores both sides' tokens for the account (the short way); the scheduler then connects it. */
@@ -30,6 +32,11 @@ export interface SyncHarness {
    * (the first proxy must be closed), so webhooks reach the new one. Closed by close().
    */
   startProxy(options?: { samePort?: boolean; drainMs?: number; sync?: SyncModuleOptions }): Promise<{ proxy: RunningProxy; sync: ReturnType<typeof createSyncModule> }>;
+  /**
+   * The import is done and the scheduler's first reconciliation (due right after it) has run: from here on only
+   * the test's own actions (or its later ticks) cause work.
+   */
+  settle(): Promise<void>;
   /** Resolves when the initial import state is `done`. */
   importDone(timeoutMs?: number): Promise<void>;
   /** Resolves when the account has no waiting or running job (after МойСклад's webhooks were delivered). */
@@ -66,7 +73,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   const database = await createTestDatabase(kind, { migrate: false });
   // PUBLIC_URL must be known before start (webhook URLs are built from it), so the port is picked first.
   const port = await freePort();
-  const config = loadConfig({
+  const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
@@ -79,14 +86,15 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     MOYSKLAD_API_URL: baseUrl,
     LOG_LEVEL: 'silent',
     RECONCILE_INTERVAL_SECONDS: '3600',
-  });
+  };
+  const config = loadConfig(env);
   const proxies: RunningProxy[] = [];
   const boot = async (bootConfig: Config, syncOptions: SyncModuleOptions | undefined, drainMs: number) => {
     let sync: ReturnType<typeof createSyncModule> | undefined;
     const proxy = await startProxy(
       bootConfig,
       (context) => {
-        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, ...options.sync, ...syncOptions });
+        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
         return sync;
       },
       { workerPollIntervalMs: 20, drainMs },
@@ -117,13 +125,14 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   };
   if (options.connect ?? true) await connect();
 
-  return {
+  const harness: SyncHarness = {
     ms,
     amo,
     proxy: first.proxy,
     sync: first.sync,
     database,
     config,
+    env,
     until,
     connect,
     async startProxy(more = {}) {
@@ -152,6 +161,14 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
         timeoutMs,
       );
     },
+    async settle() {
+      await harness.importDone();
+      await until('first reconciliation done', async () => {
+        const row = await db.selectFrom('jobs').select('id').where('kind', '=', 'sync.reconcile').where('state', '=', 'completed').executeTakeFirst();
+        return row !== undefined;
+      });
+      await harness.queueIdle();
+    },
     async fastForwardRetries() {
       const now = Date.now();
       await db.updateTable('jobs').set({ run_at: now }).where('state', '=', 'available').where('run_at', '>', now).execute();
@@ -167,6 +184,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       await database.dispose();
     },
   };
+  return harness;
 }
 
 function freePort(): Promise<number> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { findCustomerWithPurchases } from '../../../sandbox/orchestrator/customer-lookup.js';
-import { startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
+import { TEST_PACING, startSandbox, type RunningSandbox } from '../../../sandbox/orchestrator/start-sandbox.js';
 import { launchBrowser } from '../support/browser.js';
 import { requireWidgetZip } from '../support/sandbox.js';
 
@@ -30,12 +30,7 @@ export async function startFlowSandbox(): Promise<FlowSandbox> {
     widgetZipPath,
     seed: { buyers: 10, legalEntities: 1, entrepreneurs: 1, products: 8, sales: 20 },
     logLevel: 'silent',
-    moyskladTimeScale: 10,
-    // Both sides of amoCRM's budget scaled 10× together (the proxy spaces calls for 70 rps, the emulator allows
-    // 100), so the import takes seconds while the proxy's limiter still governs the pace.
-    amoRateLimit: { perSecond: 100, blockAfterViolations: 1000 },
-    proxyAmoTimeScale: 0.1,
-    workerPollIntervalMs: 50,
+    ...TEST_PACING,
     importTimeoutMs: 60_000,
   }).catch((error: unknown) => {
     rmSync(dataDir, { recursive: true, force: true });

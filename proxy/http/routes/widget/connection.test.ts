@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
+import { accountOrderingKey } from '../../../sync/jobs.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
 import { PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
 
@@ -22,8 +23,10 @@ describeEachDatabase('МойСклад connection', (kind) => {
     const right = await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } });
     expect(right.status).toBe(200);
     expect(right.json).toEqual({ connected: true, login: SANDBOX_LOGIN });
-    const connectJobs = await h.database.db.selectFrom('jobs').select(['kind', 'payload_json']).where('kind', '=', 'sync.connect').execute();
+    const connectJobs = await h.database.db.selectFrom('jobs').select(['kind', 'payload_json', 'job_key', 'ordering_key']).where('kind', '=', 'sync.connect').execute();
     expect(connectJobs.map((job) => JSON.parse(job.payload_json))).toEqual([{ accountId: admin.accountId }]);
+    // The sync's own key and order: never beside an import or an amoCRM write of the account.
+    expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, accountOrderingKey(admin.accountId)]]);
     const status = await h.call('GET', '/api/widget/status', { claims: { ...admin, isAdmin: false } });
     expect(status.json).toMatchObject({ connected: true, moysklad: { state: 'connected', login: SANDBOX_LOGIN }, isAdmin: false });
 

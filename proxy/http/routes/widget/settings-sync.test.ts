@@ -29,6 +29,8 @@ describeEachDatabase('settings and sync status', (kind) => {
     expect(saved.status).toBe(200);
     expect(saved.json).toEqual(wanted);
     expect((await h.call('GET', '/api/widget/settings', { claims: user })).json).toMatchObject(wanted);
+    const logged = await h.database.db.selectFrom('operation_log').select(['user_id', 'details_json']).where('kind', '=', 'settings.updated').execute();
+    expect(logged.map((row) => [Number(row.user_id), JSON.parse(row.details_json)])).toEqual([[admin.userId, wanted]]);
     expect((await h.call('GET', '/api/widget/settings', { claims: { accountId: 1, isAdmin: true } })).json.referralBonusNew).toBe(0);
   });
 

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createSecretBox } from '../../crypto/secret-box.js';
+import { createLogger } from '../../logger.js';
+import type { MoySkladPort } from '../../services/ports.js';
+import { createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
+import { createWidgetApi, type WidgetApiConfig } from './widget-api.js';
+
+const config: WidgetApiConfig = {
+  PUBLIC_URL: 'https://proxy.example.test',
+  AMOCRM_CLIENT_ID: '0b0832f6-1111-4222-8333-444455556666',
+  AMOCRM_CLIENT_SECRET: 'test-client-secret-with-enough-entropy-0123456789',
+  AMOCRM_REDIRECT_URI: 'https://proxy.example.test/amocrm/install',
+  AMOCRM_BASE_URL_TEMPLATE: 'https://{subdomain}.amocrm.ru',
+  MOYSKLAD_API_URL: 'http://127.0.0.1:9/api/remap/1.2',
+  ALLOWED_ORIGINS: [],
+};
+
+describe('createWidgetApi lifecycle', () => {
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+  });
+  afterEach(async () => database.dispose());
+
+  it('stop() waits for the МойСклад webhook removal that DELETE /connection started in the background', async () => {
+    let finishRemoval: (removed: number) => void = () => undefined;
+    const removal = new Promise<number>((resolve) => (finishRemoval = resolve));
+    const removedWith: string[] = [];
+    const moysklad = {
+      obtainToken: async () => 'ms-token',
+      checkToken: async () => ({ login: 'admin@demo' }),
+      activeBonusProgram: async () => null,
+      removeWebhooks: (token: string, prefix: string) => {
+        removedWith.push(`${token} ${prefix}`);
+        return removal;
+      },
+    } as unknown as MoySkladPort;
+    const api = createWidgetApi({
+      config,
+      database,
+      secrets: createSecretBox(randomBytes(32)),
+      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
+      overrides: { moysklad, referralSweepMs: 3_600_000 },
+    });
+    const auth = { accountId: 77, userId: 1, subdomain: 'demo', isAdmin: true };
+    api.start();
+    await api.services.connection.connect(auth, 'admin@demo', 'password');
+    await api.services.connection.disconnect(auth);
+    expect(removedWith).toEqual(['ms-token https://proxy.example.test/']);
+
+    let stopped = false;
+    const stopping = api.stop().then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stopped).toBe(false);
+    finishRemoval(3);
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});
