@@ -38,3 +38,22 @@ export function internalErrorProblem(requestId: string | undefined): ProblemDocu
   const detail = requestId ? `Unexpected error. Quote request id ${requestId} when reporting it.` : 'Unexpected error.';
   return problem(500, 'internal_error', 'Internal Server Error', detail);
 }
+
+/** What body-parser's errors mean to a client; `null` for anything that is not a client mistake in the body. */
+export type BodyProblem = { status: number; code: 'malformed_body' | 'body_too_large' | 'unsupported_media_type' | 'bad_request' };
+
+export function bodyParserProblem(error: unknown): BodyProblem | null {
+  const parserError = error as (Error & { type?: string; status?: number; expose?: boolean }) | null | undefined;
+  switch (parserError?.type) {
+    case 'entity.parse.failed':
+      return { status: 400, code: 'malformed_body' };
+    case 'entity.too.large':
+      return { status: 413, code: 'body_too_large' };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { status: 415, code: 'unsupported_media_type' };
+  }
+  const status = parserError?.status;
+  if (parserError?.expose === true && typeof status === 'number' && status >= 400 && status < 500) return { status, code: 'bad_request' };
+  return null;
+}

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
-import { HttpError, type ProblemDocument, internalErrorProblem, problem } from './errors.js';
+import { bodyParserProblem, HttpError, type ProblemDocument, internalErrorProblem, problem } from './errors.js';
 
 export function sendProblem(res: Response, body: ProblemDocument): void {
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
@@ -11,7 +11,12 @@ export const notFoundHandler: RequestHandler = (req, res) => {
   sendProblem(res, problem(404, 'not_found', 'Not Found', `No route for ${req.method} ${req.path}`));
 };
 
-type BodyParserError = Error & { type?: string; status?: number; expose?: boolean };
+const BODY_PROBLEM_TEXT = {
+  malformed_body: ['Bad Request', 'The request body is not valid JSON.'],
+  body_too_large: ['Content Too Large', 'The request body is too large.'],
+  unsupported_media_type: ['Unsupported Media Type', 'The request body has an unsupported encoding or charset.'],
+  bad_request: ['Bad Request', 'The request body could not be read.'],
+} as const;
 
 /** Maps an error to the answer a client may see. Anything unrecognised is a 500 without details. */
 function toProblem(error: unknown, req: Request): ProblemDocument {
@@ -19,11 +24,10 @@ function toProblem(error: unknown, req: Request): ProblemDocument {
   if (error instanceof ZodError) {
     return problem(400, 'validation_failed', 'Bad Request', error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
   }
-  const parserError = error as BodyParserError;
-  if (parserError?.type === 'entity.parse.failed') return problem(400, 'malformed_body', 'Bad Request', 'The request body is not valid JSON.');
-  if (parserError?.type === 'entity.too.large') return problem(413, 'body_too_large', 'Content Too Large', 'The request body is too large.');
-  if (parserError?.expose === true && typeof parserError.status === 'number' && parserError.status >= 400 && parserError.status < 500) {
-    return problem(parserError.status, 'bad_request', 'Bad Request', parserError.message);
+  const body = bodyParserProblem(error);
+  if (body) {
+    const [title, detail] = BODY_PROBLEM_TEXT[body.code];
+    return problem(body.status, body.code, title, detail);
   }
   return internalErrorProblem(typeof req.id === 'string' ? req.id : undefined);
 }

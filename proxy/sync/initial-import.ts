@@ -1,3 +1,4 @@
+import { toMoscowString } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
 import { FolderCache } from './rules/products.js';
 import { countRows, runStream, STREAM_SPECS, type StreamSpec } from './streams.js';
@@ -21,6 +22,9 @@ export async function runInitialImport(
   const specs: StreamSpec[] = [STREAM_SPECS.productfolder, STREAM_SPECS.product, STREAM_SPECS.counterparty];
   if (withSales) specs.push(STREAM_SPECS.retaildemand, STREAM_SPECS.retailsalesreturn);
 
+  // Points of every buyer are read with the buyer during the import, so reconciliation of bonus transactions starts
+  // here rather than at the beginning of history (which would re-sync each buyer once per transaction ever made).
+  const startedAt = new Date();
   let total = 0;
   for (const spec of specs) total += await countRows(ctx, spec);
   let done = 0;
@@ -55,6 +59,8 @@ export async function runInitialImport(
       const last = await engine.state.cursor(accountId, key);
       if (last) await engine.state.saveCursor(accountId, STREAMS.reconcileCursor(spec.name), last);
     }
+    const bonusCursor = STREAMS.reconcileCursor(STREAM_SPECS.bonustransaction.name);
+    if ((await engine.state.cursor(accountId, bonusCursor)) === null) await engine.state.saveCursor(accountId, bonusCursor, toMoscowString(startedAt));
     await engine.state.importProgress(accountId, { state: 'done', done: total, total });
   } catch (error) {
     await engine.state.importProgress(accountId, { state: 'failed', done: Math.min(done, total), total });

@@ -35,7 +35,7 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
     name: 'productfolder',
     path: '/entity/productfolder',
     baseFilter: [],
-    rows: (ctx, from) => ctx.ms.catalog.iterateFolders({ filter: since(from), order: 'updated,asc;id' }) as AsyncGenerator<{ updated: string }>,
+    rows: (ctx, from) => ctx.ms.catalog.iterateFolders({ filter: since(from), order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }) as AsyncGenerator<{ updated: string }>,
     // Folders become GROUP nodes when a product in them is synced; here we only remember them.
     apply: async (_ctx, row, folders) => folders.set(row as Parameters<FolderCache['set']>[0]),
   },
@@ -43,14 +43,14 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
     name: 'product',
     path: '/entity/product',
     baseFilter: [],
-    rows: (ctx, from) => ctx.ms.catalog.iterateProducts({ filter: since(from), order: 'updated,asc;id' }),
+    rows: (ctx, from) => ctx.ms.catalog.iterateProducts({ filter: since(from), order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
     apply: async (ctx, row, folders) => void (await syncProduct(ctx, row as Parameters<typeof syncProduct>[1], folders)),
   },
   counterparty: {
     name: 'counterparty',
     path: '/entity/counterparty',
     baseFilter: INDIVIDUALS,
-    rows: (ctx, from) => ctx.ms.counterparties.iterate({ filter: [...INDIVIDUALS, ...since(from)], order: 'updated,asc;id' }),
+    rows: (ctx, from) => ctx.ms.counterparties.iterate({ filter: [...INDIVIDUALS, ...since(from)], order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
     apply: async (ctx, row) => void (await syncBuyer(ctx, row as Parameters<typeof syncBuyer>[1])),
   },
   retaildemand: {
@@ -72,7 +72,7 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
     path: '/entity/bonustransaction',
     baseFilter: [],
     rows: (ctx, from) =>
-      paginate(ctx.ms.transport, '/entity/bonustransaction', { filter: from ? buildFilter(since(from)) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema) as AsyncGenerator<{ updated: string }>,
+      paginate(ctx.ms.transport, '/entity/bonustransaction', { filter: from ? buildFilter(since(from)) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema, ROWS_PER_QUERY) as AsyncGenerator<{ updated: string }>,
     apply: async (ctx, row) => {
       const agentHref = (row as z.infer<typeof bonusTransactionSchema>).agent?.meta.href;
       if (agentHref) await refreshBuyerPoints(ctx, idFromHref(agentHref));
@@ -93,6 +93,18 @@ export async function countRows(ctx: RuleContext, spec: StreamSpec, from?: Date)
 }
 
 /**
+ * Rows read from one query before the stream starts a fresh one. МойСклад pages by offset, and a row updated while
+ * we page moves to the end of the `updated` order: every row behind it shifts one place forward and the first row
+ * of the next page is never returned (the live shop bumps buyers' points during an hour-long import). Starting a new
+ * query at the last applied row's `updated` instead of asking for the next offset closes that gap. 100 is the
+ * expanded page size, so expanded streams still cost one request per page.
+ */
+export const ROWS_PER_QUERY = 100;
+
+/** Filters go out at whole seconds (proxy/moysklad/filter.ts): a restart re-reads the second it starts in. */
+const secondOf = (updated: string) => updated.slice(0, 19);
+
+/**
  * Applies a stream from its saved cursor. The cursor is inclusive and set back by `overlapMs`: several changes
  * can share one timestamp, and a change can commit with an earlier timestamp than one we already saw. Re-applying
  * is harmless (rules are idempotent); skipping is not. The cursor only advances after the rows before it were
@@ -103,19 +115,44 @@ export async function runStream(
   spec: StreamSpec,
   cursor: { load(): Promise<string | null>; save(value: string): Promise<void> },
   folders: FolderCache,
-  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal },
+  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal; rowsPerQuery?: number },
 ): Promise<number> {
+  const rowsPerQuery = options.rowsPerQuery ?? ROWS_PER_QUERY;
   const saved = await cursor.load();
-  const from = saved ? new Date(parseMoscow(saved).getTime() - options.overlapMs) : undefined;
+  let from = saved ? new Date(parseMoscow(saved).getTime() - options.overlapMs) : undefined;
   let applied = 0;
   let last: string | null = null;
-  for await (const row of spec.rows(ctx, from, folders)) {
-    options.signal?.throwIfAborted();
-    await spec.apply(ctx, row, folders);
-    applied += 1;
-    last = row.updated;
-    await options.onRow?.();
-    if (applied % 25 === 0) await cursor.save(last);
+  // Ids applied within the second of the newest row: a restarted query (whole-second filter) returns them again.
+  let second: string | null = null;
+  const appliedInSecond = new Set<string>();
+  for (;;) {
+    let appliedNow = 0;
+    let full = false;
+    for await (const row of spec.rows(ctx, from, folders)) {
+      options.signal?.throwIfAborted();
+      const id = (row as { id?: unknown }).id;
+      const rowSecond = secondOf(row.updated);
+      if (rowSecond === second && typeof id === 'string' && appliedInSecond.has(id)) continue;
+      await spec.apply(ctx, row, folders);
+      applied += 1;
+      appliedNow += 1;
+      last = row.updated;
+      if (rowSecond !== second) {
+        second = rowSecond;
+        appliedInSecond.clear();
+      }
+      if (typeof id === 'string') appliedInSecond.add(id);
+      await options.onRow?.();
+      if (applied % 25 === 0) await cursor.save(last);
+      // Stop before the generator asks for the next offset; the next query starts at this row's second. Each round
+      // applies `rowsPerQuery` new rows, so even a burst of rows in one second ends.
+      if (appliedNow >= rowsPerQuery) {
+        full = true;
+        break;
+      }
+    }
+    if (!full || last === null) break;
+    from = parseMoscow(last);
   }
   if (last !== null) await cursor.save(last);
   return applied;

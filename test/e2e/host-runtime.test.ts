@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFixtureWidgetZip } from '../../sandbox/host/testing/fixture-widget.js';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { openSettingsModal, settingsModalReady } from './support/host-page.js';
 import { CLIENT_ID, CLIENT_SECRET, startE2eSandbox, type E2eSandbox } from './support/sandbox.js';
 
 // The host page itself, driven with a fixture widget whose callbacks log what the host does: the
@@ -114,8 +115,7 @@ describe('host page with a fixture widget', () => {
     const { context, page, errors } = await openPage(browser);
     await page.goto(`${sandbox.base}/settings/widgets?lang=en`);
     await ready(page);
-    await page.click('.widget-tile');
-    await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
+    await openSettingsModal(page);
     expect(await page.locator('#moysklad_custom_content .fixture-consent').count()).toBe(1);
     expect(await widgetLog(page)).toEqual(['render:settings', 'init', 'bind_actions', 'settings']);
 
@@ -140,7 +140,7 @@ describe('host page with a fixture widget', () => {
     await page.goto(`${sandbox.base}/customers/detail/${sandbox.customers[0]!.id}`);
     await page.waitForSelector('.fixture-root');
     await page.evaluate(() => (window as unknown as { fixtureOpenSettings(): void }).fixtureOpenSettings());
-    await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
+    await settingsModalReady(page);
     expect(new URL(page.url()).pathname).toBe('/a/demo/settings/widgets');
     expect(await widgetLog(page)).toEqual(['render:cucard', 'init', 'bind_actions', 'destroy', 'render:settings', 'init', 'bind_actions', 'settings']);
     await context.close();
@@ -164,8 +164,7 @@ describe('host page with a fixture widget', () => {
   it('disables and installs again through the modal, and amoCRM calls the install hook', async () => {
     const { context, page, errors } = await openPage(browser);
     await page.goto(`${sandbox.base}/settings/widgets`);
-    await page.click('.widget-tile');
-    await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
+    await openSettingsModal(page);
     await page.click('.js-widget-disable');
     await page.waitForSelector('.widget-tile__status--install');
     expect(sandbox.emulator.store.widget('demo', 'moysklad')?.installed).toBe(false);
@@ -177,8 +176,7 @@ describe('host page with a fixture widget', () => {
 
     await page.goto(`${sandbox.base}/settings/widgets`);
     expect(await page.textContent('.js-widget-save')).toBe('Установить');
-    await page.click('.widget-tile');
-    await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
+    await openSettingsModal(page);
     await page.evaluate(() => ((document.getElementById('moysklad_custom') as HTMLInputElement).value = '{"consent":3}'));
     await page.click('.js-widget-save');
     await page.waitForSelector('.widget-tile__status--installed');

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, openPage, screenshot } from './support/browser.js';
+import { openSettingsModal } from './support/host-page.js';
 import { ABSENT_PROXY_ORIGIN, requireWidgetZip, startE2eSandbox, type E2eSandbox } from './support/sandbox.js';
 
 // The built dist/widget.zip inside the amoCRM-like host page. No proxy runs here, so the widget
@@ -90,8 +91,7 @@ describe('widget.zip in the host page', () => {
   it('renders its settings into the Integrations modal through the settings callback', async () => {
     const { context, page, errors } = await openPage(browser);
     await page.goto(`${sandbox.base}/settings/widgets`);
-    await page.click('.widget-tile');
-    await page.waitForSelector('#widget-settings-modal[data-settings-ready="true"]');
+    await openSettingsModal(page);
     await page.waitForSelector('#widget-settings-modal .msk-widget');
     expect(await page.locator('#moysklad_custom_content .msk-widget, #widget-settings-modal .widget_settings_block .msk-widget').count()).toBe(1);
     // The tile logo and the tour slides come from the archive: every one of them must load.

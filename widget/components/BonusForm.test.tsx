@@ -33,13 +33,18 @@ describe('BonusForm', () => {
     ]);
   });
 
-  it('moves the focus to the confirm button and back to the amount, for keyboard users', async () => {
+  it('moves the focus to the confirm button and back to the amount (Back or Escape), for keyboard users', async () => {
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
     await fillAndContinue('10');
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Подтвердить' }));
     fireEvent.click(screen.getByRole('button', { name: 'Назад' }));
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Количество баллов')));
     expect((document.activeElement as HTMLInputElement).value).toBe('10');
+
+    // Escape leaves the confirmation too, like Back.
+    fireEvent.click(screen.getByRole('button', { name: 'Продолжить' }));
+    fireEvent.keyDown(screen.getByRole('button', { name: 'Подтвердить' }), { key: 'Escape' });
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Количество баллов')));
     expect(fakeProxy.bonusCalls).toHaveLength(0);
   });
 
@@ -78,6 +83,8 @@ describe('BonusForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
 
     expect((await screen.findByRole('alert')).textContent).toContain('МойСклад не ответил');
+    // The button was disabled while sending; the focus comes back to it, now "retry".
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Повторить' })));
     fireEvent.click(screen.getByRole('button', { name: 'Повторить' }));
     await screen.findByText(/Новый баланс/);
 

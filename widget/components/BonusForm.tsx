@@ -29,12 +29,14 @@ export function BonusForm({ card, onBalance }: Props) {
   const confirmRef = useRef<HTMLButtonElement>(null);
   const wasConfirming = useRef(false);
 
-  // Each step replaces the other, so the focus would fall to the page: keyboard users keep their place.
+  // Each step replaces the other and a sending button is disabled, so the focus would fall to the page:
+  // keyboard users land on the confirm (or retry) button, and back on the amount when the step closes.
   useEffect(() => {
+    if (sending) return;
     if (attempt) confirmRef.current?.focus();
     else if (wasConfirming.current) sectionRef.current?.querySelector<HTMLInputElement>('#msk-bonus-amount')?.focus();
     wasConfirming.current = attempt !== null;
-  }, [attempt]);
+  }, [attempt, sending]);
 
   const toConfirmation = (event: Event) => {
     event.preventDefault();
@@ -86,7 +88,12 @@ export function BonusForm({ card, onBalance }: Props) {
         {t('bonus.title')}
       </h3>
       {attempt ? (
-        <div class="msk-widget__confirm">
+        <div
+          class="msk-widget__confirm"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape' && !sending) back();
+          }}
+        >
           <p>
             {t(attempt.request.operation === 'accrue' ? 'bonus.confirm_accrue' : 'bonus.confirm_redeem', {
               amount: formatInteger(attempt.request.amount, intlLocale),

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
-import { HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
+import { bodyParserProblem, HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
 import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
 
@@ -41,8 +41,6 @@ export function logOf(req: Request): RequestLog | undefined {
   return (req as Request & { log?: RequestLog }).log;
 }
 
-type BodyParserError = Error & { type?: string; status?: number };
-
 /**
  * Error handler mounted on the widget/hook routers so their answers do not depend on the app-wide
  * handler: expected problems keep their code, body-parser failures become 4xx, everything else is a
@@ -65,15 +63,8 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
     sendProblem(req, res, 400, 'validation_failed', { errors: validationErrors(error) });
     return;
   }
-  const bodyError = error as BodyParserError;
-  if (bodyError?.type === 'entity.too.large') return sendProblem(req, res, 413, 'body_too_large');
-  if (bodyError?.type === 'entity.parse.failed') return sendProblem(req, res, 400, 'malformed_body');
-  if (bodyError?.type === 'encoding.unsupported' || bodyError?.type === 'charset.unsupported') {
-    return sendProblem(req, res, 415, 'unsupported_media_type');
-  }
-  if (typeof bodyError?.status === 'number' && bodyError.status >= 400 && bodyError.status < 500) {
-    return sendProblem(req, res, bodyError.status, 'validation_failed');
-  }
+  const body = bodyParserProblem(error);
+  if (body) return sendProblem(req, res, body.status, body.code === 'bad_request' ? 'validation_failed' : body.code);
   logOf(req)?.error({ err: error }, 'widget route failed');
   sendProblem(req, res, 500, 'internal_error');
 };

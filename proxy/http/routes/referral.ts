@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ReferralService } from '../../services/referral-service.js';
@@ -9,6 +9,8 @@ import { pickLanguage, problemMessages, type Language } from './problem-messages
 import { renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
+/** A name, a phone, a checkbox and the CSRF value. */
+const FORM_LIMIT_BYTES = 4 * 1024;
 const codeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
 const signupBody = z.object({
   csrf: z.string().min(16).max(100),
@@ -88,7 +90,12 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
     }
   });
 
-  router.post('/r/:code', postLimit, express.urlencoded({ extended: false, limit: '4kb' }), async (req, res) => {
+  // The app may already have parsed the form with its larger app-wide limit; the declared length still decides.
+  const smallForm: RequestHandler = (req, res, next) => {
+    if (Number(req.headers['content-length'] ?? 0) > FORM_LIMIT_BYTES) answerError(req, res, new ServiceError(413, 'body_too_large'));
+    else next();
+  };
+  router.post('/r/:code', postLimit, smallForm, express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES }), async (req, res) => {
     const lang = languageOf(req);
     const params = codeParams.safeParse(req.params);
     if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));

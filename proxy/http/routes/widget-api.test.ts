@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
 import type { MoySkladPort } from '../../services/ports.js';
@@ -24,6 +24,29 @@ describe('createWidgetApi lifecycle', () => {
   });
   afterEach(async () => database.dispose());
 
+  const quietLogger = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+
+  it('start() runs the referral reward sweep periodically, one at a time; stop() ends it', async () => {
+    const api = createWidgetApi({ config, database, secrets: createSecretBox(randomBytes(32)), logger: quietLogger(), overrides: { referralSweepMs: 5 } });
+    let running = 0;
+    let overlapped = false;
+    const sweep = vi.spyOn(api.referral, 'rewardReferrersAfterFirstPurchase').mockImplementation(async () => {
+      overlapped ||= running > 0;
+      running += 1;
+      await new Promise((resolve) => setTimeout(resolve, 12));
+      running -= 1;
+      return 0;
+    });
+    api.start();
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await api.stop();
+    const calls = sweep.mock.calls.length;
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(overlapped).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(sweep.mock.calls.length).toBe(calls);
+  });
+
   it('stop() waits for the МойСклад webhook removal that DELETE /connection started in the background', async () => {
     let finishRemoval: (removed: number) => void = () => undefined;
     const removal = new Promise<number>((resolve) => (finishRemoval = resolve));
@@ -41,7 +64,7 @@ describe('createWidgetApi lifecycle', () => {
       config,
       database,
       secrets: createSecretBox(randomBytes(32)),
-      logger: createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) }),
+      logger: quietLogger(),
       overrides: { moysklad, referralSweepMs: 3_600_000 },
     });
     const auth = { accountId: 77, userId: 1, subdomain: 'demo', isAdmin: true };

@@ -29,7 +29,7 @@ import { createAmoHooksRouter } from './amocrm-hooks.js';
 import { createReferralRouter, type ReferralRouterOptions } from './referral.js';
 import type { WidgetRoute } from './widget/route-definition.js';
 import type { WidgetServices } from './widget/services.js';
-import { createWidgetRouter, widgetRoutes } from './widget/widget-router.js';
+import { createWidgetRouter, WIDGET_API_PREFIX, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
 
 export type WidgetApiConfig = Pick<
   Config,
@@ -126,21 +126,23 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     ...(deps.overrides?.now ? { now: deps.overrides.now } : {}),
   };
 
+  const settle = async () => {
+    await Promise.all([installation.settle(), services.connection.settle(), sweeps.settle()]);
+  };
+
   return {
     routes,
     services,
     installation,
     referral,
-    async settle() {
-      await Promise.all([installation.settle(), services.connection.settle(), sweeps.settle()]);
-    },
+    settle,
     start() {
       sweepTimer ??= setInterval(sweepReferrals, deps.overrides?.referralSweepMs ?? 60_000).unref();
     },
     async stop() {
       clearInterval(sweepTimer);
       sweepTimer = undefined;
-      await this.settle();
+      await settle();
     },
     register(app) {
       app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
@@ -153,6 +155,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
         }),
       );
       app.use(createWidgetRouter(services, { token, extraOrigins: config.ALLOWED_ORIGINS }));
+      app.use(WIDGET_API_PREFIX, widgetEarlyErrorHandler({ extraOrigins: config.ALLOWED_ORIGINS }));
     },
   };
 }

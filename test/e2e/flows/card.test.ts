@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { openPage, screenshot } from '../support/browser.js';
+import { SETTINGS_MODAL as MODAL, openSettingsModal } from '../support/host-page.js';
 import { captureForReadme, promoteToReadme } from './readme-screenshots.js';
 import { CARD_WIDGET as CARD, useFlowSandbox } from './sandbox-fixture.js';
 
@@ -109,12 +110,10 @@ describe('customer card', () => {
 });
 
 describe('widget settings in Settings → Integrations', () => {
-  const MODAL = '#widget-settings-modal';
-
   async function openSettings(page: Page, query = ''): Promise<void> {
     await page.goto(`${run.flow.sandbox.urls.widgetSettings}${query}`);
-    await page.click('.widget-tile');
-    await page.waitForSelector(`${MODAL}[data-settings-ready="true"] .msk-widget #msk-password`);
+    await openSettingsModal(page);
+    await page.waitForSelector(`${MODAL} .msk-widget #msk-password`);
   }
 
   it('refuses a wrong МойСклад password in onSave, then saves with the right one', async () => {

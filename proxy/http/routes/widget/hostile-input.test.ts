@@ -48,6 +48,24 @@ describe('hostile input never causes a 5xx', () => {
     expectProblem4xx(response, label);
   });
 
+  it('a malformed or oversize body is answered like every widget error: readable by the amoCRM page, in its language', async () => {
+    for (const [rawBody, status, code] of [
+      ['{"operation":"accrue",', 400, 'malformed_body'],
+      [JSON.stringify({ comment: 'x'.repeat(300_000) }), 413, 'body_too_large'],
+    ] as const) {
+      const response = await fetch(`${h.base}/api/widget/customers/1/bonus`, {
+        method: 'POST',
+        headers: { Origin: 'https://demo.amocrm.ru', 'Accept-Language': 'en', 'X-Auth-Token': await signToken(admin), 'Content-Type': 'application/json', 'Idempotency-Key': randomUUID() },
+        body: rawBody,
+      });
+      const problem = await response.json();
+      expect(response.status).toBe(status);
+      expect(response.headers.get('access-control-allow-origin')).toBe('https://demo.amocrm.ru');
+      expect(problem).toMatchObject({ status, code, title: expect.any(String) });
+      expect(problem.detail).not.toMatch(/[а-яё]/i);
+    }
+  });
+
   it('a body without Content-Type: application/json is 415', async () => {
     const response = await h.call('PUT', '/api/widget/settings', { claims: admin, rawBody: 'referralBonusNew=1', headers: { 'Content-Type': 'text/plain' } });
     expectProblem4xx(response, 'text/plain');

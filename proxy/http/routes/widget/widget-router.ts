@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
 import { requireAdmin, requireDisposableToken, authOf, type DisposableTokenOptions } from '../../auth/disposable-token.js';
 import { widgetCors } from '../../cors.js';
 import { ServiceError } from '../../../services/service-error.js';
@@ -52,6 +52,17 @@ export function createWidgetRouter(services: WidgetServices, options: WidgetRout
   router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(req, res, 404, 'not_found'));
   router.use(WIDGET_API_PREFIX, widgetErrorHandler);
   return router;
+}
+
+/**
+ * The app parses bodies before any route module runs, so a malformed or oversize widget body fails before the
+ * widget router (an Express router never sees errors raised ahead of it). Mounted at the app level on
+ * WIDGET_API_PREFIX, this answers such errors the widget's way: with the CORS headers the amoCRM page needs to
+ * read the answer at all, and the problem in the caller's language.
+ */
+export function widgetEarlyErrorHandler(options: Pick<WidgetRouterOptions, 'extraOrigins'>): ErrorRequestHandler {
+  const cors = widgetCors({ extraOrigins: options.extraOrigins ?? [] });
+  return (error, req, res, next) => cors(req, res, () => widgetErrorHandler(error, req, res, next));
 }
 
 function handlerFor(route: WidgetRoute): RequestHandler {
