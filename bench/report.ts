@@ -25,14 +25,15 @@ if (which === 'bench') {
   console.log(`\n### Initial import (${show(get('initialImport.measuredAt'))}, data set ${show(get('initialImport.dataSet'))}, ×${show(get('initialImport.compression'))})${skipped('initialImport')}`);
   console.log(
     table([
-      ['elapsed (compressed s / real-time equivalent s)', 'initialImport.elapsedSecCompressed'],
-      ['real-time equivalent s', 'initialImport.elapsedSecRealTimeEquivalent'],
-      ['МойСклад requests / 429s / max in one 3 s window', 'initialImport.moysklad.requests'],
+      ['elapsed, compressed (s)', 'initialImport.elapsedSecCompressed'],
+      ['elapsed, real-time equivalent (s)', 'initialImport.elapsedSecRealTimeEquivalent'],
+      ['МойСклад requests', 'initialImport.moysklad.requests'],
       ['МойСклад 429s', 'initialImport.moysklad.rejected429'],
       ['МойСклад max accepted in a window (limit 11)', 'initialImport.moysklad.maxAcceptedInWindow'],
       ['МойСклад achieved ÷ allowed rate', 'initialImport.moysklad.achievedOverAllowed'],
       ['amoCRM requests', 'initialImport.amocrm.requests'],
-      ['amoCRM 429s / 403s', 'initialImport.amocrm.rejected429'],
+      ['amoCRM 429s', 'initialImport.amocrm.rejected429'],
+      ['amoCRM 403s (blocked)', 'initialImport.amocrm.rejected403'],
       ['amoCRM max accepted in a second (limit 7)', 'initialImport.amocrm.maxAcceptedInAnySecond'],
       ['amoCRM achieved ÷ allowed rate', 'initialImport.amocrm.achievedOverAllowed'],
       ['amoCRM mean batch size', 'initialImport.amocrm.meanBatchSize'],
@@ -43,7 +44,7 @@ if (which === 'bench') {
     ]),
   );
   console.log(`\n### Real time (${show(get('realTime.measuredAt'))})${skipped('realTime')}`);
-  console.log(table([['sales', 'realTime.sales'], ['visible within the cap', 'realTime.visible'], ['p50 ms', 'realTime.p50Ms'], ['p95 ms', 'realTime.p95Ms'], ['max ms', 'realTime.maxMs']]));
+  console.log(table([['sales', 'realTime.sales'], ['visible within the cap', 'realTime.visible'], ['p50 ms', 'realTime.p50Ms'], ['p95 ms', 'realTime.p95Ms'], ['max ms', 'realTime.maxMs'], ['each sale, in order (ms)', 'realTime.latenciesInSaleOrderMs']]));
   console.log(`\n### Memory (${show(get('memory.measuredAt'))})${skipped('memory')}`);
   console.log(
     table([

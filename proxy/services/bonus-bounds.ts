@@ -6,3 +6,6 @@
 export const MIN_BONUS_POINTS = 1;
 export const MAX_BONUS_POINTS = 100_000;
 export const MAX_BONUS_COMMENT_LENGTH = 500;
+
+/** Upper bound of each referral reward in the settings (the widget form and the stored settings agree on it). */
+export const MAX_REFERRAL_BONUS_POINTS = 100_000;

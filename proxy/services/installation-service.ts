@@ -33,7 +33,7 @@ export class InstallationService {
     this.background.track(this.exchange(install));
   }
 
-  /** Lets tests and graceful shutdown wait for detached code exchanges. */
+  /** Lets tests and graceful shutdown wait for detached code exchanges and webhook removals. */
   async settle(): Promise<void> {
     await this.background.settle();
   }

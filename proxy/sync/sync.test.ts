@@ -54,8 +54,11 @@ describe.each(DATABASE_KINDS)('sync on %s', (kind) => {
 
     const points = Number(harness.ms.get('counterparty', buyer.id).bonusPoints ?? 0);
     await harness.until('points field refreshed', () => String(customerFieldValue(harness.amo.store.customer(SUBDOMAIN, customerId) as never, 'BONUS_POINTS')) === String(points));
-    const readModel = await harness.database.db.selectFrom('buyers').selectAll().where('moysklad_id', '=', buyer.id).executeTakeFirstOrThrow();
-    expect(Number(readModel.points)).toBe(points);
+    // The read model is written right after amoCRM's two PATCHes (customer, then contact): wait for it too.
+    await harness.until('read model points refreshed', async () => {
+      const readModel = await harness.database.db.selectFrom('buyers').selectAll().where('moysklad_id', '=', buyer.id).executeTakeFirstOrThrow();
+      return Number(readModel.points) === points;
+    });
 
     // Replays change nothing: the same webhooks again (duplicates) and a reconciliation pass.
     await harness.proxy.context.queue.enqueue({ kind: 'sync.entity', accountId: ACCOUNT_ID, payload: { accountId: ACCOUNT_ID, entityType: 'retaildemand', id: saleId, action: 'UPDATE' } });

@@ -13,11 +13,20 @@ import { webhookRoutes } from './routes/webhook-routes.js';
 
 const FAULT_CODES: Record<number, number> = { 429: 1049, 500: 1000, 502: 1074, 503: 1074, 504: 1074 };
 
-/** Body: read raw and parse here so that malformed JSON becomes 400/2001 instead of Express's HTML page. */
+/**
+ * Body: read raw and parse here so that malformed JSON becomes 400/2001 instead of Express's HTML page.
+ * A body must come with `Content-Type: application/json` (error 2001 tells clients to add it). The exact answer of
+ * the real service to a missing or other Content-Type is unconfirmed; the emulator refuses with 400/2001 so a
+ * client that forgets the header fails here rather than in production.
+ */
 function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
     req.body = undefined;
     next();
+    return;
+  }
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+    next(new ApiError(400, 2001, "Ошибка формата: тело запроса должно быть JSON, укажите заголовок 'Content-Type: application/json'"));
     return;
   }
   try {

@@ -34,7 +34,7 @@ describe('bonustransaction', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
       name: 'd00001',
-      moment: '2018-09-13 12:36:26.000',
+      moment: '2018-09-13 12:36:00.000', // documented: moment is stored to the minute, executionDate is not
       applicable: true,
       bonusValue: 15,
       transactionType: 'EARNING',

@@ -67,8 +67,10 @@ export function collectionMeta(
   type: string,
   size: number,
   page: PageRequest,
+  metadataHref?: string,
 ): Record<string, unknown> {
-  const meta: Record<string, unknown> = { href: path, type, mediaType: 'application/json', size, limit: page.limit, offset: page.offset };
+  // Entity collections carry `metadataHref` like the documented list meta (`…/entity/counterparty/metadata`).
+  const meta: Record<string, unknown> = { href: path, ...(metadataHref ? { metadataHref } : {}), type, mediaType: 'application/json', size, limit: page.limit, offset: page.offset };
   const withOffset = (offset: number) => {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (typeof value === 'string' && key !== 'offset' && key !== 'limit') params.set(key, value);
@@ -89,10 +91,11 @@ export function listEnvelope(
   size: number,
   pageRows: unknown[],
   page: PageRequest,
+  metadataHref?: string,
 ): Record<string, unknown> {
   return {
     context: { employee: { meta: { href: '/context/employee', metadataHref: '/entity/employee/metadata', type: 'employee', mediaType: 'application/json' } } },
-    meta: collectionMeta(path, query, type, size, page),
+    meta: collectionMeta(path, query, type, size, page, metadataHref),
     rows: pageRows,
   };
 }

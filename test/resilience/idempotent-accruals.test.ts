@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../proxy/db/schema.js';
 import { linkedCustomer } from '../../bench/support/amo-view.js';
 import { ACCOUNT_ID, ADMIN_USER_ID, SUBDOMAIN, type Stack } from '../../bench/support/stack.js';
 import { importedStack, tillParticipants } from './support/fixture.js';
@@ -11,9 +9,8 @@ const CONCURRENT = 50;
 
 describe('50 concurrent accruals with one Idempotency-Key', () => {
   let stack: Stack;
-  let db: Kysely<Database>;
   beforeAll(async () => {
-    ({ stack, db } = await importedStack({ seed: { buyers: 3, legalEntities: 0, entrepreneurs: 0, products: 3, sales: 0 } }));
+    ({ stack } = await importedStack({ seed: { buyers: 3, legalEntities: 0, entrepreneurs: 0, products: 3, sales: 0 } }));
   });
   afterAll(async () => stack?.close());
 

@@ -40,12 +40,38 @@ describe('three proxy workers on one PostgreSQL', () => {
       stack.ms.sellAtTill({ buyer: { id: buyers[i % buyers.length]!.id }, positions: [{ productId: products[i % products.length]!.id, quantity: 1 }] });
       if (i % 10 === 9) await sleep(1);
     }
-    const ledger = await settleLedger(stack, db, 150_000);
+    await stack.ms.webhooksSettled();
+    // The three workers must also agree when the same МойСклад event reaches *different* processes at once
+    // (a load balancer in front of them): every delivered webhook is sent again, the same moment, to the other
+    // two proxies, with its original requestId.
+    const delivered = stack.ms.webhookLog.filter((entry) => entry.outcome === 'delivered' && !entry.duplicate);
+    const replayStatuses: Record<string, number> = {};
+    await Promise.all(
+      delivered.flatMap((entry) =>
+        stack.proxies.slice(1).map(async (proxy) => {
+          const original = new URL(entry.url);
+          const target = new URL(`${original.pathname}${original.search}`, proxy.url);
+          target.searchParams.set('requestId', entry.requestId);
+          const response = await fetch(target, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', 'User-Agent': 'MoySklad webhook touch agent 2.0 (/https://www.moysklad.ru)' },
+            body: JSON.stringify(entry.payload),
+          });
+          await response.arrayBuffer();
+          replayStatuses[response.status] = (replayStatuses[response.status] ?? 0) + 1;
+        }),
+      ),
+    );
+    await settleLedger(stack, db, 150_000);
+    await sleep(2_000); // replays still queued would show up as duplicates only once processed
+    const ledger = await settleLedger(stack, db, 60_000);
     clearInterval(sampler);
     const amo = stack.amo.stats('demo');
     recordScenario('postgresThreeWorkers', {
       workers: 3,
       workersSeenHoldingJobs: workersSeen.size,
+      webhooksReplayedToOtherWorkers: delivered.length * 2,
+      replayStatuses,
       sales: ledger.sales.expected,
       lost: ledger.lost,
       duplicated: ledger.duplicated,

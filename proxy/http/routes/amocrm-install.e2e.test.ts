@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
@@ -40,6 +41,13 @@ describe('amoCRM install with the real code exchange (sandbox amoCRM)', () => {
     expect(again.status).toBe(200);
     await h.api.installation.settle();
     expect((await repository.amoTokens(31000001))?.accessToken).toBe(tokens!.accessToken);
-    expect(h.logLines.join('\n')).toContain('amoCRM code exchange failed');
+    const logs = h.logLines.join('\n');
+    expect(logs).toContain('amoCRM code exchange failed');
+    // Neither the single-use code, nor the token pair, nor our client secret reaches a log line or the database file.
+    for (const secret of [code, tokens!.accessToken, tokens!.refreshToken, CLIENT_SECRET]) expect(logs).not.toContain(secret);
+    const file = h.database.url.slice('file:'.length);
+    const bytes = [file, `${file}-wal`].map((path) => { try { return readFileSync(path).toString('latin1'); } catch { return ''; } }).join('');
+    expect(bytes).toContain('v1:'); // the encrypted pair is there, so the file was actually read
+    for (const secret of [tokens!.accessToken, tokens!.refreshToken]) expect(bytes).not.toContain(secret);
   });
 });

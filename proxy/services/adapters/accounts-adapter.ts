@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { AccountsRepository } from '../../db/repositories/accounts.js';
+import { MAX_REFERRAL_BONUS_POINTS } from '../bonus-bounds.js';
 import { DEFAULT_SETTINGS, type AccountsPort, type AccountView, type Settings } from '../ports.js';
 
 // Stored settings are read leniently: a field written by an older version, or missing, falls back to its default.
 const storedSettings = z.object({
-  referralBonusNew: z.number().int().min(0).max(100_000).catch(DEFAULT_SETTINGS.referralBonusNew),
-  referralBonusReferrer: z.number().int().min(0).max(100_000).catch(DEFAULT_SETTINGS.referralBonusReferrer),
+  referralBonusNew: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS).catch(DEFAULT_SETTINGS.referralBonusNew),
+  referralBonusReferrer: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS).catch(DEFAULT_SETTINGS.referralBonusReferrer),
   referrerRewardAt: z.enum(['signup', 'first_purchase']).catch(DEFAULT_SETTINGS.referrerRewardAt),
   priceTypeId: z.string().nullable().catch(DEFAULT_SETTINGS.priceTypeId),
 });

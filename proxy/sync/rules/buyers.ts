@@ -1,3 +1,4 @@
+import { AmoError, AmoValidationError } from '../../amocrm/errors.js';
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
 import { buyerSnapshot, contactFields, customerFieldValues, customerMarkerField, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, type BuyerSnapshot } from '../mapping/buyer.js';
 import type { RuleContext } from '../rule-context.js';
@@ -19,9 +20,17 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   let customerId = await links.amoIdFor(accountId, 'counterparty', buyer.moyskladId);
   let contactId = await links.amoIdFor(accountId, 'contact', buyer.moyskladId);
 
+  // Someone deleted the customer or the contact in amoCRM: МойСклад stays the source of buyers, so the link is
+  // forgotten and the missing entity is made again below (instead of failing every later sale of this buyer).
+  if (customerId !== null && !(await updatedUnlessGone(() => amo.customers.updateBatch([{ id: customerId!, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }])))) {
+    await links.unlinkByMoyskladId(accountId, 'counterparty', buyer.moyskladId);
+    customerId = null;
+  }
+  if (contactId !== null && !(await updatedUnlessGone(() => amo.contacts.updateBatch([{ id: contactId!, ...contactFields(buyer) }])))) {
+    await links.unlinkByMoyskladId(accountId, 'contact', buyer.moyskladId);
+    contactId = null;
+  }
   if (customerId !== null && contactId !== null) {
-    await amo.customers.updateBatch([{ id: customerId, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }]);
-    await amo.contacts.updateBatch([{ id: contactId, ...contactFields(buyer) }]);
     await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
     return 'updated';
   }
@@ -52,6 +61,7 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
       link: (id) => links.link(accountId, 'counterparty', buyer.moyskladId, id),
     });
   } else {
+    // Linked now (found through the contact) or linked before and just updated above: our fields and the link.
     await amo.customers.updateBatch([{ id: customerId, custom_fields_values: fields }]);
     await links.link(accountId, 'counterparty', buyer.moyskladId, customerId);
   }
@@ -83,6 +93,23 @@ async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Prom
     }
   }
   return null;
+}
+
+/** amoCRM's answer when the entity we update no longer exists (deleted in its UI). */
+export function isGoneInAmo(error: unknown): boolean {
+  // Only the entity itself: a NotFound on a nested path (a catalog element of a purchase) is another matter.
+  if (error instanceof AmoValidationError) return error.items.some((item) => item.errors.some((e) => e.code === 'NotFound' && (e.path === undefined || e.path === 'id')));
+  return error instanceof AmoError && error.status === 404;
+}
+
+async function updatedUnlessGone(update: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await update();
+    return true;
+  } catch (error) {
+    if (isGoneInAmo(error)) return false;
+    throw error;
+  }
 }
 
 const customersPageSchema = z.looseObject({

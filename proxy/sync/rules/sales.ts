@@ -70,12 +70,11 @@ export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, f
   const returned = await ctx.db.selectFrom('purchases').select('returned').where('account_id', '=', accountId).where('id', '=', sale.id).executeTakeFirst();
   if (returned?.returned === 1) return 'returned';
 
-  let customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
-  if (customerId === null) {
-    await syncBuyer(ctx, counterparty);
-    customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
-    if (customerId === null) throw new Error(`buyer ${agentId} of sale ${sale.id} could not be linked`);
-  }
+  // First the buyer: created if new, re-created if deleted in amoCRM, points refreshed (the till changed them with
+  // this sale). Doing it before the purchase means the purchase never goes to a customer that no longer exists.
+  await syncBuyer(ctx, counterparty);
+  const customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
+  if (customerId === null) throw new Error(`buyer ${agentId} of sale ${sale.id} could not be linked`);
 
   const lines: SaleLine[] = [];
   for (const position of sale.allPositions) lines.push(await lineOf(ctx, position, folders));
@@ -120,8 +119,6 @@ export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, f
     pointsSpent: points.spent,
     items: lines.map(({ name, quantity, priceKopecks }) => ({ name, quantity, priceKopecks })),
   });
-  // The till changed the buyer's points with this sale: refresh the points field and the read model.
-  await syncBuyer(ctx, counterparty);
   return 'synced';
 }
 

@@ -12,7 +12,7 @@ describe.each(DATABASE_KINDS)('buyers from МойСклад UI on %s', (kind) =>
     h = undefined;
   });
 
-  it('syncs individuals only: created, renamed, and linked to an amoCRM contact with the same phone', async () => {
+  it('syncs individuals only: created, renamed, linked to a contact with the same phone, re-created after deletion in amoCRM', async () => {
     h = await startSyncHarness(kind, { seed: SMALL_SEED });
     const harness = h;
     await harness.importDone();
@@ -83,6 +83,16 @@ describe.each(DATABASE_KINDS)('buyers from МойСклад UI on %s', (kind) =>
     const olgaContact = (await harness.links('contact')).get(String(olga.id));
     expect(olgaContact).toBeDefined();
     expect(olgaContact).not.toBe(existingContactId);
+    expect(customers(harness)).toHaveLength(customersBefore + 3);
+
+    // A manager deletes Anna's customer in amoCRM; her next purchase brings her back instead of failing forever.
+    expect(harness.amo.deleteCustomerAsUser(SUBDOMAIN, annaCustomerId!)).toBe(true);
+    const product = harness.ms.list('product').find((p) => !p.archived)!;
+    const sale = harness.ms.sellAtTill({ buyer: { id: String(anna.id) }, positions: [{ productId: String(product.id), quantity: 1 }] });
+    await harness.queueIdle();
+    const annaAgain = (await harness.links('counterparty')).get(String(anna.id))!;
+    expect(annaAgain).not.toBe(annaCustomerId);
+    expect(harness.amo.store.transactions(SUBDOMAIN, annaAgain).map((t) => String(t.comment))).toEqual([expect.stringContaining(String(sale.retaildemand.id))]);
     expect(customers(harness)).toHaveLength(customersBefore + 3);
     const failed = await harness.database.db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'failed').execute();
     expect(failed).toEqual([]);

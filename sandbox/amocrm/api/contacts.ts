@@ -6,7 +6,7 @@ import type { AccountState } from '../state/account-state.js';
 import { applyCustomFieldChanges, resolveCustomFields } from '../state/custom-field-values.js';
 import type { ContactRecord } from '../state/types.js';
 import { contactV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, queryText, unixNow, withSet, type ApiDeps } from './context.js';
+import { accountOf, baseUrlOf, callerOf, idParam, intFilter, queryText, sortByOrder, unixNow, withSet, type ApiDeps } from './context.js';
 import { contactJson } from './serializers.js';
 import { contactBatchUpdateSchema, contactWriteSchema, nextTags, type ContactWrite } from './write-schemas.js';
 
@@ -19,7 +19,7 @@ export function contactsRouter(deps: ApiDeps): Router {
     const account = accountOf(res);
     const ids = intFilter(req, 'id');
     const query = queryText(req);
-    const list = [...account.contacts.values()].filter((c) => !c.is_deleted && (ids === null || ids.includes(c.id)) && (query === null || contactMatches(c, query)));
+    const list = sortByOrder(req, [...account.contacts.values()].filter((c) => !c.is_deleted && (ids === null || ids.includes(c.id)) && (query === null || contactMatches(c, query))));
     const base = baseUrlOf(req, res);
     sendPagedList(req, res, 'contacts', list, (c) => contactJson(account, c, base, withSet(req)));
   });

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { ApiCaller } from '../auth/bearer.js';
-import { forbidden } from '../http/problem.js';
+import { ApiProblem, forbidden } from '../http/problem.js';
 import { requestOrigin } from '../http/hal.js';
 import type { ResolvedOptions } from '../options.js';
 import type { AccountState } from '../state/account-state.js';
@@ -64,4 +64,24 @@ export function queryText(req: Request): string | null {
 export function idParam(req: Request, name: string): number | null {
   const value = Number(req.params[name]);
   return Number.isInteger(value) && value > 0 ? value : null;
+}
+
+const ORDER_FIELDS = ['id', 'updated_at'] as const;
+
+/**
+ * `order[updated_at]=desc` / `order[id]=asc` (contacts and notes lists, reference §4 and §7). What amoCRM answers for
+ * another field or direction is unconfirmed; the emulator refuses with 400 so a client never relies on an order it
+ * did not get. Without `order` the list keeps ascending id order.
+ */
+export function sortByOrder<T extends { id: number; updated_at: number }>(req: Request, items: T[]): T[] {
+  const raw = req.query['order'];
+  if (raw === undefined) return items;
+  const entries = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? Object.entries(raw as Record<string, unknown>) : [];
+  const valid = entries.length > 0 && entries.every(([field, dir]) => (ORDER_FIELDS as readonly string[]).includes(field) && (dir === 'asc' || dir === 'desc'));
+  if (!valid) throw new ApiProblem(400, 'Bad Request', 'order must be order[updated_at|id]=asc|desc');
+  const keys = entries as Array<[(typeof ORDER_FIELDS)[number], 'asc' | 'desc']>;
+  return [...items].sort((a, b) => {
+    for (const [field, direction] of keys) if (a[field] !== b[field]) return (a[field] - b[field]) * (direction === 'asc' ? 1 : -1);
+    return a.id - b.id;
+  });
 }

@@ -6,7 +6,7 @@ import type { FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { NoteRecord } from '../state/types.js';
 import { customerNoteV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, stringFilter, unixNow, type ApiDeps } from './context.js';
+import { accountOf, baseUrlOf, callerOf, idParam, intFilter, sortByOrder, stringFilter, unixNow, type ApiDeps } from './context.js';
 import { customerFromPath } from './customer-lookup.js';
 import { noteJson } from './serializers.js';
 import { requestIdSchema } from './write-schemas.js';
@@ -35,9 +35,9 @@ export function notesRouter(deps: ApiDeps): Router {
     const entityIds = intFilter(req, 'entity_id');
     const ids = intFilter(req, 'id');
     const types = stringFilter(req, 'note_type');
-    const list = [...account.notes.values()].filter(
+    const list = sortByOrder(req, [...account.notes.values()].filter(
       (n) => (pathCustomer === null || n.entity_id === pathCustomer) && (entityIds === null || entityIds.includes(n.entity_id)) && (ids === null || ids.includes(n.id)) && (types === null || types.includes(n.note_type)),
-    );
+    ));
     const base = baseUrlOf(req, res);
     sendPagedList(req, res, 'notes', list, (n) => noteJson(account, n, base));
   });

@@ -1,5 +1,5 @@
 import type { EntityKind, KindServices, PresentCache } from '../core-types.js';
-import { ref } from '../references.js';
+import { entityMeta } from '../references.js';
 import type { Doc } from '../store.js';
 import { activeBonusProgram } from './bonusprogram.js';
 import { invalidField, randomExternalCode, referencingDocs, refIdOf, setDefault } from './kind-helpers.js';
@@ -60,7 +60,8 @@ export const counterpartyKind: EntityKind = {
     const out: Record<string, unknown> = { ...doc };
     if (!cache.has('activeProgram')) cache.set('activeProgram', activeBonusProgram(services) ?? null);
     const program = cache.get('activeProgram') as Doc | null;
-    if (program) out.bonusProgram = ref('bonusprogram', program.id);
+    // The documented list row shows the program meta with `metadataHref`.
+    if (program) out.bonusProgram = { meta: entityMeta('bonusprogram', program.id) };
     out.bonusPoints = Number(doc.bonusPoints ?? 0);
     out.salesAmount = salesByAgent(services, cache).get(doc.id) ?? 0;
     if (out.legalTitle === undefined) delete out.legalTitle;

@@ -60,9 +60,13 @@ export function setDefault(doc: Doc, field: string, value: unknown): void {
 
 export const rubCurrency = () => ref('currency', FIXED_IDS.currencyRub);
 
-/** Document `moment`: seconds precision, as the real service shows it. */
+/**
+ * Default `moment`: stored to the MINUTE («moment … хранятся с точностью до минут», md/_general.md); the documented
+ * bonustransaction response shows `moment: "2018-09-13 12:36:00"` next to `executionDate: "…12:36:26"`. So several
+ * documents of one minute share a `moment` — clients must not use it as a unique or strictly increasing key.
+ */
 export function momentNow(services: KindServices): string {
-  return `${toMskSeconds(services.now())}.000`;
+  return `${toMskSeconds(services.now()).slice(0, 16)}:00.000`;
 }
 
 export function isNonNegativeInteger(value: unknown): value is number {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { requiredField } from '../api-error.js';
+import { ApiError, requiredField } from '../api-error.js';
 import type { EntityKind, KindServices } from '../core-types.js';
 import { FIXED_IDS } from '../fixtures.js';
 import { isObject, ref, refTarget } from '../references.js';
@@ -8,6 +8,7 @@ import {
   invalidField, momentNow, randomExternalCode, referencingDocs, refIdOf, requireRef, setDefault,
 } from './kind-helpers.js';
 
+const MAX_ARRAY_ITEMS = 1000;
 const POSITION_TYPE: Record<string, string> = { retaildemand: 'demandposition', retailsalesreturn: 'salesreturnposition' };
 
 /** Line total in kopecks: price × quantity minus the line discount (%), rounded to the kopeck. */
@@ -26,6 +27,8 @@ function normalizePositions(type: string, doc: Doc, services: KindServices): voi
     return;
   }
   if (!Array.isArray(input)) throw invalidField('positions', 'ожидается массив позиций');
+  // «не более 1000 элементов в массиве» applies to nested arrays too (md/_restrictions.md) → 413.
+  if (input.length > MAX_ARRAY_ITEMS) throw new ApiError(413, 1002, `В массиве может быть не более ${MAX_ARRAY_ITEMS} элементов`, { parameter: 'positions' });
   doc.positions = input.map((raw) => {
     if (!isObject(raw)) throw invalidField('positions', 'ожидается объект позиции');
     const target = refTarget(raw.assortment);

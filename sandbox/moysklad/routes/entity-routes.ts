@@ -64,7 +64,7 @@ export function entityRoutes(core: EmulatorCore): Router {
     const sorted = sortRows(rows, parseOrder(query.order), (row) => row.view).map((row) => row.doc);
     const expand = effectiveExpand(query, page.limit);
     const pageRows = sorted.slice(page.offset, page.offset + page.limit).map((doc) => core.presenter.present(type, doc, expand, cache));
-    sendJson(res, 200, listEnvelope(`/entity/${type}`, query, type, sorted.length, pageRows, page));
+    sendJson(res, 200, listEnvelope(`/entity/${type}`, query, type, sorted.length, pageRows, page, `/entity/${type}/metadata`));
   });
 
   router.post('/entity/:type', (req, res) => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_BONUS_COMMENT_LENGTH, MAX_BONUS_POINTS, MIN_BONUS_POINTS } from '../../../services/bonus-bounds.js';
+import { MAX_BONUS_COMMENT_LENGTH, MAX_BONUS_POINTS, MAX_REFERRAL_BONUS_POINTS, MIN_BONUS_POINTS } from '../../../services/bonus-bounds.js';
 
 /**
  * The `/api/widget/*` contract (docs/architecture.md) as zod schemas: requests are parsed with them and the
@@ -37,8 +37,8 @@ export const bonusBody = z.strictObject({
 export const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{1,100}$/);
 
 export const settingsSchema = z.strictObject({
-  referralBonusNew: z.number().int().min(0).max(100_000),
-  referralBonusReferrer: z.number().int().min(0).max(100_000),
+  referralBonusNew: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS),
+  referralBonusReferrer: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS),
   referrerRewardAt: z.enum(['signup', 'first_purchase']),
   priceTypeId: z.string().min(1).max(64).nullable(),
 });
