@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { AmoError, AmoValidationError } from '../../amocrm/errors.js';
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
 import { buyerSnapshot, contactFields, customerFieldValues, customerMarkerField, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, type BuyerSnapshot } from '../mapping/buyer.js';
@@ -6,7 +7,7 @@ import { z } from 'zod';
 import { customersOfContact, singleId } from './amo-writes.js';
 import { createOnce } from './create-intent.js';
 
-export type BuyerOutcome = 'skipped' | 'created' | 'linked' | 'updated';
+export type BuyerOutcome = 'skipped' | 'created' | 'linked' | 'updated' | 'unchanged';
 
 /**
  * Rule 1: an individual counterparty → an amoCRM customer with a main contact. Idempotent: the links table is
@@ -20,6 +21,13 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   let customerId = await links.amoIdFor(accountId, 'counterparty', buyer.moyskladId);
   let contactId = await links.amoIdFor(accountId, 'contact', buyer.moyskladId);
 
+  // Nothing we write changed since our last write (a sale re-syncs its buyer, the import's past sales re-sync the
+  // same buyers again and again): two amoCRM PATCHes saved. amoCRM's 7 requests/s are the sync's scarcest resource.
+  if (customerId !== null && contactId !== null && (await lastWritten(ctx, buyer.moyskladId)) === fingerprint(buyer, customerId, contactId)) {
+    await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
+    return 'unchanged';
+  }
+
   // Someone deleted the customer or the contact in amoCRM: МойСклад stays the source of buyers, so the link is
   // forgotten and the missing entity is made again below (instead of failing every later sale of this buyer).
   if (customerId !== null && !(await updatedUnlessGone(() => amo.customers.updateBatch([{ id: customerId!, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }])))) {
@@ -32,6 +40,7 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   }
   if (customerId !== null && contactId !== null) {
     await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
+    await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
     return 'updated';
   }
 
@@ -76,6 +85,7 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
   }
   await amo.customers.link(customerId, [{ to_entity_id: contactId, to_entity_type: 'contacts', metadata: { is_main: true } }]);
   await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
+  await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
   return outcome;
 }
 
@@ -95,10 +105,37 @@ async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Prom
   return null;
 }
 
+/** What we last wrote to amoCRM for a buyer, as a digest of the written values and the ids written to. */
+function fingerprint(buyer: BuyerSnapshot, customerId: number, contactId: number): string {
+  const written = { customerId, contactId, name: buyer.name, customer: customerFieldValues(buyer), contact: contactFields(buyer) };
+  return createHash('sha256').update(JSON.stringify(written)).digest('base64url');
+}
+
+const writtenStream = (moyskladId: string) => `amo_buyer:${moyskladId}`;
+
+async function lastWritten(ctx: RuleContext, moyskladId: string): Promise<string | null> {
+  const row = await ctx.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ctx.accountId).where('stream', '=', writtenStream(moyskladId)).executeTakeFirst();
+  return row?.cursor ?? null;
+}
+
+async function rememberWritten(ctx: RuleContext, moyskladId: string, value: string): Promise<void> {
+  const now = Date.now();
+  await ctx.db
+    .insertInto('sync_cursors')
+    .values({ account_id: ctx.accountId, stream: writtenStream(moyskladId), cursor: value, updated_at: now })
+    .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: value, updated_at: now }))
+    .execute();
+}
+
+/** Forget what was written (the customer turned out to be gone): the next sync writes everything again. */
+export async function forgetWritten(ctx: RuleContext, moyskladId: string): Promise<void> {
+  await ctx.db.deleteFrom('sync_cursors').where('account_id', '=', ctx.accountId).where('stream', '=', writtenStream(moyskladId)).execute();
+}
+
 /** amoCRM's answer when the entity we update no longer exists (deleted in its UI). */
 export function isGoneInAmo(error: unknown): boolean {
   // Only the entity itself: a NotFound on a nested path (a catalog element of a purchase) is another matter.
-  if (error instanceof AmoValidationError) return error.items.some((item) => item.errors.some((e) => e.code === 'NotFound' && (e.path === undefined || e.path === 'id')));
+  if (error instanceof AmoValidationError) return error.items.some((item) => item.errors.some((e) => e.code === 'NotFound' && (e.path === undefined || e.path === 'id' || e.path === 'entity_id')));
   return error instanceof AmoError && error.status === 404;
 }
 

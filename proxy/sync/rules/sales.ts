@@ -8,7 +8,7 @@ import { isSyncableBuyer } from '../mapping/buyer.js';
 import { returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts, type SaleLine } from '../mapping/sale.js';
 import type { RuleContext } from '../rule-context.js';
 import { findNoteWithMarker, findTransactionWithMarker, singleId } from './amo-writes.js';
-import { syncBuyer } from './buyers.js';
+import { forgetWritten, isGoneInAmo, syncBuyer } from './buyers.js';
 import { createOnce } from './create-intent.js';
 import { FolderCache, syncProduct } from './products.js';
 
@@ -91,21 +91,34 @@ export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, f
   const marker = saleMarker(sale.id);
   const catalog = await ctx.catalog();
 
-  const buyerCustomer = customerId;
-  if ((await links.amoIdFor(accountId, 'retaildemand', sale.id)) === null) {
-    await createOnce(ctx, `retaildemand:${sale.id}`, {
-      search: () => findTransactionWithMarker(amo, buyerCustomer, marker),
-      create: async () => singleId(await amo.customers.createTransactions(buyerCustomer, [transactionPayload(facts, catalog?.catalogId ?? null)]), 'transaction'),
-      link: (id) => links.link(accountId, 'retaildemand', sale.id, id),
-    });
-  }
-  if ((await links.amoIdFor(accountId, 'retaildemand_note', sale.id)) === null) {
-    await createOnce(ctx, `retaildemand_note:${sale.id}`, {
-      search: () => findNoteWithMarker(amo, buyerCustomer, marker),
-      create: async () =>
-        singleId(await amo.customers.addNotes(buyerCustomer, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: saleNoteText(facts) }, request_id: sale.id }]), 'note'),
-      link: (id) => links.link(accountId, 'retaildemand_note', sale.id, id),
-    });
+  const writePurchase = async (buyerCustomer: number) => {
+    if ((await links.amoIdFor(accountId, 'retaildemand', sale.id)) === null) {
+      await createOnce(ctx, `retaildemand:${sale.id}`, {
+        search: () => findTransactionWithMarker(amo, buyerCustomer, marker),
+        create: async () => singleId(await amo.customers.createTransactions(buyerCustomer, [transactionPayload(facts, catalog?.catalogId ?? null)]), 'transaction'),
+        link: (id) => links.link(accountId, 'retaildemand', sale.id, id),
+      });
+    }
+    if ((await links.amoIdFor(accountId, 'retaildemand_note', sale.id)) === null) {
+      await createOnce(ctx, `retaildemand_note:${sale.id}`, {
+        search: () => findNoteWithMarker(amo, buyerCustomer, marker),
+        create: async () =>
+          singleId(await amo.customers.addNotes(buyerCustomer, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: saleNoteText(facts) }, request_id: sale.id }]), 'note'),
+        link: (id) => links.link(accountId, 'retaildemand_note', sale.id, id),
+      });
+    }
+  };
+  try {
+    await writePurchase(customerId);
+  } catch (error) {
+    if (!isGoneInAmo(error)) throw error;
+    // The customer was deleted in amoCRM after our last write to it (an unchanged buyer is not re-sent, so nothing
+    // told us earlier): make the buyer again and put the purchase there.
+    await forgetWritten(ctx, agentId);
+    await syncBuyer(ctx, counterparty);
+    const again = await links.amoIdFor(accountId, 'counterparty', agentId);
+    if (again === null || again === customerId) throw error;
+    await writePurchase(again);
   }
 
   await ctx.readModel.upsertPurchase(accountId, {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { FIXED_IDS } from '../../../sandbox/moysklad/emulator.js';
 import { DATABASE_KINDS } from '../../test-support/databases.js';
 import { amoAsUser, contacts, customers, fieldValue, fieldValues, type Entity } from '../test-support/amo-state.js';
 import { SUBDOMAIN, startSyncHarness, type SyncHarness } from '../test-support/sync-harness.js';
@@ -93,6 +94,24 @@ describe.each(DATABASE_KINDS)('buyers from МойСклад UI on %s', (kind) =>
     const annaAgain = (await harness.links('counterparty')).get(String(anna.id))!;
     expect(annaAgain).not.toBe(annaCustomerId);
     expect(harness.amo.store.transactions(SUBDOMAIN, annaAgain).map((t) => String(t.comment))).toEqual([expect.stringContaining(String(sale.retaildemand.id))]);
+    expect(customers(harness)).toHaveLength(customersBefore + 3);
+
+    // Deleted again, and this time the sale leaves her points as they were (1 rouble earns nothing), so nothing about
+    // the buyer is re-sent: the purchase itself finds the customer gone and brings her back.
+    const baseUrl = String((product.meta as { href: string }).href).replace(/\/entity\/.*$/, '');
+    const cheap = harness.ms.ui.createProduct({
+      name: 'Пакет',
+      salePrices: [{ value: 100, priceType: { meta: { href: `${baseUrl}/context/companysettings/pricetype/${FIXED_IDS.priceTypeSale}`, type: 'pricetype' } } }],
+    });
+    await harness.queueIdle();
+    const pointsBefore = harness.ms.get('counterparty', String(anna.id)).bonusPoints;
+    expect(harness.amo.deleteCustomerAsUser(SUBDOMAIN, annaAgain)).toBe(true);
+    const small = harness.ms.sellAtTill({ buyer: { id: String(anna.id) }, positions: [{ productId: String(cheap.id), quantity: 1 }] });
+    expect(harness.ms.get('counterparty', String(anna.id)).bonusPoints).toBe(pointsBefore);
+    await harness.queueIdle();
+    const annaThird = (await harness.links('counterparty')).get(String(anna.id))!;
+    expect(annaThird).not.toBe(annaAgain);
+    expect(harness.amo.store.transactions(SUBDOMAIN, annaThird).map((t) => String(t.comment))).toEqual([expect.stringContaining(String(small.retaildemand.id))]);
     expect(customers(harness)).toHaveLength(customersBefore + 3);
     const failed = await harness.database.db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'failed').execute();
     expect(failed).toEqual([]);

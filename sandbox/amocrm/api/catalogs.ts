@@ -6,7 +6,7 @@ import { ApiProblem, type FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import { applyCustomFieldChanges, customFieldsInputSchema, resolveCustomFields } from '../state/custom-field-values.js';
 import type { CatalogElementRecord, CatalogRecord } from '../state/types.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, queryText, unixNow, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, queryText, unixNow, type ApiDeps } from './context.js';
 import { catalogElementJson, catalogJson } from './serializers.js';
 import { requestIdSchema } from './write-schemas.js';
 import { deleteCatalogElements } from './catalog-element-deletion.js';
@@ -38,6 +38,7 @@ export function catalogsRouter(deps: ApiDeps): Router {
   router.get('/catalogs/:catalogId/elements', (req, res) => {
     const account = accountOf(res);
     const catalog = catalogFromPath(req, res);
+    allowFilters(req, ['id']);
     const ids = intFilter(req, 'id');
     const query = queryText(req)?.toLowerCase() ?? null;
     const list = liveElements(account, catalog.id).filter((e) => (ids === null || ids.includes(e.id)) && (query === null || elementMatches(e, query)));

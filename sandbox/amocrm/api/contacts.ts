@@ -6,7 +6,7 @@ import type { AccountState } from '../state/account-state.js';
 import { applyCustomFieldChanges, resolveCustomFields } from '../state/custom-field-values.js';
 import type { ContactRecord } from '../state/types.js';
 import { contactV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, queryText, sortByOrder, unixNow, withSet, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, queryText, sortByOrder, unixNow, withSet, type ApiDeps } from './context.js';
 import { contactJson } from './serializers.js';
 import { contactBatchUpdateSchema, contactWriteSchema, nextTags, type ContactWrite } from './write-schemas.js';
 
@@ -17,6 +17,7 @@ export function contactsRouter(deps: ApiDeps): Router {
 
   router.get('/contacts', (req, res) => {
     const account = accountOf(res);
+    allowFilters(req, ['id']);
     const ids = intFilter(req, 'id');
     const query = queryText(req);
     const list = sortByOrder(req, [...account.contacts.values()].filter((c) => !c.is_deleted && (ids === null || ids.includes(c.id)) && (query === null || contactMatches(c, query))));

@@ -85,3 +85,17 @@ export function sortByOrder<T extends { id: number; updated_at: number }>(req: R
     return a.id - b.id;
   });
 }
+
+/**
+ * The `filter[...]` keys a list supports here. API filtering is a paid "Alpha" add-on in amoCRM (reference §3.9) and
+ * what it answers when the add-on is off is unconfirmed; the emulator refuses any other key with 400 instead of
+ * silently returning the unfiltered list, so a client never depends on a filter the sandbox did not apply.
+ */
+export function allowFilters(req: Request, allowed: readonly string[]): void {
+  const filter = req.query['filter'];
+  if (filter === undefined) return;
+  const keys = filter !== null && typeof filter === 'object' && !Array.isArray(filter) ? Object.keys(filter) : ['(malformed)'];
+  const unsupported = keys.filter((key) => !allowed.includes(key));
+  if (unsupported.length > 0)
+    throw new ApiProblem(400, 'Bad Request', `Unsupported filter: ${unsupported.map((k) => `filter[${k}]`).join(', ')}; supported here: ${allowed.map((k) => `filter[${k}]`).join(', ')}`);
+}

@@ -6,7 +6,7 @@ import type { FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { LinkRecord } from '../state/types.js';
 import { customerV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, intFilter, stringFilter, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, intFilter, stringFilter, type ApiDeps } from './context.js';
 import { customerFromPath } from './customer-lookup.js';
 
 /** Links of a customer to contacts / catalog elements: link, unlink, list. A customer has at most one main contact. */
@@ -34,6 +34,7 @@ export function customerLinksRouter(deps: ApiDeps): Router {
   router.get('/customers/:customerId/links', (req, res) => {
     const account = accountOf(res);
     const customer = customerFromPath(req, res);
+    allowFilters(req, ['to_entity_id', 'to_entity_type', 'to_catalog_id']);
     const toIds = intFilter(req, 'to_entity_id');
     const toTypes = stringFilter(req, 'to_entity_type');
     const toCatalog = intFilter(req, 'to_catalog_id');

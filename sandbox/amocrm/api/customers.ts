@@ -7,7 +7,7 @@ import type { AccountState } from '../state/account-state.js';
 import { applyCustomFieldChanges, resolveCustomFields } from '../state/custom-field-values.js';
 import type { CustomerRecord } from '../state/types.js';
 import { customerV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, queryText, requireAdmin, unixNow, withSet, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, queryText, requireAdmin, unixNow, withSet, type ApiDeps } from './context.js';
 import { customerJson } from './serializers.js';
 import { customerBatchUpdateSchema, customerCreateSchema, customerUpdateSchema, nextTags, type CustomerWrite } from './write-schemas.js';
 
@@ -44,6 +44,7 @@ export function customersRouter(deps: ApiDeps): Router {
 
   router.get('/customers', (req, res) => {
     const account = accountOf(res);
+    allowFilters(req, ['id']);
     const ids = intFilter(req, 'id');
     const query = queryText(req)?.toLowerCase() ?? null;
     const list = account

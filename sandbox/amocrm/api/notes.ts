@@ -6,7 +6,7 @@ import type { FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { NoteRecord } from '../state/types.js';
 import { customerNoteV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, sortByOrder, stringFilter, unixNow, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, sortByOrder, stringFilter, unixNow, type ApiDeps } from './context.js';
 import { customerFromPath } from './customer-lookup.js';
 import { noteJson } from './serializers.js';
 import { requestIdSchema } from './write-schemas.js';
@@ -32,6 +32,7 @@ export function notesRouter(deps: ApiDeps): Router {
   router.get(['/customers/notes', '/customers/:customerId/notes'], (req, res) => {
     const account = accountOf(res);
     const pathCustomer = req.params['customerId'] === undefined ? null : idParam(req, 'customerId');
+    allowFilters(req, ['entity_id', 'id', 'note_type']);
     const entityIds = intFilter(req, 'entity_id');
     const ids = intFilter(req, 'id');
     const types = stringFilter(req, 'note_type');

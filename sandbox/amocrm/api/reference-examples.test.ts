@@ -55,4 +55,16 @@ describe('reference examples (amoCRM API v4)', () => {
     const notes = (await h.api('GET', `/api/v4/customers/${customerId}/notes?order[id]=desc`)).json._embedded.notes;
     expect(notes.map((n: { params: { text: string } }) => n.params.text)).toEqual(['второе', 'первое']);
   });
+
+  it('refuses filters it does not apply (API filtering is a paid alpha add-on) instead of returning the whole list', async () => {
+    h = await startHarness();
+    await h.api('PATCH', '/api/v4/customers/mode', { mode: 'segments', is_enabled: true });
+    const id = (await h.api('POST', '/api/v4/customers', [{ name: 'П' }])).json._embedded.customers[0].id;
+    expect((await h.api('GET', `/api/v4/customers?filter[id][]=${id}`)).status).toBe(200);
+    for (const path of ['/api/v4/customers?filter[updated_at][from]=1', '/api/v4/customers?filter[custom_fields_values][1][]=x', '/api/v4/contacts?filter[name]=x']) {
+      const res = await h.api('GET', path);
+      expect(res.status, path).toBe(400);
+      expect(res.type).toContain('application/problem+json');
+    }
+  });
 });

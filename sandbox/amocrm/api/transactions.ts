@@ -5,7 +5,7 @@ import { sendBatchResult, sendHal, sendNoContent, sendPagedList } from '../http/
 import { ApiProblem, type FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { TransactionRecord } from '../state/types.js';
-import { accountOf, baseUrlOf, callerOf, idParam, intFilter, unixNow, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, unixNow, type ApiDeps } from './context.js';
 import { customerFromPath } from './customer-lookup.js';
 import { transactionJson } from './serializers.js';
 import { requestIdSchema } from './write-schemas.js';
@@ -39,6 +39,7 @@ export function transactionsRouter(deps: ApiDeps): Router {
   router.get(['/customers/transactions', '/customers/:customerId/transactions'], (req, res) => {
     const account = accountOf(res);
     const customerId = req.params['customerId'] === undefined ? null : idParam(req, 'customerId');
+    allowFilters(req, ['id']);
     const ids = intFilter(req, 'id');
     const list = [...account.transactions.values()].filter(
       (t) => !t.is_deleted && (customerId === null || t.customer_id === customerId) && (ids === null || ids.includes(t.id)),

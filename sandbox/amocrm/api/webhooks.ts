@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseSingle } from '../http/batch.js';
 import { sendHal, sendPagedList } from '../http/hal.js';
 import { ApiProblem } from '../http/problem.js';
-import { accountOf, callerOf, requireAdmin, stringFilter, unixNow, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, callerOf, requireAdmin, stringFilter, unixNow, type ApiDeps } from './context.js';
 import { webhookJson } from './serializers.js';
 
 /** Webhook subscriptions: list, create-or-update by destination (201), delete by destination (204). Admin only. */
@@ -30,6 +30,7 @@ export function webhooksRouter(deps: ApiDeps): Router {
 
   router.get('/webhooks', (req, res) => {
     const account = accountOf(res);
+    allowFilters(req, ['destination']);
     const destinations = stringFilter(req, 'destination');
     const list = [...account.webhooks.values()].filter((w) => destinations === null || destinations.includes(w.destination));
     sendPagedList(req, res, 'webhooks', list, (w) => webhookJson(account, w));
