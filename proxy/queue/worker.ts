@@ -73,7 +73,9 @@ export class Worker {
     this.handlers = options.handlers;
     this.concurrency = options.concurrency ?? 4;
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
-    this.leaseMs = options.leaseMs ?? 5 * 60_000;
+    // Heartbeats renew the lease every leaseMs/3, so a short lease costs little and a crashed process's jobs come
+    // back within half a minute (a 5-minute lease made a killed import wait 5 minutes to resume).
+    this.leaseMs = options.leaseMs ?? 30_000;
     this.sweepIntervalMs = options.sweepIntervalMs ?? 30_000;
     this.keepCompletedMs = options.keepCompletedMs ?? 24 * 60 * 60_000;
     this.workerId = options.workerId ?? `worker-${randomUUID()}`;
