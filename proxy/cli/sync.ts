@@ -125,11 +125,18 @@ async function runAsQueuedJob(engine: SyncEngine, queue: JobQueue, logger: Proxy
   const { id } = await queue.enqueue({ kind: CLI_JOB, accountId, payload: { accountId, full }, orderingKey: accountOrderingKey(accountId), maxAttempts: 1 });
   const worker = new Worker({ queue, logger, handlers: { [CLI_JOB]: handler }, concurrency: 1, pollIntervalMs: 100, leaseMs: 30_000 });
   worker.start();
+  const waitingSince = Date.now();
+  let toldWaiting = false;
   try {
     for (;;) {
       const row = await engine.deps.db.selectFrom('jobs').select(['state', 'last_error']).where('id', '=', id).executeTakeFirstOrThrow();
       if (row.state === 'completed') return applied;
       if (row.state === 'failed') throw new Error(row.last_error ?? 'the pass failed');
+      if (row.state === 'available' && !toldWaiting && Date.now() - waitingSince > 2_000) {
+        // A running server is busy with this account (an import can take a while): say why nothing moves.
+        io.err.write(`waiting for the account's earlier sync jobs to finish…\n`);
+        toldWaiting = true;
+      }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   } finally {

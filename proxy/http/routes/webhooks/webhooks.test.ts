@@ -50,7 +50,7 @@ describe.each(DATABASE_KINDS)('webhook endpoints on %s', (kind) => {
 
   it('answers 404 to a wrong secret or an unknown account and enqueues nothing', async () => {
     const before = await allJobs();
-    expect((await postMs(msBody([msEvent()]), { secret: `${secret.slice(0, -1)}x` })).status).toBe(404);
+    expect((await postMs(msBody([msEvent()]), { secret: `${secret.slice(0, -1)}${secret.endsWith('x') ? 'y' : 'x'}` })).status).toBe(404);
     expect((await postMs(msBody([msEvent()]), { secret: 'short' })).status).toBe(404);
     expect((await postMs(msBody([msEvent()]), { accountId: ACCOUNT_ID + 1 })).status).toBe(404);
     expect((await postAmo(`account[id]=${ACCOUNT_ID}&catalogs[delete][0][id]=5`, { secret: 'x'.repeat(32) })).status).toBe(404);
