@@ -24,6 +24,7 @@ export function createComposeModules(options: ComposeOptions = {}): ComposeModul
       secrets: context.secrets,
       logger: context.logger,
       queue: context.queue,
+      moyskladLimiters: context.moyskladLimiters,
     });
     // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
     const syncModule = createSyncModule(context, options.sync);

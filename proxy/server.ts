@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { AccountsRepository } from './db/repositories/accounts.js';
 import { createLogger } from './logger.js';
 import { JobQueue } from './queue/job-queue.js';
+import { MoySkladUserLimiters } from './moysklad/user-limiters.js';
 import { type JobHandler, Worker } from './queue/worker.js';
 
 /** Everything a feature module needs, built once per process. */
@@ -22,6 +23,8 @@ export interface ProxyContext {
   secrets: SecretBox;
   accounts: AccountsRepository;
   queue: JobQueue;
+  /** One МойСклад limiter per user for the whole process: the widget's routes and the sync share it. */
+  moyskladLimiters: MoySkladUserLimiters;
 }
 
 /** What feature modules (routes, sync) contribute. `start`/`stop` are for their own timers (reconcile). */
@@ -61,7 +64,7 @@ export async function startProxy(config: Config, compose: ComposeModules = () =>
   }
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const queue = new JobQueue(database);
-  const context: ProxyContext = { config, logger, database, secrets, accounts: new AccountsRepository(database.db, secrets), queue };
+  const context: ProxyContext = { config, logger, database, secrets, accounts: new AccountsRepository(database.db, secrets), queue, moyskladLimiters: new MoySkladUserLimiters() };
   const modules = await compose(context);
 
   const app = createApp({ logger, database, routes: modules.routes ?? [], trustProxy: config.TRUST_PROXY });

@@ -1,3 +1,4 @@
+import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
@@ -76,7 +77,7 @@ export async function main(
     if (notReady) return fail(io, `account ${accountId} is not connected: ${notReady}`);
 
     const queue = new JobQueue(database);
-    const context: ProxyContext = { config, logger, database, secrets, accounts, queue };
+    const context: ProxyContext = { config, logger, database, secrets, accounts, queue, moyskladLimiters: new MoySkladUserLimiters() };
     const { engine } = createSyncModule(context, syncOptions);
     if (!(await engine.state.connected(accountId))) {
       return fail(io, `account ${accountId} is not connected yet: the server connects it (webhooks, fields) once both sides are authorised`);

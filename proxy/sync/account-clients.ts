@@ -5,7 +5,7 @@ import type { AmoRetryOptions } from '../amocrm/transport.js';
 import type { TokenStore } from '../amocrm/token-store.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import { MoySkladClient } from '../moysklad/client.js';
-import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
+import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 
 export interface AccountClientsConfig {
   publicUrl: string;
@@ -34,17 +34,17 @@ export class AccountNotReadyError extends Error {
 }
 
 /**
- * Builds the two API clients of an account. Limiters are kept per account for the life of the process: every
- * job and route acting for one МойСклад user must share one limiter, or parallel jobs would overrun the limit.
+ * Builds the two API clients of an account. МойСклад limiters come from the process-wide registry (shared with
+ * the widget's routes): everything acting as one МойСклад user must share one limiter, or it would overrun it.
  */
 export class AccountClients {
-  private readonly moyskladLimiters = new Map<number, MoySkladUserLimiter>();
   private readonly amoLimiter: AmoAccountLimiter;
 
   constructor(
     private readonly config: AccountClientsConfig,
     private readonly accounts: AccountsRepository,
     private readonly tokenStore: TokenStore,
+    private readonly moyskladLimiters: MoySkladUserLimiters,
     amoRateLimitStore?: RateLimitStore,
   ) {
     this.amoLimiter = new AmoAccountLimiter({
@@ -57,11 +57,7 @@ export class AccountClients {
   async moysklad(accountId: number): Promise<MoySkladClient> {
     const token = await this.accounts.moyskladToken(accountId);
     if (!token) throw new AccountNotReadyError(accountId, 'moysklad_not_connected');
-    let limiter = this.moyskladLimiters.get(accountId);
-    if (!limiter) {
-      limiter = new MoySkladUserLimiter();
-      this.moyskladLimiters.set(accountId, limiter);
-    }
+    const limiter = this.moyskladLimiters.forToken(token);
     return new MoySkladClient({
       token,
       limiter,

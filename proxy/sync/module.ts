@@ -61,6 +61,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     },
     accounts,
     new AmoTokenStore(accounts),
+    context.moyskladLimiters,
     // The amoCRM budget (7 rps per account) lives in the database, so several proxy processes share it.
     new AmoRateStore(db, database.dialect),
   );

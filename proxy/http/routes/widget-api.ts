@@ -10,6 +10,7 @@ import { JobQueue } from '../../queue/job-queue.js';
 import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
+import type { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
 import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
@@ -43,6 +44,8 @@ export type WidgetApiDeps = {
   logger: Logger;
   /** The process's job queue (a new one over the same database when omitted). */
   queue?: JobQueue;
+  /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
+  moyskladLimiters?: MoySkladUserLimiters;
   version?: string;
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
@@ -82,7 +85,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
-  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...deps.overrides?.moyskladAdapter });
+  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
   const amoOAuth =
     deps.overrides?.amoOAuth ??
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI } });

@@ -6,6 +6,7 @@ import type { ClientLogger } from '../../logger.js';
 import { obtainToken } from '../../moysklad/obtain-token.js';
 import type { RetryPolicy } from '../../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';
+import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { normalizePhoneDigits } from '../phone.js';
 import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from '../ports.js';
 
@@ -18,6 +19,8 @@ export type MoySkladAdapterOptions = {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   retryPolicy?: Partial<RetryPolicy>;
+  /** The process-wide limiters (shared with the sync); a private set when omitted (tests). */
+  limiters?: MoySkladUserLimiters;
 };
 
 /**
@@ -59,9 +62,11 @@ export function classifyMoySkladError(error: unknown): MoySkladFailure {
  * token itself), shared by every call this process makes as that user.
  */
 export class MoySkladPortAdapter implements MoySkladPort {
-  private readonly limiters = new Map<string, MoySkladUserLimiter>();
+  private readonly limiters: MoySkladUserLimiters;
 
-  constructor(private readonly options: MoySkladAdapterOptions) {}
+  constructor(private readonly options: MoySkladAdapterOptions) {
+    this.limiters = options.limiters ?? new MoySkladUserLimiters();
+  }
 
   async obtainToken(login: string, password: string): Promise<string> {
     return this.call(() => obtainToken(login, password, { ...this.common(), limiter: new MoySkladUserLimiter() }));
@@ -158,13 +163,7 @@ export class MoySkladPortAdapter implements MoySkladPort {
   }
 
   private client(token: string): MoySkladClient {
-    const userKey = createHash('sha256').update(token).digest('hex');
-    let limiter = this.limiters.get(userKey);
-    if (!limiter) {
-      limiter = new MoySkladUserLimiter();
-      this.limiters.set(userKey, limiter);
-    }
-    return new MoySkladClient({ ...this.common(), token, limiter });
+    return new MoySkladClient({ ...this.common(), token, limiter: this.limiters.forToken(token) });
   }
 
   private async call<T>(work: () => Promise<T>): Promise<T> {
