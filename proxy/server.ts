@@ -1,6 +1,4 @@
-import { realpathSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { type RouteRegistrar, createApp } from './app.js';
@@ -14,6 +12,7 @@ import { createLogger } from './logger.js';
 import { JobQueue } from './queue/job-queue.js';
 import { MoySkladUserLimiters } from './moysklad/user-limiters.js';
 import { type JobHandler, Worker } from './queue/worker.js';
+import { isEntryPoint } from './entry-point.js';
 
 /** Everything a feature module needs, built once per process. */
 export interface ProxyContext {
@@ -132,17 +131,7 @@ async function main(): Promise<void> {
   });
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error('proxy failed to start:', error);
     process.exit(1);

@@ -1,6 +1,4 @@
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { z } from 'zod';
@@ -19,6 +17,7 @@ import { accountOrderingKey } from '../sync/jobs.js';
 import { createSyncModule, type SyncModuleOptions } from '../sync/module.js';
 import { reconcileAccount } from '../sync/reconcile.js';
 import { parseSyncArgs } from './sync-args.js';
+import { isEntryPoint } from '../entry-point.js';
 
 /** The CLI's pass runs as a job of its own kind, so it takes its turn in the account's queue (see below). */
 const CLI_JOB = 'sync.cli_pass';
@@ -166,17 +165,7 @@ function fail(io: CliIo, message: string): number {
   return 1;
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (!script) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
