@@ -16,7 +16,7 @@ function maxInAnyWindow(stamps: number[], windowMs: number): number {
 }
 
 describe('amoCRM account limiter', () => {
-  it('never lets more than 7 calls start in any second, and still reaches ~7/s', async () => {
+  it('never lets more than 7 calls start in any second, and still reaches the paced ~5.6/s', async () => {
     const clock = virtualClock();
     const limiter = new AmoAccountLimiter({ ...clock });
     const stamps: number[] = [];
@@ -24,9 +24,10 @@ describe('amoCRM account limiter', () => {
       await limiter.acquire('acc');
       stamps.push(clock.now());
     }
-    expect(maxInAnyWindow(stamps, 1000)).toBe(7);
+    expect(maxInAnyWindow(stamps, 1000)).toBeLessThanOrEqual(7);
+    expect(maxInAnyWindow(stamps, 1250)).toBe(7); // 7 per second widened by the 25% arrival-jitter margin
     const rate = (stamps.length - 1) / ((stamps.at(-1)! - stamps[0]!) / 1000);
-    expect(rate).toBeGreaterThan(6.3); // 7/s minus the 10% arrival-jitter margin
+    expect(rate).toBeGreaterThan(5.5); // 7/s ÷ 1.25
   });
 
   it('an event-loop stall (timers firing late, together) does not bunch calls into one second', async () => {

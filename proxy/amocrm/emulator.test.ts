@@ -62,11 +62,11 @@ async function installedClient(options: { limiterTimeScale?: number; blockAfterV
 }
 
 describe('amoCRM client against the sandbox emulator', () => {
-  it('50 calls in a burst leave at most 7 per (scaled) second and the emulator sees no real overrun', async () => {
+  it('200 calls in a burst leave at most 7 per (scaled) second and the emulator accepts no more than 7 in any second', async () => {
     const { emu, client, sendTimes } = await installedClient();
     emu.resetStats('demo');
-    const report = await measureAmoRate(client, 50);
-    expect(sendTimes).toHaveLength(50 + emu.stats('demo').rejected429); // every 429 was retried once
+    const report = await measureAmoRate(client, 200);
+    expect(sendTimes).toHaveLength(200 + emu.stats('demo').rejected429); // every 429 was retried once
     expect(maxInAnyWindow(sendTimes, 1000 * TIME_SCALE)).toBeLessThanOrEqual(7);
     expect(emu.stats('demo').rejected429).toBeLessThanOrEqual(JITTER_429_ALLOWANCE);
     expect(emu.maxAcceptedInAnyWindow('demo')).toBeLessThanOrEqual(7);
