@@ -45,6 +45,8 @@ export async function runInitialImport(
         folders,
         {
           overlapMs: 0,
+          // Batched amoCRM writes per МойСклад page: the import is bound by amoCRM's 7 requests/s.
+          pages: true,
           ...(signal ? { signal } : {}),
           onRow: async () => {
             done += 1;

@@ -6,7 +6,9 @@ import { idFromHref, listEnvelopeSchema } from '../moysklad/schemas/common.js';
 import { bonusTransactionSchema } from '../moysklad/schemas/entities.js';
 import type { RuleContext } from './rule-context.js';
 import { refreshBuyerPoints, syncBuyer } from './rules/buyers.js';
+import { syncBuyersPage } from './rules/buyers-page.js';
 import { FolderCache, syncProduct } from './rules/products.js';
+import { syncProductsPage } from './rules/products-page.js';
 import { syncReturn, syncSale } from './rules/sales.js';
 
 /**
@@ -20,6 +22,11 @@ export interface StreamSpec {
   baseFilter: FilterCondition[];
   rows(ctx: RuleContext, since: Date | undefined, folders: FolderCache): AsyncGenerator<{ updated: string }>;
   apply(ctx: RuleContext, row: { updated: string }, folders: FolderCache): Promise<void>;
+  /**
+   * Applies one page of rows with batched amoCRM writes (the initial import's big streams). Same outcome as
+   * `apply` on each row in order; used only when the caller asks for pages.
+   */
+  applyPage?(ctx: RuleContext, rows: { updated: string }[], folders: FolderCache): Promise<void>;
 }
 
 const INDIVIDUALS: FilterCondition[] = [
@@ -45,6 +52,7 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
     baseFilter: [],
     rows: (ctx, from) => ctx.ms.catalog.iterateProducts({ filter: since(from), order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
     apply: async (ctx, row, folders) => void (await syncProduct(ctx, row as Parameters<typeof syncProduct>[1], folders)),
+    applyPage: (ctx, rows, folders) => syncProductsPage(ctx, rows as Parameters<typeof syncProduct>[1][], folders),
   },
   counterparty: {
     name: 'counterparty',
@@ -52,6 +60,7 @@ export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
     baseFilter: INDIVIDUALS,
     rows: (ctx, from) => ctx.ms.counterparties.iterate({ filter: [...INDIVIDUALS, ...since(from)], order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
     apply: async (ctx, row) => void (await syncBuyer(ctx, row as Parameters<typeof syncBuyer>[1])),
+    applyPage: (ctx, rows) => syncBuyersPage(ctx, rows as Parameters<typeof syncBuyer>[1][]),
   },
   retaildemand: {
     name: 'retaildemand',
@@ -115,9 +124,11 @@ export async function runStream(
   spec: StreamSpec,
   cursor: { load(): Promise<string | null>; save(value: string): Promise<void> },
   folders: FolderCache,
-  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal; rowsPerQuery?: number },
+  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal; rowsPerQuery?: number; pages?: boolean },
 ): Promise<number> {
   const rowsPerQuery = options.rowsPerQuery ?? ROWS_PER_QUERY;
+  // Page mode: a query's rows are collected and applied together; the cursor then moves past the whole page.
+  const applyPage = options.pages ? spec.applyPage : undefined;
   const saved = await cursor.load();
   let from = saved ? new Date(parseMoscow(saved).getTime() - options.overlapMs) : undefined;
   let applied = 0;
@@ -128,28 +139,39 @@ export async function runStream(
   for (;;) {
     let appliedNow = 0;
     let full = false;
+    const page: { updated: string }[] = [];
     for await (const row of spec.rows(ctx, from, folders)) {
       options.signal?.throwIfAborted();
       const id = (row as { id?: unknown }).id;
       const rowSecond = secondOf(row.updated);
       if (rowSecond === second && typeof id === 'string' && appliedInSecond.has(id)) continue;
-      await spec.apply(ctx, row, folders);
+      if (applyPage) page.push(row);
+      else await spec.apply(ctx, row, folders);
       applied += 1;
       appliedNow += 1;
-      last = row.updated;
       if (rowSecond !== second) {
         second = rowSecond;
         appliedInSecond.clear();
       }
       if (typeof id === 'string') appliedInSecond.add(id);
-      await options.onRow?.();
-      if (applied % 25 === 0) await cursor.save(last);
+      if (!applyPage) {
+        last = row.updated;
+        await options.onRow?.();
+        if (applied % 25 === 0) await cursor.save(last);
+      }
       // Stop before the generator asks for the next offset; the next query starts at this row's second. Each round
       // applies `rowsPerQuery` new rows, so even a burst of rows in one second ends.
       if (appliedNow >= rowsPerQuery) {
         full = true;
         break;
       }
+    }
+    if (applyPage && page.length > 0) {
+      await applyPage(ctx, page, folders);
+      last = page[page.length - 1]!.updated;
+      for (let i = 0; i < page.length; i += 1) await options.onRow?.();
+      // Only after the whole page is applied: a crash mid-page replays the page (its rows are idempotent).
+      await cursor.save(last);
     }
     if (!full || last === null) break;
     from = parseMoscow(last);

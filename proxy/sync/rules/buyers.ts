@@ -94,7 +94,7 @@ export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): P
  * is already the contact of another МойСклад buyer (two buyers sharing a family phone) is skipped: linking it again
  * would break the one-to-one links table and fail the job on every retry.
  */
-async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Promise<number | null> {
+export async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Promise<number | null> {
   for (const probe of [buyer.phone, buyer.email]) {
     if (!probe) continue;
     for (const contact of await ctx.amo.contacts.findByPhoneOrEmail(probe)) {
@@ -103,6 +103,11 @@ async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Prom
     }
   }
   return null;
+}
+
+/** Records what was just written for a buyer, so an unchanged buyer is skipped next time (the import's pages too). */
+export async function rememberBuyerWritten(ctx: RuleContext, buyer: BuyerSnapshot, customerId: number, contactId: number): Promise<void> {
+  await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
 }
 
 /** What we last wrote to amoCRM for a buyer, as a digest of the written values and the ids written to. */

@@ -32,3 +32,32 @@ export async function createOnce(
   await ctx.db.deleteFrom('sync_cursors').where('account_id', '=', ctx.accountId).where('stream', '=', stream).execute();
   return amoId;
 }
+
+/*
+ * The same intent rows for page-wise creates (the initial import writes one amoCRM batch per МойСклад page):
+ * all intents of a batch are recorded before the batch is sent, and each is cleared once its link row is written.
+ * An entity left with an intent (a crash in between) goes through the per-entity rule next time, which searches.
+ */
+const intentStream = (key: string) => `intent:${key}`;
+
+export async function hasIntent(ctx: RuleContext, key: string): Promise<boolean> {
+  const row = await ctx.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ctx.accountId).where('stream', '=', intentStream(key)).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordIntents(ctx: RuleContext, keys: readonly string[]): Promise<void> {
+  if (keys.length === 0) return;
+  ctx.signal?.throwIfAborted();
+  const now = Date.now();
+  await ctx.db
+    .insertInto('sync_cursors')
+    .values(keys.map((key) => ({ account_id: ctx.accountId, stream: intentStream(key), cursor: String(now), updated_at: now })))
+    .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: String(now), updated_at: now }))
+    .execute();
+  // A lost lease between the intent and the write: the successor sees the intents and searches.
+  ctx.signal?.throwIfAborted();
+}
+
+export async function clearIntent(ctx: RuleContext, key: string): Promise<void> {
+  await ctx.db.deleteFrom('sync_cursors').where('account_id', '=', ctx.accountId).where('stream', '=', intentStream(key)).execute();
+}
