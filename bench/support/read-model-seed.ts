@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../proxy/db/schema.js';
+import type { BuyerView } from '../../proxy/services/ports.js';
 
 /**
  * Writes the proxy's read model directly (as the sync would after an import), so benchmarks of the
@@ -13,16 +14,8 @@ export async function insertAccount(db: Kysely<Database>, accountId: number, sub
     .execute();
 }
 
-export interface BuyerRow {
-  moyskladId: string;
-  amoCustomerId: number;
-  name: string;
-  phone: string | null;
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-}
+/** A buyer as the card reads it (the proxy's read-model view), minus the referral code the bench leaves empty. */
+export type BuyerRow = Omit<BuyerView, 'referralCode'>;
 
 /** Batched so 100,000 rows stay under SQLite's bound-parameter limit and inside one transaction each. */
 export async function insertBuyers(db: Kysely<Database>, accountId: number, buyers: readonly BuyerRow[], batchSize = 500): Promise<void> {
