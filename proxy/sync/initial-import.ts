@@ -46,7 +46,7 @@ export async function runInitialImport(
         {
           overlapMs: 0,
           // Batched amoCRM writes per МойСклад page: the import is bound by amoCRM's 7 requests/s.
-          pages: false,
+          pages: true,
           ...(signal ? { signal } : {}),
           onRow: async () => {
             done += 1;

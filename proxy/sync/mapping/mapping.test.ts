@@ -108,7 +108,7 @@ describe('sale mapping', () => {
     expect(text).toMatch(/8\s980,50\s₽/);
     expect(text).toContain('Камера X — 1 ×');
     expect(text).toContain('Ремешок — 2 ×');
-    expect(text).toContain('списано баллов: 10, начислено баллов: 80');
+    expect(text).toContain('\nСписано баллов: 10, начислено баллов: 80.');
     expect(text).toContain('МойСклад: d1');
   });
 

@@ -52,10 +52,12 @@ export function saleNoteText(sale: SaleFacts): string {
   const points: string[] = [];
   if (sale.pointsSpent > 0) points.push(`списано баллов: ${sale.pointsSpent}`);
   if (sale.pointsEarned > 0) points.push(`начислено баллов: ${sale.pointsEarned}`);
+  const pointsLine = points.join(', ');
   return [
     `Розничная продажа №${sale.number} от ${moscowDisplay(sale.moment)} на сумму ${formatRoubles(sale.sumKopecks)}.`,
     `Товары: ${items || '—'}.`,
-    points.length > 0 ? `${points.join(', ')}.` : null,
+    // Its own line in the note, so it starts with a capital letter.
+    pointsLine ? `${pointsLine.charAt(0).toUpperCase()}${pointsLine.slice(1)}.` : null,
     saleMarker(sale.moyskladId),
   ]
     .filter((line): line is string => line !== null)
