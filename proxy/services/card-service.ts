@@ -1,6 +1,6 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
-import type { BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import type { BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type CardView = {
@@ -10,13 +10,8 @@ export type CardView = {
   purchaseTotalKopecks: number;
   purchaseCount: number;
   referralLink: string | null;
-  program: {
-    active: boolean;
-    name: string;
-    earnRateRoublesToPoint: number;
-    spendRatePointsToRouble: number;
-    maxPaidRatePercents: number;
-  } | null;
+  /** The snapshot of the active bonus program, without its МойСклад id (the widget never needs it). */
+  program: Omit<BonusProgramView, 'id'> | null;
   purchases: PurchaseView[];
   nextCursor: string | null;
   bounds: { minAmount: number; maxAmount: number };
