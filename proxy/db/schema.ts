@@ -76,6 +76,8 @@ export interface BuyersTable {
   purchase_count: number;
   referral_code: string | null;
   referrer_moysklad_id: string | null;
+  /** Our clock when the buyer was last read from МойСклад by a live job (an older event is covered by it). */
+  read_at: number | null;
   updated_at: number;
 }
 

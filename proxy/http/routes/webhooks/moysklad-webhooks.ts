@@ -7,7 +7,7 @@ import type { Database } from '../../../db/schema.js';
 import { idFromHref } from '../../../moysklad/schemas/common.js';
 import { webhookPayloadSchema } from '../../../moysklad/schemas/events.js';
 import type { JobQueue } from '../../../queue/job-queue.js';
-import { entityJob, MOYSKLAD_SYNCED_TYPES, type SyncedType } from '../../../sync/jobs.js';
+import { entityJob, MOYSKLAD_SYNCED_TYPES, webhookDelayMs, type SyncedType } from '../../../sync/jobs.js';
 import { HttpError } from '../../errors.js';
 import { webhookSecretMatches } from './verify-secret.js';
 
@@ -48,12 +48,14 @@ export function moyskladWebhookRoutes(deps: MoySkladWebhookDeps) {
         return SYNCED.has(event.meta.type);
       });
 
+      const receivedAt = Date.now();
       await deps.db.transaction().execute(async (trx) => {
         if (!(await deps.seenEvents.markSeen('moysklad', accountId, query.data.requestId, SEEN_TTL_MS, trx))) return;
         for (const event of events) {
           const action = event.action;
           if (action !== 'CREATE' && action !== 'UPDATE' && action !== 'DELETE') continue;
-          await deps.queue.enqueue(entityJob({ accountId, entityType: event.meta.type as SyncedType, id: idFromHref(event.meta.href), action }), trx);
+          const entityType = event.meta.type as SyncedType;
+          await deps.queue.enqueue(entityJob({ accountId, entityType, id: idFromHref(event.meta.href), action, receivedAt }, { delayMs: webhookDelayMs(entityType, action) }), trx);
         }
       });
       deps.queue.nudge();
