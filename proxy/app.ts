@@ -4,8 +4,8 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from './db/database.js';
 import { healthRoutes } from './http/health.js';
-import { logSafeUrl } from './http/log-safe-url.js';
 import { errorHandler, notFoundHandler } from './http/problem-handlers.js';
+import { redactUrl } from './redact.js';
 
 /** A route module plugs itself in by receiving the app (after body parsing, before the 404 handler). */
 export type RouteRegistrar = (app: Express) => void;
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
       // The default serializer logs the raw URL: an install `code` or a webhook secret would land in the logs.
       serializers: {
         // `query` and `params` would repeat those secrets unmasked, and the URL already shows what they hold.
-        req: (req: { url: string }) => ({ ...req, url: logSafeUrl(req.url), query: undefined, params: undefined }),
+        req: (req: { url: string }) => ({ ...req, url: redactUrl(req.url), query: undefined, params: undefined }),
       },
     }),
   );

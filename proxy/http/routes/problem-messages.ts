@@ -13,6 +13,7 @@ export const problemMessages = {
   validation_failed: { ru: 'Запрос содержит неверные данные.', en: 'The request contains invalid data.' },
   malformed_body: { ru: 'Тело запроса не является корректным JSON.', en: 'The request body is not valid JSON.' },
   body_too_large: { ru: 'Тело запроса слишком большое.', en: 'The request body is too large.' },
+  malformed_path: { ru: 'Адрес запроса содержит неверную %-последовательность.', en: 'The request path has a malformed percent-escape.' },
   unsupported_media_type: { ru: 'Ожидается Content-Type: application/json.', en: 'Expected Content-Type: application/json.' },
   not_found: { ru: 'Не найдено.', en: 'Not found.' },
   internal_error: { ru: 'Внутренняя ошибка сервера. Попробуйте позже.', en: 'Internal server error. Please try again later.' },

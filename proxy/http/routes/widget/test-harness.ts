@@ -15,6 +15,11 @@ import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
 import type { AmoOAuthPort } from '../../../services/ports.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
+import { AccountsRepository } from '../../../db/repositories/accounts.js';
+import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
+import { JobQueue } from '../../../queue/job-queue.js';
+import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
+import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
 import { createWidgetApi, type WidgetApi, type WidgetApiConfig } from '../widget-api.js';
 
 export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
@@ -106,7 +111,11 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
     },
   });
-  const app = createApp({ logger, database, routes: [api.register] });
+  // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
+  const accounts = new AccountsRepository(database.db, secrets);
+  const queue = new JobQueue(database);
+  const webhooks = { db: database.db, accounts, queue };
+  const app = createApp({ logger, database, routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

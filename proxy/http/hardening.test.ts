@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './routes/widget/test-harness.js';
+
+/**
+ * Attacks on the public surface that need no secret at all (issue 12, low items), each through real HTTP against the
+ * real app with every public route registered (widget API, hooks, referral page, both webhook routes).
+ */
+describe('public surface without any secret', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('sqlite');
+  });
+  afterAll(async () => h?.close());
+
+  const logged = () => h.logLines.join('');
+
+  it('a malformed percent-escape in a path is a 400 problem, logged without a stack', async () => {
+    for (const [method, path] of [
+      ['GET', '/r/%E0%A4%A'],
+      ['POST', '/r/%E0%A4%A'],
+      ['POST', '/webhooks/moysklad/1/%E0%A4%A'],
+      ['POST', '/webhooks/amocrm/1/%E0%A4%A'],
+    ] as const) {
+      h.logLines.length = 0;
+      const response = await fetch(`${h.base}${path}`, { method, headers: { 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      expect(response.status, `${method} ${path}`).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/problem\+json/);
+      expect((await response.json()).code).toBe('malformed_path');
+      expect(logged(), `${method} ${path}`).not.toMatch(/"stack"|URIError|"level":50/);
+    }
+    // Behind a valid widget token the widget router answers the same way.
+    h.logLines.length = 0;
+    const widget = await h.call('GET', '/api/widget/customers/%E0%A4%A/card');
+    expect(widget.status).toBe(400);
+    expect(widget.json.code).toBe('malformed_path');
+    expect(logged()).not.toMatch(/"stack"|URIError|"level":50/);
+  });
+
+  it('a webhook secret in a path spelled in another case (Express routes it alike) never reaches the log', async () => {
+    h.logLines.length = 0;
+    const secret = 'case-bent-webhook-secret-0123456789';
+    for (const prefix of ['/WEBHOOKS/MOYSKLAD', '/Webhooks/amoCRM', '/webhooks/%6Doysklad']) {
+      await fetch(`${h.base}${prefix}/31000001/${secret}?requestId=r1`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    }
+    await fetch(`${h.base}/amocrm/install?CODE=def50200-one-time-code&referer=x`);
+    await fetch(`${h.base}/nope`, { headers: { AUTHORIZATION: 'Bearer upper-case-bearer', 'x-AUTH-token': 'mixed-case-jwt' } });
+    expect(logged()).toContain('[redacted]');
+    expect(logged()).not.toMatch(new RegExp(`${secret}|def50200-one-time-code|upper-case-bearer|mixed-case-jwt`));
+  });
+});
