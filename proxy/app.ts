@@ -5,6 +5,7 @@ import { pinoHttp } from 'pino-http';
 import type { DatabaseHandle } from './db/database.js';
 import { healthRoutes } from './http/health.js';
 import { errorHandler, notFoundHandler } from './http/problem-handlers.js';
+import { securityHeaders } from './http/security-headers.js';
 import { redactUrl } from './redact.js';
 
 /** A route module plugs itself in by receiving the app (after body parsing, before the 404 handler). */
@@ -25,7 +26,7 @@ const QUIET_PATHS = new Set(['/healthz', '/readyz']);
 
 /**
  * Builds the Express app without listening (server.ts runs it; tests drive it over real HTTP on port 0).
- * Order: request logging with ids → body parsers → health → route modules → 404 → one error handler.
+ * Order: request logging with ids → security headers → body parsers → health → route modules → 404 → one error handler.
  */
 export function createApp(deps: AppDeps): Express {
   const app = express();
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   );
+  app.use(securityHeaders());
   app.use(express.json({ limit: deps.bodyLimit ?? '256kb' }));
   // amoCRM sends its webhooks as application/x-www-form-urlencoded with nested keys (leads[add][0][id]).
   app.use(express.urlencoded({ extended: true, limit: deps.bodyLimit ?? '256kb' }));

@@ -48,3 +48,43 @@ describe('public surface without any secret', () => {
     expect(logged()).not.toMatch(new RegExp(`${secret}|def50200-one-time-code|upper-case-bearer|mixed-case-jwt`));
   });
 });
+
+describe('security headers', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('sqlite', { trustProxy: 'loopback' });
+  });
+  afterAll(async () => h?.close());
+
+  it('the referral page may not be framed and runs nothing but its own style', async () => {
+    const page = await fetch(`${h.base}/r/nosuchcode`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/frame-ancestors 'none'/);
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/form-action 'self'/);
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
+    // The page's only inline style is allowed by its hash, and that hash is the style the page carries.
+    const html = await page.text();
+    const style = /<style>([^<]*)<\/style>/.exec(html)?.[1] ?? '';
+    const { createHash } = await import('node:crypto');
+    expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+  });
+
+  it('every answer has nosniff and a strict Referrer-Policy; API answers forbid framing and active content', async () => {
+    for (const path of ['/api/widget/status', '/healthz', '/openapi.json', '/amocrm/install', '/nope']) {
+      const response = await fetch(`${h.base}${path}`);
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(response.headers.get('content-security-policy'), path).toMatch(/default-src 'none'.*frame-ancestors 'none'|frame-ancestors 'none'.*default-src 'none'/);
+      expect(response.headers.get('x-powered-by'), path).toBeNull();
+    }
+  });
+
+  it('HSTS only when the request came over TLS (directly or as told by a trusted proxy)', async () => {
+    expect((await fetch(`${h.base}/healthz`)).headers.get('strict-transport-security')).toBeNull();
+    const behindTls = await fetch(`${h.base}/healthz`, { headers: { 'X-Forwarded-Proto': 'https' } });
+    expect(behindTls.headers.get('strict-transport-security')).toMatch(/max-age=\d{7,}/);
+  });
+});

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Language } from './problem-messages.js';
 
 /** The public referral page: plain server-rendered HTML, no scripts, every dynamic value escaped. */
@@ -29,10 +30,25 @@ const texts = {
   },
 } as const;
 
+const PAGE_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input{width:100%;padding:.5rem;font:inherit}input[type=checkbox]{width:auto;margin-right:.5rem}button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit}.error{color:#b00020}';
+
+/**
+ * The page's Content-Security-Policy: nothing may load or run except its one inline style (allowed by hash, so no
+ * 'unsafe-inline'), the form may only post back to us, and no site may frame it (clickjacking a consent checkbox).
+ */
+export const REFERRAL_PAGE_CSP = [
+  "default-src 'none'",
+  `style-src 'sha256-${createHash('sha256').update(PAGE_STYLE).digest('base64')}'`,
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 function layout(lang: Language, body: string): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${escapeHtml(texts[lang].title)}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input{width:100%;padding:.5rem;font:inherit}input[type=checkbox]{width:auto;margin-right:.5rem}button{margin-top:1rem;padding:.6rem 1.2rem;font:inherit}.error{color:#b00020}</style>
+<style>${PAGE_STYLE}</style>
 </head><body>${body}</body></html>`;
 }
 

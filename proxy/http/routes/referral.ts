@@ -6,7 +6,7 @@ import type { ReferralService } from '../../services/referral-service.js';
 import { ServiceError } from '../../services/service-error.js';
 import { logOf } from './problem.js';
 import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
-import { renderDone, renderForm, renderMessage } from './referral-page.js';
+import { REFERRAL_PAGE_CSP, renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
 /** A name, a phone, a checkbox and the CSRF value. */
@@ -60,6 +60,11 @@ function sameToken(a: string | undefined, b: string): boolean {
  */
 export function createReferralRouter(options: ReferralRouterOptions): Router {
   const router = express.Router();
+  // Every answer under /r is (or may be) the HTML page: its own policy replaces the app-wide API one.
+  router.use('/r', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', REFERRAL_PAGE_CSP);
+    next();
+  });
   const windowMs = options.limits?.windowMs ?? 15 * 60_000;
   const tooMany = (req: Request, res: Response) => res.status(429).type('html').send(renderMessage(languageOf(req), problemMessages.rate_limited[languageOf(req)]));
   const viewLimit = rateLimit({ windowMs, limit: options.limits?.getPerWindow ?? 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });

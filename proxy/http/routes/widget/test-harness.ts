@@ -77,7 +77,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -115,7 +115,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
   const accounts = new AccountsRepository(database.db, secrets);
   const queue = new JobQueue(database);
   const webhooks = { db: database.db, accounts, queue };
-  const app = createApp({ logger, database, routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
+  const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
