@@ -1,16 +1,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ReferralService } from '../../services/referral-service.js';
 import { ServiceError } from '../../services/service-error.js';
+import { requestProblem } from '../errors.js';
 import { logOf } from './problem.js';
 import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
 import { REFERRAL_PAGE_CSP, renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
-/** A name, a phone, a checkbox and the CSRF value. */
-const FORM_LIMIT_BYTES = 4 * 1024;
+export const REFERRAL_PATH_PREFIX = '/r/';
+/** A name, a phone, a checkbox and the CSRF value; enforced by the app's body parser (see `BodyLimit`). */
+export const REFERRAL_FORM_LIMIT_BYTES = 4 * 1024;
 const codeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
 const signupBody = z.object({
   csrf: z.string().min(16).max(100),
@@ -95,12 +97,7 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
     }
   });
 
-  // The app may already have parsed the form with its larger app-wide limit; the declared length still decides.
-  const smallForm: RequestHandler = (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > FORM_LIMIT_BYTES) answerError(req, res, new ServiceError(413, 'body_too_large'));
-    else next();
-  };
-  router.post('/r/:code', postLimit, smallForm, express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES }), async (req, res) => {
+  router.post('/r/:code', postLimit, async (req, res) => {
     const lang = languageOf(req);
     const params = codeParams.safeParse(req.params);
     if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
@@ -116,3 +113,19 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
   });
   return router;
 }
+
+/**
+ * The app parses bodies (and decodes path params) before this router runs, so those failures never reach it: mounted
+ * at the app level on `/r`, this answers them as the page does, in HTML, instead of problem+json.
+ */
+export const referralEarlyErrorHandler: ErrorRequestHandler = (error, req, res, next) => {
+  const problem = requestProblem(error);
+  if (!problem || res.headersSent) {
+    next(error);
+    return;
+  }
+  const code = problem.code === 'body_too_large' || problem.code === 'malformed_path' ? problem.code : 'referral_form_invalid';
+  const lang = languageOf(req);
+  logOf(req)?.warn({ code, status: problem.status }, 'referral page request rejected');
+  res.status(problem.status).type('html').send(renderMessage(lang, problemMessages[code][lang]));
+};

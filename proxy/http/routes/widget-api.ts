@@ -1,4 +1,5 @@
 import type { Express } from 'express';
+import type { RouteRegistrar } from '../../app.js';
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
@@ -27,10 +28,10 @@ import { SyncService } from '../../services/sync-service.js';
 import type { ReplayStore } from '../auth/replay-store.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter } from './amocrm-hooks.js';
-import { createReferralRouter, type ReferralRouterOptions } from './referral.js';
+import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, referralEarlyErrorHandler, type ReferralRouterOptions } from './referral.js';
 import type { WidgetRoute } from './widget/route-definition.js';
 import type { WidgetServices } from './widget/services.js';
-import { createWidgetRouter, WIDGET_API_PREFIX, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
+import { createWidgetRouter, WIDGET_API_PREFIX, WIDGET_BODY_LIMIT_BYTES, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
 
 export type WidgetApiConfig = Pick<
   Config,
@@ -63,7 +64,7 @@ export type WidgetApiDeps = {
 
 export type WidgetApi = {
   /** Pass to `createApp({ routes: [api.register] })`: widget API, amoCRM hooks, referral page and /openapi.json. */
-  register: (app: Express) => void;
+  register: RouteRegistrar;
   routes: WidgetRoute[];
   services: WidgetServices;
   installation: InstallationService;
@@ -133,11 +134,31 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     await Promise.all([installation.settle(), services.connection.settle(), sweeps.settle()]);
   };
 
+  const register: RouteRegistrar = (app: Express) => {
+    app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
+    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE }));
+    app.use(
+      createReferralRouter({
+        referral,
+        secureCookies: config.PUBLIC_URL.startsWith('https:'),
+        ...(deps.overrides?.referralLimits ? { limits: deps.overrides.referralLimits } : {}),
+      }),
+    );
+    app.use(REFERRAL_PATH_PREFIX, referralEarlyErrorHandler);
+    app.use(createWidgetRouter(services, { token, extraOrigins: config.ALLOWED_ORIGINS }));
+    app.use(WIDGET_API_PREFIX, widgetEarlyErrorHandler({ extraOrigins: config.ALLOWED_ORIGINS }));
+  };
+  register.bodyLimits = [
+    { pathPrefix: WIDGET_API_PREFIX, bytes: WIDGET_BODY_LIMIT_BYTES },
+    { pathPrefix: REFERRAL_PATH_PREFIX, bytes: REFERRAL_FORM_LIMIT_BYTES },
+  ];
+
   return {
     routes,
     services,
     installation,
     referral,
+    register,
     settle,
     start() {
       sweepTimer ??= setInterval(sweepReferrals, deps.overrides?.referralSweepMs ?? 60_000).unref();
@@ -146,19 +167,6 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
       clearInterval(sweepTimer);
       sweepTimer = undefined;
       await settle();
-    },
-    register(app) {
-      app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
-      app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE }));
-      app.use(
-        createReferralRouter({
-          referral,
-          secureCookies: config.PUBLIC_URL.startsWith('https:'),
-          ...(deps.overrides?.referralLimits ? { limits: deps.overrides.referralLimits } : {}),
-        }),
-      );
-      app.use(createWidgetRouter(services, { token, extraOrigins: config.ALLOWED_ORIGINS }));
-      app.use(WIDGET_API_PREFIX, widgetEarlyErrorHandler({ extraOrigins: config.ALLOWED_ORIGINS }));
     },
   };
 }
