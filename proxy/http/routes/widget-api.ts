@@ -127,6 +127,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     publicUrl: config.PUBLIC_URL,
     baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
     replayStore: deps.overrides?.replayStore ?? new DatabaseReplayStore(database.db),
+    accountSubdomain: async (accountId: number) => (await accounts.find(accountId))?.subdomain ?? null,
     ...(deps.overrides?.now ? { now: deps.overrides.now } : {}),
   };
 

@@ -39,7 +39,7 @@ describeEachDatabase('settings and sync status', (kind) => {
     const { db } = h.database;
     const now = Date.now();
     for (const id of [8080, 9090]) {
-      await db.insertInto('accounts').values({ id, subdomain: `s${id}`, status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
+      await db.insertInto('accounts').values({ id, subdomain: 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
     }
     const mine = await queue.enqueue({ kind: 'sync.counterparty', accountId: 8080, payload: {} });
     const theirs = await queue.enqueue({ kind: 'sync.counterparty', accountId: 9090, payload: {} });
