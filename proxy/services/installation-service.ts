@@ -43,6 +43,8 @@ export class InstallationService {
       const tokens = await this.deps.amoOAuth.exchangeCode(accountBaseUrl, code);
       await this.deps.accounts.ensure(tokens.accountId, subdomain);
       await this.deps.accounts.saveAmoTokens(tokens.accountId, subdomain, tokens);
+      // A new installation re-keys both webhook URLs: anyone who read the old ones (a webhook list, a log) is out.
+      await this.deps.accounts.rotateWebhookSecrets(tokens.accountId);
       await this.deps.operationLog.append({ accountId: tokens.accountId, userId: null, kind: 'amocrm.installed', details: { accountBaseUrl } });
       this.deps.log.info({ accountId: tokens.accountId, accountBaseUrl }, 'amoCRM installation completed');
     } catch (error) {

@@ -47,6 +47,8 @@ export interface AccountsPort {
   saveAmoTokens(accountId: number, subdomain: string, tokens: { accessToken: string; refreshToken: string; expiresAt: number }): Promise<void>;
   /** Revoke hook: forget every credential of the account and mark it revoked. Returns false if unknown. */
   wipeCredentials(accountId: number): Promise<boolean>;
+  /** New secrets for the account's МойСклад and amoCRM webhook URLs (reinstall, reconnect). */
+  rotateWebhookSecrets(accountId: number): Promise<void>;
   getSettings(accountId: number): Promise<Settings>;
   saveSettings(accountId: number, settings: Settings): Promise<void>;
 }

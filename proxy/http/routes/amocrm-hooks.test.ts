@@ -66,6 +66,19 @@ describeEachDatabase('amoCRM install and revoke hooks', (kind) => {
     expect(status.json.amocrm).toEqual({ state: 'installed' });
   });
 
+  it('a reinstall re-keys both webhook URLs', async () => {
+    amo.release();
+    await fetch(`${h.base}/amocrm/install?code=first-code&referer=127.0.0.1:9/a/shop&from_widget=1`);
+    await h.api.installation.settle();
+    const repository = new AccountsRepository(h.database.db, h.secrets);
+    const first = [await repository.webhookSecret(6060, 'moysklad'), await repository.webhookSecret(6060, 'amocrm')];
+    await fetch(`${h.base}/amocrm/install?code=second-code&referer=127.0.0.1:9/a/shop&from_widget=1`);
+    await h.api.installation.settle();
+    const second = [await repository.webhookSecret(6060, 'moysklad'), await repository.webhookSecret(6060, 'amocrm')];
+    expect(second[0]).not.toBe(first[0]);
+    expect(second[1]).not.toBe(first[1]);
+  });
+
   it('install refuses a referer outside the template (our secret never goes there)', async () => {
     const response = await fetch(`${h.base}/amocrm/install?code=x&referer=evil.example&from_widget=1`);
     expect(response.status).toBe(400);

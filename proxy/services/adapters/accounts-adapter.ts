@@ -51,6 +51,9 @@ export class AccountsAdapter implements AccountsPort {
   wipeCredentials(accountId: number): Promise<boolean> {
     return this.repository.wipeCredentials(accountId);
   }
+  rotateWebhookSecrets(accountId: number): Promise<void> {
+    return this.repository.rotateWebhookSecrets(accountId);
+  }
 
   async getSettings(accountId: number): Promise<Settings> {
     const raw = await this.repository.getSettings(accountId);

@@ -151,13 +151,8 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       const counterparty = emulator.ui.createCounterparty({ name: input.name ?? 'Иван Петров', companyType: 'individual', phone: input.phone ?? '+79990000001' }) as { id: string };
       const now = Date.now();
       const { db } = database;
-      const exists = await db.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
-      if (!exists) {
-        await db
-          .insertInto('accounts')
-          .values({ id: input.accountId, subdomain: input.subdomain ?? 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now })
-          .execute();
-      }
+      // Through the repository, so the account has real (encrypted) webhook secrets like one made by the install hook.
+      await accounts.ensure(input.accountId, input.subdomain ?? 'demo');
       await db
         .insertInto('buyers')
         .values({
