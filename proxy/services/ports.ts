@@ -206,6 +206,29 @@ export interface JobsPort {
 
 // ───────────────────────────── amoCRM ─────────────────────────────
 
+/**
+ * Whether amoCRM still accepts our stored tokens for an account: one authenticated call (with a token refresh if the
+ * access token was refused). 'revoked' when amoCRM answers 401 and the refresh is refused too (or no tokens are
+ * stored); 'unreachable' when amoCRM gave no clear answer (network, 5xx, a blocked account).
+ */
+export interface AmoAuthorizationPort {
+  check(accountId: number): Promise<'authorized' | 'revoked' | 'unreachable'>;
+}
+
+/** amoCRM install codes already presented to the install hook (shared by every process, kept while a code lives). */
+export interface InstallCodesPort {
+  /** True the first time this code is presented. */
+  firstUse(code: string): Promise<boolean>;
+}
+
+/** An uninstalled account's personal data (read model, operation log, pending jobs, idempotency keys). */
+export interface PersonalDataPort {
+  /** Accounts revoked at or before `revokedBefore` whose personal data is still stored. */
+  dueForPurge(revokedBefore: number): Promise<number[]>;
+  /** Deletes it, if the account is still revoked (a reinstall may have raced); returns whether it did. */
+  purge(accountId: number): Promise<{ purged: boolean; buyers: number; purchases: number }>;
+}
+
 export interface AmoOAuthPort {
   /**
    * POST {accountBaseUrl}/oauth2/access_token (authorization_code grant). The base URL is rendered from our

@@ -90,16 +90,12 @@ describeEachDatabase('AccountsRepository', (kind) => {
     expect(await accounts.wipeCredentials(5)).toBe(true);
     expect(await accounts.wipeCredentials(404)).toBe(false);
     expect(await accounts.find(5)).toMatchObject({ status: 'revoked', needsReinstall: true, hasAmoTokens: false, moyskladConnected: false, revokedAt: clock });
-    expect(await accounts.revokedAwaitingPurge(clock - 1)).toEqual([]);
-    expect(await accounts.revokedAwaitingPurge(clock)).toEqual([5]);
     expect(await accounts.amoTokens(5)).toBeNull();
     expect(await accounts.moyskladToken(5)).toBeNull();
     expect(await accounts.listActive()).toEqual([]);
 
     await accounts.saveAmoTokens(5, 'shop', amoTokens); // reinstall
     expect(await accounts.find(5)).toMatchObject({ status: 'active', needsReinstall: false, revokedAt: null });
-    expect(await accounts.revokedAwaitingPurge(clock)).toEqual([]);
-    expect(await accounts.markPersonalDataPurged(5)).toBe(false); // a reinstall that raced the purge stays untouched
   });
 
   it('lets one owner at a time hold the token refresh lock, until it is released or expires', async () => {

@@ -167,33 +167,6 @@ export class AccountsRepository {
     return updated;
   }
 
-  /** Revoked accounts whose personal data is still stored and whose revoke is at least as old as `revokedBefore`. */
-  async revokedAwaitingPurge(revokedBefore: number): Promise<number[]> {
-    const rows = await this.db
-      .selectFrom('accounts')
-      .select('id')
-      .where('status', '=', 'revoked')
-      .where('revoked_at', '<=', revokedBefore)
-      .where('personal_data_purged_at', 'is', null)
-      .orderBy('id')
-      .execute();
-    return rows.map((row) => Number(row.id));
-  }
-
-  /**
-   * Marks the purge done and forgets the МойСклад login (an employee's e-mail). Only while the account is still
-   * revoked: a reinstall that raced the purge keeps its account active.
-   */
-  async markPersonalDataPurged(accountId: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('accounts')
-      .set({ personal_data_purged_at: this.now(), moysklad_login: null, moysklad_account_id: null, updated_at: this.now() })
-      .where('id', '=', accountId)
-      .where('status', '=', 'revoked')
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
-  }
-
   /** Raw settings object ({} when never saved); the settings service validates its own shape. */
   async getSettings(accountId: number): Promise<Record<string, unknown>> {
     const row = await this.db.selectFrom('accounts').select('settings_json').where('id', '=', accountId).executeTakeFirst();

@@ -45,6 +45,8 @@ export const problemMessages = {
   referral_unavailable: { ru: 'Реферальная программа сейчас недоступна.', en: 'The referral program is unavailable right now.' },
   csrf_failed: { ru: 'Форма устарела. Обновите страницу и отправьте её снова.', en: 'The form has expired. Reload the page and submit it again.' },
   rate_limited: { ru: 'Слишком много попыток. Попробуйте позже.', en: 'Too many attempts. Please try again later.' },
+  revoke_not_confirmed: { ru: 'amoCRM по-прежнему принимает токены интеграции: отключение не подтверждено и не выполнено.', en: 'amoCRM still accepts the integration tokens: the revoke is not confirmed and was not carried out.' },
+  revoke_unconfirmed: { ru: 'Не удалось подтвердить отключение в amoCRM. Ничего не удалено.', en: 'The revoke could not be confirmed with amoCRM. Nothing was deleted.' },
   install_params_invalid: { ru: 'Неверные параметры установки.', en: 'Invalid installation parameters.' },
 } as const satisfies Record<string, Record<Language, string>>;
 

@@ -9,7 +9,12 @@ import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-key
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { JobQueue } from '../../queue/job-queue.js';
 import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
+import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
+import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
+import { PersonalDataStore } from '../../services/adapters/personal-data-store.js';
+import { PersonalDataService } from '../../services/personal-data-service.js';
+import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import type { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
@@ -21,13 +26,13 @@ import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
 import type { IdempotencyTiming } from '../../services/idempotent-execution.js';
 import { InstallationService } from '../../services/installation-service.js';
-import type { AmoOAuthPort, MoySkladPort } from '../../services/ports.js';
+import type { AmoAuthorizationPort, AmoOAuthPort, MoySkladPort } from '../../services/ports.js';
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
 import type { ReplayStore } from '../auth/replay-store.js';
 import { createOpenApiRouter } from '../openapi.js';
-import { createAmoHooksRouter } from './amocrm-hooks.js';
+import { createAmoHooksRouter, type HookLimits } from './amocrm-hooks.js';
 import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, referralEarlyErrorHandler, type ReferralRouterOptions } from './referral.js';
 import type { WidgetRoute } from './widget/route-definition.js';
 import type { WidgetServices } from './widget/services.js';
@@ -36,7 +41,8 @@ import { createWidgetRouter, WIDGET_API_PREFIX, WIDGET_BODY_LIMIT_BYTES, widgetE
 export type WidgetApiConfig = Pick<
   Config,
   'PUBLIC_URL' | 'AMOCRM_CLIENT_ID' | 'AMOCRM_CLIENT_SECRET' | 'AMOCRM_REDIRECT_URI' | 'AMOCRM_BASE_URL_TEMPLATE' | 'MOYSKLAD_API_URL' | 'ALLOWED_ORIGINS'
->;
+> &
+  Partial<Pick<Config, 'AMOCRM_RATE_LIMIT_PER_SECOND' | 'PERSONAL_DATA_GRACE_HOURS'>>;
 
 export type WidgetApiDeps = {
   config: WidgetApiConfig;
@@ -53,6 +59,8 @@ export type WidgetApiDeps = {
     moysklad?: MoySkladPort;
     moyskladAdapter?: Partial<MoySkladAdapterOptions>;
     amoOAuth?: AmoOAuthPort;
+    amoAuthorization?: AmoAuthorizationPort;
+    hookLimits?: HookLimits;
     replayStore?: ReplayStore;
     idempotencyTiming?: IdempotencyTiming;
     now?: () => Date;
@@ -69,9 +77,10 @@ export type WidgetApi = {
   services: WidgetServices;
   installation: InstallationService;
   referral: ReferralService;
+  personalData: PersonalDataService;
   /** Waits for detached work (install code exchanges, webhook removals, a running referral sweep). */
   settle(): Promise<void>;
-  /** Starts the periodic sweep that pays referrers after their referral's first purchase. */
+  /** Starts the periodic sweep: referrers paid after their referral's first purchase, uninstalled accounts purged. */
   start(): void;
   /** Stops the sweep and waits for all detached work: call it on shutdown. */
   stop(): Promise<void>;
@@ -81,7 +90,8 @@ export type WidgetApi = {
 export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const { config, database, logger } = deps;
   const version = deps.version ?? '1.0.0';
-  const accounts = new AccountsAdapter(new AccountsRepository(database.db, deps.secrets));
+  const accountsRepository = new AccountsRepository(database.db, deps.secrets);
+  const accounts = new AccountsAdapter(accountsRepository);
   const readModel = new KyselyReadModel(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
@@ -99,20 +109,39 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     sync: new SyncService({ jobs, operationLog }),
   };
   const referral = new ReferralService({ accounts, readModel, moysklad, idempotency, operationLog, jobs });
+  const personalData = new PersonalDataService({
+    store: new PersonalDataStore(database.db),
+    operationLog,
+    graceMs: (config.PERSONAL_DATA_GRACE_HOURS ?? 0) * 3600_000,
+    log: logger,
+  });
   const sweeps = new BackgroundTasks();
   let sweepTimer: NodeJS.Timeout | undefined;
-  const sweepReferrals = () => {
-    if (sweeps.size > 0) return; // the previous sweep is still paying
+  const failed = (what: string) => (error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, `${what} failed`);
+  const sweep = () => {
+    if (sweeps.size > 0) return; // the previous sweep is still running
     sweeps.track(
-      referral
-        .rewardReferrersAfterFirstPurchase()
-        .then(() => undefined)
-        .catch((error: unknown) => logger.error({ err: error instanceof Error ? error.message : String(error) }, 'referral reward sweep failed')),
+      (async () => {
+        await referral.rewardReferrersAfterFirstPurchase().catch(failed('referral reward sweep'));
+        await personalData.purgeDue().catch(failed('personal data purge'));
+      })(),
     );
   };
+  const amoAuthorization =
+    deps.overrides?.amoAuthorization ??
+    new AmoAuthorizationAdapter({
+      accounts: accountsRepository,
+      database,
+      baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
+      credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI },
+      ...(config.AMOCRM_RATE_LIMIT_PER_SECOND ? { requestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND } : {}),
+    });
   const installation = new InstallationService({
     accounts,
     amoOAuth,
+    amoAuthorization,
+    installCodes: new InstallCodesAdapter(new SeenEventsRepository(database.db)),
+    personalData,
     moysklad,
     publicUrl: config.PUBLIC_URL,
     operationLog,
@@ -137,7 +166,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
 
   const register: RouteRegistrar = (app: Express) => {
     app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
-    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE }));
+    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(deps.overrides?.hookLimits ? { limits: deps.overrides.hookLimits } : {}) }));
     app.use(
       createReferralRouter({
         referral,
@@ -159,10 +188,11 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     services,
     installation,
     referral,
+    personalData,
     register,
     settle,
     start() {
-      sweepTimer ??= setInterval(sweepReferrals, deps.overrides?.referralSweepMs ?? 60_000).unref();
+      sweepTimer ??= setInterval(sweep, deps.overrides?.referralSweepMs ?? 60_000).unref();
     },
     async stop() {
       clearInterval(sweepTimer);

@@ -57,18 +57,24 @@ export class KyselyReadModel implements ReadModelPort {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
-    const row = await this.db
+  /**
+   * Buyers are served only while their account is active: from a confirmed uninstall on, the card API and the
+   * referral page find nobody, even before the personal data is purged (PERSONAL_DATA_GRACE_HOURS).
+   */
+  private activeBuyers() {
+    return this.db
       .selectFrom('buyers')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('amo_customer_id', '=', amoCustomerId)
-      .executeTakeFirst();
+      .selectAll('buyers')
+      .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.id', '=', 'buyers.account_id').where('accounts.status', '=', 'active')));
+  }
+
+  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
+    const row = await this.activeBuyers().where('buyers.account_id', '=', accountId).where('buyers.amo_customer_id', '=', amoCustomerId).executeTakeFirst();
     return row ? toBuyerView(row) : null;
   }
 
   async buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null> {
-    const row = await this.db.selectFrom('buyers').selectAll().where('referral_code', '=', code).executeTakeFirst();
+    const row = await this.activeBuyers().where('buyers.referral_code', '=', code).executeTakeFirst();
     return row ? { accountId: Number(row.account_id), buyer: toBuyerView(row) } : null;
   }
 

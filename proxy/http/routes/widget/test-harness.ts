@@ -13,7 +13,8 @@ import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sand
 import { createApp } from '../../../app.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
-import type { AmoOAuthPort } from '../../../services/ports.js';
+import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
+import type { HookLimits } from '../amocrm-hooks.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
@@ -77,7 +78,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -98,6 +99,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     AMOCRM_BASE_URL_TEMPLATE: options.amoBaseTemplate ?? AMO_BASE_TEMPLATE,
     MOYSKLAD_API_URL: baseUrl,
     ALLOWED_ORIGINS: ['http://127.0.0.1:9'],
+    ...(options.personalDataGraceHours !== undefined ? { PERSONAL_DATA_GRACE_HOURS: options.personalDataGraceHours } : {}),
   };
   const api = createWidgetApi({
     config,
@@ -106,6 +108,8 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     logger,
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
+      ...(options.amoAuthorization ? { amoAuthorization: options.amoAuthorization } : {}),
+      ...(options.hookLimits ? { hookLimits: options.hookLimits } : {}),
       moyskladAdapter: { sleep: async () => undefined },
       ...(options.referralPostLimit ? { referralLimits: { postPerWindow: options.referralPostLimit } } : {}),
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
