@@ -3,6 +3,7 @@
  * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
  * `proxy/services/adapters/`; tests can substitute fakes for parts that have no real module yet.
  */
+import { DEFAULT_BONUS_MAX_PER_OPERATION, DEFAULT_BONUS_MAX_PER_USER_PER_DAY, DEFAULT_REFERRALS_PER_REFERRER_PER_DAY } from './bonus-bounds.js';
 
 // ───────────────────────────── accounts & settings ─────────────────────────────
 
@@ -13,6 +14,18 @@ export type Settings = {
   referralBonusReferrer: number;
   referrerRewardAt: ReferrerRewardAt;
   priceTypeId: string | null;
+  /** Largest manual accrual or redeem from the card, in points. */
+  bonusMaxPerOperation: number;
+  /** Points one amoCRM user may accrue per day (Moscow time), and separately redeem. */
+  bonusMaxPerUserPerDay: number;
+  /** Sign-ups one referrer's link may bring per day (Moscow time). */
+  referralMaxPerReferrerPerDay: number;
+  /** Ask the referral page for a code sent to the phone (a hook: needs a configured sender; off by default). */
+  referralPhoneConfirmation: boolean;
+  /** The shop's name on the public referral page ('' = not named). */
+  shopName: string;
+  /** The shop's privacy policy, linked next to the consent checkbox on the referral page. */
+  privacyPolicyUrl: string | null;
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,6 +33,12 @@ export const DEFAULT_SETTINGS: Settings = {
   referralBonusReferrer: 0,
   referrerRewardAt: 'first_purchase',
   priceTypeId: null,
+  bonusMaxPerOperation: DEFAULT_BONUS_MAX_PER_OPERATION,
+  bonusMaxPerUserPerDay: DEFAULT_BONUS_MAX_PER_USER_PER_DAY,
+  referralMaxPerReferrerPerDay: DEFAULT_REFERRALS_PER_REFERRER_PER_DAY,
+  referralPhoneConfirmation: false,
+  shopName: '',
+  privacyPolicyUrl: null,
 };
 
 export type AccountView = {
@@ -182,6 +201,16 @@ export interface IdempotencyPort {
   complete(accountId: number, key: string, response: StoredResponse): Promise<void>;
   /** Releases an in-progress key after a failure that left nothing behind, so the caller may retry. */
   release(accountId: number, key: string): Promise<void>;
+}
+
+/**
+ * Amounts per account, subject and day that must be capped across processes (manual accruals per user, sign-ups per
+ * referrer). `reserve` adds `amount` only if the total stays within `cap` (atomically); `release` gives it back
+ * when the operation it was reserved for did not happen.
+ */
+export interface DailyCountersPort {
+  reserve(accountId: number, subject: string, day: string, amount: number, cap: number): Promise<boolean>;
+  release(accountId: number, subject: string, day: string, amount: number): Promise<void>;
 }
 
 export interface OperationLogPort {

@@ -31,6 +31,8 @@ export const problemMessages = {
   bonus_amount_out_of_bounds: { ru: 'Количество баллов вне допустимых пределов.', en: 'The number of points is out of the allowed range.' },
   bonus_insufficient_points: { ru: 'Недостаточно баллов для списания.', en: 'Not enough points to redeem.' },
   bonus_max_balance_exceeded: { ru: 'Баланс превысит максимально допустимый для этого покупателя (МойСклад, код 62004).', en: 'The balance would exceed the maximum allowed for this customer (МойСклад code 62004).' },
+  bonus_operation_limit_exceeded: { ru: 'Это больше, чем можно начислить или списать за одну операцию (лимит задаёт администратор в настройках виджета).', en: 'This is more than one operation may accrue or redeem (an administrator sets the limit in the widget settings).' },
+  bonus_daily_limit_exceeded: { ru: 'Дневной лимит ваших операций с баллами исчерпан (его задаёт администратор в настройках виджета).', en: 'Your daily limit for points operations is used up (an administrator sets it in the widget settings).' },
   bonus_rejected: { ru: 'МойСклад отклонил бонусную операцию.', en: 'МойСклад rejected the bonus operation.' },
   job_not_found: { ru: 'Задача не найдена.', en: 'Job not found.' },
   job_not_failed: { ru: 'Повторить можно только задачу с ошибкой.', en: 'Only a failed job can be retried.' },

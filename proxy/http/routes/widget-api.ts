@@ -11,6 +11,7 @@ import { JobQueue } from '../../queue/job-queue.js';
 import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
+import { DailyCountersAdapter } from '../../services/adapters/daily-counters.js';
 import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
 import { PersonalDataStore } from '../../services/adapters/personal-data-store.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
@@ -95,6 +96,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const readModel = new KyselyReadModel(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
+  const dailyCounters = new DailyCountersAdapter(database.db);
   const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
   const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
   const amoOAuth =
@@ -103,8 +105,8 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
 
   const services: WidgetServices = {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
-    card: new CardService({ readModel, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, readModel, moysklad, idempotency, operationLog, jobs, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
+    card: new CardService({ readModel, accounts, publicUrl: config.PUBLIC_URL }),
+    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
     settings: new SettingsService({ accounts, moysklad, operationLog, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
