@@ -20,6 +20,7 @@ export interface Database {
   operation_log: OperationLogTable;
   amo_rate: AmoRateTable;
   daily_counters: DailyCountersTable;
+  referral_notes: ReferralNotesTable;
 }
 
 export type Flag = 0 | 1;
@@ -172,6 +173,17 @@ export interface DailyCountersTable {
   day: string;
   amount: number;
   updated_at: number;
+}
+
+/** An amoCRM note waiting for its referred buyer's amoCRM customer to exist (0006). */
+export interface ReferralNotesTable {
+  account_id: number;
+  /** The referred buyer's МойСклад counterparty id. */
+  moysklad_id: string;
+  /** `signup` or `reward` (one note of each at most). */
+  kind: string;
+  text: string;
+  created_at: number;
 }
 
 export interface AmoRateTable {

@@ -123,7 +123,26 @@ export interface ReadModelPort {
   referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
 }
 
-export type PendingReferral = { accountId: number; buyerMoyskladId: string; buyerName: string; referrerMoyskladId: string };
+export type PendingReferral = {
+  accountId: number;
+  buyerMoyskladId: string;
+  buyerName: string;
+  /** The referred buyer's amoCRM customer, once the sync made it (null before). */
+  buyerAmoCustomerId: number | null;
+  referrerMoyskladId: string;
+  referrerName: string;
+  referrerAmoCustomerId: number | null;
+};
+
+/** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
+export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
+
+export interface ReferralNotesPort {
+  hold(accountId: number, moyskladId: string, kind: 'signup' | 'reward', text: string): Promise<void>;
+  /** Held notes whose buyer now has an amoCRM customer (in an active account), oldest first. */
+  ready(limit: number): Promise<HeldNote[]>;
+  done(accountId: number, moyskladId: string, kind: 'signup' | 'reward'): Promise<void>;
+}
 
 // ───────────────────────────── МойСклад ─────────────────────────────
 
@@ -178,8 +197,8 @@ export interface MoySkladPort {
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
   createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
   priceTypes(token: string): Promise<{ id: string; name: string }[]>;
-  /** Ids of counterparties whose phone, reduced to digits, equals `phoneDigits` (search, then exact match). */
-  counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]>;
+  /** Ids of counterparties whose phone is `phone` (E.164) by the one phone rule, proxy/phone.ts (search, then exact match). */
+  counterpartyIdsByPhone(token: string, phone: string): Promise<string[]>;
   /** Creates a private buyer; `syncId` makes a retried create return the first one. */
   createIndividual(token: string, input: { name: string; phone: string; syncId: string }): Promise<{ id: string }>;
   /** Deletes the account's webhooks whose URL starts with `ownedUrlPrefix` (ours only); returns how many. */

@@ -10,6 +10,8 @@ import type { Kysely, Migration } from 'kysely';
  *   personal data was purged after it (PERSONAL_DATA_GRACE_HOURS).
  * - `daily_counters`: per-day amounts that several processes must cap together (manual accruals per user, sign-ups per
  *   referrer), raised with a conditional UPDATE so two concurrent requests cannot both pass the cap.
+ * - `referral_notes`: the amoCRM note for a buyer the referral page created, held until the sync has made the buyer's
+ *   amoCRM customer (its id is unknown at sign-up); the widget module's sweep then queues the note job.
  * SQLite adds one column per ALTER TABLE, hence one statement each.
  */
 export const securityHardeningMigration: Migration = {
@@ -25,6 +27,15 @@ export const securityHardeningMigration: Migration = {
       .addColumn('amount', 'bigint', (c) => c.notNull().defaultTo(0))
       .addColumn('updated_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('daily_counters_pk', ['account_id', 'subject', 'day'])
+      .execute();
+    await db.schema
+      .createTable('referral_notes')
+      .addColumn('account_id', 'bigint', (c) => c.notNull().references('accounts.id').onDelete('cascade'))
+      .addColumn('moysklad_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('text', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addPrimaryKeyConstraint('referral_notes_pk', ['account_id', 'moysklad_id', 'kind'])
       .execute();
   },
 };

@@ -7,7 +7,7 @@ import { ServiceError } from '../../services/service-error.js';
 import { requestProblem } from '../errors.js';
 import { logOf } from './problem.js';
 import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
-import { REFERRAL_PAGE_CSP, renderDone, renderForm, renderMessage } from './referral-page.js';
+import { REFERRAL_PAGE_CSP, renderConfirm, renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
 export const REFERRAL_PATH_PREFIX = '/r/';
@@ -20,6 +20,8 @@ const signupBody = z.object({
   phone: z.string().trim().min(5).max(30),
   /** The form's checkbox: personal data (name, phone) is processed only with the person's consent. */
   consent: z.literal('yes'),
+  /** The code sent to the phone (the optional confirmation step). */
+  confirmation: z.string().trim().regex(/^\d{4,8}$/).optional(),
 });
 
 /** Which message a refused form gets: the first field that is wrong decides. */
@@ -49,6 +51,12 @@ function cookieValue(req: Request, name: string): string | undefined {
     if (key === name) return rest.join('=');
   }
   return undefined;
+}
+
+/** `+7999•••••01`: enough for a person to recognise their number, not enough to read it off a shoulder-surfed screen. */
+function maskPhone(phone: string): string {
+  const compact = phone.replace(/[^\d+]/g, '');
+  return compact.length > 6 ? `${compact.slice(0, 5)}•••••${compact.slice(-2)}` : '•••';
 }
 
 function sameToken(a: string | undefined, b: string): boolean {
@@ -91,7 +99,8 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
       const csrf = randomBytes(24).toString('base64url');
       res.cookie(CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/r', maxAge: 3600_000 });
       res.setHeader('Cache-Control', 'no-store');
-      res.status(200).type('html').send(renderForm({ lang, code: params.data.code, csrf, bonusForNew: landing.bonusForNew }));
+      const offer = { friend: landing.referrerFirstName, shop: landing.shopName, points: landing.bonusForNew, privacyPolicyUrl: landing.privacyPolicyUrl };
+      res.status(200).type('html').send(renderForm({ lang, code: params.data.code, csrf, offer }));
     } catch (error) {
       answerError(req, res, error);
     }
@@ -104,10 +113,21 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
     const body = signupBody.safeParse(req.body ?? {});
     if (!body.success) return answerError(req, res, new ServiceError(400, formProblem(body.error)));
     if (!sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) return answerError(req, res, new ServiceError(403, 'csrf_failed'));
+    const { name, phone, confirmation } = body.data;
+    const confirmPage = (friend: string, maskedPhone: string, error?: string) =>
+      renderConfirm({ lang, code: params.data.code, csrf: body.data.csrf, friend, name, phone, maskedPhone, ...(error ? { error } : {}) });
+    let friend = '';
     try {
-      const outcome = await options.referral.signUp(params.data.code, { name: body.data.name, phone: body.data.phone, consent: true });
-      res.status(200).type('html').send(renderDone(lang, outcome.pointsForYou));
+      friend = (await options.referral.landing(params.data.code)).referrerFirstName;
+      const outcome = await options.referral.signUp(params.data.code, { name, phone, consent: true, confirmationCode: confirmation });
+      res.setHeader('Cache-Control', 'no-store');
+      if (outcome.kind === 'confirmation_sent') res.status(200).type('html').send(confirmPage(friend, maskPhone(outcome.phone)));
+      else res.status(200).type('html').send(renderDone(lang, outcome, friend));
     } catch (error) {
+      if (error instanceof ServiceError && error.code === 'referral_code_invalid') {
+        res.status(422).type('html').send(confirmPage(friend, maskPhone(phone), problemMessages.referral_code_invalid[lang]));
+        return;
+      }
       answerError(req, res, error);
     }
   });

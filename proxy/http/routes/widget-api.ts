@@ -15,6 +15,8 @@ import { DailyCountersAdapter } from '../../services/adapters/daily-counters.js'
 import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
 import { PersonalDataStore } from '../../services/adapters/personal-data-store.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
+import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
+import { ReferralNotesStore } from '../../services/adapters/referral-notes-store.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import type { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
@@ -50,6 +52,8 @@ export type WidgetApiDeps = {
   database: Pick<DatabaseHandle, 'db' | 'dialect'>;
   secrets: SecretBox;
   logger: Logger;
+  /** Sends the referral page's confirmation codes (an SMS provider); none by default, see phone-confirmation.ts. */
+  phoneConfirmation?: PhoneConfirmationPort;
   /** The process's job queue (a new one over the same database when omitted). */
   queue?: JobQueue;
   /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
@@ -81,7 +85,10 @@ export type WidgetApi = {
   personalData: PersonalDataService;
   /** Waits for detached work (install code exchanges, webhook removals, a running referral sweep). */
   settle(): Promise<void>;
-  /** Starts the periodic sweep: referrers paid after their referral's first purchase, uninstalled accounts purged. */
+  /**
+   * Starts the periodic sweep: referrers paid after their referral's first purchase, held referral notes queued,
+   * uninstalled accounts purged.
+   */
   start(): void;
   /** Stops the sweep and waits for all detached work: call it on shutdown. */
   stop(): Promise<void>;
@@ -110,7 +117,18 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     settings: new SettingsService({ accounts, moysklad, operationLog, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
-  const referral = new ReferralService({ accounts, readModel, moysklad, idempotency, operationLog, jobs });
+  const referral = new ReferralService({
+    accounts,
+    readModel,
+    moysklad,
+    idempotency,
+    operationLog,
+    jobs,
+    dailyCounters,
+    notes: new ReferralNotesStore(database.db),
+    phoneConfirmation: deps.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
+    log: logger,
+  });
   const personalData = new PersonalDataService({
     store: new PersonalDataStore(database.db),
     operationLog,
@@ -125,6 +143,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     sweeps.track(
       (async () => {
         await referral.rewardReferrersAfterFirstPurchase().catch(failed('referral reward sweep'));
+        await referral.deliverHeldNotes().catch(failed('referral notes'));
         await personalData.purgeDue().catch(failed('personal data purge'));
       })(),
     );

@@ -15,6 +15,7 @@ import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
 import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
 import type { HookLimits } from '../amocrm-hooks.js';
+import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
@@ -78,7 +79,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -106,6 +107,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     database,
     secrets,
     logger,
+    ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
       ...(options.amoAuthorization ? { amoAuthorization: options.amoAuthorization } : {}),
