@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import { entityJob } from '../sync/jobs.js';
-import { customerNoteJob } from './customer-note.js';
+import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';

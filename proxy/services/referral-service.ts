@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
-import { entityJob } from '../sync/jobs.js';
+import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { moscowDay } from './adapters/daily-counters.js';
-import { customerNoteJob } from './customer-note.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { asServiceError } from './moysklad-failure.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
