@@ -5,6 +5,7 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
 import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
+import { bonusOperationsMigration } from './migrations/0008-bonus-operations.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,6 +18,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002-amo-rate': amoRateMigration,
     '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
     '0004-referred-buyers-index': referredBuyersIndexMigration,
+    '0008-bonus-operations': bonusOperationsMigration,
   };
 }
 
