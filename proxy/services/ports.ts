@@ -1,3 +1,5 @@
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
+
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
  * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
@@ -104,6 +106,9 @@ export interface ReadModelPort {
 
 export type PendingReferral = { accountId: number; buyerMoyskladId: string; buyerName: string; referrerMoyskladId: string };
 
+/** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
+export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
+
 // ───────────────────────────── МойСклад ─────────────────────────────
 
 export type BonusProgramView = {
@@ -155,7 +160,8 @@ export interface MoySkladPort {
   activeBonusProgram(token: string): Promise<BonusProgramView | null>;
   counterpartyPoints(token: string, counterpartyId: string): Promise<number>;
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
-  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
+  /** `moment`: МойСклад's Moscow-time stamp of the transaction, when its answer has one. */
+  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string; moment: string | null }>;
   priceTypes(token: string): Promise<{ id: string; name: string }[]>;
   /** Ids of counterparties whose phone, reduced to digits, equals `phoneDigits` (search, then exact match). */
   counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]>;
@@ -203,6 +209,14 @@ export interface JobsPort {
 }
 
 // ───────────────────────────── amoCRM ─────────────────────────────
+
+export interface AmoUserNamesPort {
+  /**
+   * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
+   * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
+   */
+  nameOf(accountId: number, userId: number): Promise<string | null>;
+}
 
 export interface AmoOAuthPort {
   /**

@@ -20,8 +20,11 @@ export interface BonusOperationRow {
   status: string;
   /** The sale it belongs to (МойСклад `parentDocument`, a retaildemand id), or null. */
   retailDemandId: string | null;
-  /** The amoCRM user who made it from the widget; null when it came from the till or МойСклад itself. */
-  author: { amoUserId: number; name: string } | null;
+  /**
+   * The amoCRM user who made it from the widget (`name` null when amoCRM could not tell it then); null when it came
+   * from the till or МойСклад itself.
+   */
+  author: { amoUserId: number; name: string | null } | null;
   comment: string | null;
 }
 
@@ -121,7 +124,7 @@ export class BonusOperationsRepository {
         value: Number(row.value),
         status: row.status,
         retailDemandId: row.retail_demand_id,
-        author: row.author_amo_user_id === null ? null : { amoUserId: Number(row.author_amo_user_id), name: row.author_name ?? '' },
+        author: row.author_amo_user_id === null ? null : { amoUserId: Number(row.author_amo_user_id), name: row.author_name },
         comment: row.comment,
         purchaseNumber: row.purchase_number ?? null,
       }),

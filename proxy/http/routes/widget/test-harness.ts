@@ -11,6 +11,7 @@ import type { Express } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
 import { createApp } from '../../../app.js';
+import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
 import type { AmoOAuthPort } from '../../../services/ports.js';
@@ -67,8 +68,11 @@ export type Harness = {
   secrets: SecretBox;
   logLines: string[];
   call(method: string, path: string, options?: { token?: string | null; claims?: TokenClaims; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any; text: string }>;
-  /** Creates the account row, a МойСклад counterparty and its read-model buyer; returns the counterparty id. */
-  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string }): Promise<string>;
+  /**
+   * Creates the account row (connected to МойСклад with a stand-in token unless `connected: false`), a МойСклад
+   * counterparty and its read-model buyer; returns the counterparty id.
+   */
+  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string; connected?: boolean }): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -148,6 +152,8 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
           .insertInto('accounts')
           .values({ id: input.accountId, subdomain: input.subdomain ?? 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now })
           .execute();
+        // The card answers only for an account connected to МойСклад; tests that connect for real overwrite this.
+        if (input.connected !== false) await new AccountsRepository(db, secrets).saveMoySkladConnection(input.accountId, SANDBOX_LOGIN, 'seeded-token');
       }
       await db
         .insertInto('buyers')
