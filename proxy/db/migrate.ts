@@ -6,6 +6,7 @@ import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
 import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
 import { bonusOperationsMigration } from './migrations/0008-bonus-operations.js';
+import { jobProblemsMigration } from './migrations/0009-job-problems.js';
 import type { Database } from './schema.js';
 
 /**
@@ -19,6 +20,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
     '0004-referred-buyers-index': referredBuyersIndexMigration,
     '0008-bonus-operations': bonusOperationsMigration,
+    '0009-job-problems': jobProblemsMigration,
   };
 }
 

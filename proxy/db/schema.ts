@@ -125,6 +125,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   last_error: string | null;
+  /** What the admin is told about the last failure (proxy/queue/job-problem.ts), JSON; null when nothing is known. */
+  problem_json: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,4 +1,5 @@
 import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
+import type { JobProblem } from '../queue/job-problem.js';
 
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
@@ -197,7 +198,8 @@ export type SyncStatusView = {
   mode: 'webhooks' | 'polling';
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-  failedJobs: { id: string; kind: string; error: string; failedAt: string }[];
+  /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
+  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };
 
 export interface JobsPort {
@@ -206,6 +208,8 @@ export interface JobsPort {
   syncStatus(accountId: number): Promise<SyncStatusView>;
   /** Re-queues a failed job of this account. */
   retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;
+  /** Sets a failed job of this account aside as resolved (a retry cannot fix it). */
+  skipFailed(accountId: number, jobId: string): Promise<{ outcome: 'skipped'; kind: string } | { outcome: 'not_found' | 'not_failed' }>;
 }
 
 // ───────────────────────────── amoCRM ─────────────────────────────

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobProblemSchema } from '../../../queue/job-problem.js';
 import { MAX_BONUS_COMMENT_LENGTH, MAX_BONUS_POINTS, MAX_REFERRAL_BONUS_POINTS, MIN_BONUS_POINTS } from '../../../services/bonus-bounds.js';
 
 /**
@@ -116,7 +117,7 @@ export const syncStatusView = z.object({
   mode: z.enum(['webhooks', 'polling']),
   queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
-  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string(), failedAt: z.string() })),
+  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string().describe('raw error text, for support'), problem: jobProblemSchema.nullable().describe('what, why and what to do, for the admin'), failedAt: z.string() })),
 });
 
 export const problemSchema = z.object({
