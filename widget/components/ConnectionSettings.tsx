@@ -51,7 +51,7 @@ export function ConnectionSettings({ controller }: Props) {
   // description, form) with the focus on the password, which is what the admin has to correct.
   useEffect(() => {
     if (snapshot.error === null) return;
-    errorRef.current?.scrollIntoView?.({ block: 'nearest' });
+    errorRef.current?.scrollIntoView?.({ block: 'center' });
     document.getElementById('msk-password')?.focus();
   }, [snapshot.error]);
 
