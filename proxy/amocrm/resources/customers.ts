@@ -1,7 +1,21 @@
 import { z } from 'zod';
 import { runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
+import { AmoError } from '../errors.js';
 import { paginateHal } from '../paginate.js';
-import { customerSchema, customersModeSchema, customFieldSchema, linkSchema, writeAnswerSchema, type CustomField, type Customer, type Written } from '../schemas/entities.js';
+import {
+  customerSchema,
+  customersModeSchema,
+  customFieldSchema,
+  linkSchema,
+  noteSchema,
+  transactionSchema,
+  writeAnswerSchema,
+  type CustomField,
+  type Customer,
+  type Note,
+  type Transaction,
+  type Written,
+} from '../schemas/entities.js';
 import type { AmoTransport } from '../transport.js';
 
 export type CustomerWrite = Record<string, unknown> & { request_id?: string };
@@ -20,6 +34,12 @@ export interface LinkSpec {
   metadata?: { is_main?: boolean; catalog_id?: number; quantity?: number; price_id?: number };
 }
 
+/** One item of the bulk link `POST /api/v4/customers/link`: the customer is named in `entity_id`. */
+export interface BulkLinkSpec extends LinkSpec {
+  entity_id: number;
+  request_id?: string;
+}
+
 export interface TransactionWrite extends Record<string, unknown> {
   /** Whole roubles: amoCRM's `price` is int. */
   price: number;
@@ -30,6 +50,8 @@ export interface TransactionWrite extends Record<string, unknown> {
 }
 
 export interface NoteWrite extends Record<string, unknown> {
+  /** The customer; required by the bulk `POST /api/v4/customers/notes`, ignored by the per-customer route. */
+  entity_id?: number;
   note_type: 'common' | 'service_message' | 'extended_service_message';
   params: { text: string; service?: string };
   request_id?: string;
@@ -89,6 +111,45 @@ export class CustomersApi {
 
   async link(customerId: number, links: readonly LinkSpec[]): Promise<void> {
     await this.transport.request({ method: 'POST', path: `/api/v4/customers/${customerId}/link`, body: links, schema: z.looseObject({ _embedded: z.looseObject({ links: z.array(linkSchema) }) }).or(unknownBody) });
+  }
+
+  /**
+   * Links in bulk (`POST /api/v4/customers/link`, entity-links-api), up to 250 links a request: the initial import
+   * links every new customer to its contact in a handful of requests instead of one per buyer.
+   */
+  linkMany(items: readonly BulkLinkSpec[], options?: BatchOptions): Promise<BatchOutcome<BulkLinkSpec, { request_id?: string }>> {
+    return runBatch(items, async (chunk) => {
+      const answer = await this.transport.request({
+        method: 'POST',
+        path: '/api/v4/customers/link',
+        body: chunk,
+        schema: z.looseObject({ _embedded: z.looseObject({ links: z.array(linkSchema) }) }),
+      });
+      // The answer lists links, not request ids: amoCRM answers the whole chunk or a validation error.
+      const links = answer?._embedded.links ?? [];
+      if (links.length !== chunk.length) throw new AmoError(`amoCRM answered ${links.length} links for ${chunk.length}`);
+      return chunk.map((item) => ({ request_id: item.request_id }));
+    }, options);
+  }
+
+  /** Notes on many customers at once (`POST /api/v4/customers/notes`, items carry `entity_id`), 250 a request. */
+  addNotesMany(notes: readonly (NoteWrite & { entity_id: number })[], options?: BatchOptions): Promise<BatchOutcome<NoteWrite, Written>> {
+    return runBatch(notes, (chunk) => this.write('POST', '/api/v4/customers/notes', 'notes', chunk), options);
+  }
+
+  /** A customer's notes, 250 a page (crash recovery looks for the one carrying our marker). */
+  iterateNotes(customerId: number, query: Record<string, string | number | undefined> = {}): AsyncGenerator<Note> {
+    return paginateHal(this.transport, `/api/v4/customers/${customerId}/notes`, 'notes', noteSchema, query);
+  }
+
+  /** A customer's purchases, 250 a page. */
+  iterateTransactions(customerId: number): AsyncGenerator<Transaction> {
+    return paginateHal(this.transport, `/api/v4/customers/${customerId}/transactions`, 'transactions', transactionSchema);
+  }
+
+  /** Full-text search over the customers' filled fields (`query`); callers re-check the hits. */
+  search(text: string): AsyncGenerator<Customer> {
+    return paginateHal(this.transport, '/api/v4/customers', 'customers', customerSchema, { query: text });
   }
 
   /**

@@ -85,6 +85,25 @@ export const linkSchema = z.looseObject({
   metadata: z.looseObject({}).nullable().optional(),
 });
 
+/** A note as listed (`GET /customers/notes`, `/customers/{id}/notes`); `params.text` carries our marker. */
+export const noteSchema = z.looseObject({
+  id,
+  entity_id: z.number().int().optional(),
+  note_type: z.string().optional(),
+  params: z.looseObject({ text: z.string().nullable().optional() }).nullable().optional(),
+});
+export type Note = z.infer<typeof noteSchema>;
+
+/** A purchase as listed (`GET /customers/{id}/transactions`); `comment` carries our marker. */
+export const transactionSchema = z.looseObject({ id, comment: z.string().nullable().optional(), price: z.number().nullable().optional() });
+export type Transaction = z.infer<typeof transactionSchema>;
+
+/** `GET /contacts/{id}?with=customers`. */
+export const contactWithCustomersSchema = z.looseObject({
+  id,
+  _embedded: z.looseObject({ customers: z.array(z.looseObject({ id })).optional() }).optional(),
+});
+
 export const webhookSubscriptionSchema = z.looseObject({ destination: z.string(), settings: z.array(z.string()).optional() });
 
 export const widgetSchema = z.looseObject({ code: z.string(), settings: z.unknown().optional() });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MoySkladError } from '../errors.js';
-import { buildFilter } from '../filter.js';
+import { buildFilter, type FilterCondition } from '../filter.js';
 import { collect, paginate } from '../paginate.js';
 import { listEnvelopeSchema } from '../schemas/common.js';
 import { bonusProgramSchema, bonusTransactionSchema, type BonusProgram, type BonusTransaction } from '../schemas/entities.js';
@@ -31,6 +31,10 @@ export class BonusApi {
   async activeProgram(): Promise<BonusProgram | null> {
     const programs = await collect(paginate(this.transport, '/entity/bonusprogram', {}, bonusProgramSchema));
     return programs.find((program) => program.active) ?? null;
+  }
+
+  getTransaction(id: string): Promise<BonusTransaction> {
+    return this.transport.request({ method: 'GET', path: `/entity/bonustransaction/${encodeURIComponent(id)}`, schema: bonusTransactionSchema });
   }
 
   async findTransactionByKey(operationKey: string): Promise<BonusTransaction | undefined> {
@@ -71,6 +75,19 @@ export class BonusApi {
       idempotent: false,
       recover: () => this.findTransactionByKey(input.operationKey),
     });
+  }
+
+  /**
+   * Bonus operations in bulk, 1,000 a page (`parentDocument` is not filterable, so the sync reads the operations of
+   * many sales at once and matches them to the sales in memory). Filters are documented for `agent`, `created` and
+   * `updated`; dates go out at whole seconds, rounded toward more rows.
+   */
+  iterateAll(options: { agentHref?: string; createdSince?: Date; updatedSince?: Date } = {}): AsyncGenerator<BonusTransaction> {
+    const filter: FilterCondition[] = [];
+    if (options.agentHref) filter.push(['agent', '=', options.agentHref]);
+    if (options.createdSince) filter.push(['created', '>=', options.createdSince]);
+    if (options.updatedSince) filter.push(['updated', '>=', options.updatedSince]);
+    return paginate(this.transport, '/entity/bonustransaction', { filter: filter.length ? buildFilter(filter) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema);
   }
 
   iterateTransactions(counterpartyHref: string): AsyncGenerator<BonusTransaction> {

@@ -25,6 +25,7 @@ const linkSchema = z.looseObject({
   request_id: z.union([z.string(), z.number()]).optional(),
 });
 type LinkInput = z.infer<typeof linkSchema>;
+const bulkLinkSchema = linkSchema.extend({ entity_id: z.number().int().positive() });
 
 const linkJson = (l: LinkRecord) => ({ entity_id: l.customer_id, entity_type: 'customers', to_entity_id: l.to_entity_id, to_entity_type: l.to_entity_type, metadata: { ...l.metadata } });
 
@@ -50,6 +51,20 @@ export function customerLinksRouter(deps: ApiDeps): Router {
     const items = parseBatch(req.body, linkSchema, (item) => validateTarget(account, item));
     const linked = items.map(({ item }) => upsertLink(account, customer.id, item));
     deps.webhooks.dispatch(account, 'customers', 'update', [customerV2(account, customer)]);
+    sendBatchResult(req, res, 200, 'links', linked.map(linkJson));
+  });
+
+  // Bulk form (entity-links-api): items name their customer in `entity_id`, ≤ 250 like every batch write.
+  router.post('/customers/link', express.json(), (req, res) => {
+    const account = accountOf(res);
+    const items = parseBatch(req.body, bulkLinkSchema, (item) => {
+      const customer = account.customers.get(item.entity_id);
+      if (!customer || customer.is_deleted) return [{ code: 'NotFound', path: 'entity_id', detail: `Customer ${item.entity_id} not found` }];
+      return validateTarget(account, item);
+    });
+    const linked = items.map(({ item }) => upsertLink(account, item.entity_id, item));
+    const touched = [...new Set(items.map(({ item }) => item.entity_id))].map((id) => account.customers.get(id)!);
+    deps.webhooks.dispatch(account, 'customers', 'update', touched.map((customer) => customerV2(account, customer)));
     sendBatchResult(req, res, 200, 'links', linked.map(linkJson));
   });
 
