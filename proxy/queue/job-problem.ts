@@ -54,7 +54,7 @@ export function refusedEntityProblem(entity: { type: string; moyskladId: string 
   const rejected = items.find((item) => item.errors.length > 0);
   const error = rejected?.errors[0];
   const itemName = rejected?.item !== null && typeof rejected?.item === 'object' ? (rejected.item as { name?: unknown }).name : undefined;
-  const name = entity.name ?? (typeof itemName === 'string' && itemName.trim() !== '' ? itemName : null);
+  const name = entity.name ?? (typeof itemName === 'string' && itemName.trim() !== '' ? itemName.trim() : null);
   return {
     entity: { type: entity.type, moyskladId: entity.moyskladId, name: name?.slice(0, 300) ?? null },
     field: error?.path?.slice(0, 300) || null,
