@@ -104,6 +104,14 @@ describe('amoCRM client against the sandbox emulator', () => {
     await expect(manager.account.get()).resolves.toMatchObject({ id: 31000001 });
   });
 
+  it('reads an account user by id (the name notes and МойСклад descriptions use); an unknown id is null', async () => {
+    const { client } = await installedClient();
+    await expect(client.users.get(5000002)).resolves.toMatchObject({ id: 5000002, name: expect.any(String) });
+    await expect(client.users.get(5000001)).resolves.toMatchObject({ name: 'Анна Админова' });
+    await expect(client.users.get(999)).resolves.toBeNull();
+    expect(() => client.users.get(0)).toThrow(RangeError);
+  });
+
   it('once amoCRM blocks the account (403), no further call reaches it', async () => {
     // A limiter running 100× too fast provokes the 429 that this strict emulator turns into a block.
     const { emu, client } = await installedClient({ limiterTimeScale: TIME_SCALE / 100, blockAfterViolations: 1 });

@@ -8,7 +8,7 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -18,6 +18,8 @@ describeEachDatabase('migrations', (kind) => {
       ['0004-referred-buyers-index', 'Success'],
       ['0005-sync-state-tables', 'Success'],
       ['0006-security-hardening', 'Success'],
+      ['0007-bonus-operations', 'Success'],
+      ['0008-job-problems', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 

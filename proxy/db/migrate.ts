@@ -7,6 +7,8 @@ import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit
 import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
 import { syncStateTablesMigration } from './migrations/0005-sync-state-tables.js';
 import { securityHardeningMigration } from './migrations/0006-security-hardening.js';
+import { bonusOperationsMigration } from './migrations/0007-bonus-operations.js';
+import { jobProblemsMigration } from './migrations/0008-job-problems.js';
 import type { Database } from './schema.js';
 
 /**
@@ -21,6 +23,8 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0004-referred-buyers-index': referredBuyersIndexMigration,
     '0005-sync-state-tables': syncStateTablesMigration(dialect),
     '0006-security-hardening': securityHardeningMigration,
+    '0007-bonus-operations': bonusOperationsMigration,
+    '0008-job-problems': jobProblemsMigration,
   };
 }
 

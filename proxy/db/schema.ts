@@ -24,6 +24,7 @@ export interface Database {
   amo_rate: AmoRateTable;
   daily_counters: DailyCountersTable;
   referral_notes: ReferralNotesTable;
+  bonus_operations: BonusOperationsTable;
 }
 
 export type Flag = 0 | 1;
@@ -199,6 +200,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   last_error: string | null;
+  /** What the admin is told about the last failure (proxy/queue/job-problem.ts), JSON; null when nothing is known. */
+  problem_json: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -260,4 +263,27 @@ export interface AmoRateTable {
   /** null with blocked_since set = blocked until a human clears it. */
   blocked_until: number | null;
   blocked_reason: string | null;
+}
+
+export interface BonusOperationsTable {
+  account_id: number;
+  /** МойСклад bonustransaction id. */
+  id: string;
+  buyer_moysklad_id: string;
+  /** ISO-8601 with the Moscow offset (МойСклад's wall clock made explicit). */
+  moment: string;
+  /** Same instant as epoch ms, for ordering and cursors. */
+  moment_ms: number;
+  type: 'EARNING' | 'SPENDING';
+  /** Points (МойСклад `bonusValue`), a positive integer. */
+  value: number;
+  /** МойСклад `transactionStatus`: WAIT_PROCESSING, COMPLETED or CANCELED. */
+  status: string;
+  /** The sale (МойСклад retaildemand id) the operation belongs to, if any. */
+  retail_demand_id: string | null;
+  /** The amoCRM user who made it from the widget; null when it came from the till or МойСклад itself. */
+  author_amo_user_id: number | null;
+  author_name: string | null;
+  comment: string | null;
+  updated_at: number;
 }

@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { JobState, JobsTable } from '../db/schema.js';
+import type { JobProblem } from './job-problem.js';
 
 export type { JobState };
 
@@ -62,6 +63,8 @@ export interface FailedJobSummary {
   id: number;
   kind: string;
   error: string;
+  /** What the admin is told about it (job-problem.ts), when the failing handler knew. */
+  problem: JobProblem | null;
   /** ISO-8601 (UTC). */
   failedAt: string;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { JobQueue } from './job-queue.js';
+import type { JobProblem } from './job-problem.js';
 import type { Job } from './types.js';
 
 /** How long `stop` waits for aborted handlers to unwind. */
@@ -25,11 +26,16 @@ export function defineJobHandler<P>(schema: z.ZodType<P>, handle: (payload: P, c
   return { schema, handle };
 }
 
-/** Throw from a handler when retrying cannot help (bad input, 4xx from a vendor): the job fails at once. */
+/**
+ * Throw from a handler when retrying cannot help (bad input, 4xx from a vendor): the job fails at once. `problem`
+ * (see job-problem.ts) is what the admin reads about it on the settings page.
+ */
 export class PermanentJobError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly problem: JobProblem | null;
+  constructor(message: string, options?: ErrorOptions & { problem?: JobProblem }) {
     super(message, options);
     this.name = 'PermanentJobError';
+    this.problem = options?.problem ?? null;
   }
 }
 
@@ -204,7 +210,8 @@ export class Worker {
       }
       const permanent = error instanceof PermanentJobError;
       const message = error instanceof Error ? error.message : String(error);
-      const state = await this.queue.fail(job, this.workerId, message, { permanent }).catch((failError: unknown) => {
+      const problem = error instanceof PermanentJobError ? error.problem : null;
+      const state = await this.queue.fail(job, this.workerId, message, { permanent, problem }).catch((failError: unknown) => {
         log.error({ err: failError }, 'could not record job failure');
         return null;
       });

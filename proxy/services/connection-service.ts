@@ -2,6 +2,7 @@ import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { asServiceError } from './moysklad-failure.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../sync/jobs.js';
 import { BackgroundTasks } from './background-tasks.js';
+import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
 
 export type StatusView = {
@@ -30,7 +31,7 @@ export class ConnectionService {
 
   async status(auth: WidgetAuth): Promise<StatusView> {
     const account = await this.deps.accounts.find(auth.accountId);
-    const state = !account?.moyskladConnected ? 'not_connected' : account.needsReauth ? 'needs_reauth' : 'connected';
+    const state = moyskladConnectionState(account);
     const amoInstalled = account !== null && account.status === 'active' && account.hasAmoTokens && !account.needsReinstall;
     return {
       connected: state === 'connected',

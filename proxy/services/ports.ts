@@ -1,3 +1,6 @@
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
+import type { JobProblem } from '../queue/job-problem.js';
+
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
  * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
@@ -144,6 +147,9 @@ export interface ReferralNotesPort {
   done(accountId: number, moyskladId: string, kind: 'signup' | 'reward'): Promise<void>;
 }
 
+/** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
+export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
+
 // ───────────────────────────── МойСклад ─────────────────────────────
 
 export type BonusProgramView = {
@@ -196,7 +202,8 @@ export interface MoySkladPort {
   activeBonusProgram(token: string): Promise<BonusProgramView | null>;
   counterpartyPoints(token: string, counterpartyId: string): Promise<number>;
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
-  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
+  /** `moment`: МойСклад's Moscow-time stamp of the transaction, when its answer has one. */
+  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string; moment: string | null }>;
   priceTypes(token: string): Promise<{ id: string; name: string }[]>;
   /** Ids of counterparties whose phone is `phone` (E.164) by the one phone rule, proxy/phone.ts (search, then exact match). */
   counterpartyIdsByPhone(token: string, phone: string): Promise<string[]>;
@@ -242,7 +249,8 @@ export type SyncStatusView = {
   mode: 'webhooks' | 'polling';
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-  failedJobs: { id: string; kind: string; error: string; failedAt: string }[];
+  /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
+  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };
 
 export interface JobsPort {
@@ -251,6 +259,8 @@ export interface JobsPort {
   syncStatus(accountId: number): Promise<SyncStatusView>;
   /** Re-queues a failed job of this account. */
   retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;
+  /** Sets a failed job of this account aside as resolved (a retry cannot fix it). */
+  skipFailed(accountId: number, jobId: string): Promise<{ outcome: 'skipped'; kind: string } | { outcome: 'not_found' | 'not_failed' }>;
 }
 
 // ───────────────────────────── amoCRM ─────────────────────────────
@@ -276,6 +286,14 @@ export interface PersonalDataPort {
   dueForPurge(revokedBefore: number): Promise<number[]>;
   /** Deletes it, if the account is still revoked (a reinstall may have raced); returns whether it did. */
   purge(accountId: number): Promise<{ purged: boolean; buyers: number; purchases: number }>;
+}
+
+export interface AmoUserNamesPort {
+  /**
+   * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
+   * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
+   */
+  nameOf(accountId: number, userId: number): Promise<string | null>;
 }
 
 export interface AmoOAuthPort {

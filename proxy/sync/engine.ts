@@ -74,6 +74,7 @@ export class SyncEngine {
       state,
       readModel: this.deps.readModel,
       operationLog: this.deps.operationLog,
+      queue: this.deps.queue,
       priceTypeId: typeof settings.priceTypeId === 'string' ? settings.priceTypeId : null,
       // Known once connected (account_sync): asked of amoCRM only when missing, not per entity.
       catalog: () => {

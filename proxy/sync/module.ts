@@ -1,4 +1,4 @@
-import { AmoError } from '../amocrm/errors.js';
+import { AmoError, AmoValidationError } from '../amocrm/errors.js';
 import type { AmoRetryOptions } from '../amocrm/transport.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
@@ -11,6 +11,7 @@ import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
+import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
 import type { ProxyContext, ProxyModules } from '../server.js';
 import { PROXY_VERSION } from '../version.js';
@@ -97,19 +98,38 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
   /**
    * Waiting for a human (connect МойСклад, reinstall) is not worth retrying forever: park the job as failed. So is an
    * amoCRM request it refused as invalid: jobs of one account run one at a time, and eight attempts of a job that
-   * cannot succeed would hold the account's queue for minutes. The failed job shows on the status page (retry).
+   * cannot succeed would hold the account's queue for minutes. The failed job shows on the status page (retry, skip)
+   * with a problem the admin can read: what (`entity`, when the job is about one), why, and what to do.
    */
-  const parkWhenNotReady = async (work: () => Promise<void>) => {
+  const parkWhenNotReady = async (work: () => Promise<void>, entity: { type: string; moyskladId: string } | null = null) => {
     try {
       await work();
     } catch (error) {
-      if (error instanceof AccountNotReadyError) throw new PermanentJobError(error.message, { cause: error });
+      if (error instanceof AccountNotReadyError) {
+        const hint = error.reason === 'moysklad_not_connected' ? 'reconnect_moysklad' : error.reason === 'amocrm_not_installed' ? 'reinstall_widget' : 'retry_later';
+        throw new ReadableJobError(problem(entity, hint), error.message, { cause: error });
+      }
+      if (error instanceof AmoValidationError) {
+        const refused = refusedEntityProblem(entity ?? { type: 'record', moyskladId: null }, error.items);
+        throw new ReadableJobError(refused, `amoCRM refused the request (HTTP ${error.status ?? 400}): ${error.detail ?? error.message}`, { cause: error });
+      }
       if (error instanceof AmoError && error.status !== undefined && AMO_PERMANENT_STATUSES.has(error.status)) {
-        throw new PermanentJobError(`amoCRM refused the request (HTTP ${error.status}): ${error.detail ?? error.message}`, { cause: error });
+        const hint = error.status === 402 ? 'amocrm_tariff' : error.status === 404 ? 'deleted_in_amocrm' : 'retry_later';
+        throw new ReadableJobError(
+          { ...problem(entity, hint), message: error.detail ?? null },
+          `amoCRM refused the request (HTTP ${error.status}): ${error.detail ?? error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
   };
+  const problem = (entity: { type: string; moyskladId: string } | null, hint: JobProblem['hint']): JobProblem => ({
+    entity: entity && { ...entity, name: null },
+    field: null,
+    message: null,
+    hint,
+  });
   const lastCatalogSweep = new Map<number, number>();
 
   return {
@@ -121,7 +141,9 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       [SYNC_JOBS.initialImport]: defineJobHandler(importPayload, ({ accountId, withSales }, job) =>
         parkWhenNotReady(() => runInitialImport(engine, accountId, withSales, job.signal)),
       ),
-      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload, job) => parkWhenNotReady(() => handleEntityChange(engine, payload, job.signal))),
+      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload, job) =>
+        parkWhenNotReady(() => handleEntityChange(engine, payload, job.signal), { type: payload.entityType, moyskladId: payload.id }),
+      ),
       [SYNC_JOBS.reconcile]: defineJobHandler(accountPayload, ({ accountId }, job) =>
         parkWhenNotReady(async () => {
           const now = Date.now();

@@ -7,6 +7,7 @@ import type { LinksRepository } from '../db/repositories/links.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
 import type { Database } from '../db/schema.js';
 import type { MoySkladClient } from '../moysklad/client.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import type { ReadModelWriter } from './read-model-writer.js';
 
 export interface SyncLogger {
@@ -42,6 +43,8 @@ export interface RuleContext {
   state: AccountSyncRepository;
   readModel: ReadModelWriter;
   operationLog: OperationLogRepository;
+  /** The job queue (bulk work hands what amoCRM refused to the live lane). */
+  queue: JobQueue;
   /** The sale price type the admin chose on the settings page (null → «Цена продажи»). */
   priceTypeId: string | null;
   /** The amoCRM products catalog and its field ids; null when the account has no products catalog. */

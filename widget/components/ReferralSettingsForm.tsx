@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { SettingsView } from '../api/types.js';
 import { useWidgetEnv } from '../lib/env.js';
+import { useAction } from '../lib/use-action.js';
 import { MAX_REFERRAL_POINTS, parseDraft, toDraft, type SettingsDraft } from '../lib/referral-settings.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { InputField, SelectField } from './Field.js';
@@ -16,9 +17,8 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
   const { t, api } = useWidgetEnv();
   const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(initial));
   const [invalid, setInvalid] = useState<string[]>([]);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
   const change = (patch: Partial<SettingsDraft>) => {
     setDraft((current) => ({ ...current, ...patch }));
@@ -33,16 +33,10 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
       return;
     }
     setInvalid([]);
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       setDraft(toDraft(await api.saveSettings(parsed.settings)));
       setSaved(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   const pointsField = (field: 'referralBonusNew' | 'referralBonusReferrer', label: string) => (

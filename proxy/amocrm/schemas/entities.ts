@@ -23,6 +23,10 @@ export const accountSchema = z.looseObject({
 });
 export type Account = z.infer<typeof accountSchema>;
 
+/** A user of the account (amo-docs crm_platform/users-api): we read the id and the full name. */
+export const userSchema = z.looseObject({ id, name: z.string(), email: z.string().optional() });
+export type User = z.infer<typeof userSchema>;
+
 export const customersModeSchema = z.looseObject({ mode: z.string(), is_enabled: z.boolean() });
 
 export const customerSchema = z.looseObject({

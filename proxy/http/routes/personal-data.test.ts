@@ -39,9 +39,13 @@ describeEachDatabase('personal data after an uninstall', (kind) => {
     await seed(ACCOUNT);
     expect((await fetch(`${h.base}${revokeUrl(ACCOUNT)}`)).status).toBe(204);
 
+    // The revoke wiped the МойСклад connection too: the card route answers that before it reads anything.
     const card = await h.call('GET', '/api/widget/customers/1/card', { claims: { accountId: ACCOUNT } });
-    expect(card.status).toBe(404);
+    expect([card.status, card.json.code]).toEqual([409, 'not_connected']);
     expect(card.text).not.toContain('Ирина');
+    const purchases = await h.call('GET', '/api/widget/customers/1/purchases', { claims: { accountId: ACCOUNT } });
+    expect(purchases.status).toBe(404);
+    expect(purchases.text).not.toContain('Ирина');
     const page = await fetch(`${h.base}/r/${CODE}`);
     expect(page.status).toBe(404);
     expect(await page.text()).not.toContain('Ирина');
@@ -61,7 +65,8 @@ describeEachDatabase('personal data after an uninstall', (kind) => {
     await seed(ACCOUNT + 1);
     for (const accountId of [ACCOUNT, ACCOUNT + 1]) expect((await fetch(`${h.base}${revokeUrl(accountId)}`)).status).toBe(204);
 
-    expect((await h.call('GET', '/api/widget/customers/1/card', { claims: { accountId: ACCOUNT } })).status).toBe(404);
+    expect((await h.call('GET', '/api/widget/customers/1/card', { claims: { accountId: ACCOUNT } })).status).toBe(409); // not connected any more
+    expect((await h.call('GET', '/api/widget/customers/1/purchases', { claims: { accountId: ACCOUNT } })).status).toBe(404);
     expect((await fetch(`${h.base}/r/${CODE}`)).status).toBe(404);
     expect(await rows(ACCOUNT)).toEqual({ buyers: 1, purchases: 1, items: 1 });
     expect(await h.api.personalData.purgeDue()).toBe(0);
@@ -73,7 +78,8 @@ describeEachDatabase('personal data after an uninstall', (kind) => {
     expect(await h.api.personalData.purgeDue()).toBe(1);
     expect(await rows(ACCOUNT)).toEqual({ buyers: 0, purchases: 0, items: 0 });
     expect(await rows(ACCOUNT + 1)).toEqual({ buyers: 1, purchases: 1, items: 1 });
-    expect((await h.call('GET', '/api/widget/customers/1/card', { claims: { accountId: ACCOUNT + 1 } })).status).toBe(200);
+    // The reinstalled account's data is served again (its card waits for МойСклад to be reconnected).
+    expect((await h.call('GET', '/api/widget/customers/1/purchases', { claims: { accountId: ACCOUNT + 1 } })).status).toBe(200);
     expect(await h.api.personalData.purgeDue()).toBe(0);
   });
 });

@@ -5,6 +5,9 @@ import type { Config } from '../../config.js';
 import type { SecretBox } from '../../crypto/secret-box.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
+import { AmoRateStore } from '../../db/repositories/amo-rate-store.js';
+import { AmoTokenStore } from '../../db/repositories/amo-token-store.js';
+import { BonusOperationsRepository } from '../../db/repositories/bonus-operations.js';
 import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { JobQueue } from '../../queue/job-queue.js';
@@ -18,8 +21,10 @@ import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
 import { ReferralNotesStore } from '../../services/adapters/referral-notes-store.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
+import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
-import type { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
+import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
+import { AccountClients } from '../../sync/account-clients.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
 import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
@@ -29,7 +34,7 @@ import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
 import type { IdempotencyTiming } from '../../services/idempotent-execution.js';
 import { InstallationService } from '../../services/installation-service.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, MoySkladPort } from '../../services/ports.js';
+import type { AmoAuthorizationPort, AmoOAuthPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
@@ -66,6 +71,7 @@ export type WidgetApiDeps = {
     amoOAuth?: AmoOAuthPort;
     amoAuthorization?: AmoAuthorizationPort;
     hookLimits?: HookLimits;
+    amoUserNames?: AmoUserNamesPort;
     replayStore?: ReplayStore;
     idempotencyTiming?: IdempotencyTiming;
     now?: () => Date;
@@ -100,6 +106,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const version = deps.version ?? '1.0.0';
   const accountsRepository = new AccountsRepository(database.db, deps.secrets);
   const accounts = new AccountsAdapter(accountsRepository);
+  const bonusOperations = new BonusOperationsRepository(database.db);
   const readModel = new KyselyReadModel(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
@@ -110,10 +117,30 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     deps.overrides?.amoOAuth ??
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI } });
 
+  // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
+  // refresh, one 7 rps budget per account in the database).
+  const amoClients = new AccountClients(
+    {
+      publicUrl: config.PUBLIC_URL,
+      version,
+      moyskladApiUrl: config.MOYSKLAD_API_URL,
+      amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
+      amoClientId: config.AMOCRM_CLIENT_ID,
+      amoClientSecret: config.AMOCRM_CLIENT_SECRET,
+      amoRedirectUri: config.AMOCRM_REDIRECT_URI,
+      amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND ?? 7,
+    },
+    accountsRepository,
+    new AmoTokenStore(accountsRepository),
+    deps.moyskladLimiters ?? new MoySkladUserLimiters(),
+    new AmoRateStore(database.db, database.dialect),
+  );
+  const userNames = deps.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
+
   const services: WidgetServices = {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
-    card: new CardService({ readModel, accounts, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
+    card: new CardService({ readModel, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
+    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
     settings: new SettingsService({ accounts, moysklad, operationLog, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };

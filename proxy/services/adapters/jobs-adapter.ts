@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { JobQueue } from '../../queue/job-queue.js';
+import type { Job } from '../../queue/types.js';
 import type { JobsPort, SyncStatusView } from '../ports.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 
@@ -29,17 +30,28 @@ export class JobsAdapter implements JobsPort {
       mode: sync.mode,
       queue,
       import: sync.import,
-      failedJobs: failedJobs.map((job) => ({ id: String(job.id), kind: job.kind, error: job.error, failedAt: job.failedAt })),
+      failedJobs: failedJobs.map((job) => ({ id: String(job.id), kind: job.kind, error: job.error, problem: job.problem, failedAt: job.failedAt })),
     };
   }
 
   async retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'> {
+    const job = await this.failedJobOf(accountId, jobId);
+    if (typeof job === 'string') return job;
+    return (await this.queue.retryFailed(job.id, accountId)) ? 'retried' : 'not_failed';
+  }
+
+  async skipFailed(accountId: number, jobId: string): Promise<{ outcome: 'skipped'; kind: string } | { outcome: 'not_found' | 'not_failed' }> {
+    const job = await this.failedJobOf(accountId, jobId);
+    if (typeof job === 'string') return { outcome: job };
+    return (await this.queue.skipFailed(job.id, accountId)) ? { outcome: 'skipped', kind: job.kind } : { outcome: 'not_failed' };
+  }
+
+  private async failedJobOf(accountId: number, jobId: string): Promise<Job | 'not_found' | 'not_failed'> {
     const id = Number(jobId);
     if (!Number.isSafeInteger(id) || id <= 0) return 'not_found';
     const job = await this.queue.get(id);
     // Another account's job is "not found": job ids must not leak across tenants.
     if (!job || job.accountId !== accountId) return 'not_found';
-    if (job.state !== 'failed') return 'not_failed';
-    return (await this.queue.retryFailed(id, accountId)) ? 'retried' : 'not_failed';
+    return job.state === 'failed' ? job : 'not_failed';
   }
 }

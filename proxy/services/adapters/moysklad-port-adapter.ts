@@ -108,7 +108,7 @@ export class MoySkladPortAdapter implements MoySkladPort {
         description: input.description,
       }),
     );
-    return { id: transaction.id, status: transaction.transactionStatus ?? 'COMPLETED' };
+    return { id: transaction.id, status: transaction.transactionStatus ?? 'COMPLETED', moment: transaction.moment ?? null };
   }
 
   async priceTypes(token: string): Promise<{ id: string; name: string }[]> {

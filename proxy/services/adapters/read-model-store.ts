@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
+import { decodePageCursor, encodePageCursor } from '../../db/page-cursor.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
 import { referralCodeFor } from '../../sync/read-model-writer.js';
@@ -18,22 +19,6 @@ const programSnapshot = z.object({
     })
     .nullable(),
 });
-
-const cursorShape = z.tuple([z.number().int(), z.string().min(1)]);
-
-/** Opaque page cursor: the (moment, id) of the last purchase shown, base64url-encoded. */
-export function encodeCursor(momentMs: number, id: string): string {
-  return Buffer.from(JSON.stringify([momentMs, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, string] | null {
-  try {
-    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 function toBuyerView(row: Selectable<BuyersTable>): BuyerView {
   return {
@@ -80,7 +65,7 @@ export class KyselyReadModel implements ReadModelPort {
   async purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage> {
     // A cursor that does not decode is treated as "from the start" rather than an error: it can only come
     // from an old client, and the first page is a safe answer.
-    const after = cursor ? decodeCursor(cursor) : null;
+    const after = cursor ? decodePageCursor(cursor) : null;
     let query = this.db
       .selectFrom('purchases')
       .selectAll()
@@ -117,7 +102,7 @@ export class KyselyReadModel implements ReadModelPort {
         pointsSpent: Number(row.points_spent),
         returned: Number(row.returned) === 1,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.moment_ms), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodePageCursor(Number(last.moment_ms), last.id) : null,
     };
   }
 

@@ -78,6 +78,8 @@ interface BuyerPlan {
   contactWritten: string | null;
   /** A crash after both creates and before the customer→contact link left this to do. */
   linkPending: boolean;
+  /** amoCRM refused a write of this buyer in this pass. */
+  refused: boolean;
 }
 
 export interface SyncBuyersOptions {
@@ -134,6 +136,7 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
       customerWritten: customerLink?.writtenHash ?? null,
       contactWritten: contactLink?.writtenHash ?? null,
       linkPending: pendingLinks.has(mainContactIntent(buyer.moyskladId)),
+      refused: false,
     };
   });
 
@@ -145,11 +148,11 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
   if (incomplete.length > 0) await completeBuyers(ctx, incomplete, options.contacts ?? queryContactFinder(ctx.amo));
 
   for (const plan of plans) if (plan.customerId !== null) result.set(plan.buyer.moyskladId, plan.customerId);
-  await ctx.readModel.upsertBuyers(
-    accountId,
-    plans.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })),
-    options.readAt ?? null,
-  );
+  // A buyer counts as read only once it is written whole: an event about one amoCRM refused must run its own job.
+  const complete = plans.filter((plan) => plan.customerId !== null && plan.contactId !== null && !plan.linkPending && !plan.refused);
+  const incompleteRows = plans.filter((plan) => !complete.includes(plan));
+  if (complete.length > 0) await ctx.readModel.upsertBuyers(accountId, complete.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), options.readAt ?? null);
+  if (incompleteRows.length > 0) await ctx.readModel.upsertBuyers(accountId, incompleteRows.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), null);
   return result;
 }
 
@@ -195,9 +198,12 @@ async function handleRejected(ctx: RuleContext, rejected: AmoRejectedItem<{ requ
       await ctx.links.unlinkByMoyskladId(ctx.accountId, what === 'customer' ? 'counterparty' : 'contact', plan.buyer.moyskladId);
       if (what === 'customer') plan.customerId = null;
       else plan.contactId = null;
-    } else refused.push(entry);
+    } else {
+      plan.refused = true;
+      refused.push(entry);
+    }
   }
-  await reportRejected(ctx, `buyer ${what}`, refused);
+  await reportRejected(ctx, `buyer ${what}`, refused, 'counterparty');
 }
 
 function plansById(plans: BuyerPlan[]): Map<string, BuyerPlan> {
@@ -206,6 +212,14 @@ function plansById(plans: BuyerPlan[]): Map<string, BuyerPlan> {
 
 async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: ContactFinder): Promise<void> {
   const { accountId, amo, links } = ctx;
+  const refusedIn = async (what: string, rejected: AmoRejectedItem<unknown>[]) => {
+    const byId = plansById(plans);
+    for (const entry of rejected) {
+      const plan = byId.get(entry.requestId);
+      if (plan) plan.refused = true;
+    }
+    await reportRejected(ctx, what, rejected, 'counterparty');
+  };
   const ids = plans.map((plan) => plan.buyer.moyskladId);
   const earlier = await ctx.intents.existing(accountId, ids.flatMap((id) => [customerIntent(id), contactIntent(id)]));
   const adopted: BuyerPlan[] = [];
@@ -268,7 +282,7 @@ async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: Cont
     // Link rows right after amoCRM answers, before anything else can fail: a retry then updates, never re-creates.
     await links.linkMany(accountId, 'counterparty', created);
     await ctx.intents.clear(accountId, created.map((row) => customerIntent(row.moyskladId)));
-    await reportRejected(ctx, 'buyer customer', outcome.rejected);
+    await refusedIn('buyer customer', outcome.rejected);
   }
   if (adopted.length > 0) {
     // A customer found through the shop's contact (or left by a crash) gets our fields.
@@ -278,7 +292,7 @@ async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: Cont
       { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
     );
     await links.setWrittenHashes(accountId, 'counterparty', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(adopted).get(item.request_id!)!.customerHash })));
-    await reportRejected(ctx, 'buyer customer', outcome.rejected);
+    await refusedIn('buyer customer', outcome.rejected);
   }
   if (newContacts.length > 0) {
     ctx.signal?.throwIfAborted();
@@ -294,7 +308,7 @@ async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: Cont
     });
     await links.linkMany(accountId, 'contact', created);
     await ctx.intents.clear(accountId, created.map((row) => contactIntent(row.moyskladId)));
-    await reportRejected(ctx, 'buyer contact', outcome.rejected);
+    await refusedIn('buyer contact', outcome.rejected);
   }
 
   const linkable = needLink.filter((plan) => plan.customerId !== null && plan.contactId !== null);
@@ -308,7 +322,7 @@ async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: Cont
     const done = outcome.done.map(({ item }) => item.request_id!);
     await ctx.intents.clear(accountId, done.map(mainContactIntent));
     for (const plan of linkable) if (done.includes(plan.buyer.moyskladId)) plan.linkPending = false;
-    await reportRejected(ctx, 'buyer contact link', outcome.rejected);
+    await refusedIn('buyer contact link', outcome.rejected);
   }
 }
 

@@ -120,7 +120,7 @@ const productIntent = (id: string) => `product:${id}`;
 async function reportProductRejections(ctx: RuleContext, rejected: Parameters<typeof reportRejected>[2]): Promise<void> {
   // A refused GROUP node usually means someone edited the tree in amoCRM: read it afresh next time.
   if (rejected.length > 0) await forgetGroupTree(ctx);
-  await reportRejected(ctx, 'product', rejected);
+  await reportRejected(ctx, 'product', rejected, 'product');
 }
 
 /**

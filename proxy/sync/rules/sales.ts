@@ -246,7 +246,7 @@ async function writeTransactions(ctx: RuleContext, customerId: number, purchases
   await links.linkMany(accountId, 'retaildemand', written);
   await ctx.intents.clear(accountId, written.map((row) => saleIntent(row.moyskladId)));
   if (outcome.rejected.some(rejectedAsGone)) throw new AmoError(`amoCRM customer ${customerId} is gone`, { status: 404 });
-  await reportRejected(ctx, 'purchase', outcome.rejected);
+  await reportRejected(ctx, 'purchase', outcome.rejected, 'retaildemand');
 }
 
 /** Notes of many customers in bulk; returns the buyers whose customer turned out to be deleted in amoCRM. */
@@ -283,7 +283,7 @@ async function writeNotes(ctx: RuleContext, purchases: readonly StoredPurchase[]
   await ctx.intents.clear(accountId, written.map((row) => noteIntent(row.moyskladId)));
   const byId = new Map(fresh.map((p) => [p.id, p]));
   const gone = outcome.rejected.filter(rejectedAsGone);
-  await reportRejected(ctx, 'purchase note', outcome.rejected.filter((entry) => !rejectedAsGone(entry)));
+  await reportRejected(ctx, 'purchase note', outcome.rejected.filter((entry) => !rejectedAsGone(entry)), 'retaildemand');
   // Their intents stay: the customer may have got the note before it vanished; the retry searches first.
   return [...new Set(gone.map((entry) => byId.get(entry.requestId)?.buyerMoyskladId).filter((id): id is string => id !== undefined))];
 }

@@ -14,6 +14,7 @@ import { customerLinksRouter } from './customer-links.js';
 import { customersModeRouter, customersRouter, requireCustomersEnabled } from './customers.js';
 import { notesRouter } from './notes.js';
 import { transactionsRouter } from './transactions.js';
+import { usersRouter } from './users.js';
 import { webhooksRouter } from './webhooks.js';
 import { widgetsRouter } from './widgets.js';
 
@@ -45,7 +46,7 @@ export function apiV4Router(deps: ApiDeps & { tokens: TokenRegistry; limiter: Ra
   const injectFaults = faultInjector(deps.faults, deps.nowMs);
   const integrationFaults: RequestHandler = (req, res, next) => (callerIsUi(res.locals) ? next() : injectFaults(req, res, next));
   router.use(identifyCaller(deps.tokens), rejectBlocked, requireCaller, enforceRate, express.json({ limit: '10mb' }), integrationFaults);
-  router.use(accountRouter());
+  router.use(accountRouter(), usersRouter());
   router.use(customersModeRouter());
   const customers = Router();
   customers.use('/customers', requireCustomersEnabled);

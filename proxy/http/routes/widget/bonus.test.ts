@@ -115,8 +115,9 @@ describeEachDatabase('bonus operations', (kind) => {
   });
 
   it('account A cannot operate on or read account B’s customer (404)', async () => {
-    const other = { accountId: 5555, userId: 1, isAdmin: true };
-    for (const [method, path] of [['GET', '/api/widget/customers/9001/card'], ['GET', '/api/widget/customers/9001/purchases']] as const) {
+    const other = { accountId: 5555, userId: 1, isAdmin: true, subdomain: 'other' };
+    await h.seedBuyer({ accountId: 5555, amoCustomerId: 9002, subdomain: 'other' }); // a connected account of its own
+    for (const [method, path] of [['GET', '/api/widget/customers/9001/card'], ['GET', '/api/widget/customers/9001/purchases'], ['GET', '/api/widget/customers/9001/bonus-operations']] as const) {
       const response = await h.call(method, path, { claims: other });
       expect(response.status).toBe(404);
       expect(response.json.code).toBe('customer_not_linked');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jobProblemSchema } from '../../../queue/job-problem.js';
 import {
   MAX_BONUS_COMMENT_LENGTH,
   MAX_BONUS_PER_USER_PER_DAY,
@@ -87,6 +88,19 @@ export const purchaseView = z.object({
 
 export const purchasePage = z.object({ items: z.array(purchaseView), nextCursor: z.string().nullable() });
 
+export const bonusOperationView = z.object({
+  id: z.string().describe('МойСклад bonustransaction id'),
+  moment: z.string().describe('ISO-8601 with offset'),
+  kind: z.enum(['earned', 'spent']),
+  points: z.number().int(),
+  status: z.enum(['completed', 'pending', 'canceled']),
+  author: z.object({ amoUserId: z.number().int(), name: z.string().nullable() }).nullable().describe('the amoCRM user who made it in the widget; null: the till or МойСклад'),
+  comment: z.string().nullable(),
+  purchaseNumber: z.string().nullable().describe('number of the sale it belongs to'),
+});
+
+export const bonusOperationPage = z.object({ items: z.array(bonusOperationView), nextCursor: z.string().nullable() });
+
 export const cardView = z.object({
   customer: z.object({ amoCustomerId: z.number().int(), moyskladId: z.string(), name: z.string() }),
   bonusCard: z.string().nullable(),
@@ -105,6 +119,8 @@ export const cardView = z.object({
     .nullable(),
   purchases: z.array(purchaseView),
   nextCursor: z.string().nullable(),
+  operations: z.array(bonusOperationView).describe('first page of bonus operations, newest first'),
+  operationsCursor: z.string().nullable(),
   bounds: z.object({ minAmount: z.number().int(), maxAmount: z.number().int() }),
 });
 
@@ -121,7 +137,7 @@ export const syncStatusView = z.object({
   mode: z.enum(['webhooks', 'polling']),
   queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
-  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string(), failedAt: z.string() })),
+  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string().describe('raw error text, for support'), problem: jobProblemSchema.nullable().describe('what, why and what to do, for the admin'), failedAt: z.string() })),
 });
 
 export const problemSchema = z.object({

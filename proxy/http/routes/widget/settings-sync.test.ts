@@ -59,7 +59,7 @@ describeEachDatabase('settings and sync status', (kind) => {
     const status = await h.call('GET', '/api/widget/sync', { claims: user });
     expect(status.status).toBe(200);
     expect(status.json).toMatchObject({ mode: 'webhooks', queue: { pending: 1, running: 0, failed: 1 }, import: { state: 'idle', done: 0, total: 0 } });
-    expect(status.json.failedJobs).toEqual([{ id: String(mine.id), kind: 'sync.counterparty', error: 'МойСклад answered 500', failedAt: expect.stringMatching(/Z$/) }]);
+    expect(status.json.failedJobs).toEqual([{ id: String(mine.id), kind: 'sync.counterparty', error: 'МойСклад answered 500', problem: null, failedAt: expect.stringMatching(/Z$/) }]);
 
     expect((await h.call('POST', `/api/widget/sync/jobs/${mine.id}/retry`, { claims: user })).status).toBe(403);
     const foreign = await h.call('POST', `/api/widget/sync/jobs/${theirs.id}/retry`, { claims: admin });
@@ -72,5 +72,26 @@ describeEachDatabase('settings and sync status', (kind) => {
     const again = await h.call('POST', `/api/widget/sync/jobs/${mine.id}/retry`, { claims: admin });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('job_not_failed');
+  });
+
+  it('sync: a failed job says what, why and what to do; an admin skips what no retry can fix', async () => {
+    const queue = new JobQueue(h.database, { defaultMaxAttempts: 1 });
+    const now = Date.now();
+    await h.database.db.insertInto('accounts').values({ id: 8181, subdomain: 's8181', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
+    const problem = { entity: { type: 'counterparty', moyskladId: 'ms-1', name: 'Иван Петров' }, field: 'custom_fields_values.0.values.0.value', message: 'This value is not a valid email address.', hint: 'fix_in_moysklad' };
+    const { id } = await queue.enqueue({ kind: 'sync.entity', accountId: 8181, payload: {} });
+    const [job] = await queue.claim('w1', ['sync.entity'], 1, 60_000);
+    await queue.fail(job!, 'w1', 'amoCRM refused the request (HTTP 400): Request validation failed', { permanent: true, problem: problem as never });
+    const owner = { accountId: 8181, isAdmin: true, userId: 3, subdomain: 's8181' };
+    const status = await h.call('GET', '/api/widget/sync', { claims: owner });
+    expect(status.json.failedJobs).toEqual([{ id: String(id), kind: 'sync.entity', error: 'amoCRM refused the request (HTTP 400): Request validation failed', problem, failedAt: expect.any(String) }]);
+
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: { ...owner, isAdmin: false } })).status).toBe(403);
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: admin })).status).toBe(404); // another account's admin
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: owner })).status).toBe(204);
+    expect((await h.call('GET', '/api/widget/sync', { claims: owner })).json).toMatchObject({ queue: { failed: 0 }, failedJobs: [] });
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: owner })).json.code).toBe('job_not_failed');
+    const logged = await h.database.db.selectFrom('operation_log').select(['user_id', 'details_json']).where('kind', '=', 'sync.job_skipped').execute();
+    expect(logged.map((row) => [Number(row.user_id), JSON.parse(row.details_json)])).toEqual([[3, { jobId: String(id), kind: 'sync.entity' }]]);
   });
 });

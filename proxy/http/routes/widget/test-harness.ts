@@ -11,13 +11,13 @@ import type { Express } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
 import { createApp } from '../../../app.js';
+import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
 import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
 import type { HookLimits } from '../amocrm-hooks.js';
 import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
-import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
 import { JobQueue } from '../../../queue/job-queue.js';
 import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
@@ -74,8 +74,11 @@ export type Harness = {
   secrets: SecretBox;
   logLines: string[];
   call(method: string, path: string, options?: { token?: string | null; claims?: TokenClaims; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any; text: string }>;
-  /** Creates the account row, a МойСклад counterparty and its read-model buyer; returns the counterparty id. */
-  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string }): Promise<string>;
+  /**
+   * Creates the account row (connected to МойСклад with a stand-in token unless `connected: false`), a МойСклад
+   * counterparty and its read-model buyer; returns the counterparty id.
+   */
+  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string; connected?: boolean }): Promise<string>;
   close(): Promise<void>;
 };
 
@@ -158,7 +161,12 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       const now = Date.now();
       const { db } = database;
       // Through the repository, so the account has real (encrypted) webhook secrets like one made by the install hook.
-      await accounts.ensure(input.accountId, input.subdomain ?? 'demo');
+      const exists = await db.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
+      if (!exists) {
+        await accounts.ensure(input.accountId, input.subdomain ?? 'demo');
+        // The card answers only for an account connected to МойСклад; tests that connect for real overwrite this.
+        if (input.connected !== false) await accounts.saveMoySkladConnection(input.accountId, SANDBOX_LOGIN, 'seeded-token');
+      }
       await db
         .insertInto('buyers')
         .values({
