@@ -13,10 +13,12 @@ type NestedNode = { id?: number; parent_id?: number | null; value: string; reque
 export class CatalogsApi {
   constructor(private readonly transport: AmoTransport) {}
 
-  /** The account's products list (Списки → Товары), or null while the feature is off. */
+  /**
+   * The account's products list (Списки → Товары), or null while the feature is off. crm_platform/catalogs-api
+   * documents only page/limit for `GET /api/v4/catalogs`, so every list is read and the products one picked here.
+   */
   async findProductsCatalog(): Promise<Catalog | null> {
-    // `type` as a query filter is used by the official SDK but optional in the docs: filter again here.
-    const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema, { type: 'products' }));
+    const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema));
     return catalogs.find((catalog) => catalog.type === 'products') ?? null;
   }
 

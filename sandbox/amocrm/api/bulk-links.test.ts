@@ -19,7 +19,7 @@ describe('bulk links of customers (POST /customers/link, POST /customers/unlink,
     (await h.api('POST', '/api/v4/contacts', Array.from({ length: n }, (_, i) => ({ name: `Контакт ${i}` })))).json._embedded.contacts.map((c: { id: number }) => c.id);
 
   it('links contacts and catalog elements to several customers in one request, answering as documented', async () => {
-    const [first, second] = await createCustomers(2);
+    const [first, second] = (await createCustomers(2)) as [number, number];
     const [contact] = await createContacts(1);
     const [{ id: elementId }] = (await h.api('POST', `/api/v4/catalogs/${catalogId}/elements`, [{ name: 'Камера' }])).json._embedded.elements;
     // The documented request, with this account's ids.
