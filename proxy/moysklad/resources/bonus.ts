@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MoySkladError } from '../errors.js';
-import { buildFilter } from '../filter.js';
-import { collect, paginate } from '../paginate.js';
+import { buildFilter, type FilterCondition } from '../filter.js';
+import { collect, MAX_PAGE_SIZE, paginate } from '../paginate.js';
 import { listEnvelopeSchema } from '../schemas/common.js';
 import { bonusProgramSchema, bonusTransactionSchema, type BonusProgram, type BonusTransaction } from '../schemas/entities.js';
 import type { MoySkladTransport } from '../transport.js';
@@ -23,6 +23,15 @@ export interface NewBonusTransaction {
 }
 
 const ref = (href: string, type: string) => ({ meta: { href, type, mediaType: 'application/json' } });
+
+export interface BonusTransactionsQuery {
+  /** `updated>=` (whole seconds, Moscow time): operations changed since. */
+  updatedFrom?: Date;
+  /** `created>=`: operations created since. */
+  createdFrom?: Date;
+  /** `agent=` one or many counterparty hrefs (repeated `=` is OR). */
+  agentHrefs?: readonly string[];
+}
 
 export class BonusApi {
   constructor(private readonly transport: MoySkladTransport) {}
@@ -71,6 +80,19 @@ export class BonusApi {
       idempotent: false,
       recover: () => this.findTransactionByKey(input.operationKey),
     });
+  }
+
+  /**
+   * Bonus operations of the whole account (or of some buyers), 1000 a page, oldest change first
+   * (`order=updated,asc;id`): read them in bulk and match them to sales by `parentDocument` in memory — that field is
+   * not filterable (md/dictionaries/_bonus_operation.md), so one listing per sale would be both slow and useless.
+   */
+  iterateAll(query: BonusTransactionsQuery = {}): AsyncGenerator<BonusTransaction> {
+    const conditions: FilterCondition[] = [];
+    if (query.updatedFrom) conditions.push(['updated', '>=', query.updatedFrom]);
+    if (query.createdFrom) conditions.push(['created', '>=', query.createdFrom]);
+    for (const href of query.agentHrefs ?? []) conditions.push(['agent', '=', href]);
+    return paginate(this.transport, '/entity/bonustransaction', { filter: conditions.length ? buildFilter(conditions) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema, MAX_PAGE_SIZE);
   }
 
   iterateTransactions(counterpartyHref: string): AsyncGenerator<BonusTransaction> {
