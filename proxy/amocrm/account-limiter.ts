@@ -41,6 +41,8 @@ export class AmoAccountLimiter {
   private readonly slowdown = new Map<string, { factor: number; since: number }>();
   /** This process's own recent send times per account: the guard against bunching after an event-loop stall. */
   private readonly recentSends = new Map<string, number[]>();
+  /** Live calls of this process waiting for a slot, per account. */
+  private readonly liveWaiting = new Map<string, number>();
 
   constructor(options: AccountLimiterOptions = {}) {
     const rps = options.requestsPerSecond ?? AMO_MAX_RPS;
@@ -59,8 +61,27 @@ export class AmoAccountLimiter {
     return this.requestsPerSecond / this.timeScale;
   }
 
-  /** Resolves when this call may be sent; throws AmoBlockedError while the account is blocked. */
-  async acquire(accountId: string): Promise<void> {
+  /**
+   * Resolves when this call may be sent; throws AmoBlockedError while the account is blocked. `bulk` calls (import,
+   * reconciliation) do not reserve a slot while a `live` call of the same account waits in this process, so a till
+   * sale's writes take the next slots instead of queueing behind a page of the import.
+   */
+  async acquire(accountId: string, lane: 'live' | 'bulk' = 'live'): Promise<void> {
+    if (lane === 'bulk') {
+      while ((this.liveWaiting.get(accountId) ?? 0) > 0) await this.sleep(Math.max(1, this.spacingMs(accountId) / 2));
+      return this.acquireSlot(accountId);
+    }
+    this.liveWaiting.set(accountId, (this.liveWaiting.get(accountId) ?? 0) + 1);
+    try {
+      await this.acquireSlot(accountId);
+    } finally {
+      const left = (this.liveWaiting.get(accountId) ?? 1) - 1;
+      if (left > 0) this.liveWaiting.set(accountId, left);
+      else this.liveWaiting.delete(accountId);
+    }
+  }
+
+  private async acquireSlot(accountId: string): Promise<void> {
     const now = this.now();
     const reservation = await this.store.reserveSlot(accountId, this.spacingMs(accountId, now), now);
     if ('blocked' in reservation) throw blockedError(accountId, reservation.blocked);

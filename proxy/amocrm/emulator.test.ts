@@ -132,8 +132,14 @@ describe('amoCRM client against the sandbox emulator', () => {
 
     const catalog = (await client.catalogs.findProductsCatalog())!;
     const fields = await client.catalogs.fieldsByCode(catalog.id);
-    const leaf = await client.catalogs.ensureGroupPath(catalog.id, fields.get('GROUP')!.id, ['Фото', 'Камеры']);
-    expect(await client.catalogs.ensureGroupPath(catalog.id, fields.get('GROUP')!.id, ['Фото', 'Камеры'])).toBe(leaf);
+    const groupId = fields.get('GROUP')!.id;
+    await client.catalogs.writeCategoryTree(catalog.id, groupId, [
+      { value: 'Фото', request_id: 'g0', parent_id: null },
+      { value: 'Камеры', request_id: 'g1', parent_request_id: 'g0' },
+    ]);
+    const tree = (await client.catalogs.getField(catalog.id, groupId)).nested ?? [];
+    const photo = tree.find((node) => node.value === 'Фото' && (node.parent_id ?? null) === null)!;
+    const leaf = tree.find((node) => node.value === 'Камеры' && node.parent_id === photo.id)!.id;
     const element = await client.catalogs.createElements(catalog.id, [{ name: 'Камера', custom_fields_values: [{ field_code: 'PRICE', values: [{ value: 7990 }] }, { field_code: 'GROUP', values: [{ enum_id: leaf }] }, { field_code: 'EXTERNAL_ID', values: [{ value: 'ms-product-1' }] }], request_id: 'ms-p1' }]);
     const elementId = element.done[0]!.result.id;
 

@@ -30,6 +30,8 @@ export interface AmoTransportOptions {
   credentials: OAuthClientCredentials;
   tokenStore: TokenStore;
   limiter: AmoAccountLimiter;
+  /** Live calls (someone waits) take the next slots before bulk calls of the same account. Default: live. */
+  lane?: 'live' | 'bulk';
   http?: AxiosInstance;
   logger?: ClientLogger;
   /** 401 that a refresh could not cure: mark the installation "needs reinstall". */
@@ -115,7 +117,7 @@ export class AmoTransport {
         tokens = await this.refreshAfterRejection(tokens);
         refreshed = true;
       }
-      await this.limiter.acquire(this.accountId);
+      await this.limiter.acquire(this.accountId, this.options.lane ?? 'live');
       let response: AxiosResponse<string>;
       try {
         response = await this.send(req, url, tokens.accessToken, where);

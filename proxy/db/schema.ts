@@ -13,7 +13,10 @@ export interface Database {
   buyers: BuyersTable;
   purchases: PurchasesTable;
   purchase_items: PurchaseItemsTable;
-  sync_cursors: SyncCursorsTable;
+  account_sync: AccountSyncTable;
+  sync_streams: SyncStreamsTable;
+  create_intents: CreateIntentsTable;
+  entity_leases: EntityLeasesTable;
   jobs: JobsTable;
   seen_events: SeenEventsTable;
   idempotency_keys: IdempotencyKeysTable;
@@ -54,6 +57,8 @@ export interface LinksTable {
   kind: string;
   moysklad_id: string;
   amo_id: number;
+  /** Digest of the payload we last wrote to amoCRM for this entity; a write with the same digest is skipped. */
+  written_hash: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -98,14 +103,73 @@ export interface PurchaseItemsTable {
   name: string;
   quantity: number;
   price_kopecks: number;
+  /** The МойСклад assortment of the line (product, variant, service…), null for rows written before 0005. */
+  assortment_id: string | null;
+  /** The product the line belongs to (a variant's product), whose amoCRM catalog element the purchase carries. */
+  product_id: string | null;
 }
 
-export interface SyncCursorsTable {
+export type SyncMode = 'webhooks' | 'polling';
+export type ImportState = 'idle' | 'running' | 'done' | 'failed';
+
+/** The sync's state of one account: one row, one meaning per column (see migration 0005). */
+export interface AccountSyncTable {
+  account_id: number;
+  mode: Generated<SyncMode>;
+  /** When connect last completed (epoch ms); null = not connected yet. */
+  connected_at: number | null;
+  connect_error: string | null;
+  import_state: Generated<ImportState>;
+  import_done: Generated<number>;
+  import_total: Generated<number>;
+  /** The amoCRM products catalog and the ids of its preset fields (ids differ per account). */
+  catalog_id: number | null;
+  catalog_sku_field_id: number | null;
+  catalog_description_field_id: number | null;
+  catalog_price_field_id: number | null;
+  catalog_group_field_id: number | null;
+  catalog_external_id_field_id: number | null;
+  /** The GROUP field's category tree as last read or written by us (JSON `[{id, parent_id, value}]`). */
+  group_tree_json: string | null;
+  /** The active МойСклад bonus program as last read (JSON), shown on the card. */
+  bonus_program_json: string | null;
+  /** When the sync last applied a change to either side (epoch ms): the status page's "last sync". */
+  last_change_at: number | null;
+  updated_at: number;
+}
+
+/**
+ * A keyset position in one МойСклад stream (`import.product`, `reconcile.counterparty`, `audit.product`, …):
+ * everything up to (`position_updated`, `position_id`) was applied.
+ */
+export interface SyncStreamsTable {
   account_id: number;
   stream: string;
-  /** Opaque to everyone but the stream's reader. */
-  cursor: string;
+  /** МойСклад `updated` of the last applied row (Moscow time, as МойСклад writes it). */
+  position_updated: string | null;
+  position_id: string | null;
+  /** Our clock when a read last reached the end of the stream at this position (null: it has not since). */
+  reached_end_at: number | null;
+  /** `id@updated` of rows applied in the last few seconds before the position (late commits are re-read). */
+  recent_json: string | null;
+  /** An import stream that has been read to its end. */
+  completed: Flag;
   updated_at: number;
+}
+
+/** An amoCRM create that may have been sent: a retry searches amoCRM before creating again. */
+export interface CreateIntentsTable {
+  account_id: number;
+  intent_key: string;
+  created_at: number;
+}
+
+/** Short leases (per buyer) so two jobs never write one buyer's amoCRM entities at the same time. */
+export interface EntityLeasesTable {
+  account_id: number;
+  lease_key: string;
+  owner: string;
+  expires_at: number;
 }
 
 export type JobState = 'available' | 'running' | 'completed' | 'failed';

@@ -38,6 +38,22 @@ export async function* paginate<Row extends z.ZodType>(
   }
 }
 
+/**
+ * ONE page of a list endpoint (`offset`, `limit` ≤ the page-size cap), with `meta.size`: for readers that restart
+ * their query instead of following `nextHref` (proxy/sync/streams.ts: offsets shift when rows are updated meanwhile).
+ */
+export async function listPage<Row extends z.ZodType>(
+  transport: MoySkladTransport,
+  path: string,
+  query: Record<string, QueryValue>,
+  rowSchema: Row,
+  page: { offset: number; limit?: number },
+): Promise<{ rows: z.infer<Row>[]; size: number; limit: number }> {
+  const limit = pageSizeFor(query, page.limit);
+  const answer = await transport.request({ method: 'GET', path, query: { ...query, limit, offset: page.offset || undefined }, schema: listEnvelopeSchema(rowSchema) });
+  return { rows: answer.rows as z.infer<Row>[], size: answer.meta.size, limit };
+}
+
 /** Collects an async iterable (for small lists such as price types). */
 export async function collect<T>(rows: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

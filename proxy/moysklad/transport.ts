@@ -4,7 +4,7 @@ import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLim
 import { silentLogger, type ClientLogger } from '../logger.js';
 import { errorFromResponse, numberHeader, type HeaderLookup } from './response-errors.js';
 import { defaultRetryPolicy, shouldRetry, type RetryPolicy } from './retry-policy.js';
-import type { MoySkladUserLimiter } from './user-limiter.js';
+import type { LimiterLane, MoySkladUserLimiter } from './user-limiter.js';
 
 export const MOYSKLAD_DEFAULT_BASE_URL = 'https://api.moysklad.ru/api/remap/1.2';
 const API_PATH_MARKER = '/api/remap/1.2';
@@ -19,6 +19,8 @@ export interface MoySkladTransportOptions {
   limiter: MoySkladUserLimiter;
   /** Our public origin: goes into User-Agent and X-Lognex-WebHook-DisableByPrefix (stops our own writes echoing back). */
   publicUrl: string;
+  /** Live calls (someone waits) go ahead of bulk calls in the shared per-user limiter. Default: live. */
+  lane?: LimiterLane;
   /** Our version for the User-Agent (shows in the МойСклад audit). */
   version: string;
   baseUrl?: string;
@@ -79,6 +81,7 @@ export class MoySkladTransport {
   private readonly publicUrl: string;
   private readonly onAuthLost: MoySkladTransportOptions['onAuthLost'];
   private readonly timeoutMs: number;
+  private readonly lane: LimiterLane;
   /**
    * Set by the first 401. Later calls fail at once without touching the network: repeating requests that fail
    * the same way is one of МойСклад's auto-block triggers, and the token will not heal by itself.
@@ -95,6 +98,7 @@ export class MoySkladTransport {
     this.publicUrl = options.publicUrl.replace(/\/+$/, '');
     this.onAuthLost = options.onAuthLost;
     this.timeoutMs = options.timeoutMs ?? 300_000;
+    this.lane = options.lane ?? 'live';
     const authorization =
       options.auth.type === 'bearer'
         ? `Bearer ${options.auth.token}`
@@ -161,7 +165,7 @@ export class MoySkladTransport {
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.method !== 'GET') headers['X-Lognex-WebHook-DisableByPrefix'] = this.publicUrl;
 
-    const release = await this.limiter.acquire();
+    const release = await this.limiter.acquire(this.lane);
     let response: AxiosResponse<string>;
     try {
       response = await this.http.request<string>({

@@ -4,6 +4,9 @@ import type { z } from 'zod';
 import type { JobQueue } from './job-queue.js';
 import type { Job } from './types.js';
 
+/** How long `stop` waits for aborted handlers to unwind. */
+const UNWIND_MS = 2_000;
+
 export interface JobContext {
   job: Job;
   /** Aborted when the lease is lost or the worker stops past its drain deadline: stop and throw. */
@@ -109,10 +112,19 @@ export class Worker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
     clearTimeout(timer);
-    for (const [jobId, { abort }] of this.running) {
+    const aborted: Promise<void>[] = [];
+    for (const [jobId, { abort, promise }] of this.running) {
       // Release first, then abort: the handler's resulting rejection must not be recorded as a failed attempt.
       await this.queue.release(jobId, this.workerId).catch((error: unknown) => this.log.error({ err: error, jobId }, 'could not release job lease'));
       abort.abort(new Error('worker stopping'));
+      aborted.push(promise);
+    }
+    // Aborted handlers unwind at their next await: give them a moment to clean up (entity leases) before the caller
+    // closes the database under them.
+    if (aborted.length > 0) {
+      let unwindTimer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(aborted), new Promise((resolve) => (unwindTimer = setTimeout(resolve, UNWIND_MS)))]);
+      clearTimeout(unwindTimer);
     }
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import { accountOrderingKey, entityJob, SYNC_JOBS } from '../sync/jobs.js';
+import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
@@ -90,13 +90,7 @@ export class BonusService {
     const details = { amoCustomerId: buyer.amoCustomerId, moyskladId: buyer.moyskladId, amount: request.amount, transactionId, balance: points, comment: request.comment ?? null };
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: `bonus.${request.operation}`, details });
     // The note is written by a queued job so a slow or failing amoCRM never breaks the operation.
-    await this.deps.jobs.enqueue({
-      kind: SYNC_JOBS.customerNote,
-      accountId: auth.accountId,
-      jobKey: `bonus-note:${transactionId}`,
-      orderingKey: accountOrderingKey(auth.accountId), // amoCRM writes of an account run one at a time (proxy/sync/jobs.ts)
-      payload: { amoCustomerId: buyer.amoCustomerId, text: noteText(auth, request, points) },
-    });
+    await this.deps.jobs.enqueue(customerNoteJob(auth.accountId, buyer.amoCustomerId, noteText(auth, request, points), `bonus-note:${transactionId}`));
     // Our write carries X-Lognex-WebHook-DisableByPrefix, so МойСклад sends us no webhook for it: the sync is told
     // directly, and refreshes the customer's points field in amoCRM as for a transaction made at the till.
     await this.deps.jobs.enqueue(entityJob({ accountId: auth.accountId, entityType: 'bonustransaction', id: transactionId, action: 'CREATE' }));

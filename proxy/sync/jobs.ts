@@ -26,15 +26,18 @@ export const amoProductDeletedPayload = accountPayload.extend({ elementId: z.num
 export const customerNotePayload = z.object({ amoCustomerId: z.number().int().positive(), text: z.string().min(1).max(10_000) });
 
 /**
- * Every job that writes to amoCRM for one account runs one at a time, across all processes (one ordering key per
- * account). Why not per entity: a till sale for a new buyer fires counterparty, retaildemand and bonustransaction
- * webhooks at once, and each of their jobs creates the buyer's customer when no link exists yet; the initial import
- * and reconciliation touch the same buyers too. Run in parallel they all see "no link" and create duplicates that
- * the amoCRM API cannot delete. amoCRM's 7 requests/s per account is the real throughput cap anyway, and while
- * amoCRM is down only the first job of the account burns its attempts instead of every job.
+ * Bulk work of an account (connect, import, reconciliation, the CLI's pass) runs one job at a time: it shares
+ * stream positions and would only compete for the same rate budgets. Live jobs do not wait for it: they take the
+ * leases of the buyers they touch (proxy/sync/leases.ts), which is the narrower guarantee that keeps a till sale's
+ * three simultaneous webhooks from creating two customers.
  */
-export function accountOrderingKey(accountId: number): string {
-  return `${accountId}:sync`;
+export function bulkOrderingKey(accountId: number): string {
+  return `${accountId}:bulk`;
+}
+
+/** Events about one entity run in the order they arrived (a job key folds waiting duplicates into one). */
+function entityOrderingKey(payload: EntityPayload): string {
+  return `${payload.accountId}:${payload.entityType}:${payload.id}`;
 }
 
 /** A waiting duplicate is dropped (job key): a burst of UPDATE webhooks for one buyer becomes one re-read. */
@@ -45,7 +48,18 @@ export function entityJob(payload: EntityPayload) {
     accountId: payload.accountId,
     payload,
     jobKey: `${entity}:${payload.action === 'DELETE' ? 'delete' : 'upsert'}`,
-    orderingKey: accountOrderingKey(payload.accountId),
+    orderingKey: entityOrderingKey(payload),
+  };
+}
+
+/** A note on a customer (a widget operation, a referral): in the live lane, in order per customer. */
+export function customerNoteJob(accountId: number, amoCustomerId: number, text: string, jobKey: string) {
+  return {
+    kind: SYNC_JOBS.customerNote,
+    accountId,
+    payload: { amoCustomerId, text },
+    jobKey,
+    orderingKey: `${accountId}:customer:${amoCustomerId}`,
   };
 }
 
@@ -56,14 +70,11 @@ export function amoProductDeletedJob(accountId: number, elementId: number) {
     accountId,
     payload: { accountId, elementId },
     jobKey: `${accountId}:amo-element-deleted:${elementId}`,
-    orderingKey: accountOrderingKey(accountId),
+    orderingKey: `${accountId}:amo-element:${elementId}`,
   };
 }
 
-/**
- * Connect, import and reconcile share the account's ordering key with the entity jobs (see above). The job key drops
- * a second waiting copy (several processes tick at once).
- */
+/** Connect, import and reconcile are the account's bulk lane (see above). The job key drops a second waiting copy. */
 export function accountLifecycleJob(kind: typeof SYNC_JOBS.connect | typeof SYNC_JOBS.initialImport | typeof SYNC_JOBS.reconcile, accountId: number, payload: Record<string, unknown> = {}) {
-  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: accountOrderingKey(accountId) };
+  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: bulkOrderingKey(accountId) };
 }

@@ -5,7 +5,10 @@ import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
 import { LinksRepository } from '../db/repositories/links.js';
 import { OperationLogRepository } from '../db/repositories/operation-log.js';
 import { SeenEventsRepository } from '../db/repositories/seen-events.js';
-import { SyncCursorsRepository } from '../db/repositories/sync-cursors.js';
+import { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import { CreateIntentsRepository } from '../db/repositories/create-intents.js';
+import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
+import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
@@ -19,7 +22,6 @@ import { runInitialImport } from './initial-import.js';
 import { accountPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
 import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
-import { refreshBuyerPoints } from './rules/buyers.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 
@@ -42,7 +44,6 @@ export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
 export function createSyncModule(context: ProxyContext, options: SyncModuleOptions = {}): ProxyModules & { engine: SyncEngine; scheduler: SyncScheduler } {
   const { config, database, accounts, queue, logger } = context;
   const db = database.db;
-  const cursors = new SyncCursorsRepository(db);
   const links = new LinksRepository(db);
   const operationLog = new OperationLogRepository(db);
   const seenEvents = new SeenEventsRepository(db);
@@ -71,8 +72,11 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     queue,
     accounts,
     clients,
-    cursors,
+    state: new AccountSyncRepository(db),
+    streams: new SyncStreamsRepository(db),
     links,
+    intents: new CreateIntentsRepository(db),
+    leases: new EntityLeasesRepository(db),
     readModel: new ReadModelWriter(db),
     operationLog,
     logger,
@@ -127,17 +131,15 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         }),
       ),
       [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
-        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, job.signal), elementId))),
+        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, { lane: 'live', signal: job.signal }), elementId))),
       ),
       [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
           if (accountId === null) throw new PermanentJobError('customer note job without an account');
-          const ctx = await engine.context(accountId, job.signal);
+          const ctx = await engine.context(accountId, { lane: 'live', signal: job.signal });
+          // The points field is refreshed by the bonus operation's own entity job (the service enqueues both).
           await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
-          // Our own bonus transactions carry DisableByPrefix (no webhook comes back): refresh the points field here.
-          const buyer = await db.selectFrom('buyers').select('moysklad_id').where('account_id', '=', accountId).where('amo_customer_id', '=', payload.amoCustomerId).executeTakeFirst();
-          if (buyer) await refreshBuyerPoints(ctx, buyer.moysklad_id);
         }),
       ),
     },

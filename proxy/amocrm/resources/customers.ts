@@ -24,6 +24,12 @@ export interface LinkSpec {
   metadata?: { is_main?: boolean; catalog_id?: number; quantity?: number; price_id?: number };
 }
 
+/** One item of the bulk link `POST /api/v4/customers/link`: the customer is named in `entity_id`. */
+export interface BulkLinkSpec extends LinkSpec {
+  entity_id: number;
+  request_id?: string;
+}
+
 export interface TransactionWrite extends Record<string, unknown> {
   /** Whole roubles: amoCRM's `price` is int. */
   price: number;
@@ -34,6 +40,8 @@ export interface TransactionWrite extends Record<string, unknown> {
 }
 
 export interface NoteWrite extends Record<string, unknown> {
+  /** The customer; required by the bulk `POST /api/v4/customers/notes`, ignored by the per-customer route. */
+  entity_id?: number;
   note_type: 'common' | 'service_message' | 'extended_service_message';
   params: { text: string; service?: string };
   request_id?: string;
@@ -47,6 +55,8 @@ export interface CustomerNoteWrite extends NoteWrite {
 /** One item of `POST /api/v4/customers/link` (crm_platform/entity-links-api «Массовая привязка сущностей»). */
 export interface BulkLinkSpec extends LinkSpec {
   entity_id: number;
+  /** Our key for matching the outcome back; never sent (the documented link item has none). */
+  request_id?: string;
 }
 
 /** A link as amoCRM answered it, with the `request_id` runBatch tagged its item with. */
@@ -193,6 +203,11 @@ export class CustomersApi {
     return null;
   }
 
+  /** Full-text search over the customers' filled fields (`query`), 250 a page; callers re-check the hits. */
+  search(text: string): AsyncGenerator<Customer> {
+    return paginateHal(this.transport, '/api/v4/customers', 'customers', customerSchema, { query: text }, MAX_PAGE_SIZE);
+  }
+
   /** One customer's purchases, 250 a page (`GET /api/v4/customers/{id}/transactions`). */
   iterateTransactions(customerId: number): AsyncGenerator<Transaction> {
     return paginateHal(this.transport, `/api/v4/customers/${customerId}/transactions`, 'transactions', transactionSchema, {}, MAX_PAGE_SIZE);
@@ -210,7 +225,7 @@ export class CustomersApi {
    */
   async findByFieldValue(fieldCode: string, value: string): Promise<Customer[]> {
     const hits: Customer[] = [];
-    for await (const customer of paginateHal(this.transport, '/api/v4/customers', 'customers', customerSchema, { query: value }, MAX_PAGE_SIZE)) {
+    for await (const customer of this.search(value)) {
       if (customer.custom_fields_values?.some((field) => field.field_code === fieldCode && field.values?.some((entry) => String(entry.value) === value))) hits.push(customer);
     }
     return hits;

@@ -90,12 +90,15 @@ export const linkSchema = z.looseObject({
 });
 export type Link = z.infer<typeof linkSchema>;
 
-/** A note (crm_platform/events-and-notes). We read `params.text` (our notes carry a marker there). */
+/**
+ * A note (crm_platform/events-and-notes). We read `params.text` (our notes carry a marker there); a note of another
+ * kind may carry no text (`null` taken too: it simply is not ours).
+ */
 export const noteSchema = z.looseObject({
   id,
   entity_id: id,
   note_type: z.string(),
-  params: z.looseObject({ text: z.string().optional() }).nullable().optional(),
+  params: z.looseObject({ text: z.string().nullable().optional() }).nullable().optional(),
   created_at: z.number().int().optional(),
   updated_at: z.number().int().optional(),
 });

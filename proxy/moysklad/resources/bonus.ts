@@ -25,11 +25,13 @@ export interface NewBonusTransaction {
 const ref = (href: string, type: string) => ({ meta: { href, type, mediaType: 'application/json' } });
 
 export interface BonusTransactionsQuery {
-  /** `updated>=` (whole seconds, Moscow time): operations changed since. */
-  updatedFrom?: Date;
+  /** `updated>=` (whole seconds, Moscow time, rounded toward more rows): operations changed since. */
+  updatedSince?: Date;
   /** `created>=`: operations created since. */
-  createdFrom?: Date;
-  /** `agent=` one or many counterparty hrefs (repeated `=` is OR). */
+  createdSince?: Date;
+  /** `agent=`: one buyer's operations. */
+  agentHref?: string;
+  /** `agent=` several buyers (repeated `=` is OR); combined with `agentHref`. */
   agentHrefs?: readonly string[];
 }
 
@@ -40,6 +42,10 @@ export class BonusApi {
   async activeProgram(): Promise<BonusProgram | null> {
     const programs = await collect(paginate(this.transport, '/entity/bonusprogram', {}, bonusProgramSchema));
     return programs.find((program) => program.active) ?? null;
+  }
+
+  getTransaction(id: string): Promise<BonusTransaction> {
+    return this.transport.request({ method: 'GET', path: `/entity/bonustransaction/${encodeURIComponent(id)}`, schema: bonusTransactionSchema });
   }
 
   async findTransactionByKey(operationKey: string): Promise<BonusTransaction | undefined> {
@@ -89,9 +95,9 @@ export class BonusApi {
    */
   iterateAll(query: BonusTransactionsQuery = {}): AsyncGenerator<BonusTransaction> {
     const conditions: FilterCondition[] = [];
-    if (query.updatedFrom) conditions.push(['updated', '>=', query.updatedFrom]);
-    if (query.createdFrom) conditions.push(['created', '>=', query.createdFrom]);
-    for (const href of query.agentHrefs ?? []) conditions.push(['agent', '=', href]);
+    if (query.updatedSince) conditions.push(['updated', '>=', query.updatedSince]);
+    if (query.createdSince) conditions.push(['created', '>=', query.createdSince]);
+    for (const href of [...(query.agentHref ? [query.agentHref] : []), ...(query.agentHrefs ?? [])]) conditions.push(['agent', '=', href]);
     return paginate(this.transport, '/entity/bonustransaction', { filter: conditions.length ? buildFilter(conditions) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema, MAX_PAGE_SIZE);
   }
 

@@ -108,12 +108,12 @@ describe('МойСклад typed reads for the sync, against the emulator', () =
     expect(await collect(client.bonus.iterateAll())).toHaveLength(1500);
     expect(emu.requestLog.slice(before).map((e) => [e.path, e.query['limit'] ?? null, e.query['offset'] ?? null])).toEqual([['/entity/bonustransaction', '1000', null], ['/entity/bonustransaction', '1000', '1000']]);
     const since = new Date('2026-02-01T00:00:00Z');
-    expect(await collect(client.bonus.iterateAll({ updatedFrom: since }))).toHaveLength(300);
-    expect(await collect(client.bonus.iterateAll({ createdFrom: since }))).toHaveLength(100);
-    const one = await collect(client.bonus.iterateAll({ agentHrefs: [`${baseUrl}/entity/counterparty/${agents[1]}`], updatedFrom: since }));
+    expect(await collect(client.bonus.iterateAll({ updatedSince: since }))).toHaveLength(300);
+    expect(await collect(client.bonus.iterateAll({ createdSince: since }))).toHaveLength(100);
+    const one = await collect(client.bonus.iterateAll({ agentHref: `${baseUrl}/entity/counterparty/${agents[1]}`, updatedSince: since }));
     expect(one).toHaveLength(150);
     expect(one.every((t) => t.agent?.meta.href.endsWith(agents[1]!))).toBe(true);
-    expect(await collect(client.bonus.iterateAll({ agentHrefs: agents.map((id) => `${baseUrl}/entity/counterparty/${id}`), createdFrom: since }))).toHaveLength(100);
+    expect(await collect(client.bonus.iterateAll({ agentHrefs: agents.map((id) => `${baseUrl}/entity/counterparty/${id}`), createdSince: since }))).toHaveLength(100);
   });
 
   it('webhooks.create surfaces 30007 as MoySkladWebhookLimitError; ensure can collect it; listOwn shows ours only', async () => {

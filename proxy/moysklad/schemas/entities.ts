@@ -111,6 +111,7 @@ const retailDocumentShape = {
   id: z.string(),
   name: z.string(),
   updated: moscowTimestamp,
+  created: moscowTimestamp.optional(),
   moment: moscowTimestamp,
   applicable: z.boolean().optional(),
   sum: kopecksNumber,
@@ -147,6 +148,7 @@ export const bonusTransactionSchema = z.looseObject({
   categoryType: z.string().optional(),
   applicable: z.boolean().optional(),
   updated: moscowTimestamp.optional(),
+  created: moscowTimestamp.optional(),
 });
 export type BonusTransaction = z.infer<typeof bonusTransactionSchema>;
 

@@ -1,11 +1,10 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
+import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
 import { referralCodeFor } from '../../sync/read-model-writer.js';
 import type { BonusProgramView, BuyerView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
 
-/** sync_cursors row that keeps the last seen active bonus program of an account (JSON in `cursor`). */
-export const BONUS_PROGRAM_STREAM = 'bonus_program_snapshot';
 
 const programSnapshot = z.object({
   program: z
@@ -126,15 +125,10 @@ export class KyselyReadModel implements ReadModelPort {
   }
 
   async bonusProgram(accountId: number): Promise<BonusProgramView | null> {
-    const row = await this.db
-      .selectFrom('sync_cursors')
-      .select('cursor')
-      .where('account_id', '=', accountId)
-      .where('stream', '=', BONUS_PROGRAM_STREAM)
-      .executeTakeFirst();
-    if (!row) return null;
+    const row = await this.db.selectFrom('account_sync').select('bonus_program_json').where('account_id', '=', accountId).executeTakeFirst();
+    if (!row?.bonus_program_json) return null;
     try {
-      const parsed = programSnapshot.safeParse(JSON.parse(row.cursor));
+      const parsed = programSnapshot.safeParse(JSON.parse(row.bonus_program_json));
       return parsed.success ? parsed.data.program : null;
     } catch {
       return null;
@@ -187,12 +181,6 @@ export class KyselyReadModel implements ReadModelPort {
   }
 
   async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {
-    const cursor = JSON.stringify({ program });
-    const now = this.now();
-    await this.db
-      .insertInto('sync_cursors')
-      .values({ account_id: accountId, stream: BONUS_PROGRAM_STREAM, cursor, updated_at: now })
-      .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor, updated_at: now }))
-      .execute();
+    await new AccountSyncRepository(this.db, this.now).saveBonusProgram(accountId, JSON.stringify({ program }));
   }
 }

@@ -1,8 +1,12 @@
 import type { ProductFolder, Product } from '../../moysklad/schemas/entities.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
+import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
+import { forgetGroupTree, groupIdsFor, groupPathKey } from '../amo-catalog.js';
 import { folderPath, productElement } from '../mapping/product.js';
 import type { RuleContext } from '../rule-context.js';
-import { singleId } from './amo-writes.js';
+import { writtenHash } from '../written-hash.js';
+import { rejectedAsGone } from './amo-writes.js';
+import { reportRejected } from './rejected.js';
 
 /**
  * Folders by id, filled lazily from МойСклад (or preloaded by the import, which has them all) so one product
@@ -34,34 +38,88 @@ export class FolderCache {
   }
 }
 
-export type ProductOutcome = 'skipped' | 'created' | 'updated' | 'no_catalog';
-
 /**
- * Rule 2: a МойСклад product → an element of the amoCRM products catalog (name, SKU, DESCRIPTION, PRICE in
- * roubles of the chosen price type, GROUP = the folder path, EXTERNAL_ID = the МойСклад id).
+ * МойСклад products → elements of the amoCRM products catalog (name, SKU, DESCRIPTION, PRICE in roubles of the
+ * chosen price type, GROUP = the folder path, EXTERNAL_ID = the МойСклад id), a page at a time (a webhook's product
+ * is a page of one). The caller holds the products' leases. Only elements whose payload changed since our last
+ * write are sent; new ones are created 250 a request, guarded by intents.
  */
-export async function syncProduct(ctx: RuleContext, product: Product, folders: FolderCache): Promise<ProductOutcome> {
+export async function syncProducts(ctx: RuleContext, products: readonly Product[], folders: FolderCache): Promise<void> {
   const catalog = await ctx.catalog();
-  if (!catalog) return 'no_catalog';
+  if (!catalog) return;
   const { accountId, amo, links } = ctx;
-  let elementId = await links.amoIdFor(accountId, 'product', product.id);
-  // Archived products are history: we keep their elements current but do not create new ones for them.
-  if (elementId === null && product.archived) return 'skipped';
+  const unique = [...new Map(products.map((product) => [product.id, product])).values()];
+  if (unique.length === 0) return;
+  const ids = unique.map((product) => product.id);
+  const [linked, intents] = await Promise.all([links.lookup(accountId, 'product', ids), ctx.intents.existing(accountId, ids.map(productIntent))]);
 
-  const folderId = product.productFolder ? idFromHref(product.productFolder.meta.href) : null;
-  const path = folderId ? await folders.pathOf(ctx, folderId) : [];
-  const groupEnumId = path.length > 0 && catalog.fieldIds.GROUP !== undefined ? await amo.catalogs.ensureGroupPath(catalog.catalogId, catalog.fieldIds.GROUP, path) : null;
-  const element = productElement({ product, priceTypeId: ctx.priceTypeId, fieldIds: catalog.fieldIds, groupEnumId });
-
-  if (elementId === null) elementId = await findOrphanElement(ctx, catalog.catalogId, product.id);
-  if (elementId === null) {
-    elementId = singleId(await amo.catalogs.createElements(catalog.catalogId, [{ ...element, request_id: product.id }]), 'catalog element');
-    await links.link(accountId, 'product', product.id, elementId);
-    return 'created';
+  const paths = new Map<string, string[]>();
+  for (const product of unique) {
+    const folderId = product.productFolder ? idFromHref(product.productFolder.meta.href) : null;
+    paths.set(product.id, folderId ? await folders.pathOf(ctx, folderId) : []);
   }
-  await links.link(accountId, 'product', product.id, elementId);
-  await amo.catalogs.updateElements(catalog.catalogId, [{ id: elementId, ...element }]);
-  return 'updated';
+  const groups = await groupIdsFor(ctx, catalog, [...paths.values()]);
+
+  type Plan = { product: Product; elementId: number | null; element: ReturnType<typeof productElement>; hash: string; written: string | null };
+  const plans: Plan[] = [];
+  for (const product of unique) {
+    const link = linked.get(product.id);
+    // Archived products are history: we keep their elements current but do not create new ones for them.
+    if (!link && product.archived) continue;
+    const path = paths.get(product.id) ?? [];
+    const element = productElement({ product, priceTypeId: ctx.priceTypeId, fieldIds: catalog.fieldIds, groupEnumId: path.length > 0 ? (groups.get(groupPathKey(path)) ?? null) : null });
+    plans.push({ product, elementId: link?.amoId ?? null, element, hash: writtenHash(element), written: link?.writtenHash ?? null });
+  }
+
+  // An earlier attempt may have created the element before crashing: it carries our EXTERNAL_ID.
+  for (const plan of plans) {
+    if (plan.elementId !== null || !intents.has(productIntent(plan.product.id))) continue;
+    const orphan = await findOrphanElement(ctx, catalog.catalogId, plan.product.id);
+    if (orphan !== null) {
+      plan.elementId = orphan;
+      await links.link(accountId, 'product', plan.product.id, orphan);
+      await ctx.intents.clear(accountId, [productIntent(plan.product.id)]);
+    }
+  }
+
+  const creates = plans.filter((plan) => plan.elementId === null);
+  if (creates.length > 0) {
+    await ctx.intents.record(accountId, creates.map((plan) => productIntent(plan.product.id)));
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.catalogs.createElements(
+      catalog.catalogId,
+      creates.map((plan) => ({ ...plan.element, request_id: plan.product.id })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    const byId = new Map(creates.map((plan) => [plan.product.id, plan]));
+    const created = outcome.done.map(({ item, result }) => ({ moyskladId: item.request_id!, amoId: result.id, writtenHash: byId.get(item.request_id!)!.hash }));
+    // Link rows right after amoCRM answers, before anything else can fail: a retry then updates, never re-creates.
+    await links.linkMany(accountId, 'product', created);
+    await ctx.intents.clear(accountId, created.map((row) => productIntent(row.moyskladId)));
+    await reportProductRejections(ctx, outcome.rejected);
+  }
+
+  const updates = plans.filter((plan) => plan.elementId !== null && plan.written !== plan.hash);
+  if (updates.length > 0) {
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.catalogs.updateElements(
+      catalog.catalogId,
+      updates.map((plan) => ({ id: plan.elementId!, ...plan.element, request_id: plan.product.id })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    const byId = new Map(updates.map((plan) => [plan.product.id, plan]));
+    await links.setWrittenHashes(accountId, 'product', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: byId.get(item.request_id!)!.hash })));
+    // An element deleted in amoCRM is not made again: the catalog sweep deletes (or archives) its product instead.
+    await reportProductRejections(ctx, outcome.rejected.filter((entry) => !rejectedAsGone(entry)));
+  }
+}
+
+const productIntent = (id: string) => `product:${id}`;
+
+async function reportProductRejections(ctx: RuleContext, rejected: Parameters<typeof reportRejected>[2]): Promise<void> {
+  // A refused GROUP node usually means someone edited the tree in amoCRM: read it afresh next time.
+  if (rejected.length > 0) await forgetGroupTree(ctx);
+  await reportRejected(ctx, 'product', rejected);
 }
 
 /**

@@ -48,7 +48,7 @@ describeEachDatabase('bonus operations', (kind) => {
     expect(Number(log[0]?.user_id)).toBe(78);
     const jobs = await h.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'amocrm.customer_note').execute();
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.ordering_key).toBe(`${ACCOUNT}:sync`); // in the account's order with the sync's amoCRM writes
+    expect(jobs[0]?.ordering_key).toBe(`${ACCOUNT}:customer:9001`); // the live lane: in order per customer, never behind bulk work
     expect(JSON.parse(jobs[0]!.payload_json)).toMatchObject({ amoCustomerId: 9001 });
     // …and the sync is asked to refresh the amoCRM points field from this transaction (no webhook comes for our own write).
     const refresh = await h.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', 'sync.entity').execute();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
-import { accountOrderingKey } from '../../../sync/jobs.js';
+import { bulkOrderingKey } from '../../../sync/jobs.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
 import { PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
 
@@ -26,7 +26,7 @@ describeEachDatabase('МойСклад connection', (kind) => {
     const connectJobs = await h.database.db.selectFrom('jobs').select(['kind', 'payload_json', 'job_key', 'ordering_key']).where('kind', '=', 'sync.connect').execute();
     expect(connectJobs.map((job) => JSON.parse(job.payload_json))).toEqual([{ accountId: admin.accountId }]);
     // The sync's own key and order: never beside an import or an amoCRM write of the account.
-    expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, accountOrderingKey(admin.accountId)]]);
+    expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, bulkOrderingKey(admin.accountId)]]);
     const status = await h.call('GET', '/api/widget/status', { claims: { ...admin, isAdmin: false } });
     expect(status.json).toMatchObject({ connected: true, moysklad: { state: 'connected', login: SANDBOX_LOGIN }, isAdmin: false });
 
@@ -45,7 +45,8 @@ describeEachDatabase('МойСклад connection', (kind) => {
       await db.selectFrom('accounts').selectAll().execute(),
       await db.selectFrom('operation_log').selectAll().execute(),
       await db.selectFrom('jobs').selectAll().execute(),
-      await db.selectFrom('sync_cursors').selectAll().execute(),
+      await db.selectFrom('account_sync').selectAll().execute(),
+      await db.selectFrom('sync_streams').selectAll().execute(),
       await db.selectFrom('idempotency_keys').selectAll().execute(),
     ]);
     expect(everyRow).not.toContain(SANDBOX_PASSWORD);
