@@ -35,8 +35,9 @@ function maxInAnyWindow(stamps: number[], windowMs: number): number {
   return best;
 }
 
-async function installedClient(options: { limiterTimeScale?: number; blockAfterViolations?: number } = {}) {
-  emu = new AmoCrmEmulator({ integration: credentials, timeScale: TIME_SCALE, rateLimit: { perSecond: 7, blockAfterViolations: options.blockAfterViolations ?? 10 } });
+async function installedClient(options: { timeScale?: number; limiterTimeScale?: number; blockAfterViolations?: number } = {}) {
+  const timeScale = options.timeScale ?? TIME_SCALE;
+  emu = new AmoCrmEmulator({ integration: credentials, timeScale, rateLimit: { perSecond: 7, blockAfterViolations: options.blockAfterViolations ?? 10 } });
   const { origin } = await emu.listen(0);
   const template = `${origin}/a/{subdomain}`;
   const tokenStore = new InMemoryTokenStore();
@@ -55,19 +56,21 @@ async function installedClient(options: { limiterTimeScale?: number; blockAfterV
     credentials,
     tokenStore,
     http,
-    limiter: new AmoAccountLimiter({ timeScale: options.limiterTimeScale ?? TIME_SCALE }),
-    retry: { minBackoffMs: 100 * TIME_SCALE, maxBackoffMs: 1000 * TIME_SCALE },
+    limiter: new AmoAccountLimiter({ timeScale: options.limiterTimeScale ?? timeScale }),
+    retry: { minBackoffMs: 100 * timeScale, maxBackoffMs: 1000 * timeScale },
   });
   return { emu, client, tokenStore, sendTimes };
 }
 
 describe('amoCRM client against the sandbox emulator', () => {
-  it('200 calls in a burst leave at most 7 per (scaled) second and the emulator accepts no more than 7 in any second', async () => {
-    const { emu, client, sendTimes } = await installedClient();
+  // In real time: the pacing margin (5%) is an allowance for arrival jitter in real milliseconds, so compressing time
+  // would test a tolerance production never has.
+  it('100 calls in a burst leave at most 7 per second and the emulator accepts no more than 7 in any second', async () => {
+    const { emu, client, sendTimes } = await installedClient({ timeScale: 1 });
     emu.resetStats('demo');
-    const report = await measureAmoRate(client, 200);
-    expect(sendTimes).toHaveLength(200 + emu.stats('demo').rejected429); // every 429 was retried once
-    expect(maxInAnyWindow(sendTimes, 1000 * TIME_SCALE)).toBeLessThanOrEqual(7);
+    const report = await measureAmoRate(client, 100);
+    expect(sendTimes).toHaveLength(100 + emu.stats('demo').rejected429); // every 429 was retried once
+    expect(maxInAnyWindow(sendTimes, 1000)).toBeLessThanOrEqual(7);
     expect(emu.stats('demo').rejected429).toBeLessThanOrEqual(JITTER_429_ALLOWANCE);
     expect(emu.maxAcceptedInAnyWindow('demo')).toBeLessThanOrEqual(7);
     expect(report.utilization).toBeGreaterThan(0.5);

@@ -48,14 +48,16 @@ export class ConnectionService {
    */
   async connect(auth: WidgetAuth, login: string, password: string): Promise<{ connected: true; login: string }> {
     let token: string;
+    let moyskladAccountId: string | null;
     try {
       token = await this.deps.moysklad.obtainToken(login, password);
-      await this.deps.moysklad.checkToken(token);
+      ({ accountId: moyskladAccountId } = await this.deps.moysklad.checkToken(token));
     } catch (error) {
       throw asServiceError(error);
     }
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
-    await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
+    // The МойСклад account id comes with the token check: the sync's connect need not ask for it again.
+    await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token, moyskladAccountId ?? undefined);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
     // The sync registers webhooks and starts the first import. Built like the sync's scheduler builds it: one waiting
     // copy at most, and in the account's order, so it never runs beside an import or an amoCRM write of the account.

@@ -39,7 +39,7 @@ export interface AccountsPort {
   /** Creates the account row if missing (first widget call before the install hook arrived, or vice versa). */
   ensure(accountId: number, subdomain: string): Promise<void>;
   /** Stores the МойСклад token encrypted; clears `needsReauth`. The plaintext never reaches a column. */
-  saveMoySkladConnection(accountId: number, login: string, token: string): Promise<void>;
+  saveMoySkladConnection(accountId: number, login: string, token: string, moyskladAccountId?: string): Promise<void>;
   clearMoySkladConnection(accountId: number): Promise<void>;
   /** The decrypted МойСклад token, or null when not connected. */
   moyskladToken(accountId: number): Promise<string | null>;
@@ -151,7 +151,8 @@ export interface MoySkladPort {
   /** POST /security/token with Basic auth. Throws MoySkladPortError('auth_failed' | 'no_api_access' | …). */
   obtainToken(login: string, password: string): Promise<string>;
   /** GET /context/employee: proves the token works and has API access. */
-  checkToken(token: string): Promise<{ login: string | null }>;
+  /** Proves a token works; the answer names the МойСклад account (its webhooks must carry that id). */
+  checkToken(token: string): Promise<{ login: string | null; accountId: string | null }>;
   activeBonusProgram(token: string): Promise<BonusProgramView | null>;
   counterpartyPoints(token: string, counterpartyId: string): Promise<number>;
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */

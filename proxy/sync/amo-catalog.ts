@@ -9,8 +9,11 @@ export type { ProductsCatalog };
 
 const FIELD_CODES = ['SKU', 'DESCRIPTION', 'PRICE', 'GROUP', 'EXTERNAL_ID'] as const;
 
-/** Finds the account's products catalog and its preset fields by code (ids differ per account). */
-export async function discoverProductsCatalog(amo: AmoClient): Promise<ProductsCatalog | null> {
+/**
+ * Finds the account's products catalog and its preset fields by code (ids differ per account). The field listing
+ * carries the GROUP field's tree too: it is kept, so the first products need no read of their own.
+ */
+export async function discoverProductsCatalog(amo: AmoClient): Promise<(ProductsCatalog & { groupTreeJson: string | null }) | null> {
   const catalog = await amo.catalogs.findProductsCatalog();
   if (!catalog) return null;
   const fields = await amo.catalogs.fieldsByCode(catalog.id);
@@ -19,7 +22,15 @@ export async function discoverProductsCatalog(amo: AmoClient): Promise<ProductsC
     const field = fields.get(code);
     if (field) fieldIds[code] = field.id;
   }
-  return { catalogId: catalog.id, fieldIds };
+  const nested = fields.get('GROUP')?.nested;
+  const tree: Tree | null = nested ? nested.map((node) => ({ id: node.id, parent_id: node.parent_id ?? null, value: node.value })) : null;
+  return { catalogId: catalog.id, fieldIds, groupTreeJson: tree ? JSON.stringify(tree) : null };
+}
+
+/** Stores a discovered catalog (and its GROUP tree) as the account's. */
+export async function rememberCatalog(ctx: Pick<RuleContext, 'accountId' | 'state'>, found: Awaited<ReturnType<typeof discoverProductsCatalog>>): Promise<void> {
+  await ctx.state.saveCatalog(ctx.accountId, found && { catalogId: found.catalogId, fieldIds: found.fieldIds });
+  if (found?.groupTreeJson) await ctx.state.saveGroupTree(ctx.accountId, found.groupTreeJson);
 }
 
 const treeSchema = z.array(z.object({ id: z.number().int(), parent_id: z.number().int().nullable(), value: z.string() }));

@@ -2,7 +2,7 @@ import { AmoError } from '../amocrm/errors.js';
 import { MoySkladError } from '../moysklad/errors.js';
 import type { WebhookSpec } from '../moysklad/resources/webhooks.js';
 import { PermanentJobError } from '../queue/worker.js';
-import { discoverProductsCatalog } from './amo-catalog.js';
+import { discoverProductsCatalog, rememberCatalog } from './amo-catalog.js';
 import type { SyncEngine } from './engine.js';
 import { accountLifecycleJob, SYNC_JOBS, type SyncedType } from './jobs.js';
 import { BONUS_CARD_FIELD_CODE, BONUS_POINTS_FIELD_CODE, MOYSKLAD_ID_FIELD_CODE } from './mapping/buyer.js';
@@ -48,7 +48,7 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
   ]);
 
   const catalog = await discoverProductsCatalog(amo);
-  await engine.deps.state.saveCatalog(accountId, catalog);
+  await rememberCatalog(ctx, catalog);
   if (!catalog) ctx.logger.warn({ accountId }, 'amoCRM products catalog is switched off: products and purchase items are not synced');
 
   const mode = await registerMoySkladWebhooks(engine, accountId);

@@ -10,7 +10,7 @@ import type { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { AccountClients } from './account-clients.js';
-import { discoverProductsCatalog, type ProductsCatalog } from './amo-catalog.js';
+import { discoverProductsCatalog, rememberCatalog, type ProductsCatalog } from './amo-catalog.js';
 import type { ReadModelWriter } from './read-model-writer.js';
 import type { RuleContext, SyncLane, SyncLogger } from './rule-context.js';
 
@@ -81,8 +81,8 @@ export class SyncEngine {
           const stored = (await state.get(accountId)).catalog;
           if (stored) return stored;
           const found = await discoverProductsCatalog(amo);
-          if (found) await state.saveCatalog(accountId, found);
-          return found;
+          if (found) await rememberCatalog({ accountId, state }, found);
+          return found && { catalogId: found.catalogId, fieldIds: found.fieldIds };
         })();
         return catalog;
       },

@@ -5,7 +5,7 @@ import { MoySkladClient } from '../client.js';
 import { obtainToken } from '../obtain-token.js';
 import { collect } from '../paginate.js';
 import { MoySkladUserLimiter } from '../user-limiter.js';
-import { MoySkladWebhookLimitError } from './webhooks.js';
+import { MoySkladWebhookLimitError, WEBHOOK_LIMIT_CODE } from './webhooks.js';
 
 const common = { publicUrl: 'https://proxy.example.com', version: '1.0.0' };
 let emu: MoySkladEmulator | null = null;
@@ -116,7 +116,7 @@ describe('МойСклад typed reads for the sync, against the emulator', () =
     expect(await collect(client.bonus.iterateAll({ agentHrefs: agents.map((id) => `${baseUrl}/entity/counterparty/${id}`), createdSince: since }))).toHaveLength(100);
   });
 
-  it('webhooks.create surfaces 30007 as MoySkladWebhookLimitError; ensure can collect it; listOwn shows ours only', async () => {
+  it('webhooks.create surfaces 30007 as MoySkladWebhookLimitError; ensure reports it by code; listOwn shows ours only', async () => {
     const { emu, client } = await connected();
     emu.addForeignWebhooks([1, 2, 3, 4, 5].map((i) => ({ url: `https://shop-plugin.example/ms/${i}`, entityType: 'retaildemand', action: 'CREATE' as const })));
     const prefix = 'https://proxy.example.com/webhooks/moysklad/1/';
@@ -128,10 +128,10 @@ describe('МойСклад typed reads for the sync, against the emulator', () =
       { url: `${prefix}x`, entityType: 'retaildemand', action: 'CREATE' as const },
       { url: `${prefix}x`, entityType: 'counterparty', action: 'UPDATE' as const },
     ];
-    await expect(client.webhooks.ensure(specs, prefix)).rejects.toBeInstanceOf(MoySkladWebhookLimitError);
-    const result = await client.webhooks.ensure(specs, prefix, { onLimit: 'collect' });
-    expect(result.limited.map((e) => [e.entityType, e.action])).toEqual([['retaildemand', 'CREATE']]);
-    expect(result.created.map((h) => h.entityType)).toEqual(['counterparty']); // the refusal did not stop the other spec
+    // ensure does not throw: the refusal is reported with its code, the other spec goes through, in one bulk write.
+    const result = await client.webhooks.ensure(specs, prefix);
+    expect(result.refused.map((r) => [r.spec.entityType, r.code])).toEqual([['retaildemand', WEBHOOK_LIMIT_CODE]]);
+    expect(result.created.map((h) => h.entityType)).toEqual(['counterparty']);
     expect((await client.webhooks.listOwn(prefix)).map((h) => [h.entityType, h.action])).toEqual([['counterparty', 'UPDATE']]);
     expect(await client.webhooks.list()).toHaveLength(6);
     // Every call carried our User-Agent.

@@ -33,8 +33,8 @@ export class AccountsAdapter implements AccountsPort {
   ensure(accountId: number, subdomain: string): Promise<void> {
     return this.repository.ensure(accountId, subdomain);
   }
-  saveMoySkladConnection(accountId: number, login: string, token: string): Promise<void> {
-    return this.repository.saveMoySkladConnection(accountId, login, token);
+  saveMoySkladConnection(accountId: number, login: string, token: string, moyskladAccountId?: string): Promise<void> {
+    return this.repository.saveMoySkladConnection(accountId, login, token, moyskladAccountId ?? null);
   }
   clearMoySkladConnection(accountId: number): Promise<void> {
     return this.repository.clearMoySkladConnection(accountId);

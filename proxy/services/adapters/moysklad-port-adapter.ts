@@ -72,9 +72,9 @@ export class MoySkladPortAdapter implements MoySkladPort {
     return this.call(() => obtainToken(login, password, { ...this.common(), limiter: new MoySkladUserLimiter() }));
   }
 
-  async checkToken(token: string): Promise<{ login: string | null }> {
+  async checkToken(token: string): Promise<{ login: string | null; accountId: string | null }> {
     const context = await this.call(() => this.client(token).employeeContext());
-    return { login: context.uid ?? null };
+    return { login: context.uid ?? null, accountId: context.accountId ?? null };
   }
 
   async activeBonusProgram(token: string): Promise<BonusProgramView | null> {

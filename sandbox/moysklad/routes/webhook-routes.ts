@@ -99,9 +99,46 @@ export function webhookRoutes(core: EmulatorCore): Router {
     sendJson(res, 200, listEnvelope('/entity/webhook', query, 'webhook', all.length, all.slice(page.offset, page.offset + page.limit), page));
   });
 
+  // An array body is the documented bulk form («Массовое создание и обновление вебхуков», ≤ 1,000 items). Each item
+  // succeeds or fails on its own: a failed one comes back as `{ errors: [...] }` in its place (the form client
+  // libraries such as wmakeev/moysklad parse); the rest are created. Items with `meta` update that webhook.
   router.post('/entity/webhook', (req, res) => {
     checkAllowed(core, res);
-    sendJson(res, 200, createWebhook(core, jsonBody(req)));
+    const body = jsonBody(req);
+    if (!Array.isArray(body)) return sendJson(res, 200, createWebhook(core, body));
+    if (body.length > 1000) throw new ApiError(413, 1002, 'В массиве может быть не более 1000 элементов');
+    const results = body.map((item: unknown) => {
+      try {
+        if (isObject(item) && isObject(item.meta) && typeof item.meta.href === 'string') {
+          const prev = find(String(item.meta.href).split('/').pop() ?? '');
+          const parsed = webhookInput.partial().safeParse(Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'meta')));
+          if (!parsed.success) throw zodToApiError(parsed.error);
+          const next: Doc = { ...prev, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) };
+          validate(core, next);
+          core.store.put('webhook', next);
+          return next;
+        }
+        return createWebhook(core, item);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return { errors: [error.toItem()] };
+      }
+    });
+    sendJson(res, 200, results);
+  });
+
+  // Bulk delete: `POST /entity/webhook/delete` with the webhooks' meta.
+  router.post('/entity/webhook/delete', (req, res) => {
+    checkAllowed(core, res);
+    const body = jsonBody(req);
+    if (!Array.isArray(body)) throw new ApiError(400, 2001, 'Тело запроса должно быть JSON-массивом');
+    const results = body.map((item: unknown) => {
+      const id = isObject(item) && isObject(item.meta) ? String(item.meta.href ?? '').split('/').pop() ?? '' : '';
+      if (!core.store.get('webhook', id)) return { errors: [notFound('webhook', id).toItem()] };
+      core.store.remove('webhook', id);
+      return { info: `Сущность 'webhook' с UUID: ${id} успешно удалена` };
+    });
+    sendJson(res, 200, results);
   });
 
   router.get('/entity/webhook/:id', (req, res) => {
