@@ -91,16 +91,15 @@ describe('contacts and the products catalog', () => {
   });
 
   it('lists every contact 250 a page and shows a contact\'s customers with=customers (crm_platform/contacts-api)', async () => {
-    for (let i = 0; i < 3; i += 1) await h.api('POST', '/api/v4/contacts', Array.from({ length: 200 }, (_, j) => ({ name: `К${i * 200 + j}` })));
+    await h.api('POST', '/api/v4/contacts', Array.from({ length: 250 }, (_, j) => ({ name: `К${j}` })));
+    await h.api('POST', '/api/v4/contacts', Array.from({ length: 50 }, (_, j) => ({ name: `К${250 + j}` })));
     const first = await h.api('GET', '/api/v4/contacts?limit=250');
     expect(first.json._embedded.contacts).toHaveLength(250);
     const second = await h.api('GET', first.json._links.next.href.replace(h.base, ''));
-    expect(second.json._embedded.contacts).toHaveLength(250);
-    const third = await h.api('GET', second.json._links.next.href.replace(h.base, ''));
-    expect(third.json._embedded.contacts).toHaveLength(100);
-    expect(third.json._links.next).toBeUndefined();
-    const names = [...first.json._embedded.contacts, ...second.json._embedded.contacts, ...third.json._embedded.contacts].map((c: any) => c.name);
-    expect(new Set(names).size).toBe(600);
+    expect(second.json._embedded.contacts).toHaveLength(50);
+    expect(second.json._links.next).toBeUndefined();
+    const names = [...first.json._embedded.contacts, ...second.json._embedded.contacts].map((c: any) => c.name);
+    expect(new Set(names).size).toBe(300);
 
     await h.api('PATCH', '/api/v4/customers/mode', { mode: 'segments', is_enabled: true });
     const contactId = first.json._embedded.contacts[0].id;
