@@ -1,39 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
-
-/**
- * Secret-bearing fields, wherever they appear up to three levels deep (request headers, vendor error
- * payloads, repository rows). Censoring is by key, so new code that logs a `token` stays safe by default.
- */
-const SECRET_KEYS = [
-  // Node lower-cases incoming header names; axios and hand-built requests keep the original case.
-  'authorization',
-  'Authorization',
-  'x-auth-token',
-  'X-Auth-Token',
-  'cookie',
-  'Cookie',
-  'set-cookie',
-  'password',
-  'token',
-  'access_token',
-  'refresh_token',
-  'client_secret',
-  'secret',
-  // Our encrypted columns: ciphertext is not plaintext, but there is no reason for it to reach the logs.
-  'amo_access_token_enc',
-  'amo_refresh_token_enc',
-  'moysklad_token_enc',
-  'webhook_secret_enc',
-];
-
-function bracket(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`;
-}
-
-export const redactPaths: string[] = SECRET_KEYS.flatMap((key) => {
-  const k = bracket(key);
-  return [k.startsWith('.') ? k.slice(1) : k, `*${k}`, `*.*${k}`, `*.*.*${k}`];
-});
+import { redactLogLine } from './redact.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -45,7 +11,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: redactPaths, censor: '[redacted]' },
+      // Every line passes the one redaction (proxy/redact.ts) after serialisation, so secrets are masked by key at any
+      // depth and in any case, whatever a serializer or a vendor error object put in the line.
+      hooks: { streamWrite: redactLogLine },
       base: { service: 'proxy' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

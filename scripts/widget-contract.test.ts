@@ -29,6 +29,7 @@ describe('widget ⇄ proxy contract', () => {
     expectTypeOf<widget.BonusRequest>().toEqualTypeOf<z.input<typeof proxy.bonusBody>>();
     expectTypeOf<widget.ConnectionRequest>().toEqualTypeOf<z.input<typeof proxy.connectBody>>();
     expectTypeOf<widget.Settings>().toEqualTypeOf<z.input<typeof proxy.settingsSchema>>();
+    expectTypeOf<widget.SettingsValues>().toEqualTypeOf<z.output<typeof proxy.settingsValues>>();
     expectTypeOf<Flat<widget.SettingsView>>().toEqualTypeOf<z.output<typeof proxy.settingsView>>();
     expectTypeOf<widget.SyncStatus>().toEqualTypeOf<z.output<typeof proxy.syncStatusView>>();
   });

@@ -8,7 +8,7 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -17,6 +17,7 @@ describeEachDatabase('migrations', (kind) => {
       ['0003-drop-rate-limit-buckets', 'Success'],
       ['0004-referred-buyers-index', 'Success'],
       ['0005-sync-state-tables', 'Success'],
+      ['0006-security-hardening', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 

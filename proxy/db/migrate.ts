@@ -6,6 +6,7 @@ import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
 import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
 import { syncStateTablesMigration } from './migrations/0005-sync-state-tables.js';
+import { securityHardeningMigration } from './migrations/0006-security-hardening.js';
 import type { Database } from './schema.js';
 
 /**
@@ -19,6 +20,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
     '0004-referred-buyers-index': referredBuyersIndexMigration,
     '0005-sync-state-tables': syncStateTablesMigration(dialect),
+    '0006-security-hardening': securityHardeningMigration,
   };
 }
 

@@ -22,6 +22,8 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   operation_log: OperationLogTable;
   amo_rate: AmoRateTable;
+  daily_counters: DailyCountersTable;
+  referral_notes: ReferralNotesTable;
 }
 
 export type Flag = 0 | 1;
@@ -45,7 +47,14 @@ export interface AccountsTable {
   moysklad_login: string | null;
   moysklad_account_id: string | null;
   settings_json: string;
+  /** The МойСклад webhook URL's secret (before migration 0006 the one secret of both services' URLs). */
   webhook_secret_enc: string;
+  /** The amoCRM webhook URL's secret (0006); null until first used on an account created before 0006. */
+  amo_webhook_secret_enc?: string | null;
+  /** When a revoke was confirmed with amoCRM (0006). */
+  revoked_at?: number | null;
+  /** When the account's personal data was purged after the revoke (0006). */
+  personal_data_purged_at?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -76,6 +85,8 @@ export interface BuyersTable {
   purchase_count: number;
   referral_code: string | null;
   referrer_moysklad_id: string | null;
+  /** Our clock when the buyer was last read from МойСклад by a live job (an older event is covered by it). */
+  read_at: number | null;
   updated_at: number;
 }
 
@@ -217,6 +228,28 @@ export interface OperationLogTable {
   kind: string;
   details_json: string;
   at: number;
+}
+
+/** Amounts per account, subject and Moscow day that must be capped across processes (0006). */
+export interface DailyCountersTable {
+  account_id: number;
+  /** What is counted, e.g. `bonus:accrue:user:5000001` or `referral:referrer:<МойСклад id>`. */
+  subject: string;
+  /** `YYYY-MM-DD` in Moscow time (the shop's day). */
+  day: string;
+  amount: number;
+  updated_at: number;
+}
+
+/** An amoCRM note waiting for its referred buyer's amoCRM customer to exist (0006). */
+export interface ReferralNotesTable {
+  account_id: number;
+  /** The referred buyer's МойСклад counterparty id. */
+  moysklad_id: string;
+  /** `signup` or `reward` (one note of each at most). */
+  kind: string;
+  text: string;
+  created_at: number;
 }
 
 export interface AmoRateTable {

@@ -90,7 +90,7 @@ export function buildOpenApiDocument(routes: readonly WidgetRoute[], info: { ver
           type: 'apiKey',
           in: 'header',
           name: 'X-Auth-Token',
-          description: 'amoCRM disposable token: HS256 JWT signed with the integration secret, single use.',
+          description: 'amoCRM disposable token: HS256 JWT signed with the integration secret; reusable for reads within its lifetime, single use on state-changing calls.',
         },
       },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },

@@ -75,7 +75,12 @@ export class JobQueue {
         .where('job_key', '=', row.job_key)
         .where('state', '=', 'available')
         .executeTakeFirst();
-      if (waiting) return { id: Number(waiting.id), deduplicated: true };
+      if (waiting) {
+        if (input.replacePayloadWhenDeduplicated) {
+          await executor.updateTable('jobs').set({ payload_json: row.payload_json, updated_at: now }).where('id', '=', waiting.id).where('state', '=', 'available').execute();
+        }
+        return { id: Number(waiting.id), deduplicated: true };
+      }
     }
     throw new Error(`could not enqueue ${input.kind}: job key kept conflicting`);
   }

@@ -33,6 +33,8 @@ export interface EnqueueInput {
    * data older than the change that caused the new enqueue.
    */
   jobKey?: string | null;
+  /** When an equal job is waiting (same jobKey): give it this enqueue's payload (the newest event wins). */
+  replacePayloadWhenDeduplicated?: boolean;
   /**
    * Per-entity ordering: a job is not claimed while an earlier job (lower id) with the same ordering key is
    * still available or running. A terminally failed job no longer blocks its successors.

@@ -5,7 +5,8 @@ import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
-import { MoySkladPortError, type AccountsPort, type BuyerView, type IdempotencyPort, type JobsPort, type MoySkladPort, type OperationLogPort, type ReadModelPort, type StoredResponse } from './ports.js';
+import { moscowDay } from './adapters/daily-counters.js';
+import { MoySkladPortError, type AccountsPort, type BuyerView, type DailyCountersPort, type IdempotencyPort, type JobsPort, type MoySkladPort, type OperationLogPort, type ReadModelPort, type StoredResponse } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
@@ -13,6 +14,9 @@ export type BonusResult = { operationId: string; points: number; status: 'comple
 
 export type BonusDeps = {
   accounts: AccountsPort;
+  /** Per-user daily caps (settings), shared by every process. */
+  dailyCounters: DailyCountersPort;
+  now?: () => Date;
   readModel: ReadModelPort;
   moysklad: MoySkladPort;
   idempotency: IdempotencyPort;
@@ -45,6 +49,24 @@ export class BonusService {
       throw new ServiceError(422, 'bonus_amount_out_of_bounds');
     }
     const token = await this.tokenOf(auth.accountId);
+    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError(422, 'bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
+    // The user's daily total is reserved before МойСклад is called (atomically, across processes) and given back if
+    // the operation does not happen, so parallel requests cannot together pass the cap.
+    const day = moscowDay(this.deps.now?.() ?? new Date());
+    const subject = `bonus:${request.operation}:user:${auth.userId}`;
+    if (!(await this.deps.dailyCounters.reserve(auth.accountId, subject, day, request.amount, settings.bonusMaxPerUserPerDay))) {
+      throw new ServiceError(422, 'bonus_daily_limit_exceeded', { dailyLimit: settings.bonusMaxPerUserPerDay });
+    }
+    try {
+      return await this.transact(auth, buyer, request, idempotencyKey, token);
+    } catch (error) {
+      await this.deps.dailyCounters.release(auth.accountId, subject, day, request.amount);
+      throw error;
+    }
+  }
+
+  private transact(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string, token: string): Promise<StoredResponse> {
     return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
       try {
         const program = await this.deps.moysklad.activeBonusProgram(token);

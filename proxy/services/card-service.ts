@@ -1,6 +1,6 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
-import type { BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import type { AccountsPort, BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type CardView = {
@@ -21,13 +21,14 @@ export const CARD_FIRST_PAGE_SIZE = 10;
 
 /** The customer card: everything from our read model in one request, no live МойСклад call. */
 export class CardService {
-  constructor(private readonly deps: { readModel: ReadModelPort; publicUrl: string }) {}
+  constructor(private readonly deps: { readModel: ReadModelPort; accounts: Pick<AccountsPort, 'getSettings'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
     const buyer = await this.buyer(auth, amoCustomerId);
-    const [page, program] = await Promise.all([
+    const [page, program, settings] = await Promise.all([
       this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
       this.deps.readModel.bonusProgram(auth.accountId),
+      this.deps.accounts.getSettings(auth.accountId),
     ]);
     return {
       customer: { amoCustomerId, moyskladId: buyer.moyskladId, name: buyer.name },
@@ -45,7 +46,8 @@ export class CardService {
       },
       purchases: page.items,
       nextCursor: page.nextCursor,
-      bounds: { minAmount: MIN_BONUS_POINTS, maxAmount: MAX_BONUS_POINTS },
+      // The admin's per-operation cap, so the form refuses what the proxy would.
+      bounds: { minAmount: MIN_BONUS_POINTS, maxAmount: Math.min(MAX_BONUS_POINTS, settings.bonusMaxPerOperation) },
     };
   }
 

@@ -34,7 +34,8 @@ export class ConnectionService {
     const amoInstalled = account !== null && account.status === 'active' && account.hasAmoTokens && !account.needsReinstall;
     return {
       connected: state === 'connected',
-      moysklad: account?.moyskladLogin && state !== 'not_connected' ? { state, login: account.moyskladLogin } : { state },
+      // The login is a МойСклад employee's e-mail: shown to admins (who manage the connection), not to every manager.
+      moysklad: auth.isAdmin && account?.moyskladLogin && state !== 'not_connected' ? { state, login: account.moyskladLogin } : { state },
       amocrm: { state: amoInstalled ? 'installed' : 'needs_reinstall' },
       isAdmin: auth.isAdmin,
     };
@@ -58,6 +59,8 @@ export class ConnectionService {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     // The МойСклад account id comes with the token check: the sync's connect need not ask for it again.
     await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token, moyskladAccountId ?? undefined);
+    // A (re)connect re-keys both webhook URLs; the connect job below registers the new ones and drops the old.
+    await this.deps.accounts.rotateWebhookSecrets(auth.accountId);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
     // The sync registers webhooks and starts the first import. Built like the sync's scheduler builds it: one waiting
     // copy at most, and in the account's order, so it never runs beside an import or an amoCRM write of the account.

@@ -92,13 +92,14 @@ export class SyncEngine {
 
   /** The URL МойСклад posts to for this account: account id to route, secret to authenticate (no signature exists). */
   async moyskladWebhookUrl(accountId: number): Promise<string> {
-    const secret = await this.deps.accounts.webhookSecret(accountId);
+    const secret = await this.deps.accounts.webhookSecret(accountId, 'moysklad');
     if (!secret) throw new Error(`account ${accountId} has no webhook secret`);
     return `${this.deps.options.publicUrl}/webhooks/moysklad/${accountId}/${secret}`;
   }
 
   async amoWebhookUrl(accountId: number): Promise<string> {
-    const secret = await this.deps.accounts.webhookSecret(accountId);
+    // Its own secret (not МойСклад's): made on first use for accounts created before migration 0006.
+    const secret = await this.deps.accounts.webhookSecret(accountId, 'amocrm', { create: true });
     if (!secret) throw new Error(`account ${accountId} has no webhook secret`);
     return `${this.deps.options.publicUrl}/webhooks/amocrm/${accountId}/${secret}`;
   }

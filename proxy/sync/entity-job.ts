@@ -1,10 +1,11 @@
 import { MoySkladNotFoundError } from '../moysklad/errors.js';
 import { idFromHref } from '../moysklad/schemas/common.js';
+import { counterpartySchema } from '../moysklad/schemas/entities.js';
 import { collect } from '../moysklad/paginate.js';
 import type { SyncEngine } from './engine.js';
 import type { EntityPayload } from './jobs.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
-import { refreshBuyers, syncBuyers } from './rules/buyers.js';
+import { buyerReadSince, refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
 import { loadSalePoints, recordSales, syncReturn, writePurchases } from './rules/sales.js';
 
@@ -27,7 +28,10 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
   try {
     switch (job.entityType) {
       case 'counterparty':
-        await withLeases(ctx, [buyerLease(job.id)], async () => void (await syncBuyers(ctx, [await ms.counterparties.get(job.id)])));
+        await withLeases(ctx, [buyerLease(job.id)], async () => {
+          if (await buyerReadSince(ctx, job.id, job.receivedAt)) return;
+          await refreshBuyers(ctx, [job.id]);
+        });
         break;
       case 'product':
         await withLeases(ctx, [productLease(job.id)], async () => syncProducts(ctx, [await ms.catalog.getProduct(job.id)], new FolderCache()));
@@ -39,12 +43,15 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
         break;
       }
       case 'retaildemand': {
+        // The sale comes with its buyer expanded: one read for both. A job that read the buyer later wins (readAt).
+        const readAt = Date.now();
         const sale = await ms.retail.getRetailDemand(job.id);
         const agentId = idFromHref(sale.agent.meta.href);
         await withLeases(ctx, [buyerLease(agentId)], async () => {
-          const [counterparty, points] = await Promise.all([ms.counterparties.get(agentId), loadSalePoints(ctx, [sale])]);
+          const expanded = counterpartySchema.safeParse(sale.agent);
+          const [counterparty, points] = await Promise.all([expanded.success ? expanded.data : ms.counterparties.get(agentId), loadSalePoints(ctx, [sale])]);
           // First the buyer: created if new, re-created if deleted in amoCRM, points refreshed (the till changed them).
-          const customers = await syncBuyers(ctx, [counterparty]);
+          const customers = await syncBuyers(ctx, [counterparty], { readAt });
           if (!customers.has(agentId)) return; // not a person (anonymous till sale, a company)
           await writePurchases(ctx, await recordSales(ctx, [sale], points));
         });
@@ -58,7 +65,12 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
       case 'bonustransaction': {
         const tx = await ms.bonus.getTransaction(job.id);
         const agentId = tx.agent ? idFromHref(tx.agent.meta.href) : null;
-        if (agentId !== null) await withLeases(ctx, [buyerLease(agentId)], () => refreshBuyers(ctx, [agentId]));
+        if (agentId !== null) {
+          await withLeases(ctx, [buyerLease(agentId)], async () => {
+            if (await buyerReadSince(ctx, agentId, job.receivedAt)) return;
+            await refreshBuyers(ctx, [agentId]);
+          });
+        }
         break;
       }
     }

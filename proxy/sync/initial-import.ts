@@ -6,18 +6,18 @@ import { buyerLease, productLease, withLeases } from './leases.js';
 import { readAhead } from './read-ahead.js';
 import { indexedContactFinder, syncBuyers, type ContactFinder } from './rules/buyers.js';
 import { FolderCache, syncProducts } from './rules/products.js';
-import { pointsBySale, recordSales, syncReturn, writePurchases, type SalePoints } from './rules/sales.js';
+import { pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type SalePoints } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
 /** МойСклад pages read ahead of the amoCRM writes (bounded: a page is ≤ 1,000 rows). */
 const READ_AHEAD_PAGES = 4;
-/** Buyers whose purchases are written under one set of leases (a live job for one of them waits this long at most). */
-const PURCHASE_BUYERS_PER_CHUNK = 25;
+/** Buyers read from the read model at a time for the purchases phase. */
+const PURCHASE_BUYERS_PER_READ = 100;
 /** amoCRM purchase requests in flight for different customers (real amoCRM answers slower than 1/7 s). */
-const PURCHASE_CONCURRENCY = 3;
-/** Notes per bulk request: amoCRM's maximum. */
-const NOTES_PER_REQUEST = 250;
+export const PURCHASE_CONCURRENCY = 3;
+/** Purchases without a note read at a time (written 250 a request). */
+const NOTES_PER_READ = 1_000;
 
 export const importStream = (name: StreamName) => `import.${name}`;
 export const reconcileStream = (name: StreamName) => `reconcile.${name}`;
@@ -120,7 +120,7 @@ async function applyImportPage(
     case 'counterparty': {
       const rows = work.page.rows;
       const contacts = await shared.contacts();
-      await withLeases(ctx, rows.map((c) => buyerLease(c.id)), () => syncBuyers(ctx, rows, { contacts }));
+      await withLeases(ctx, rows.map((c) => buyerLease(c.id)), () => syncBuyers(ctx, rows, { contacts, readAt: work.page.readAt }));
       return;
     }
     case 'retaildemand':
@@ -136,27 +136,25 @@ async function applyImportPage(
 
 /**
  * Every purchase and note amoCRM lacks: purchases one request per customer (all of that customer's at once), then
- * notes 250 a request across customers. Buyers are leased a chunk at a time, so live jobs never wait long.
+ * notes 250 a request across customers. Each request holds only the leases of its own buyers, so live jobs never
+ * wait behind the import for more than a request.
  */
 export async function writeAllPurchases(ctx: RuleContext, progress?: { addTotal(rows: number): void; advance(rows: number): Promise<void> }): Promise<void> {
   // The purchases phase is most of an import's amoCRM requests: it counts in the progress too (a request each).
   progress?.addTotal(await ctx.readModel.countBuyersWithUnwrittenTransactions(ctx.accountId));
   let after: string | null = null;
   for (;;) {
-    const buyers = await ctx.readModel.buyersWithUnwrittenTransactions(ctx.accountId, after, PURCHASE_BUYERS_PER_CHUNK);
+    const buyers = await ctx.readModel.buyersWithUnwrittenTransactions(ctx.accountId, after, PURCHASE_BUYERS_PER_READ);
     if (buyers.length === 0) break;
     after = buyers[buyers.length - 1]!;
-    await withLeases(ctx, buyers.map(buyerLease), () => writePurchases(ctx, buyers, { notes: false, concurrency: PURCHASE_CONCURRENCY }));
-    await progress?.advance(buyers.length);
+    await writePurchasesInBulk(ctx, buyers, { concurrency: PURCHASE_CONCURRENCY, notes: false, onBuyerDone: () => progress?.advance(1) ?? Promise.resolve() });
   }
   let afterNote: string | null = null;
   for (;;) {
-    const purchases = await ctx.readModel.purchasesWithoutNote(ctx.accountId, afterNote, NOTES_PER_REQUEST);
+    const purchases = await ctx.readModel.purchasesWithoutNote(ctx.accountId, afterNote, NOTES_PER_READ);
     if (purchases.length === 0) break;
     afterNote = purchases[purchases.length - 1]!.id;
-    const buyers = [...new Set(purchases.map((p) => p.buyerMoyskladId))];
-    await withLeases(ctx, buyers.map(buyerLease), () => writePurchases(ctx, buyers, { transactions: false, notes: new Set(purchases.map((p) => p.id)) }));
-    await progress?.advance(0);
+    await writeNotesInChunks(ctx, purchases);
   }
 }
 

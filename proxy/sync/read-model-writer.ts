@@ -47,11 +47,33 @@ export class ReadModelWriter {
   ) {}
 
   async upsertBuyer(accountId: number, buyer: BuyerSnapshot, amoCustomerId: number | null, executor: Kysely<Database> = this.db): Promise<void> {
-    await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], executor);
+    await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], null, executor);
+  }
+
+  /** When the buyer was last read from МойСклад (null: never recorded). */
+  async buyerReadAt(accountId: number, moyskladId: string): Promise<number | null> {
+    return (await this.buyersReadAt(accountId, [moyskladId])).get(moyskladId) ?? null;
+  }
+
+  /** When these buyers were last read from МойСклад; buyers without a recorded read are left out. */
+  async buyersReadAt(accountId: number, moyskladIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < moyskladIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('buyers')
+        .select(['moysklad_id', 'read_at'])
+        .where('account_id', '=', accountId)
+        .where('moysklad_id', 'in', moyskladIds.slice(i, i + 500))
+        .where('read_at', 'is not', null)
+        .execute();
+      for (const row of rows) found.set(row.moysklad_id, Number(row.read_at));
+    }
+    return found;
   }
 
   /** One statement per 500 buyers: a page of the import is one write, not one per row. */
-  async upsertBuyers(accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], executor: Kysely<Database> = this.db): Promise<void> {
+  /** `readAt`: when these buyers were read from МойСклад (live jobs), so events older than the read can be skipped. */
+  async upsertBuyers(accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], readAt: number | null = null, executor: Kysely<Database> = this.db): Promise<void> {
     const now = this.now();
     for (let i = 0; i < rows.length; i += 500) {
       await executor
@@ -70,6 +92,7 @@ export class ReadModelWriter {
             purchase_count: 0,
             referral_code: referralCodeFor(accountId, buyer.moyskladId),
             referrer_moysklad_id: null,
+            read_at: readAt,
             updated_at: now,
           })),
         )
@@ -82,6 +105,7 @@ export class ReadModelWriter {
             points: eb.ref('excluded.points'),
             // A buyer whose customer could not be written keeps the customer it had.
             amo_customer_id: eb.fn.coalesce(eb.ref('excluded.amo_customer_id'), eb.ref('buyers.amo_customer_id')),
+            read_at: eb.fn.coalesce(eb.ref('excluded.read_at'), eb.ref('buyers.read_at')),
             updated_at: now,
           })),
         )

@@ -1,11 +1,11 @@
 import { idFromHref } from '../moysklad/schemas/common.js';
 import { toMoscowString, parseMoscow } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
-import { reconcileStream } from './initial-import.js';
+import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
 import { refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
-import { loadSalePoints, recordSales, syncReturn, writePurchases } from './rules/sales.js';
+import { loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
@@ -62,17 +62,15 @@ async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: Fold
     }
     case 'counterparty': {
       const rows = work.page.rows;
-      await withLeases(ctx, rows.map((c) => buyerLease(c.id)), () => syncBuyers(ctx, rows));
+      await withLeases(ctx, rows.map((c) => buyerLease(c.id)), () => syncBuyers(ctx, rows, { readAt: work.page.readAt }));
       return;
     }
     case 'retaildemand': {
       const rows = work.page.rows;
       const points = await loadSalePoints(ctx, rows);
-      const buyers = [...new Set(rows.map((sale) => idFromHref(sale.agent.meta.href)))];
-      await withLeases(ctx, buyers.map(buyerLease), async () => {
-        const recorded = await recordSales(ctx, rows, points);
-        await writePurchases(ctx, recorded);
-      });
+      // The read model first (no lease needed: idempotent rows), then amoCRM a customer at a time.
+      const recorded = await recordSales(ctx, rows, points);
+      await writePurchasesInBulk(ctx, recorded, { concurrency: PURCHASE_CONCURRENCY });
       return;
     }
     case 'retailsalesreturn':

@@ -88,6 +88,8 @@ export interface StreamPage<Row> {
   position: StreamPosition;
   /** Rows the query matched (`meta.size` of the first request): the import's progress total. */
   size: number;
+  /** When the request that returned these rows was sent (our clock): the rows are at least this fresh. */
+  readAt: number;
 }
 
 const msOf = (updated: string) => parseMoscow(updated).getTime();
@@ -152,7 +154,7 @@ export async function* readPages<Row extends Keyed>(ctx: RuleContext, spec: Stre
       }
     }
     position = { ...position, reachedEndAt: end ? sentAt : null, recent: trimRecent(recent, position.updated) };
-    yield { rows: fresh, position, size };
+    yield { rows: fresh, position, size, readAt: sentAt };
     if (end) return;
     const last = rows[rows.length - 1]!;
     from = last.updated === undefined ? from : new Date(Math.floor(msOf(last.updated) / 1000) * 1000);

@@ -6,6 +6,7 @@ import type {
   ConnectionResult,
   PurchasePage,
   Settings,
+  SettingsValues,
   SettingsView,
   SyncStatus,
   WidgetStatus,
@@ -21,7 +22,7 @@ export type WidgetApi = {
   getPurchases(amoCustomerId: number, cursor: string, limit?: number): Promise<PurchasePage>;
   changeBonus(amoCustomerId: number, request: BonusRequest, idempotencyKey: string): Promise<BonusResult>;
   getSettings(): Promise<SettingsView>;
-  saveSettings(settings: Settings): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<SettingsValues>;
   getSync(): Promise<SyncStatus>;
   retryJob(jobId: string): Promise<void>;
 };

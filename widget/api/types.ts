@@ -52,14 +52,23 @@ export type BonusRequest = { operation: BonusOperation; amount: number; comment?
 export type BonusResult = { operationId: string; points: number; status: 'completed' };
 
 export type ReferrerRewardAt = 'signup' | 'first_purchase';
+/** PUT /settings: the fields added after the first four may be omitted (they keep their stored values). */
 export type Settings = {
   referralBonusNew: number;
   referralBonusReferrer: number;
   referrerRewardAt: ReferrerRewardAt;
   priceTypeId: string | null;
+  bonusMaxPerOperation?: number | undefined;
+  bonusMaxPerUserPerDay?: number | undefined;
+  referralMaxPerReferrerPerDay?: number | undefined;
+  referralPhoneConfirmation?: boolean | undefined;
+  shopName?: string | undefined;
+  privacyPolicyUrl?: string | null | undefined;
 };
+/** Every setting, as GET /settings and the PUT answer carry them. */
+export type SettingsValues = { [K in keyof Settings]-?: Exclude<Settings[K], undefined> };
 export type PriceType = { id: string; name: string };
-export type SettingsView = Settings & { priceTypes: PriceType[] };
+export type SettingsView = SettingsValues & { priceTypes: PriceType[] };
 
 export type SyncStatus = {
   lastSyncAt: string | null;

@@ -4,10 +4,14 @@ import { useWidgetEnv } from '../lib/env.js';
 import { MAX_REFERRAL_POINTS, parseDraft, toDraft, type SettingsDraft } from '../lib/referral-settings.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { InputField, SelectField } from './Field.js';
+import { SecuritySettingsFields } from './SecuritySettingsFields.js';
 
 type Props = { initial: SettingsView; readOnly: boolean };
 
-/** Referral points, when the referrer is rewarded, and the price type; saved with PUT /settings. */
+/**
+ * Referral points, when the referrer is rewarded, the price type, the admin's limits and the referral page's details;
+ * saved with one PUT /settings.
+ */
 export function ReferralSettingsForm({ initial, readOnly }: Props) {
   const { t, api } = useWidgetEnv();
   const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(initial));
@@ -92,6 +96,7 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
           </option>
         ))}
       </SelectField>
+      <SecuritySettingsFields draft={draft} invalid={invalid} readOnly={readOnly} change={change} />
       {error !== null && <ErrorNotice error={error} />}
       {!readOnly && (
         <button type="submit" class="msk-widget__button msk-widget__button--primary" disabled={saving}>

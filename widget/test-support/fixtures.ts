@@ -49,6 +49,12 @@ export function settingsView(): SettingsView {
     referralBonusReferrer: 200,
     referrerRewardAt: 'first_purchase',
     priceTypeId: null,
+    bonusMaxPerOperation: 10_000,
+    bonusMaxPerUserPerDay: 30_000,
+    referralMaxPerReferrerPerDay: 5,
+    referralPhoneConfirmation: false,
+    shopName: 'Чайная лавка',
+    privacyPolicyUrl: 'https://shop.example/privacy',
     priceTypes: [
       { id: 'pt-retail', name: 'Цена продажи' },
       { id: 'pt-wholesale', name: 'Оптовая' },

@@ -14,7 +14,9 @@ import type { Dialect } from '../database.js';
  * - `entity_leases`: short per-buyer leases, so live jobs and bulk work never write one buyer at the same time;
  * - `links.written_hash`: a digest of what we last wrote to amoCRM for the linked entity (no-op writes skipped);
  * - `purchase_items.assortment_id` / `product_id`: which product a line is, so amoCRM purchases can be written from
- *   the read model (and a modification's line attached to its product).
+ *   the read model (and a modification's line attached to its product);
+ * - `buyers.read_at`: when the buyer was last read from МойСклад for a live job; an event that arrived before that
+ *   read is already applied, so its job needs no request of its own.
  * Existing rows are carried over; per-buyer digests are dropped (the first pass after the upgrade writes each buyer
  * once more and records the new digest).
  */
@@ -73,6 +75,7 @@ export function syncStateTablesMigration(dialect: Dialect): Migration {
         .execute();
 
       await db.schema.alterTable('links').addColumn('written_hash', 'text').execute();
+      await db.schema.alterTable('buyers').addColumn('read_at', 'bigint').execute();
       await db.schema.alterTable('purchase_items').addColumn('assortment_id', 'text').execute();
       await db.schema.alterTable('purchase_items').addColumn('product_id', 'text').execute();
 

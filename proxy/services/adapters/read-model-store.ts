@@ -56,18 +56,24 @@ export class KyselyReadModel implements ReadModelPort {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
-    const row = await this.db
+  /**
+   * Buyers are served only while their account is active: from a confirmed uninstall on, the card API and the
+   * referral page find nobody, even before the personal data is purged (PERSONAL_DATA_GRACE_HOURS).
+   */
+  private activeBuyers() {
+    return this.db
       .selectFrom('buyers')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('amo_customer_id', '=', amoCustomerId)
-      .executeTakeFirst();
+      .selectAll('buyers')
+      .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.id', '=', 'buyers.account_id').where('accounts.status', '=', 'active')));
+  }
+
+  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
+    const row = await this.activeBuyers().where('buyers.account_id', '=', accountId).where('buyers.amo_customer_id', '=', amoCustomerId).executeTakeFirst();
     return row ? toBuyerView(row) : null;
   }
 
   async buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null> {
-    const row = await this.db.selectFrom('buyers').selectAll().where('referral_code', '=', code).executeTakeFirst();
+    const row = await this.activeBuyers().where('buyers.referral_code', '=', code).executeTakeFirst();
     return row ? { accountId: Number(row.account_id), buyer: toBuyerView(row) } : null;
   }
 
@@ -161,7 +167,8 @@ export class KyselyReadModel implements ReadModelPort {
   async referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]> {
     const rows = await this.db
       .selectFrom('buyers as b')
-      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.referrer_moysklad_id'])
+      .leftJoin('buyers as r', (join) => join.onRef('r.account_id', '=', 'b.account_id').onRef('r.moysklad_id', '=', 'b.referrer_moysklad_id'))
+      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.amo_customer_id', 'b.referrer_moysklad_id', 'r.name as referrer_name', 'r.amo_customer_id as referrer_amo_customer_id'])
       .where('b.referrer_moysklad_id', 'is not', null)
       .where('b.purchase_count', '>', 0)
       .where(({ not, exists, selectFrom }) =>
@@ -177,7 +184,15 @@ export class KyselyReadModel implements ReadModelPort {
       .orderBy('b.updated_at')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ accountId: Number(row.account_id), buyerMoyskladId: row.moysklad_id, buyerName: row.name, referrerMoyskladId: String(row.referrer_moysklad_id) }));
+    return rows.map((row) => ({
+      accountId: Number(row.account_id),
+      buyerMoyskladId: row.moysklad_id,
+      buyerName: row.name,
+      buyerAmoCustomerId: row.amo_customer_id === null ? null : Number(row.amo_customer_id),
+      referrerMoyskladId: String(row.referrer_moysklad_id),
+      referrerName: row.referrer_name ?? '',
+      referrerAmoCustomerId: row.referrer_amo_customer_id === null || row.referrer_amo_customer_id === undefined ? null : Number(row.referrer_amo_customer_id),
+    }));
   }
 
   async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {

@@ -83,6 +83,11 @@ interface BuyerPlan {
 export interface SyncBuyersOptions {
   /** How existing amoCRM contacts are found for new buyers (default: a search request per buyer). */
   contacts?: ContactFinder;
+  /**
+   * When the counterparties were read (sent time of the request). Buyers some job read later are skipped (the newest
+   * read is the one written), and events that arrived before this read need no request of their own.
+   */
+  readAt?: number;
 }
 
 /**
@@ -97,9 +102,16 @@ export interface SyncBuyersOptions {
 export async function syncBuyers(ctx: RuleContext, counterparties: readonly Counterparty[], options: SyncBuyersOptions = {}): Promise<Map<string, number>> {
   const byId = new Map<string, BuyerSnapshot>();
   for (const counterparty of counterparties) if (isSyncableBuyer(counterparty)) byId.set(counterparty.id, buyerSnapshot(counterparty));
-  const buyers = [...byId.values()];
-  if (buyers.length === 0) return new Map();
   const { accountId, links } = ctx;
+  const result = new Map<string, number>();
+  if (options.readAt !== undefined && byId.size > 0) {
+    // A job that read a buyer later has written (or will write) newer data: an older snapshot is not written.
+    const stale = [...(await ctx.readModel.buyersReadAt(accountId, [...byId.keys()]))].filter(([, readAt]) => readAt > options.readAt!).map(([id]) => id);
+    for (const id of stale) byId.delete(id);
+    for (const [id, link] of await links.lookup(accountId, 'counterparty', stale)) result.set(id, link.amoId);
+  }
+  const buyers = [...byId.values()];
+  if (buyers.length === 0) return result;
   const ids = buyers.map((buyer) => buyer.moyskladId);
   const [customerLinks, contactLinks, pendingLinks] = await Promise.all([
     links.lookup(accountId, 'counterparty', ids),
@@ -132,11 +144,11 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
   const incomplete = plans.filter((plan) => plan.customerId === null || plan.contactId === null || plan.linkPending);
   if (incomplete.length > 0) await completeBuyers(ctx, incomplete, options.contacts ?? queryContactFinder(ctx.amo));
 
-  const result = new Map<string, number>();
   for (const plan of plans) if (plan.customerId !== null) result.set(plan.buyer.moyskladId, plan.customerId);
   await ctx.readModel.upsertBuyers(
     accountId,
     plans.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })),
+    options.readAt ?? null,
   );
   return result;
 }
@@ -325,7 +337,18 @@ async function findMarkedCustomer(ctx: RuleContext, moyskladId: string): Promise
 
 /** Points (or anything else) changed in МойСклад for these buyers: re-read them and write what changed. */
 export async function refreshBuyers(ctx: RuleContext, counterpartyIds: readonly string[]): Promise<void> {
+  const readAt = Date.now();
   const counterparties: Counterparty[] = [];
   for (const id of new Set(counterpartyIds)) counterparties.push(await ctx.ms.counterparties.get(id));
-  await syncBuyers(ctx, counterparties);
+  await syncBuyers(ctx, counterparties, { readAt });
+}
+
+/**
+ * An event about a buyer that arrived at `receivedAt` is already applied when a live job read the buyer after it:
+ * that read saw the change. Such an event's job then costs no request at all.
+ */
+export async function buyerReadSince(ctx: RuleContext, moyskladId: string, receivedAt: number | undefined): Promise<boolean> {
+  if (receivedAt === undefined) return false;
+  const readAt = await ctx.readModel.buyerReadAt(ctx.accountId, moyskladId);
+  return readAt !== null && readAt > receivedAt;
 }

@@ -1,3 +1,4 @@
+import { AmoError } from '../../amocrm/errors.js';
 import type { ProductFolder, Product } from '../../moysklad/schemas/entities.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
 import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
@@ -135,6 +136,22 @@ async function findOrphanElement(ctx: RuleContext, catalogId: number, moyskladId
   return null;
 }
 
+/**
+ * True only when amoCRM itself says the element is gone: `GET /api/v4/catalogs/{id}/elements/{id}` answers 204 (no
+ * content) or 404, or returns it marked `is_deleted`. Without a products catalog nothing can be confirmed.
+ */
+async function amoElementGone(ctx: RuleContext, amoElementId: number): Promise<boolean> {
+  const catalog = await ctx.catalog();
+  if (!catalog) return false;
+  try {
+    const element = await ctx.amo.catalogs.getElement(catalog.catalogId, amoElementId);
+    return element === null || element.is_deleted === true;
+  } catch (error) {
+    if (error instanceof AmoError && error.status === 404) return true;
+    throw error;
+  }
+}
+
 /** Deleted in МойСклад → only the link goes; the amoCRM element stays (the seed's documented behaviour). */
 export async function forgetDeletedProduct(ctx: RuleContext, moyskladId: string): Promise<boolean> {
   return ctx.links.unlinkByMoyskladId(ctx.accountId, 'product', moyskladId);
@@ -142,11 +159,17 @@ export async function forgetDeletedProduct(ctx: RuleContext, moyskladId: string)
 
 /**
  * Deleted in amoCRM → deleted in МойСклад; a product used in documents cannot be deleted (409/1028), so it is
- * archived instead, and the operation log says which happened.
+ * archived instead, and the operation log says which happened. A webhook (or a sweep page) is never trusted: the
+ * element is re-read in amoCRM first, and the product is only touched when amoCRM confirms the element is gone
+ * ('kept' otherwise — a forged `catalogs[delete]` POST archives nothing).
  */
-export async function deleteProductFromAmo(ctx: RuleContext, amoElementId: number): Promise<'deleted' | 'archived' | 'not_linked'> {
+export async function deleteProductFromAmo(ctx: RuleContext, amoElementId: number): Promise<'deleted' | 'archived' | 'not_linked' | 'kept'> {
   const moyskladId = await ctx.links.moyskladIdFor(ctx.accountId, 'product', amoElementId);
   if (moyskladId === null) return 'not_linked';
+  if (!(await amoElementGone(ctx, amoElementId))) {
+    ctx.logger.warn({ accountId: ctx.accountId, amoElementId }, 'amoCRM still has the catalog element said to be deleted: the МойСклад product is kept');
+    return 'kept';
+  }
   const outcome = await ctx.ms.catalog.deleteOrArchiveProduct(moyskladId);
   await ctx.links.unlinkByMoyskladId(ctx.accountId, 'product', moyskladId);
   await ctx.operationLog.append({ accountId: ctx.accountId, userId: null, kind: `product_${outcome}_in_moysklad`, details: { moyskladId, amoElementId } });

@@ -12,6 +12,7 @@ import type { RuleContext } from '../rule-context.js';
 import { findNoteWithMarker, findTransactionWithMarker, isGoneInAmo, rejectedAsGone, singleId } from './amo-writes.js';
 import { syncBuyers } from './buyers.js';
 import { createOnce } from './create-intent.js';
+import { buyerLease, withLeases } from '../leases.js';
 import { FolderCache, syncProducts } from './products.js';
 import { reportRejected } from './rejected.js';
 
@@ -285,6 +286,37 @@ async function writeNotes(ctx: RuleContext, purchases: readonly StoredPurchase[]
   await reportRejected(ctx, 'purchase note', outcome.rejected.filter((entry) => !rejectedAsGone(entry)));
   // Their intents stay: the customer may have got the note before it vanished; the retry searches first.
   return [...new Set(gone.map((entry) => byId.get(entry.requestId)?.buyerMoyskladId).filter((id): id is string => id !== undefined))];
+}
+
+/** Purchase notes per bulk request: amoCRM's maximum. */
+const NOTES_PER_REQUEST = 250;
+
+/**
+ * The bulk lane's way to write many buyers' purchases (the import, a reconciliation page): each customer's purchases
+ * go in one request under that buyer's lease alone, `concurrency` customers at a time, and the notes follow 250 a
+ * request under the leases of just their buyers. A live job for one of these buyers waits one request at most.
+ */
+export async function writePurchasesInBulk(ctx: RuleContext, buyerIds: readonly string[], options: { concurrency: number; transactions?: boolean; notes?: boolean; onBuyerDone?: () => Promise<void> }): Promise<void> {
+  if (options.transactions !== false) {
+    await forEachConcurrently(new Map(buyerIds.map((id) => [id, id])), options.concurrency, async ([buyerId]) => {
+      await withLeases(ctx, [buyerLease(buyerId)], () => writePurchases(ctx, [buyerId], { notes: false }));
+      await options.onBuyerDone?.();
+    });
+  }
+  if (options.notes === false) return;
+  const wanted = new Set(buyerIds);
+  const pending = (await ctx.readModel.purchasesOf(ctx.accountId, buyerIds)).map((p) => ({ id: p.id, buyerMoyskladId: p.buyerMoyskladId })).filter((p) => wanted.has(p.buyerMoyskladId));
+  const noted = await ctx.links.lookup(ctx.accountId, 'retaildemand_note', pending.map((p) => p.id));
+  await writeNotesInChunks(ctx, pending.filter((p) => !noted.has(p.id)));
+}
+
+/** Notes of these purchases, 250 a request, each request under the leases of its buyers only. */
+export async function writeNotesInChunks(ctx: RuleContext, purchases: readonly { id: string; buyerMoyskladId: string }[]): Promise<void> {
+  for (let i = 0; i < purchases.length; i += NOTES_PER_REQUEST) {
+    const chunk = purchases.slice(i, i + NOTES_PER_REQUEST);
+    const buyers = [...new Set(chunk.map((p) => p.buyerMoyskladId))];
+    await withLeases(ctx, buyers.map(buyerLease), () => writePurchases(ctx, buyers, { transactions: false, notes: new Set(chunk.map((p) => p.id)) }));
+  }
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

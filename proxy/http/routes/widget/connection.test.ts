@@ -27,8 +27,12 @@ describeEachDatabase('МойСклад connection', (kind) => {
     expect(connectJobs.map((job) => JSON.parse(job.payload_json))).toEqual([{ accountId: admin.accountId }]);
     // The sync's own key and order: never beside an import or an amoCRM write of the account.
     expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, bulkOrderingKey(admin.accountId)]]);
+    // The МойСклад login (an employee's e-mail) is for admins; a manager sees that МойСклад is connected.
     const status = await h.call('GET', '/api/widget/status', { claims: { ...admin, isAdmin: false } });
-    expect(status.json).toMatchObject({ connected: true, moysklad: { state: 'connected', login: SANDBOX_LOGIN }, isAdmin: false });
+    expect(status.json).toMatchObject({ connected: true, isAdmin: false });
+    expect(status.json.moysklad).toEqual({ state: 'connected' });
+    expect(status.text).not.toContain(SANDBOX_LOGIN);
+    expect((await h.call('GET', '/api/widget/status', { claims: admin })).json.moysklad).toEqual({ state: 'connected', login: SANDBOX_LOGIN });
 
     // The token МойСклад issued is stored encrypted: neither it nor the password is in a log line or a row.
     const row = await h.database.db.selectFrom('accounts').selectAll().where('id', '=', admin.accountId).executeTakeFirstOrThrow();
@@ -84,5 +88,28 @@ describeEachDatabase('МойСклад connection', (kind) => {
     const response = await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } });
     expect(response.status).toBe(502);
     expect(response.json.code).toBe('moysklad_unreachable');
+  });
+
+  it('a МойСклад reconnect re-keys both webhook URLs: the old ones answer 404, the new ones are accepted', async () => {
+    const repository = new AccountsRepository(h.database.db, h.secrets);
+    expect((await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } })).status).toBe(200);
+    const old = { moysklad: (await repository.webhookSecret(admin.accountId, 'moysklad'))!, amocrm: (await repository.webhookSecret(admin.accountId, 'amocrm'))! };
+    const href = `${h.emulator.baseUrl}/entity/product/0b0832f6-1111-4222-8333-444455556666`;
+    const postMs = (secret: string) =>
+      fetch(`${h.base}/webhooks/moysklad/${admin.accountId}/${secret}?requestId=${Math.random()}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: [{ meta: { type: 'product', href }, action: 'UPDATE', accountId: 'x' }] }),
+      });
+    const postAmo = (secret: string) =>
+      fetch(`${h.base}/webhooks/amocrm/${admin.accountId}/${secret}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `account[id]=${admin.accountId}` });
+    expect((await postMs(old.moysklad)).status).toBe(200);
+    expect((await postAmo(old.amocrm)).status).toBe(200);
+
+    expect((await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } })).status).toBe(200);
+    expect((await postMs(old.moysklad)).status).toBe(404);
+    expect((await postAmo(old.amocrm)).status).toBe(404);
+    expect((await postMs((await repository.webhookSecret(admin.accountId, 'moysklad'))!)).status).toBe(200);
+    expect((await postAmo((await repository.webhookSecret(admin.accountId, 'amocrm'))!)).status).toBe(200);
   });
 });

@@ -14,7 +14,7 @@ import { syncRoutes } from './sync.js';
 
 export const WIDGET_API_PREFIX = '/api/widget';
 
-/** Widget bodies are tiny (a login form, a bonus operation); anything bigger is refused before parsing. */
+/** Widget bodies are tiny (a login form, a bonus operation); enforced by the app's body parser (see `BodyLimit`). */
 export const WIDGET_BODY_LIMIT_BYTES = 8 * 1024;
 
 export type WidgetRouterOptions = {
@@ -39,12 +39,6 @@ export function createWidgetRouter(services: WidgetServices, options: WidgetRout
   const router = express.Router();
   router.use(WIDGET_API_PREFIX, widgetCors({ extraOrigins: options.extraOrigins ?? [] }));
   router.use(WIDGET_API_PREFIX, requireDisposableToken(options.token));
-  // The app may already have parsed the body with a larger app-wide limit; the declared length still decides.
-  router.use(WIDGET_API_PREFIX, (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > WIDGET_BODY_LIMIT_BYTES) sendProblem(req, res, 413, 'body_too_large');
-    else next();
-  });
-  router.use(WIDGET_API_PREFIX, express.json({ limit: WIDGET_BODY_LIMIT_BYTES, strict: true }));
   for (const route of widgetRoutes(services)) {
     const chain: RequestHandler[] = route.admin ? [requireAdmin] : [];
     router[route.method](route.path, ...chain, handlerFor(route));
