@@ -22,9 +22,11 @@ export async function* paginate<Row extends z.ZodType>(
   query: Record<string, QueryValue>,
   rowSchema: Row,
   pageSize?: number,
+  /** Sent with every page (e.g. the assortment's beta-feature header). */
+  headers?: Record<string, string>,
 ): AsyncGenerator<z.infer<Row>, void, undefined> {
   const envelope = listEnvelopeSchema(rowSchema);
-  let page = await transport.request({ method: 'GET', path, query: { ...query, limit: pageSizeFor(query, pageSize) }, schema: envelope });
+  let page = await transport.request({ method: 'GET', path, query: { ...query, limit: pageSizeFor(query, pageSize) }, schema: envelope, ...(headers ? { headers } : {}) });
   const seen = new Set<string>();
   for (;;) {
     for (const row of page.rows) yield row as z.infer<Row>;
@@ -32,7 +34,7 @@ export async function* paginate<Row extends z.ZodType>(
     if (!next || page.rows.length === 0) return;
     if (seen.has(next)) throw new MoySkladError(`pagination loop: ${path} returned the same nextHref twice`);
     seen.add(next);
-    page = await transport.request({ method: 'GET', path: next, schema: envelope });
+    page = await transport.request({ method: 'GET', path: next, schema: envelope, ...(headers ? { headers } : {}) });
   }
 }
 

@@ -43,6 +43,8 @@ export interface RequestOptions<Schema extends z.ZodType | null> {
   body?: unknown;
   /** Shape of the 2xx body; `null` when the body is ignored (e.g. DELETE answers 200 with nothing). */
   schema: Schema;
+  /** Extra headers for this call only, e.g. `X-Lognex-Remap-Beta-Feature` (never the auth or gzip headers). */
+  headers?: Record<string, string>;
   /** Safe to repeat after an ambiguous failure (network error or 5xx)? Defaults to true except for POST. */
   idempotent?: boolean;
   /**
@@ -159,7 +161,7 @@ export class MoySkladTransport {
   }
 
   private async attempt<Schema extends z.ZodType | null>(options: RequestOptions<Schema>, url: string, summary: { method: string; url: string }): Promise<Result<Schema>> {
-    const headers: Record<string, string> = { ...this.commonHeaders };
+    const headers: Record<string, string> = { ...options.headers, ...this.commonHeaders };
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     if (options.method !== 'GET') headers['X-Lognex-WebHook-DisableByPrefix'] = this.publicUrl;
 

@@ -13,9 +13,11 @@ export type NestedNode = { id?: number; parent_id?: number | null; value: string
 export class CatalogsApi {
   constructor(private readonly transport: AmoTransport) {}
 
-  /** The account's products list (Списки → Товары), or null while the feature is off. */
+  /**
+   * The account's products list (Списки → Товары), or null while the feature is off. crm_platform/catalogs-api
+   * documents only page/limit for `GET /api/v4/catalogs`, so every list is read and the products one picked here.
+   */
   async findProductsCatalog(): Promise<Catalog | null> {
-    // `type` is not a documented filter of GET /api/v4/catalogs (catalogs-api): list them all and pick ours.
     const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema));
     return catalogs.find((catalog) => catalog.type === 'products') ?? null;
   }

@@ -1,6 +1,6 @@
 import { runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
-import { collect, paginateHal } from '../paginate.js';
-import { contactSchema, contactWithCustomersSchema, writeAnswerSchema, type Contact, type Written } from '../schemas/entities.js';
+import { collect, MAX_PAGE_SIZE, paginateHal } from '../paginate.js';
+import { contactSchema, writeAnswerSchema, type Contact, type Written } from '../schemas/entities.js';
 import type { AmoTransport } from '../transport.js';
 
 export type ContactWrite = Record<string, unknown> & { request_id?: string };
@@ -32,19 +32,22 @@ export class ContactsApi {
     );
   }
 
-  /** Every contact of the account, 250 a page (the import's duplicate check reads them once instead of per buyer). */
-  iterate(): AsyncGenerator<Contact> {
-    return paginateHal(this.transport, '/api/v4/contacts', 'contacts', contactSchema);
-  }
-
-  /** Customers already linked to a contact (`GET /contacts/{id}?with=customers`). */
-  async customersOf(contactId: number): Promise<number[]> {
-    const contact = await this.transport.request({ method: 'GET', path: `/api/v4/contacts/${contactId}`, query: { with: 'customers' }, schema: contactWithCustomersSchema });
-    return contact?._embedded?.customers?.map((c) => c.id) ?? [];
-  }
-
   get(id: number): Promise<Contact | null> {
     return this.transport.request({ method: 'GET', path: `/api/v4/contacts/${id}`, schema: contactSchema });
+  }
+
+  /**
+   * Every contact of the account, 250 a page (`GET /api/v4/contacts`), in amoCRM's order or `order[id]` (the import's
+   * duplicate check reads them once instead of searching per buyer).
+   */
+  iterate(options: { order?: 'asc' | 'desc'; withCustomers?: boolean } = {}): AsyncGenerator<Contact> {
+    return paginateHal(this.transport, '/api/v4/contacts', 'contacts', contactSchema, { 'order[id]': options.order, with: options.withCustomers ? 'customers' : undefined }, MAX_PAGE_SIZE);
+  }
+
+  /** Ids of the customers linked to a contact (`GET /api/v4/contacts/{id}?with=customers`); none for an unknown contact. */
+  async customersOf(contactId: number): Promise<number[]> {
+    const contact = await this.transport.request({ method: 'GET', path: `/api/v4/contacts/${contactId}`, query: { with: 'customers' }, schema: contactSchema });
+    return contact?._embedded?.customers?.map((customer) => customer.id) ?? [];
   }
 
   createBatch(items: readonly ContactWrite[], options?: BatchOptions): Promise<BatchOutcome<ContactWrite, Written>> {

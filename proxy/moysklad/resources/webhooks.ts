@@ -7,6 +7,24 @@ import type { MoySkladTransport } from '../transport.js';
 
 /** МойСклад: «Веб-хук с такими entityType, action и url уже существует». */
 const DUPLICATE_WEBHOOK = 30003;
+/** МойСклад: «Нельзя создать больше '5' веб-хуков одинакового типа на одну сущность» (md/_errors.md). */
+export const WEBHOOK_LIMIT_CODE = 30007;
+
+/**
+ * 30007: the account already has 5 webhooks for this (entityType, action) — other integrations (a website plugin,
+ * another CRM) took the slots. Nothing was created; this entity type has to be polled instead.
+ */
+export class MoySkladWebhookLimitError extends MoySkladError {
+  readonly entityType: string;
+  readonly action: WebhookSpec['action'];
+  constructor(spec: WebhookSpec, cause: MoySkladError) {
+    super(`МойСклад refused a ${spec.action} webhook for ${spec.entityType}: 5 already exist for that entity type and action (30007)`, {
+      status: cause.status, code: cause.code, moreInfo: cause.moreInfo, request: cause.request, requestId: cause.requestId, errors: cause.errors, cause,
+    });
+    this.entityType = spec.entityType;
+    this.action = spec.action;
+  }
+}
 
 export interface WebhookSpec {
   url: string;
@@ -21,7 +39,10 @@ export interface EnsureWebhooksResult {
   enabled: Webhook[];
   removed: Webhook[];
   kept: Webhook[];
-  /** Specs МойСклад refused (e.g. 30007: five webhooks of that type and action exist already, from other apps). */
+  /**
+   * Specs МойСклад refused. `code === WEBHOOK_LIMIT_CODE` (30007): five webhooks of that type and action exist
+   * already, from other apps — poll that type instead.
+   */
   refused: { spec: WebhookSpec; code: number | undefined; error: string }[];
 }
 
@@ -36,16 +57,24 @@ const sameSpec = (hook: Webhook, spec: WebhookSpec) => hook.url === spec.url && 
 export class WebhooksApi {
   constructor(private readonly transport: MoySkladTransport) {}
 
+  /** Every API webhook of the account — other integrations' too (API 1.2 lists all webhooks created through it). */
   list(): Promise<Webhook[]> {
     return collect(paginate(this.transport, '/entity/webhook', {}, webhookSchema));
   }
 
+  /** Ours only: the account's webhooks whose URL starts with `ownedUrlPrefix`. */
+  async listOwn(ownedUrlPrefix: string): Promise<Webhook[]> {
+    return (await this.list()).filter((hook) => hook.url.startsWith(ownedUrlPrefix));
+  }
+
+  /** Throws MoySkladWebhookLimitError when the (entityType, action) already has 5 webhooks (30007). */
   async create(spec: WebhookSpec): Promise<Webhook> {
     if (spec.url.length > 255) throw new RangeError('webhook url longer than 255 characters (error 30010)');
     try {
       // (entityType, action, url) is unique on the server (30003), so a repeated create cannot duplicate.
       return await this.transport.request({ method: 'POST', path: '/entity/webhook', body: spec, schema: webhookSchema, idempotent: true });
     } catch (error) {
+      if (error instanceof MoySkladError && error.code === WEBHOOK_LIMIT_CODE) throw new MoySkladWebhookLimitError(spec, error);
       // 30003 = that very hook exists already (a retried POST whose first attempt landed, or a concurrent ensure):
       // the goal is reached, so answer with the existing hook instead of failing the caller.
       if (!(error instanceof MoySkladError) || error.code !== DUPLICATE_WEBHOOK) throw error;
@@ -90,13 +119,19 @@ export class WebhooksApi {
 
   /**
    * Makes the account's webhooks match `specs` in at most three requests however many there are (a listing, one
-   * bulk write creating the missing and re-enabling the disabled ones, one bulk delete of ours no longer wanted).
+   * bulk delete of ours no longer wanted, one bulk write creating the missing and re-enabling the disabled ones).
    * Hooks outside `ownedUrlPrefix` are never touched. A spec МойСклад refuses (30007: the per-type limit is taken by
    * other apps) is reported, not thrown: the caller polls that type instead. Safe to run any number of times.
    */
   async ensure(specs: readonly WebhookSpec[], ownedUrlPrefix: string): Promise<EnsureWebhooksResult> {
     const existing = await this.list();
     const result: EnsureWebhooksResult = { created: [], enabled: [], removed: [], kept: [], refused: [] };
+    // Ours no longer wanted go first: each frees a slot of the 5 per (entityType, action) the writes may need.
+    const stale = existing.filter((hook) => hook.url.startsWith(ownedUrlPrefix) && !specs.some((spec) => sameSpec(hook, spec)));
+    if (stale.length > 0) {
+      await this.bulkDelete(stale);
+      result.removed.push(...stale);
+    }
     const writes: { spec: WebhookSpec; body: Record<string, unknown>; enabling: boolean }[] = [];
     for (const spec of specs) {
       if (spec.url.length > 255) throw new RangeError('webhook url longer than 255 characters (error 30010)');
@@ -119,11 +154,6 @@ export class WebhooksApi {
           else result.refused.push({ spec: write.spec, code: answer.code, error: answer.error });
         } else result.refused.push({ spec: write.spec, code: answer.code, error: answer.error });
       }
-    }
-    const stale = existing.filter((hook) => hook.url.startsWith(ownedUrlPrefix) && !specs.some((spec) => sameSpec(hook, spec)));
-    if (stale.length > 0) {
-      await this.bulkDelete(stale);
-      result.removed.push(...stale);
     }
     return result;
   }
