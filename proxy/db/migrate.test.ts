@@ -8,7 +8,7 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems', '0009-realtime-state']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -20,6 +20,7 @@ describeEachDatabase('migrations', (kind) => {
       ['0006-security-hardening', 'Success'],
       ['0007-bonus-operations', 'Success'],
       ['0008-job-problems', 'Success'],
+      ['0009-realtime-state', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 

@@ -14,6 +14,7 @@ export interface Database {
   purchases: PurchasesTable;
   purchase_items: PurchaseItemsTable;
   account_sync: AccountSyncTable;
+  sync_realtime: SyncRealtimeTable;
   sync_streams: SyncStreamsTable;
   create_intents: CreateIntentsTable;
   entity_leases: EntityLeasesTable;
@@ -147,7 +148,32 @@ export interface AccountSyncTable {
   bonus_program_json: string | null;
   /** When the sync last applied a change to either side (epoch ms): the status page's "last sync". */
   last_change_at: number | null;
+  /** When a change of the connection (МойСклад reconnected, widget reinstalled) asked for connect to run again. */
+  connect_requested_at: number | null;
+  /** When our МойСклад webhooks were last verified against МойСклад's list (connect or reconciliation). */
+  webhooks_checked_at: number | null;
+  /** When a МойСклад webhook last reached us for this account. */
+  last_event_at: number | null;
   updated_at: number;
+}
+
+/** Why a МойСклад entity type is polled instead of pushed by webhooks (migration 0009). */
+export type PollReason = 'tariff' | 'no_rights' | 'limit' | 'failing';
+
+/** How changes of one МойСклад entity type reach the sync of one account: our webhooks, or polling and why. */
+export interface SyncRealtimeTable {
+  account_id: number;
+  entity_type: string;
+  /** Our webhooks of this type we want (one per action) and how many exist after the last check. */
+  webhooks_expected: number;
+  webhooks_present: number;
+  /** How many of them the last check had to create again or re-enable. */
+  webhooks_restored: Generated<number>;
+  /** Null: webhooks deliver this type. Otherwise the type is polled, for this reason. */
+  poll_reason: PollReason | null;
+  /** When the type is polled next (epoch ms); the process that moves it forward polls. */
+  next_poll_at: number | null;
+  checked_at: number;
 }
 
 /**

@@ -58,6 +58,15 @@ type Result<Schema extends z.ZodType | null> = Schema extends z.ZodType ? z.infe
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Tokens МойСклад refused, by their user limiter (one limiter per token for the whole process:
+ * proxy/moysklad/user-limiters.ts). The first 401 of any client of a token stops every other client of that token in
+ * this process before its next request — jobs and widget routes each build their own client, and without this each
+ * of them would repeat the failing request once. A reconnect brings a new token (МойСклад revokes the user's earlier
+ * ones), hence a new limiter with no mark.
+ */
+const refusedTokens = new WeakMap<MoySkladUserLimiter, MoySkladAuthError>();
+
 /** Encodes with %20 for spaces and every reserved char escaped: МойСклад wants the whole filter value URL-encoded. */
 export function encodeQuery(query: Record<string, QueryValue>): string {
   return Object.entries(query)
@@ -131,7 +140,8 @@ export class MoySkladTransport {
     const url = this.resolveUrl(options.path, options.query);
     const summary = { method: options.method, url: redactUrl(url) };
     const idempotent = options.idempotent ?? options.method !== 'POST';
-    if (this.authLost) throw this.authLost;
+    const refused = this.authLost ?? refusedTokens.get(this.limiter);
+    if (refused) throw refused;
     for (let attempt = 1; ; attempt += 1) {
       let error: MoySkladError;
       try {
@@ -141,8 +151,9 @@ export class MoySkladTransport {
         error = caught;
       }
       if (error instanceof MoySkladAuthError) {
-        if (this.authLost) throw error; // a parallel call already reported it
+        if (this.authLost || refusedTokens.has(this.limiter)) throw error; // a parallel call already reported it
         this.authLost = error;
+        refusedTokens.set(this.limiter, error);
         this.logger.warn({ ...summary, status: error.status }, 'МойСклад rejected the credentials; connection needs re-authentication');
         await this.onAuthLost?.(error);
         throw error;
@@ -166,6 +177,12 @@ export class MoySkladTransport {
     if (options.method !== 'GET') headers['X-Lognex-WebHook-DisableByPrefix'] = this.publicUrl;
 
     const release = await this.limiter.acquire(this.lane);
+    // A call that waited for its turn while another call of this token got the 401 must not go out after it.
+    const refused = refusedTokens.get(this.limiter);
+    if (refused) {
+      release();
+      throw refused;
+    }
     let response: AxiosResponse<string>;
     try {
       response = await this.http.request<string>({

@@ -202,6 +202,30 @@ export class JobQueue {
   }
 
   /**
+   * Jobs parked while the account waited for a human — failed jobs whose problem hint is one of `hints` (reconnect
+   * МойСклад, reinstall the widget) — go back in line with fresh attempts once that was done. Returns how many.
+   */
+  async resumeParked(accountId: number, hints: readonly JobProblem['hint'][]): Promise<number> {
+    const rows = await this.db.selectFrom('jobs').select(['id', 'problem_json']).where('account_id', '=', accountId).where('state', '=', 'failed').where('problem_json', 'is not', null).execute();
+    const ids = rows.filter((row) => {
+      const hint = parseJobProblem(row.problem_json)?.hint;
+      return hint !== undefined && hints.includes(hint);
+    }).map((row) => Number(row.id));
+    let resumed = 0;
+    for (let i = 0; i < ids.length; i += 500) {
+      const result = await this.db
+        .updateTable('jobs')
+        .set({ ...this.backToAvailable(this.now()), attempts: 0, problem_json: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('state', '=', 'failed')
+        .executeTakeFirst();
+      resumed += Number(result.numUpdatedRows);
+    }
+    if (resumed > 0) this.nudge();
+    return resumed;
+  }
+
+  /**
    * Admin "skip": a failed job that no retry can fix is set aside as done (its error and problem stay on the row).
    * Scoped to an account when one is given; false when there is no such failed job.
    */

@@ -7,7 +7,7 @@ import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type Idempote
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
 import { moscowDay } from './adapters/daily-counters.js';
-import { requireMoySkladConnected } from './moysklad-connection.js';
+import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
   type AccountsPort,
@@ -127,11 +127,8 @@ export class BonusService {
     });
   }
 
-  private async tokenOf(accountId: number): Promise<string> {
-    requireMoySkladConnected(await this.deps.accounts.find(accountId));
-    const token = await this.deps.accounts.moyskladToken(accountId);
-    if (!token) throw new ServiceError(409, 'not_connected');
-    return token;
+  private tokenOf(accountId: number): Promise<string> {
+    return moyskladTokenFor(this.deps.accounts, accountId);
   }
 
   private async record(

@@ -2,7 +2,7 @@ import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';
-import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, ImportProgressView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 /** One bonus operation as the card lists it. */
@@ -37,28 +37,50 @@ export type CardView = {
   operations: BonusOperationView[];
   operationsCursor: string | null;
   bounds: { minAmount: number; maxAmount: number };
+  /**
+   * Set while the account's first import has not finished (running, or stopped and being retried): the totals and
+   * lists may still be missing purchases, and the widget says so. Null once it is done.
+   */
+  import: FirstImportView | null;
 };
+
+/** Where an unfinished first import stands. */
+export type FirstImportView = { state: 'running' | 'failed'; done: number; total: number };
+
+/** The first import has not finished (the state `idle` is an account not yet connected by the sync: no import yet). */
+function unfinished(progress: ImportProgressView): FirstImportView | null {
+  return progress.state === 'running' || progress.state === 'failed' ? { state: progress.state, done: progress.done, total: progress.total } : null;
+}
 
 export const CARD_FIRST_PAGE_SIZE = 10;
 export const CARD_OPERATIONS_PAGE_SIZE = 5;
 
 /**
  * The customer card: everything from our read model in one request, no live МойСклад call. The one request also
- * answers whether the account works with МойСклад (409 `not_connected` / `moysklad_needs_reauth` otherwise), so
- * opening a card costs the widget a single round trip.
+ * answers whether the account works with МойСклад (409 `not_connected` / `moysklad_needs_reauth` otherwise) and
+ * whether the first import is still running (`import` on the card; 409 `customer_importing` with the progress for a
+ * customer not loaded yet), so opening a card costs the widget a single round trip.
  */
 export class CardService {
   constructor(private readonly deps: { readModel: ReadModelPort; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsPort, 'find' | 'getSettings'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
     requireMoySkladConnected(await this.deps.accounts.find(auth.accountId));
-    const buyer = await this.buyer(auth, amoCustomerId);
-    const [page, operations, program, settings] = await Promise.all([
+    const buyer = await this.deps.readModel.buyerByAmoCustomer(auth.accountId, amoCustomerId);
+    if (!buyer) {
+      // During the first import a customer from МойСклад may simply not be here yet: say so, with the progress,
+      // rather than "not from МойСклад".
+      const importing = unfinished((await this.deps.readModel.cardState(auth.accountId)).import);
+      if (importing) throw new ServiceError(409, 'customer_importing', { import: importing });
+      throw new ServiceError(404, 'customer_not_linked');
+    }
+    const [page, operations, state, settings] = await Promise.all([
       this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
       this.deps.bonusOperations.listBonusOperations(auth.accountId, buyer.moyskladId, { cursor: null, limit: CARD_OPERATIONS_PAGE_SIZE }),
-      this.deps.readModel.bonusProgram(auth.accountId),
+      this.deps.readModel.cardState(auth.accountId),
       this.deps.accounts.getSettings(auth.accountId),
     ]);
+    const { program } = state;
     return {
       customer: { amoCustomerId, moyskladId: buyer.moyskladId, name: buyer.name },
       bonusCard: buyer.bonusCard,
@@ -79,6 +101,7 @@ export class CardService {
       operationsCursor: operations.nextCursor,
       // The admin's per-operation cap, so the form refuses what the proxy would.
       bounds: { minAmount: MIN_BONUS_POINTS, maxAmount: Math.min(MAX_BONUS_POINTS, settings.bonusMaxPerOperation) },
+      import: unfinished(state.import),
     };
   }
 

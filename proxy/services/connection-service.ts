@@ -1,6 +1,6 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import { amoAccess } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
-import { accountLifecycleJob, SYNC_JOBS } from '../sync/jobs.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
@@ -17,7 +17,7 @@ export type ConnectionDeps = {
   moysklad: MoySkladPort;
   operationLog: OperationLogPort;
   readModel: Pick<ReadModelPort, 'saveBonusProgram'>;
-  jobs: Pick<JobsPort, 'enqueue'>;
+  jobs: Pick<JobsPort, 'requestConnect'>;
   /** Our public origin: every webhook URL we register in МойСклад starts with it. */
   publicUrl: string;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -32,7 +32,7 @@ export class ConnectionService {
   async status(auth: WidgetAuth): Promise<StatusView> {
     const account = await this.deps.accounts.find(auth.accountId);
     const state = moyskladConnectionState(account);
-    const amoInstalled = account !== null && account.status === 'active' && account.hasAmoTokens && !account.needsReinstall;
+    const amoInstalled = amoAccess(account) === 'installed';
     return {
       connected: state === 'connected',
       // The login is a МойСклад employee's e-mail: shown to admins (who manage the connection), not to every manager.
@@ -63,9 +63,9 @@ export class ConnectionService {
     // A (re)connect re-keys both webhook URLs; the connect job below registers the new ones and drops the old.
     await this.deps.accounts.rotateWebhookSecrets(auth.accountId);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
-    // The sync registers webhooks and starts the first import. Built like the sync's scheduler builds it: one waiting
-    // copy at most, and in the account's order, so it never runs beside an import or an amoCRM write of the account.
-    await this.deps.jobs.enqueue(accountLifecycleJob(SYNC_JOBS.connect, auth.accountId));
+    // The sync's connect runs (again): webhooks registered under the new URLs (the old ones deleted), the first import
+    // if it is not done, and the jobs parked while МойСклад refused the old token queued again.
+    await this.deps.jobs.requestConnect(auth.accountId);
     // Best effort: the card shows the program from this snapshot without a live call.
     try {
       await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));

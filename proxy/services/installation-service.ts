@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { PersonalDataService } from './personal-data-service.js';
-import type { AccountsPort, AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { AccountsPort, AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -30,6 +30,8 @@ export class InstallationService {
       installCodes: InstallCodesPort;
       personalData: PersonalDataService;
       moysklad: Pick<MoySkladPort, 'removeWebhooks'>;
+      /** A (re)install changes the webhook URLs: the sync's connect must register them again. */
+      jobs: Pick<JobsPort, 'requestConnect'>;
       /** Our public origin: every webhook URL we register in МойСклад starts with it. */
       publicUrl: string;
       operationLog: OperationLogPort;
@@ -67,6 +69,8 @@ export class InstallationService {
       await this.deps.accounts.saveAmoTokens(tokens.accountId, subdomain, tokens);
       // A new installation re-keys both webhook URLs: anyone who read the old ones (a webhook list, a log) is out.
       await this.deps.accounts.rotateWebhookSecrets(tokens.accountId);
+      // …so connect runs again (now if МойСклад is connected, else once it is) and registers the new URLs in both systems.
+      await this.deps.jobs.requestConnect(tokens.accountId);
       await this.deps.operationLog.append({ accountId: tokens.accountId, userId: null, kind: 'amocrm.installed', details: { accountBaseUrl } });
       this.deps.log.info({ accountId: tokens.accountId, accountBaseUrl }, 'amoCRM installation completed');
       return 'installed';

@@ -111,8 +111,11 @@ export interface ReadModelPort {
   buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null>;
   /** Writes the fresh balance after a bonus operation so the card shows it at once. */
   setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void>;
-  /** Snapshot of the active bonus program, so the card needs no live МойСклад call. */
-  bonusProgram(accountId: number): Promise<BonusProgramView | null>;
+  /**
+   * What the card needs of the account's sync state, in one row: the snapshot of the active bonus program (no live
+   * МойСклад call) and where the first import stands (a card shown before it ends is incomplete).
+   */
+  cardState(accountId: number): Promise<{ program: BonusProgramView | null; import: ImportProgressView }>;
   saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void>;
   /**
    * Remembers who referred a buyer created by the referral page (the row is created if the sync has not seen the
@@ -244,11 +247,31 @@ export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
 }
 
+/** Where the first import of an account stands (rows applied of rows found). */
+export type ImportProgressView = { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
+
+/** Why a МойСклад entity type is polled: free tariff (30006), no admin rights (30004), the 5 slots taken (30007), deliveries failing. */
+export type PollReasonView = 'tariff' | 'no_rights' | 'limit' | 'failing';
+
+/** How changes reach the sync, as last verified (proxy/sync/realtime.ts). */
+export type RealtimeView = {
+  /** When our МойСклад webhooks were last verified against МойСклад's own list; null: not yet. */
+  checkedAt: string | null;
+  /** When a МойСклад webhook last reached us; null: none since the account was connected. */
+  lastEventAt: string | null;
+  /** Our webhooks in МойСклад after that check, of how many we want; how many the check had to restore. */
+  webhooks: { present: number; expected: number; restored: number };
+  /** The entity types polled instead of pushed, why, and how often. */
+  polled: { entityType: string; reason: PollReasonView; everySeconds: number }[];
+};
+
 export type SyncStatusView = {
   lastSyncAt: string | null;
+  /** `polling` as soon as one type is polled (`realtime.polled` says which and why). */
   mode: 'webhooks' | 'polling';
+  realtime: RealtimeView;
   queue: { pending: number; running: number; failed: number };
-  import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
+  import: ImportProgressView;
   /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
   failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };
@@ -257,6 +280,11 @@ export interface JobsPort {
   /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */
   enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void>;
   syncStatus(accountId: number): Promise<SyncStatusView>;
+  /**
+   * The connection changed (МойСклад connected again, the widget reinstalled): the sync's connect must run again —
+   * re-register the webhooks under the new URLs — and runs as soon as both sides are authorised.
+   */
+  requestConnect(accountId: number): Promise<void>;
   /** Re-queues a failed job of this account. */
   retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;
   /** Sets a failed job of this account aside as resolved (a retry cannot fix it). */

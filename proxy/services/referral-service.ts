@@ -3,7 +3,9 @@ import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { moscowDay } from './adapters/daily-counters.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
+import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
+import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
 import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort, ReferralNotesPort, StoredResponse } from './ports.js';
 import { newBuyerSignupNote, referrerRewardNote, referrerSignupNote, type ReferralFacts } from './referral-notes.js';
@@ -162,8 +164,9 @@ export class ReferralService {
         const paid = await this.rewardReferrer(pending.accountId, token, { moyskladId: pending.buyerMoyskladId, name: pending.buyerName }, pending.referrerMoyskladId);
         settled += 1;
         if (paid.fresh && paid.points > 0) await this.noteReward(pending, paid.points);
-      } catch {
+      } catch (error) {
         // МойСклад unreachable or refusing: the key was released (5xx) or the refusal stored (4xx); nothing to undo.
+        await noteAuthFailure(this.deps.accounts, pending.accountId, error);
       }
     }
     return settled;
@@ -182,9 +185,10 @@ export class ReferralService {
     return ready.length;
   }
 
+  /** Null while the account may not call МойСклад (proxy/account-readiness.ts decides). */
   private async tokenOf(accountId: number): Promise<string | null> {
-    const account = await this.deps.accounts.find(accountId);
-    return account?.status === 'active' && !account.needsReauth ? this.deps.accounts.moyskladToken(accountId) : null;
+    const allowed = await moyskladTokenIfAllowed(this.deps.accounts, accountId);
+    return allowed.access === 'connected' ? allowed.token : null;
   }
 
   private async register(accountId: number, referrer: BuyerView, name: string, phone: string) {
@@ -230,6 +234,7 @@ export class ReferralService {
       });
       return { status: 200, body: { pointsForYou } };
     } catch (error) {
+      await noteAuthFailure(this.deps.accounts, accountId, error);
       throw asServiceError(error);
     }
   }

@@ -1,5 +1,7 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import { withMoySkladToken } from './moysklad-connection.js';
 import type { AccountsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
+import { ServiceError } from './service-error.js';
 
 export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
 /** What PUT /settings may send: the original fields, and any of the later ones. */
@@ -30,13 +32,10 @@ export class SettingsService {
 
   /** The settings page must open even when МойСклад is down or not connected: then the list is empty. */
   private async priceTypes(accountId: number): Promise<{ id: string; name: string }[]> {
-    const account = await this.deps.accounts.find(accountId);
-    if (!account?.moyskladConnected || account.needsReauth) return [];
-    const token = await this.deps.accounts.moyskladToken(accountId);
-    if (!token) return [];
     try {
-      return await this.deps.moysklad.priceTypes(token);
+      return await withMoySkladToken(this.deps.accounts, accountId, (token) => this.deps.moysklad.priceTypes(token));
     } catch (error) {
+      if (error instanceof ServiceError) return []; // not connected, or МойСклад refused the token (now marked)
       this.deps.log?.warn({ accountId, err: (error as Error).message }, 'price types unavailable');
       return [];
     }

@@ -1,3 +1,4 @@
+import { amoAccess, moyskladTokenIfAllowed, type SyncBlocker } from '../account-readiness.js';
 import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { AmoClient } from '../amocrm/client.js';
 import type { RateLimitStore } from '../amocrm/rate-limit-store.js';
@@ -23,11 +24,15 @@ export interface AccountClientsConfig {
   amoRetry?: Partial<AmoRetryOptions>;
 }
 
-/** The account cannot be synced until a human acts (connect МойСклад, reinstall the widget). */
+/**
+ * The account cannot be synced until a human acts (connect МойСклад, or again after МойСклад refused the token;
+ * reinstall the widget). Thrown before any request: the job is parked (proxy/sync/module.ts) and resumes by itself
+ * when the connection is restored (proxy/sync/connect.ts).
+ */
 export class AccountNotReadyError extends Error {
   constructor(
     readonly accountId: number,
-    readonly reason: 'unknown_account' | 'moysklad_not_connected' | 'amocrm_not_installed',
+    readonly reason: SyncBlocker,
   ) {
     super(`account ${accountId}: ${reason.replaceAll('_', ' ')}`);
     this.name = 'AccountNotReadyError';
@@ -55,9 +60,14 @@ export class AccountClients {
     });
   }
 
+  /**
+   * Only while the account may call МойСклад (proxy/account-readiness.ts): after the first 401 no client is built for
+   * it until an admin connects again, and every client of the refused token stops before its next request.
+   */
   async moysklad(accountId: number, lane: SyncLane = 'live'): Promise<MoySkladClient> {
-    const token = await this.accounts.moyskladToken(accountId);
-    if (!token) throw new AccountNotReadyError(accountId, 'moysklad_not_connected');
+    const allowed = await moyskladTokenIfAllowed(this.accounts, accountId);
+    if (allowed.access !== 'connected') throw new AccountNotReadyError(accountId, allowed.access === 'needs_reauth' ? 'moysklad_needs_reauth' : 'moysklad_not_connected');
+    const { token } = allowed;
     const limiter = this.moyskladLimiters.forToken(token);
     return new MoySkladClient({
       token,
@@ -73,7 +83,7 @@ export class AccountClients {
   async amo(accountId: number, lane: SyncLane = 'live'): Promise<AmoClient> {
     const account = await this.accounts.find(accountId);
     if (!account) throw new AccountNotReadyError(accountId, 'unknown_account');
-    if (!account.hasAmoTokens || account.needsReinstall) throw new AccountNotReadyError(accountId, 'amocrm_not_installed');
+    if (amoAccess(account) !== 'installed') throw new AccountNotReadyError(accountId, 'amocrm_not_installed');
     return new AmoClient({
       accountId: String(accountId),
       subdomain: account.subdomain,

@@ -1,29 +1,67 @@
+import { syncBlocker } from '../account-readiness.js';
 import { AmoError } from '../amocrm/errors.js';
-import { MoySkladError } from '../moysklad/errors.js';
-import type { WebhookSpec } from '../moysklad/resources/webhooks.js';
+import { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import { PermanentJobError } from '../queue/worker.js';
 import { discoverProductsCatalog, rememberCatalog } from './amo-catalog.js';
 import type { SyncEngine } from './engine.js';
-import { accountLifecycleJob, SYNC_JOBS, type SyncedType } from './jobs.js';
+import { accountLifecycleJob, SYNC_JOBS } from './jobs.js';
 import { BONUS_CARD_FIELD_CODE, BONUS_POINTS_FIELD_CODE, MOYSKLAD_ID_FIELD_CODE } from './mapping/buyer.js';
-
-const WEBHOOK_TYPES: readonly SyncedType[] = ['counterparty', 'product', 'productfolder', 'retaildemand', 'retailsalesreturn', 'bonustransaction'];
-const WEBHOOK_ACTIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
-/** МойСклад refuses webhooks on the free tariff (30006) and to non-admins (30004): we then poll instead. */
-const WEBHOOKS_REFUSED = new Set([30004, 30006]);
+import { checkWebhooks } from './realtime.js';
+import type { RuleContext } from './rule-context.js';
 
 /**
- * Connects an account once both sides are authorised: customers in segment mode, our two customer fields, the
- * products catalog, МойСклад webhooks (or polling), then the initial import. Every step is idempotent, so a
- * retried or repeated connect changes nothing that is already right.
+ * The amoCRM events our amoCRM webhook URL is subscribed to: `update_customer`, so a hand edit of the points or card
+ * field is put back from МойСклад (documented: https://www.amocrm.ru/developers/content/crm_platform/webhooks-api,
+ * «Возможные события»). amoCRM documents no event for catalog elements: the catalog sweep finds deletions there.
+ */
+export const AMO_WEBHOOK_EVENTS = ['update_customer'] as const;
+
+/** Parked jobs that a (re)connect makes runnable again: they waited for exactly this. */
+const RESUMED_HINTS = ['reconnect_moysklad', 'reinstall_widget'] as const;
+
+/**
+ * Connects an account once both sides are authorised, and again whenever the connection changed since
+ * (`account_sync.connect_requested_at`: МойСклад connected again, the widget reinstalled — both rotate the webhook
+ * secrets, so the URLs МойСклад and amoCRM hold are dead). Each run:
+ * - amoCRM: customers in segment mode, our customer fields, the products catalog (idempotent: unchanged on a rerun);
+ * - МойСклад: our webhooks at the current URL, ours under an old URL deleted, refusals recorded as polled types;
+ * - amoCRM: our webhook subscribed at the current URL, ours under an old URL unsubscribed;
+ * - the initial import, unless it is done: a reconnect keeps the import state, links and read model (the same shop);
+ * - jobs parked while the account waited for a reconnect or a reinstall are queued again.
+ * A run that finds connect already done for the latest request (a second copy queued meanwhile) does nothing.
  */
 export async function connectAccount(engine: SyncEngine, accountId: number): Promise<void> {
-  // A second connect queued while the first ran (several schedulers) has nothing left to do.
-  if ((await engine.deps.state.get(accountId)).connectedAt !== null) return;
+  const before = await engine.deps.state.get(accountId);
+  if (!AccountSyncRepository.connectDue(before)) return;
+  // Asked for before both sides are authorised (a first install, a reinstall before МойСклад is connected again): the
+  // scheduler queues connect once they are, so this copy has nothing to do and parks nothing.
+  if (syncBlocker(await engine.deps.accounts.find(accountId)) !== null) return;
+  // A request made while this run works is later than this: the next scheduler tick runs connect again.
+  const startedAt = Date.now();
   const ctx = await engine.context(accountId, { lane: 'bulk' });
-  const { amo, ms } = ctx;
   await rememberMoySkladAccountId(engine, accountId);
+  await prepareAmo(ctx);
 
+  const catalog = await discoverProductsCatalog(ctx.amo);
+  await rememberCatalog(ctx, catalog);
+  if (!catalog) ctx.logger.warn({ accountId }, 'amoCRM products catalog is switched off: products and purchase items are not synced');
+
+  const webhooks = await checkWebhooks(engine, ctx, 'connect');
+  const mode = webhooks?.mode ?? 'polling';
+  await registerAmoWebhooks(engine, ctx);
+
+  const reconnect = before.connectedAt !== null;
+  await engine.deps.operationLog.append({ accountId, userId: null, kind: reconnect ? 'sync.reconnected' : 'sync.connected', details: { mode, productsCatalog: catalog?.catalogId ?? null } });
+  await engine.deps.state.markConnected(accountId, mode, startedAt);
+  if (before.import.state !== 'done') {
+    await engine.deps.queue.enqueue(accountLifecycleJob(SYNC_JOBS.initialImport, accountId, { withSales: engine.deps.options.importPastSales }));
+  }
+  const resumed = await engine.deps.queue.resumeParked(accountId, RESUMED_HINTS);
+  if (resumed > 0) ctx.logger.info({ accountId, resumed }, 'jobs parked until the connection was restored are queued again');
+}
+
+async function prepareAmo(ctx: RuleContext): Promise<void> {
+  const { amo } = ctx;
   const account = await amo.account.get();
   if (account.customers_mode !== 'segments') {
     try {
@@ -40,39 +78,11 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
       throw error;
     }
   }
-
   await amo.customers.ensureCustomFields([
     { name: 'Бонусная карта', type: 'text', code: BONUS_CARD_FIELD_CODE, sort: 500 },
     { name: 'Бонусные баллы', type: 'numeric', code: BONUS_POINTS_FIELD_CODE, sort: 510 },
     { name: 'ID в МойСклад', type: 'text', code: MOYSKLAD_ID_FIELD_CODE, sort: 520 },
   ]);
-
-  const catalog = await discoverProductsCatalog(amo);
-  await rememberCatalog(ctx, catalog);
-  if (!catalog) ctx.logger.warn({ accountId }, 'amoCRM products catalog is switched off: products and purchase items are not synced');
-
-  const mode = await registerMoySkladWebhooks(engine, accountId);
-  await registerAmoWebhooks(engine, accountId);
-
-  const ops = engine.deps.operationLog;
-  await ops.append({ accountId, userId: null, kind: 'sync.connected', details: { mode, productsCatalog: catalog?.catalogId ?? null } });
-  await engine.deps.state.markConnected(accountId, mode);
-  await engine.deps.queue.enqueue(accountLifecycleJob(SYNC_JOBS.initialImport, accountId, { withSales: engine.deps.options.importPastSales }));
-
-  async function registerMoySkladWebhooks(e: SyncEngine, id: number): Promise<'webhooks' | 'polling'> {
-    const url = await e.moyskladWebhookUrl(id);
-    const specs: WebhookSpec[] = WEBHOOK_TYPES.flatMap((entityType) => WEBHOOK_ACTIONS.map((action) => ({ url, entityType, action })));
-    try {
-      await ms.webhooks.ensure(specs, `${e.deps.options.publicUrl}/webhooks/moysklad/${id}/`);
-      return 'webhooks';
-    } catch (error) {
-      if (error instanceof MoySkladError && error.code !== undefined && WEBHOOKS_REFUSED.has(error.code)) {
-        ctx.logger.warn({ accountId: id, code: error.code }, 'МойСклад refused webhooks: falling back to frequent reconciliation');
-        return 'polling';
-      }
-      throw error;
-    }
-  }
 }
 
 /**
@@ -90,15 +100,21 @@ async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number):
 }
 
 /**
- * amoCRM has no documented webhook for products deleted from the catalog (`delete_catalog` is accepted by the
- * sandbox; unconfirmed on the real service), so a refusal is fine: the catalog sweep finds deletions anyway.
+ * Subscribes the current amoCRM webhook URL (a repeated subscribe updates the same hook) and unsubscribes ours under
+ * an old secret, which would only collect refusals (amoCRM disables a hook after 100 failed deliveries in 2 hours).
+ * A refusal (no admin rights; some tariffs may have no API webhooks) is logged, and connect goes on without it.
  */
-async function registerAmoWebhooks(engine: SyncEngine, accountId: number): Promise<void> {
-  const ctx = await engine.context(accountId, { lane: 'bulk' });
+async function registerAmoWebhooks(engine: SyncEngine, ctx: RuleContext): Promise<void> {
+  const { accountId } = ctx;
+  const url = await engine.amoWebhookUrl(accountId);
+  const ours = `${engine.deps.options.publicUrl}/webhooks/amocrm/${accountId}/`;
   try {
-    await ctx.amo.account.subscribeWebhook(await engine.amoWebhookUrl(accountId), ['delete_catalog']);
+    await ctx.amo.account.subscribeWebhook(url, AMO_WEBHOOK_EVENTS);
+    for (const hook of await ctx.amo.account.listWebhooks()) {
+      if (hook.destination.startsWith(ours) && hook.destination !== url) await ctx.amo.account.unsubscribeWebhook(hook.destination);
+    }
   } catch (error) {
     if (!(error instanceof AmoError) || error.status === undefined || error.status >= 500) throw error;
-    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused the catalog webhook; relying on the catalog sweep');
+    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused our webhook subscription: its customer events will not reach us');
   }
 }

@@ -6,6 +6,7 @@ import type { CreateIntentsRepository } from '../db/repositories/create-intents.
 import type { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import type { LinksRepository } from '../db/repositories/links.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { SyncRealtimeRepository } from '../db/repositories/sync-realtime.js';
 import type { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
@@ -21,8 +22,11 @@ export interface SyncEngineOptions {
   reconcileIntervalMs: number;
   /** How often the amoCRM products catalog is swept for elements deleted there (no webhook is documented). */
   catalogSweepIntervalMs: number;
-  /** Without МойСклад webhooks (free tariff, no admin rights) we reconcile this often instead. */
+  /** While some type has no webhooks (free tariff, no admin rights, the 5 slots taken, failing deliveries), we reconcile this often. */
   pollingIntervalMs: number;
+  /** How often polled types are read (proxy/sync/poller.ts): sales, whose latency users watch, and the others. */
+  salePollMs: number;
+  otherPollMs: number;
   /** Import past sales on connect (the seed's optional import of history). */
   importPastSales: boolean;
 }
@@ -34,6 +38,7 @@ export interface SyncEngineDeps {
   clients: AccountClients;
   state: AccountSyncRepository;
   streams: SyncStreamsRepository;
+  realtime: SyncRealtimeRepository;
   links: LinksRepository;
   intents: CreateIntentsRepository;
   leases: EntityLeasesRepository;

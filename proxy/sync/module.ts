@@ -8,6 +8,7 @@ import { SeenEventsRepository } from '../db/repositories/seen-events.js';
 import { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import { CreateIntentsRepository } from '../db/repositories/create-intents.js';
 import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
+import { SyncRealtimeRepository } from '../db/repositories/sync-realtime.js';
 import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
@@ -25,6 +26,9 @@ import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
+import { OTHER_POLL_MS, POLL_TICK_MS, SALE_POLL_MS } from './poll-intervals.js';
+import { RealtimePoller } from './poller.js';
+import { MoySkladAuthError } from '../moysklad/errors.js';
 
 /** amoCRM answers that a retry cannot change (validation, missing entity, tariff); 401/403/429 have their own handling. */
 const AMO_PERMANENT_STATUSES = new Set([400, 402, 404]);
@@ -32,6 +36,8 @@ const AMO_PERMANENT_STATUSES = new Set([400, 402, 404]);
 export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
   /** How often the scheduler looks for accounts to connect or reconcile. */
   schedulerTickMs?: number;
+  /** How often the poller looks for polled types whose turn has come (proxy/sync/poller.ts). */
+  pollTickMs?: number;
   /** Sandbox/benchmarks: amoCRM's one-second window scaled like the emulator's (production: 1). */
   amoTimeScale?: number;
   /** Sandbox/tests: amoCRM retry backoffs scaled like the emulator (production: the client's defaults). */
@@ -42,7 +48,7 @@ export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
  * The sync as a proxy module: webhook routes (data enters), job handlers (rules move it), a scheduler (connect and
  * reconcile). `proxy/compose.ts` adds it to the process; tests and the sandbox can build it the same way.
  */
-export function createSyncModule(context: ProxyContext, options: SyncModuleOptions = {}): ProxyModules & { engine: SyncEngine; scheduler: SyncScheduler } {
+export function createSyncModule(context: ProxyContext, options: SyncModuleOptions = {}): ProxyModules & { engine: SyncEngine; scheduler: SyncScheduler; poller: RealtimePoller } {
   const { config, database, accounts, queue, logger } = context;
   const db = database.db;
   const links = new LinksRepository(db);
@@ -75,6 +81,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     clients,
     state: new AccountSyncRepository(db),
     streams: new SyncStreamsRepository(db),
+    realtime: new SyncRealtimeRepository(db),
     links,
     intents: new CreateIntentsRepository(db),
     leases: new EntityLeasesRepository(db),
@@ -86,9 +93,12 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       reconcileIntervalMs,
       catalogSweepIntervalMs: options.catalogSweepIntervalMs ?? 5 * 60_000,
       pollingIntervalMs: options.pollingIntervalMs ?? Math.min(reconcileIntervalMs, 60_000),
+      salePollMs: options.salePollMs ?? SALE_POLL_MS,
+      otherPollMs: options.otherPollMs ?? OTHER_POLL_MS,
       importPastSales: options.importPastSales ?? true,
     },
   });
+  const poller = new RealtimePoller(engine, options.pollTickMs ?? POLL_TICK_MS);
   const scheduler = new SyncScheduler(engine, accounts, queue, {
     tickMs: options.schedulerTickMs ?? 2_000,
     reconcileIntervalMs,
@@ -106,8 +116,13 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       await work();
     } catch (error) {
       if (error instanceof AccountNotReadyError) {
-        const hint = error.reason === 'moysklad_not_connected' ? 'reconnect_moysklad' : error.reason === 'amocrm_not_installed' ? 'reinstall_widget' : 'retry_later';
+        const hint = error.reason === 'moysklad_not_connected' || error.reason === 'moysklad_needs_reauth' ? 'reconnect_moysklad' : error.reason === 'amocrm_not_installed' ? 'reinstall_widget' : 'retry_later';
         throw new ReadableJobError(problem(entity, hint), error.message, { cause: error });
+      }
+      // МойСклад refused the token (the account is marked needs_reauth already): parked, not retried — a retry would
+      // repeat the failing request. connect queues it again once an admin has reconnected (proxy/sync/connect.ts).
+      if (error instanceof MoySkladAuthError) {
+        throw new ReadableJobError(problem(entity, 'reconnect_moysklad'), `МойСклад refused the stored token (HTTP ${error.status ?? 401}): an admin must connect МойСклад again`, { cause: error });
       }
       if (error instanceof AmoValidationError) {
         const refused = refusedEntityProblem(entity ?? { type: 'record', moyskladId: null }, error.items);
@@ -135,6 +150,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
   return {
     engine,
     scheduler,
+    poller,
     routes: [moyskladWebhookRoutes({ db, accounts, seenEvents, queue }), amoWebhookRoutes({ db, accounts, queue })],
     jobHandlers: {
       [SYNC_JOBS.connect]: defineJobHandler(accountPayload, ({ accountId }) => parkWhenNotReady(() => connectAccount(engine, accountId))),
@@ -165,7 +181,13 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         }),
       ),
     },
-    start: () => scheduler.start(),
-    stop: () => scheduler.stop(),
+    start: () => {
+      scheduler.start();
+      poller.start();
+    },
+    stop: async () => {
+      await poller.stop();
+      await scheduler.stop();
+    },
   };
 }

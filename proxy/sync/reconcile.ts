@@ -7,6 +7,7 @@ import { refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
 import { loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
+import { checkWebhooks } from './realtime.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
 const RECONCILED: StreamName[] = ['product', 'counterparty', 'retaildemand', 'retailsalesreturn', 'bonustransaction'];
@@ -14,7 +15,8 @@ const RECONCILED: StreamName[] = ['product', 'counterparty', 'retaildemand', 're
 const AUDIT_OVERLAP_MS = 5_000;
 
 /**
- * The safety net under webhooks (МойСклад drops a webhook after 3 immediate retries): each stream continues from
+ * The safety net under webhooks (МойСклад drops a webhook after 3 immediate retries): the webhooks are verified
+ * and restored (proxy/sync/realtime.ts), then each stream continues from
  * its keyset position and applies what changed, a page at a time with batched amoCRM writes (unchanged entities
  * cost nothing: their digest matches); deletions are read from the audit; the amoCRM catalog is swept for elements
  * deleted there. An idle pass on an unchanged account makes no amoCRM write.
@@ -25,6 +27,9 @@ export async function reconcileAccount(
   options: { sweepCatalog: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<number> {
   const ctx = await engine.context(accountId, { lane: 'bulk', signal: options.signal });
+  // First our webhooks (one listing when all are there; missing ones recreated): what they missed meanwhile is read
+  // by the streams below. The types they cannot deliver are polled (proxy/sync/realtime.ts, poller.ts).
+  await checkWebhooks(engine, ctx, 'reconcile');
   const { streams } = engine.deps;
   const folders = new FolderCache();
   let done = 0;

@@ -1,3 +1,5 @@
+import { syncBlocker } from '../account-readiness.js';
+import { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { SyncEngine } from './engine.js';
@@ -10,8 +12,10 @@ export interface SchedulerOptions {
 }
 
 /**
- * Turns time into jobs: connect accounts that became ready (both sides authorised), and reconcile each connected
- * account on its interval. Jobs carry keys, so several processes ticking at once enqueue each job once.
+ * Turns time into jobs: connect accounts that became ready (both sides authorised) or whose connection changed, and
+ * reconcile each connected account on its interval (more often while some type is polled: each pass also verifies the
+ * webhooks, so a freed slot or resumed deliveries are noticed). Jobs carry keys, so several processes ticking at once
+ * enqueue each job once.
  */
 export class SyncScheduler {
   private timer: NodeJS.Timeout | null = null;
@@ -45,10 +49,12 @@ export class SyncScheduler {
 
   async tick(now = Date.now()): Promise<void> {
     for (const account of await this.accounts.listActive()) {
-      if (!account.moyskladConnected || !account.hasAmoTokens || account.needsReinstall || account.needsReauth) continue;
+      // An account a human must act on first gets no job: it would only repeat failing requests.
+      if (syncBlocker(account) !== null) continue;
       const id = account.accountId;
       const sync = await this.engine.deps.state.get(id);
-      if (sync.connectedAt === null) {
+      // Never connected, or the connection changed since (reconnect, reinstall): connect (again).
+      if (AccountSyncRepository.connectDue(sync)) {
         await this.queue.enqueue(accountLifecycleJob(SYNC_JOBS.connect, id));
         continue;
       }

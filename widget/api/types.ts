@@ -60,7 +60,12 @@ export type CardView = {
   operations: BonusOperationView[];
   operationsCursor: string | null;
   bounds: { minAmount: number; maxAmount: number };
+  /** Set while the account's first import has not finished: totals and lists may still be incomplete. */
+  import: FirstImport | null;
 };
+
+/** An unfinished first import: rows applied of rows found (also on the 409 `customer_importing` problem). */
+export type FirstImport = { state: 'running' | 'failed'; done: number; total: number };
 
 /** A conditional GET: the new answer with its ETag, or "not modified" (keep what is shown). */
 export type Conditional<T> = { notModified: true } | { notModified: false; data: T; etag: string | null };
@@ -90,9 +95,21 @@ export type SettingsValues = { [K in keyof Settings]-?: Exclude<Settings[K], und
 export type PriceType = { id: string; name: string };
 export type SettingsView = SettingsValues & { priceTypes: PriceType[] };
 
+/** Why a MoySklad entity type is polled: free tariff (30006), no admin rights (30004), 5 webhooks taken (30007), failing deliveries. */
+export type PollReason = 'tariff' | 'no_rights' | 'limit' | 'failing';
+
+/** How changes reach the sync, as the proxy last verified it. */
+export type RealtimeStatus = {
+  checkedAt: string | null;
+  lastEventAt: string | null;
+  webhooks: { present: number; expected: number; restored: number };
+  polled: { entityType: string; reason: PollReason; everySeconds: number }[];
+};
+
 export type SyncStatus = {
   lastSyncAt: string | null;
   mode: 'webhooks' | 'polling';
+  realtime: RealtimeStatus;
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
   failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];

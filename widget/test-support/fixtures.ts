@@ -58,6 +58,7 @@ export function cardView(overrides: Partial<CardView> = {}): CardView {
     ],
     operationsCursor: 'ops-2',
     bounds: { minAmount: 1, maxAmount: 10_000 },
+    import: null,
     ...overrides,
   };
 }
@@ -85,6 +86,7 @@ export function syncStatus(): SyncStatus {
   return {
     lastSyncAt: '2026-03-01T10:00:00+03:00',
     mode: 'webhooks',
+    realtime: { checkedAt: '2026-03-01T09:45:00+03:00', lastEventAt: '2026-03-01T09:58:00+03:00', webhooks: { present: 18, expected: 18, restored: 0 }, polled: [] },
     queue: { pending: 3, running: 1, failed: 2 },
     import: { state: 'running', done: 40, total: 100 },
     failedJobs: [

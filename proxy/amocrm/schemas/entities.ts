@@ -125,6 +125,7 @@ export const transactionSchema = z.looseObject({
 export type Transaction = z.infer<typeof transactionSchema>;
 
 export const webhookSubscriptionSchema = z.looseObject({ destination: z.string(), settings: z.array(z.string()).optional() });
+export type WebhookSubscription = z.infer<typeof webhookSubscriptionSchema>;
 
 export const widgetSchema = z.looseObject({ code: z.string(), settings: z.unknown().optional() });
 export type Widget = z.infer<typeof widgetSchema>;

@@ -32,6 +32,12 @@ export interface AccountSyncState {
   groupTreeJson: string | null;
   bonusProgramJson: string | null;
   lastChangeAt: number | null;
+  /** When a change of the connection asked connect to run again (null: only the first connect). */
+  connectRequestedAt: number | null;
+  /** When our МойСклад webhooks were last verified. */
+  webhooksCheckedAt: number | null;
+  /** When a МойСклад webhook last reached us. */
+  lastEventAt: number | null;
 }
 
 type Patch = Omit<Updateable<AccountSyncTable>, 'account_id' | 'updated_at'>;
@@ -67,8 +73,40 @@ export class AccountSyncRepository {
     return this.update(accountId, { import_state: progress.state, import_done: progress.done, import_total: progress.total });
   }
 
+  /** `at`: when the connect run started, so a request made while it ran (a later `connect_requested_at`) runs it again. */
   markConnected(accountId: number, mode: SyncMode, at = this.now()): Promise<void> {
     return this.update(accountId, { connected_at: at, mode, connect_error: null });
+  }
+
+  /**
+   * The connection changed (МойСклад connected again, the widget reinstalled, a webhook secret rotated): connect must
+   * run again, whatever `connected_at` says. The scheduler and the connect job compare the two.
+   */
+  requestConnect(accountId: number, at = this.now()): Promise<void> {
+    return this.update(accountId, { connect_requested_at: at });
+  }
+
+  /** Whether connect has run since the connection last changed. */
+  static connectDue(state: Pick<AccountSyncState, 'connectedAt' | 'connectRequestedAt'>): boolean {
+    return state.connectedAt === null || (state.connectRequestedAt !== null && state.connectRequestedAt > state.connectedAt);
+  }
+
+  /** Our МойСклад webhooks were verified now; `mode` says whether any type has to be polled. */
+  markWebhooksChecked(accountId: number, mode: SyncMode, at = this.now()): Promise<void> {
+    return this.update(accountId, { webhooks_checked_at: at, mode });
+  }
+
+  /**
+   * A МойСклад webhook arrived. Written at most once a second per account (a burst of deliveries costs one write),
+   * and only for a connected account's row.
+   */
+  async noteEvent(accountId: number, executor: Kysely<Database> = this.db, at = this.now()): Promise<void> {
+    await executor
+      .updateTable('account_sync')
+      .set({ last_event_at: at })
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('last_event_at', 'is', null), eb('last_event_at', '<', at - 1_000)]))
+      .execute();
   }
 
   setMode(accountId: number, mode: SyncMode): Promise<void> {
@@ -117,6 +155,9 @@ const EMPTY: AccountSyncState = {
   groupTreeJson: null,
   bonusProgramJson: null,
   lastChangeAt: null,
+  connectRequestedAt: null,
+  webhooksCheckedAt: null,
+  lastEventAt: null,
 };
 
 function toState(row: Selectable<AccountSyncTable>): AccountSyncState {
@@ -138,5 +179,8 @@ function toState(row: Selectable<AccountSyncTable>): AccountSyncState {
     groupTreeJson: row.group_tree_json,
     bonusProgramJson: row.bonus_program_json,
     lastChangeAt: num(row.last_change_at),
+    connectRequestedAt: num(row.connect_requested_at),
+    webhooksCheckedAt: num(row.webhooks_checked_at),
+    lastEventAt: num(row.last_event_at),
   };
 }

@@ -23,6 +23,7 @@ export const problemMessages = {
   moysklad_tariff: { ru: 'Тариф МойСклад не позволяет эту операцию (нужен платный тариф с опцией CRM).', en: 'The MoySklad tariff does not allow this (a paid tariff with the CRM option is required).' },
   moysklad_unreachable: { ru: 'МойСклад сейчас недоступен. Попробуйте позже.', en: 'MoySklad is unreachable right now. Please try again later.' },
   moysklad_needs_reauth: { ru: 'Доступ к МойСклад отозван. Администратору нужно подключить МойСклад заново.', en: 'MoySklad access was revoked. An administrator needs to reconnect MoySklad.' },
+  customer_importing: { ru: 'Данные из МойСклад ещё загружаются: покупатель появится, когда первичная загрузка дойдёт до него.', en: 'MoySklad data is still being imported: the customer appears once the first import reaches them.' },
   customer_not_linked: { ru: 'Этот покупатель не связан с контрагентом МойСклад.', en: 'This customer is not linked to a MoySklad counterparty.' },
   idempotency_key_required: { ru: 'Нужен заголовок Idempotency-Key (1–100 символов).', en: 'The Idempotency-Key header is required (1–100 characters).' },
   idempotency_key_reused: { ru: 'Этот Idempotency-Key уже использован для другого запроса.', en: 'This Idempotency-Key was already used for a different request.' },

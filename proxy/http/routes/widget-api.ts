@@ -191,6 +191,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     installCodes: new InstallCodesAdapter(new SeenEventsRepository(database.db)),
     personalData,
     moysklad,
+    jobs,
     publicUrl: config.PUBLIC_URL,
     operationLog,
     clientId: config.AMOCRM_CLIENT_ID,

@@ -1,5 +1,5 @@
 import { buildFilter, type FilterCondition } from '../filter.js';
-import { collect, paginate } from '../paginate.js';
+import { collect, listPage, paginate } from '../paginate.js';
 import { positionSchema, retailDemandSchema, retailSalesReturnSchema, type Position, type RetailDemand, type RetailSalesReturn } from '../schemas/entities.js';
 import type { MoySkladTransport } from '../transport.js';
 
@@ -33,6 +33,18 @@ export class RetailApi {
     for await (const demand of paginate(this.transport, '/entity/retaildemand', query, retailDemandSchema)) {
       yield { ...demand, allPositions: await this.completePositions('retaildemand', demand) };
     }
+  }
+
+  /**
+   * How many sales changed within [from, to] (whole seconds): one request of one row (`meta.size` is the count). The
+   * sync asks it to tell whether sales changed while no webhook reached us.
+   */
+  async countRetailDemandsUpdated(from: Date, to: Date): Promise<number> {
+    const filter = buildFilter([
+      ['updated', '>=', from],
+      ['updated', '<=', to],
+    ]);
+    return (await listPage(this.transport, '/entity/retaildemand', { filter }, retailDemandSchema, { offset: 0, limit: 1 })).size;
   }
 
   async getRetailDemand(id: string): Promise<WithAllPositions<RetailDemand>> {

@@ -4,30 +4,59 @@ import type { JobQueue } from '../../queue/job-queue.js';
 import type { Job } from '../../queue/types.js';
 import type { JobsPort, SyncStatusView } from '../ports.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
+import { SyncRealtimeRepository } from '../../db/repositories/sync-realtime.js';
+import { accountLifecycleJob, SYNC_JOBS } from '../../sync/jobs.js';
+import { OTHER_POLL_MS, pollIntervalMs, SALE_POLL_MS } from '../../sync/poll-intervals.js';
 
 /**
- * JobsPort over proxy/queue's JobQueue plus the sync's account state (`account_sync`): the status page reads one row
- * and the queue counts, whatever the number of buyers.
+ * JobsPort over proxy/queue's JobQueue plus the sync's account state (`account_sync`, `sync_realtime`): the status page
+ * reads one row, at most one row per synced type and the queue counts, whatever the number of buyers.
  */
 export class JobsAdapter implements JobsPort {
   private readonly state: AccountSyncRepository;
+  private readonly realtime: SyncRealtimeRepository;
 
   constructor(
     private readonly queue: JobQueue,
     db: Kysely<Database>,
   ) {
     this.state = new AccountSyncRepository(db);
+    this.realtime = new SyncRealtimeRepository(db);
   }
 
   async enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void> {
     await this.queue.enqueue({ kind: job.kind, accountId: job.accountId, payload: job.payload, jobKey: job.jobKey ?? null, orderingKey: job.orderingKey ?? null });
   }
 
+  async requestConnect(accountId: number): Promise<void> {
+    await this.state.requestConnect(accountId);
+    // Now rather than at the scheduler's next tick; a connect that finds the account not ready yet does nothing.
+    await this.queue.enqueue(accountLifecycleJob(SYNC_JOBS.connect, accountId));
+  }
+
   async syncStatus(accountId: number): Promise<SyncStatusView> {
-    const [queue, failedJobs, sync] = await Promise.all([this.queue.counts(accountId), this.queue.listFailed({ accountId, limit: 20 }), this.state.get(accountId)]);
+    const [queue, failedJobs, sync, types] = await Promise.all([
+      this.queue.counts(accountId),
+      this.queue.listFailed({ accountId, limit: 20 }),
+      this.state.get(accountId),
+      this.realtime.list(accountId),
+    ]);
+    const iso = (at: number | null) => (at === null ? null : new Date(at).toISOString());
     return {
-      lastSyncAt: sync.lastChangeAt === null ? null : new Date(sync.lastChangeAt).toISOString(),
+      lastSyncAt: iso(sync.lastChangeAt),
       mode: sync.mode,
+      realtime: {
+        checkedAt: iso(sync.webhooksCheckedAt),
+        lastEventAt: iso(sync.lastEventAt),
+        webhooks: {
+          present: types.reduce((sum, type) => sum + type.present, 0),
+          expected: types.reduce((sum, type) => sum + type.expected, 0),
+          restored: types.reduce((sum, type) => sum + type.restored, 0),
+        },
+        polled: types.flatMap((type) =>
+          type.pollReason === null ? [] : [{ entityType: type.entityType, reason: type.pollReason, everySeconds: pollIntervalMs(type.entityType, { salePollMs: SALE_POLL_MS, otherPollMs: OTHER_POLL_MS }) / 1000 }],
+        ),
+      },
       queue,
       import: sync.import,
       failedJobs: failedJobs.map((job) => ({ id: String(job.id), kind: job.kind, error: job.error, problem: job.problem, failedAt: job.failedAt })),

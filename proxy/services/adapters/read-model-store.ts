@@ -4,7 +4,7 @@ import { decodePageCursor, encodePageCursor } from '../../db/page-cursor.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
 import { referralCodeFor } from '../../sync/read-model-writer.js';
-import type { BonusProgramView, BuyerView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
+import type { BonusProgramView, BuyerView, ImportProgressView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
 
 
 const programSnapshot = z.object({
@@ -115,15 +115,12 @@ export class KyselyReadModel implements ReadModelPort {
       .execute();
   }
 
-  async bonusProgram(accountId: number): Promise<BonusProgramView | null> {
-    const row = await this.db.selectFrom('account_sync').select('bonus_program_json').where('account_id', '=', accountId).executeTakeFirst();
-    if (!row?.bonus_program_json) return null;
-    try {
-      const parsed = programSnapshot.safeParse(JSON.parse(row.bonus_program_json));
-      return parsed.success ? parsed.data.program : null;
-    } catch {
-      return null;
-    }
+  async cardState(accountId: number): Promise<{ program: BonusProgramView | null; import: ImportProgressView }> {
+    const row = await this.db.selectFrom('account_sync').select(['bonus_program_json', 'import_state', 'import_done', 'import_total']).where('account_id', '=', accountId).executeTakeFirst();
+    return {
+      program: parseProgram(row?.bonus_program_json ?? null),
+      import: row ? { state: row.import_state, done: Number(row.import_done), total: Number(row.import_total) } : { state: 'idle', done: 0, total: 0 },
+    };
   }
 
   async recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void> {
@@ -182,5 +179,15 @@ export class KyselyReadModel implements ReadModelPort {
 
   async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {
     await new AccountSyncRepository(this.db, this.now).saveBonusProgram(accountId, JSON.stringify({ program }));
+  }
+}
+
+function parseProgram(json: string | null): BonusProgramView | null {
+  if (!json) return null;
+  try {
+    const parsed = programSnapshot.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data.program : null;
+  } catch {
+    return null;
   }
 }

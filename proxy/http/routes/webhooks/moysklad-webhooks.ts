@@ -1,6 +1,7 @@
 import type { Express, Request, Response } from 'express';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { AccountSyncRepository } from '../../../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../../../db/repositories/accounts.js';
 import type { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
 import type { Database } from '../../../db/schema.js';
@@ -48,6 +49,8 @@ export interface MoySkladWebhookDeps {
  * dedupes and stores jobs (one transaction), then answers 200; the jobs re-read the entities later.
  */
 export function moyskladWebhookRoutes(deps: MoySkladWebhookDeps) {
+  // "When did an event last arrive" is what the status page shows next to the webhook check.
+  const syncState = new AccountSyncRepository(deps.db);
   return (app: Express) => {
     app.post('/webhooks/moysklad/:accountId/:secret', async (req: Request, res: Response) => {
       const params = paramsSchema.safeParse(req.params);
@@ -72,6 +75,7 @@ export function moyskladWebhookRoutes(deps: MoySkladWebhookDeps) {
       const receivedAt = Date.now();
       await deps.db.transaction().execute(async (trx) => {
         if (!(await deps.seenEvents.markSeen('moysklad', accountId, query.data.requestId, SEEN_TTL_MS, trx))) return;
+        await syncState.noteEvent(accountId, trx, receivedAt);
         for (const { event, id } of jobs) {
           const action = event.action;
           if (action !== 'CREATE' && action !== 'UPDATE' && action !== 'DELETE') continue;

@@ -13,7 +13,7 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       params: amoCustomerParams,
       success: { status: 200, description: 'Card', schema: cardView },
       conditional: true,
-      problems: { 404: ['customer_not_linked'], 409: ['not_connected', 'moysklad_needs_reauth'] },
+      problems: { 404: ['customer_not_linked'], 409: ['not_connected', 'moysklad_needs_reauth', 'customer_importing'] },
       handle: async ({ auth, params }) => ({ status: 200, body: await services.card.card(auth, params.amoCustomerId) }),
     }),
     defineRoute({

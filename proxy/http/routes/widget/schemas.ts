@@ -122,6 +122,10 @@ export const cardView = z.object({
   operations: z.array(bonusOperationView).describe('first page of bonus operations, newest first'),
   operationsCursor: z.string().nullable(),
   bounds: z.object({ minAmount: z.number().int(), maxAmount: z.number().int() }),
+  import: z
+    .object({ state: z.enum(['running', 'failed']), done: z.number().int(), total: z.number().int() })
+    .nullable()
+    .describe('set while the first import has not finished: totals and lists may still be incomplete'),
 });
 
 export const bonusResult = z.object({
@@ -134,7 +138,21 @@ export const settingsView = settingsValues.extend({ priceTypes: z.array(z.object
 
 export const syncStatusView = z.object({
   lastSyncAt: z.string().nullable(),
-  mode: z.enum(['webhooks', 'polling']),
+  mode: z.enum(['webhooks', 'polling']).describe('`polling` as soon as one МойСклад entity type is polled (see `realtime.polled`)'),
+  realtime: z
+    .object({
+      checkedAt: z.string().nullable().describe('when our МойСклад webhooks were last verified against МойСклад (null: not yet)'),
+      lastEventAt: z.string().nullable().describe('when a МойСклад webhook last reached the proxy (null: none yet)'),
+      webhooks: z.object({ present: z.number().int(), expected: z.number().int(), restored: z.number().int().describe('recreated or re-enabled by the last check') }),
+      polled: z.array(
+        z.object({
+          entityType: z.string(),
+          reason: z.enum(['tariff', 'no_rights', 'limit', 'failing']).describe('tariff: 30006; no_rights: 30004; limit: 5 webhooks of the type taken (30007); failing: deliveries do not arrive'),
+          everySeconds: z.number(),
+        }),
+      ),
+    })
+    .describe('how changes reach the sync, as last verified'),
   queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
   failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string().describe('raw error text, for support'), problem: jobProblemSchema.nullable().describe('what, why and what to do, for the admin'), failedAt: z.string() })),
