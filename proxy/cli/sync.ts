@@ -1,3 +1,4 @@
+import { syncBlocker, type SyncBlocker } from '../account-readiness.js';
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
@@ -18,6 +19,13 @@ import { createSyncModule, type SyncModuleOptions } from '../sync/module.js';
 import { reconcileAccount } from '../sync/reconcile.js';
 import { parseSyncArgs } from './sync-args.js';
 import { isEntryPoint } from '../entry-point.js';
+
+const NOT_READY: Record<SyncBlocker, string> = {
+  unknown_account: 'the widget was never installed on it',
+  moysklad_not_connected: 'МойСклад is not connected (an admin connects it in the widget settings)',
+  moysklad_needs_reauth: 'МойСклад rejected the stored login; an admin must connect it again',
+  amocrm_not_installed: 'amoCRM access is missing or revoked; the widget must be reinstalled',
+};
 
 /** The CLI's pass runs as a job of its own kind, so it takes its turn in the account's queue (see below). */
 const CLI_JOB = 'sync.cli_pass';
@@ -66,14 +74,9 @@ export async function main(
     const accounts = new AccountsRepository(database.db, secrets);
     const account = await accounts.find(accountId);
     if (!account) return fail(io, `account ${accountId} is unknown: the widget was never installed on it`);
-    const notReady = !account.moyskladConnected
-      ? 'МойСклад is not connected (an admin connects it in the widget settings)'
-      : account.needsReauth
-        ? 'МойСклад rejected the stored login; an admin must connect it again'
-        : !account.hasAmoTokens || account.needsReinstall
-          ? 'amoCRM access is missing or revoked; the widget must be reinstalled'
-          : null;
-    if (notReady) return fail(io, `account ${accountId} is not connected: ${notReady}`);
+    // The same rule as every job and widget route (proxy/account-readiness.ts): no МойСклад call once it refused the token.
+    const blocker = syncBlocker(account);
+    if (blocker) return fail(io, `account ${accountId} is not connected: ${NOT_READY[blocker]}`);
 
     const queue = new JobQueue(database);
     const context: ProxyContext = { config, logger, database, secrets, accounts, queue, moyskladLimiters: new MoySkladUserLimiters() };

@@ -27,6 +27,8 @@ export interface SyncEngineOptions {
   /** How often polled types are read (proxy/sync/poller.ts): sales, whose latency users watch, and the others. */
   salePollMs: number;
   otherPollMs: number;
+  /** How long a webhook may take to arrive before its absence counts as failing deliveries (proxy/sync/realtime.ts). */
+  deliveryGraceMs: number;
   /** Import past sales on connect (the seed's optional import of history). */
   importPastSales: boolean;
 }

@@ -28,6 +28,7 @@ import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 import { OTHER_POLL_MS, POLL_TICK_MS, SALE_POLL_MS } from './poll-intervals.js';
 import { RealtimePoller } from './poller.js';
+import { DELIVERY_GRACE_MS } from './realtime.js';
 import { MoySkladAuthError } from '../moysklad/errors.js';
 
 /** amoCRM answers that a retry cannot change (validation, missing entity, tariff); 401/403/429 have their own handling. */
@@ -95,6 +96,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       pollingIntervalMs: options.pollingIntervalMs ?? Math.min(reconcileIntervalMs, 60_000),
       salePollMs: options.salePollMs ?? SALE_POLL_MS,
       otherPollMs: options.otherPollMs ?? OTHER_POLL_MS,
+      deliveryGraceMs: options.deliveryGraceMs ?? DELIVERY_GRACE_MS,
       importPastSales: options.importPastSales ?? true,
     },
   });

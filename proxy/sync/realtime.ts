@@ -118,7 +118,7 @@ function summarize(result: EnsureWebhooksResult, restoring: boolean): RealtimeCh
 }
 
 /**
- * One request: did a sale change, at least DELIVERY_GRACE_MS after the last webhook arrived (or after connect) and at
+ * One request: did a sale change, at least `deliveryGraceMs` (DELIVERY_GRACE_MS) after the last webhook arrived (or after connect) and at
  * least that long ago? Then its webhook should have arrived and did not. We never write sales, so every sale change
  * has a webhook (our own writes are the ones МойСклад does not announce, X-Lognex-WebHook-DisableByPrefix). Not asked
  * while sales are polled anyway, or when this check just restored their webhooks (missing ones explain the silence).
@@ -127,8 +127,9 @@ async function deliveriesFail(engine: SyncEngine, ctx: RuleContext, checks: read
   const sales = checks.find((check) => check.entityType === 'retaildemand');
   if (!sales || sales.pollReason !== null || sales.restored > 0) return false;
   const state = await engine.deps.state.get(ctx.accountId);
-  const from = Math.max(state.lastEventAt ?? 0, state.connectedAt ?? 0) + DELIVERY_GRACE_MS;
-  const to = now - DELIVERY_GRACE_MS;
+  const grace = engine.deps.options.deliveryGraceMs;
+  const from = Math.max(state.lastEventAt ?? 0, state.connectedAt ?? 0) + grace;
+  const to = now - grace;
   if (from >= to) return false;
   return (await ctx.ms.retail.countRetailDemandsUpdated(new Date(from), new Date(to))) > 0;
 }

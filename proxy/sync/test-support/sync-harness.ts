@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
-import { MoySkladEmulator } from '../../../sandbox/moysklad/emulator.js';
+import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../sandbox/moysklad/emulator.js';
 import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index.js';
 import { loadConfig, type Config } from '../../config.js';
+import { combineModules, widgetApiModule } from '../../compose.js';
+import { createWidgetApi } from '../../http/routes/widget-api.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
@@ -60,6 +62,10 @@ export interface HarnessOptions {
   /** Connect the account (tokens on both sides) right away. */
   connect?: boolean;
   drainMs?: number;
+  /** Serve the widget API and the amoCRM hooks too (the production composition), for tests that go through them. */
+  widgetApi?: boolean;
+  /** МойСклад emulator options (e.g. a free tariff without webhooks, a user without admin rights). */
+  moysklad?: Omit<MoySkladEmulatorOptions, 'timeScale'>;
 }
 
 /**
@@ -68,7 +74,7 @@ export interface HarnessOptions {
  * short way (a long-lived amoCRM token and a МойСклад token stored directly); the install flow has its own tests.
  */
 export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<SyncHarness> {
-  const ms = new MoySkladEmulator({ timeScale: 30 });
+  const ms = new MoySkladEmulator({ timeScale: 30, ...options.moysklad });
   const { baseUrl } = await ms.listen(0);
   ms.load(generateSeed({ buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, baseUrl, ...options.seed }));
   const amo = new AmoCrmEmulator({
@@ -101,7 +107,9 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       bootConfig,
       (context) => {
         sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
-        return sync;
+        if (!options.widgetApi) return sync;
+        const widgetApi = createWidgetApi({ config: context.config, database: context.database, secrets: context.secrets, logger: context.logger, queue: context.queue, moyskladLimiters: context.moyskladLimiters });
+        return combineModules([widgetApiModule(widgetApi), sync]);
       },
       { workerPollIntervalMs: 20, drainMs },
     );
