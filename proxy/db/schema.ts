@@ -171,6 +171,8 @@ export interface SyncRealtimeTable {
   webhooks_restored: Generated<number>;
   /** Null: webhooks deliver this type. Otherwise the type is polled, for this reason. */
   poll_reason: PollReason | null;
+  /** How often a polled type is read (null while webhooks deliver it). */
+  poll_interval_ms: number | null;
   /** When the type is polled next (epoch ms); the process that moves it forward polls. */
   next_poll_at: number | null;
   checked_at: number;

@@ -203,23 +203,34 @@ export class JobQueue {
 
   /**
    * Jobs parked while the account waited for a human — failed jobs whose problem hint is one of `hints` (reconnect
-   * МойСклад, reinstall the widget) — go back in line with fresh attempts once that was done. Returns how many.
+   * МойСклад, reinstall the widget) — go back in line once that was done. Each is queued again as a new job (same
+   * kind, payload, keys) behind everything queued meanwhile, so per-key order holds: reviving the old row would put
+   * it ahead of a newer job of its ordering key that may be running already (two reconciliation passes at once). A
+   * copy whose job key is already waiting folds into that job. The parked row is closed as `completed` (its error
+   * stays for the record). Returns how many were queued again.
    */
   async resumeParked(accountId: number, hints: readonly JobProblem['hint'][]): Promise<number> {
-    const rows = await this.db.selectFrom('jobs').select(['id', 'problem_json']).where('account_id', '=', accountId).where('state', '=', 'failed').where('problem_json', 'is not', null).execute();
-    const ids = rows.filter((row) => {
-      const hint = parseJobProblem(row.problem_json)?.hint;
-      return hint !== undefined && hints.includes(hint);
-    }).map((row) => Number(row.id));
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'kind', 'payload_json', 'job_key', 'ordering_key', 'max_attempts', 'problem_json'])
+      .where('account_id', '=', accountId)
+      .where('state', '=', 'failed')
+      .where('problem_json', 'is not', null)
+      .orderBy('id')
+      .execute();
     let resumed = 0;
-    for (let i = 0; i < ids.length; i += 500) {
-      const result = await this.db
-        .updateTable('jobs')
-        .set({ ...this.backToAvailable(this.now()), attempts: 0, problem_json: null })
-        .where('id', 'in', ids.slice(i, i + 500))
-        .where('state', '=', 'failed')
-        .executeTakeFirst();
-      resumed += Number(result.numUpdatedRows);
+    for (const row of rows) {
+      const hint = parseJobProblem(row.problem_json)?.hint;
+      if (hint === undefined || !hints.includes(hint)) continue;
+      await this.db.transaction().execute(async (trx) => {
+        const closed = await trx.updateTable('jobs').set({ state: 'completed', updated_at: this.now() }).where('id', '=', row.id).where('state', '=', 'failed').executeTakeFirst();
+        if (closed.numUpdatedRows === 0n) return; // resumed, retried or skipped meanwhile
+        await this.enqueue(
+          { kind: row.kind, accountId, payload: JSON.parse(row.payload_json) as unknown, jobKey: row.job_key, orderingKey: row.ordering_key, maxAttempts: Number(row.max_attempts) },
+          trx,
+        );
+        resumed += 1;
+      });
     }
     if (resumed > 0) this.nudge();
     return resumed;

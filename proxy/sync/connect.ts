@@ -26,7 +26,8 @@ const RESUMED_HINTS = ['reconnect_moysklad', 'reinstall_widget'] as const;
  * - amoCRM: customers in segment mode, our customer fields, the products catalog (idempotent: unchanged on a rerun);
  * - МойСклад: our webhooks at the current URL, ours under an old URL deleted, refusals recorded as polled types;
  * - amoCRM: our webhook subscribed at the current URL, ours under an old URL unsubscribed;
- * - the initial import, unless it is done: a reconnect keeps the import state, links and read model (the same shop);
+ * - the initial import, unless it is done: a reconnect keeps the import state, links and read model (the same shop)
+ *   and runs a reconciliation pass instead, for what changed while no webhook could reach us;
  * - jobs parked while the account waited for a reconnect or a reinstall are queued again.
  * A run that finds connect already done for the latest request (a second copy queued meanwhile) does nothing.
  */
@@ -55,6 +56,9 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
   await engine.deps.state.markConnected(accountId, mode, startedAt);
   if (before.import.state !== 'done') {
     await engine.deps.queue.enqueue(accountLifecycleJob(SYNC_JOBS.initialImport, accountId, { withSales: engine.deps.options.importPastSales }));
+  } else {
+    // Reconnected: what changed while no webhook could reach us is read now, not at the next scheduled pass.
+    await engine.deps.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, accountId));
   }
   const resumed = await engine.deps.queue.resumeParked(accountId, RESUMED_HINTS);
   if (resumed > 0) ctx.logger.info({ accountId, resumed }, 'jobs parked until the connection was restored are queued again');

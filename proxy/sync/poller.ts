@@ -45,7 +45,7 @@ export class RealtimePoller {
     for (const turn of await realtime.due(now)) {
       const key = `${turn.accountId}:${turn.entityType}`;
       if (this.inflight.has(key)) continue;
-      if (!(await realtime.claim(turn, now + pollIntervalMs(turn.entityType, options)))) continue;
+      if (!(await realtime.claim(turn, now + (turn.intervalMs ?? pollIntervalMs(turn.entityType, options))))) continue;
       const run = this.poll(turn.accountId, turn.entityType as SyncedType)
         .then(() => undefined)
         .catch((error: unknown) => this.engine.deps.logger.warn({ accountId: turn.accountId, entityType: turn.entityType, err: error instanceof Error ? error.message : String(error) }, 'poll failed'))

@@ -6,6 +6,7 @@ import { EMPTY_POSITION } from '../db/repositories/sync-streams.js';
 import type { PollReason, RealtimeCheck } from '../db/repositories/sync-realtime.js';
 import type { SyncEngine } from './engine.js';
 import { MOYSKLAD_SYNCED_TYPES, type SyncedType } from './jobs.js';
+import { pollIntervalMs } from './poll-intervals.js';
 import type { RuleContext } from './rule-context.js';
 
 /**
@@ -31,12 +32,6 @@ const ACCOUNT_REFUSALS = new Map<number, PollReason>([
  * deliveries do not reach us: a webhook arrives within seconds of a change, and МойСклад's clock may differ from ours.
  */
 export const DELIVERY_GRACE_MS = 60_000;
-
-/**
- * A type that starts being polled is read from this long before: changes made between the last webhook and the
- * first poll are not lost (re-reading a change costs nothing: jobs of one entity fold into one, writes are digested).
- */
-const POLL_START_OVERLAP_MS = 60_000;
 
 /** Every webhook URL of the account starts so, whatever its secret: ours to keep or delete, and nobody else's. */
 export function ownedWebhookPrefix(publicUrl: string, accountId: number): string {
@@ -69,7 +64,7 @@ export async function checkWebhooks(engine: SyncEngine, ctx: RuleContext, when: 
   let checks: RealtimeCheck[];
   try {
     const result = await ctx.ms.webhooks.ensure(webhookSpecs(await engine.moyskladWebhookUrl(accountId)), ownedWebhookPrefix(engine.deps.options.publicUrl, accountId));
-    checks = summarize(result, when === 'reconcile');
+    checks = summarize(result, when === 'reconcile', engine.deps.options);
     if (result.created.length + result.enabled.length + result.removed.length > 0 || result.refused.length > 0) {
       ctx.logger.info(
         { accountId, created: result.created.length, enabled: result.enabled.length, removed: result.removed.length, refused: result.refused.map((r) => `${r.spec.entityType}/${r.spec.action}:${r.code ?? '?'}`) },
@@ -84,12 +79,12 @@ export async function checkWebhooks(engine: SyncEngine, ctx: RuleContext, when: 
       return null;
     }
     ctx.logger.warn({ accountId, reason }, 'МойСклад refuses webhooks for this account: its changes are polled');
-    checks = MOYSKLAD_SYNCED_TYPES.map((entityType) => ({ entityType, expected: WEBHOOK_ACTIONS.length, present: 0, restored: 0, pollReason: reason }));
+    checks = MOYSKLAD_SYNCED_TYPES.map((entityType) => ({ entityType, expected: WEBHOOK_ACTIONS.length, present: 0, restored: 0, pollReason: reason, pollIntervalMs: pollIntervalMs(entityType, engine.deps.options) }));
   }
 
   if (when === 'reconcile' && (await deliveriesFail(engine, ctx, checks, at))) {
     ctx.logger.warn({ accountId }, 'sales changed in МойСклад while no webhook reached us: polling every type until deliveries resume');
-    checks = checks.map((check) => ({ ...check, pollReason: check.pollReason ?? 'failing' }));
+    checks = checks.map((check) => ({ ...check, pollReason: check.pollReason ?? 'failing', pollIntervalMs: pollIntervalMs(check.entityType, engine.deps.options) }));
   }
 
   const mode: SyncMode = checks.some((check) => check.pollReason !== null) ? 'polling' : 'webhooks';
@@ -100,7 +95,7 @@ export async function checkWebhooks(engine: SyncEngine, ctx: RuleContext, when: 
 }
 
 /** Per type: how many of its webhooks exist now, how many this check restored, and why it must be polled (if so). */
-function summarize(result: EnsureWebhooksResult, restoring: boolean): RealtimeCheck[] {
+function summarize(result: EnsureWebhooksResult, restoring: boolean, intervals: { salePollMs: number; otherPollMs: number }): RealtimeCheck[] {
   const count = (hooks: readonly { entityType: string }[], type: string) => hooks.filter((hook) => hook.entityType === type).length;
   return MOYSKLAD_SYNCED_TYPES.map((entityType) => {
     const present = count(result.kept, entityType) + count(result.created, entityType) + count(result.enabled, entityType);
@@ -113,6 +108,7 @@ function summarize(result: EnsureWebhooksResult, restoring: boolean): RealtimeCh
       present,
       restored: restoring ? count(result.created, entityType) + count(result.enabled, entityType) : 0,
       pollReason,
+      pollIntervalMs: pollReason === null ? null : pollIntervalMs(entityType, intervals),
     };
   });
 }
@@ -134,12 +130,16 @@ async function deliveriesFail(engine: SyncEngine, ctx: RuleContext, checks: read
   return (await ctx.ms.retail.countRetailDemandsUpdated(new Date(from), new Date(to))) > 0;
 }
 
-/** A type that becomes polled starts reading a little before now, not from the beginning of its collection. */
+/**
+ * A type that becomes polled is read from this check on (the stream's overlap re-reads a few seconds before), not
+ * from the beginning of its collection: what changed earlier is read by the import (at connect) or by the
+ * reconciliation pass that runs right after this check.
+ */
 async function startPolling(engine: SyncEngine, accountId: number, checks: readonly RealtimeCheck[], at: number): Promise<void> {
   const before = new Set((await engine.deps.realtime.list(accountId)).filter((row) => row.pollReason !== null).map((row) => row.entityType));
   for (const check of checks) {
     if (check.pollReason === null || before.has(check.entityType)) continue;
-    await engine.deps.streams.save(accountId, pollStream(check.entityType as SyncedType), { ...EMPTY_POSITION, updated: toMoscowString(new Date(at - POLL_START_OVERLAP_MS)), id: '' });
+    await engine.deps.streams.save(accountId, pollStream(check.entityType as SyncedType), { ...EMPTY_POSITION, updated: toMoscowString(new Date(at)), id: '' });
   }
 }
 

@@ -9,7 +9,7 @@ import { type Kysely, type Migration, sql } from 'kysely';
  * - `account_sync.last_event_at`: when a МойСклад webhook last reached us for the account.
  * - `sync_realtime`: per МойСклад entity type, how its changes reach us — how many of our webhooks exist of how many
  *   we want, how many the last check had to restore, and, when the type is polled instead, why (`poll_reason`) and
- *   when it is polled next (`next_poll_at`, claimed by one process at a time).
+ *   how often (`poll_interval_ms`) and when it is polled next (`next_poll_at`, claimed by one process at a time).
  * SQLite adds one column per ALTER TABLE, hence one statement each.
  */
 export const realtimeStateMigration: Migration = {
@@ -25,9 +25,12 @@ export const realtimeStateMigration: Migration = {
       .addColumn('webhooks_present', 'integer', (c) => c.notNull())
       .addColumn('webhooks_restored', 'integer', (c) => c.notNull().defaultTo(0))
       .addColumn('poll_reason', 'text', (c) => c.check(sql`poll_reason in ('tariff', 'no_rights', 'limit', 'failing')`))
+      .addColumn('poll_interval_ms', 'integer')
       .addColumn('next_poll_at', 'bigint')
       .addColumn('checked_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('sync_realtime_pk', ['account_id', 'entity_type'])
       .execute();
+    // The poller asks "which turns are due" several times a second across all accounts.
+    await db.schema.createIndex('sync_realtime_next_poll').on('sync_realtime').column('next_poll_at').execute();
   },
 };

@@ -13,6 +13,8 @@ export interface RealtimeType {
   restored: number;
   /** Null: webhooks deliver the type. Otherwise it is polled, for this reason. */
   pollReason: PollReason | null;
+  /** How often it is polled (ms; null while webhooks deliver it). */
+  pollIntervalMs: number | null;
   /** When the type is polled next (epoch ms; null while webhooks deliver it). */
   nextPollAt: number | null;
   checkedAt: number;
@@ -25,6 +27,7 @@ export interface DuePoll {
   accountId: number;
   entityType: string;
   dueAt: number;
+  intervalMs: number | null;
 }
 
 /**
@@ -42,6 +45,7 @@ export class SyncRealtimeRepository {
       present: Number(row.webhooks_present),
       restored: Number(row.webhooks_restored),
       pollReason: row.poll_reason,
+      pollIntervalMs: row.poll_interval_ms === null ? null : Number(row.poll_interval_ms),
       nextPollAt: row.next_poll_at === null ? null : Number(row.next_poll_at),
       checkedAt: Number(row.checked_at),
     }));
@@ -68,6 +72,7 @@ export class SyncRealtimeRepository {
               webhooks_present: check.present,
               webhooks_restored: check.restored,
               poll_reason: check.pollReason,
+              poll_interval_ms: check.pollReason === null ? null : check.pollIntervalMs,
               next_poll_at: check.pollReason === null ? null : kept == null ? at : Number(kept),
               checked_at: at,
             };
@@ -81,13 +86,13 @@ export class SyncRealtimeRepository {
   async due(now: number, limit = 100): Promise<DuePoll[]> {
     const rows = await this.db
       .selectFrom('sync_realtime')
-      .select(['account_id', 'entity_type', 'next_poll_at'])
+      .select(['account_id', 'entity_type', 'next_poll_at', 'poll_interval_ms'])
       .where('poll_reason', 'is not', null)
       .where('next_poll_at', '<=', now)
       .orderBy('next_poll_at')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ accountId: Number(row.account_id), entityType: row.entity_type, dueAt: Number(row.next_poll_at) }));
+    return rows.map((row) => ({ accountId: Number(row.account_id), entityType: row.entity_type, dueAt: Number(row.next_poll_at), intervalMs: row.poll_interval_ms === null ? null : Number(row.poll_interval_ms) }));
   }
 
   /**

@@ -6,7 +6,6 @@ import type { JobsPort, SyncStatusView } from '../ports.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import { SyncRealtimeRepository } from '../../db/repositories/sync-realtime.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../../sync/jobs.js';
-import { OTHER_POLL_MS, pollIntervalMs, SALE_POLL_MS } from '../../sync/poll-intervals.js';
 
 /**
  * JobsPort over proxy/queue's JobQueue plus the sync's account state (`account_sync`, `sync_realtime`): the status page
@@ -53,9 +52,7 @@ export class JobsAdapter implements JobsPort {
           expected: types.reduce((sum, type) => sum + type.expected, 0),
           restored: types.reduce((sum, type) => sum + type.restored, 0),
         },
-        polled: types.flatMap((type) =>
-          type.pollReason === null ? [] : [{ entityType: type.entityType, reason: type.pollReason, everySeconds: pollIntervalMs(type.entityType, { salePollMs: SALE_POLL_MS, otherPollMs: OTHER_POLL_MS }) / 1000 }],
-        ),
+        polled: types.flatMap((type) => (type.pollReason === null ? [] : [{ entityType: type.entityType, reason: type.pollReason, everySeconds: (type.pollIntervalMs ?? 0) / 1000 }])),
       },
       queue,
       import: sync.import,

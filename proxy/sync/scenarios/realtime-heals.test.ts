@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../test-support/databases.js';
+import { accountLifecycleJob, SYNC_JOBS } from '../jobs.js';
 import { customers, transactionsOf } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, SUBDOMAIN, type SyncHarness } from '../test-support/sync-harness.js';
 import { widgetCall } from '../test-support/widget-calls.js';
@@ -107,7 +108,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
     expect(ourHooks(harness).filter((hook) => hook.enabled !== false)).toHaveLength(15);
 
     const mark = harness.ms.requestLog.length;
-    await harness.proxy.context.queue.enqueue({ kind: 'sync.reconcile', accountId: ACCOUNT_ID, payload: { accountId: ACCOUNT_ID } });
+    await harness.proxy.context.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, ACCOUNT_ID));
     await harness.queueIdle();
     expect(ourHooks(harness).filter((hook) => hook.enabled !== false)).toHaveLength(18);
     expect(webhookRequests(harness, mark)).toEqual(['GET /entity/webhook', 'POST /entity/webhook']);
@@ -119,7 +120,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
 
     // The next pass finds everything in place: one listing, nothing written.
     const quiet = harness.ms.requestLog.length;
-    await harness.proxy.context.queue.enqueue({ kind: 'sync.reconcile', accountId: ACCOUNT_ID, payload: { accountId: ACCOUNT_ID } });
+    await harness.proxy.context.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, ACCOUNT_ID));
     await harness.queueIdle();
     expect(webhookRequests(harness, quiet)).toEqual(['GET /entity/webhook']);
     expect((await widgetCall(harness, 'GET', '/api/widget/sync')).json.realtime.webhooks).toEqual({ present: 18, expected: 18, restored: 0 });
