@@ -38,6 +38,7 @@ describe('widget ⇄ proxy contract', () => {
   it('the msw fixtures are answers the proxy could give', () => {
     conforms(proxy.statusView, fixtures.connectedStatus());
     conforms(proxy.cardView, fixtures.cardView());
+    conforms(proxy.cardView, fixtures.cardView({ import: { state: 'failed', done: 3, total: 9 } }));
     conforms(proxy.purchaseView, fixtures.purchase(3, { returned: true, pointsSpent: 5 }));
     conforms(proxy.bonusOperationView, fixtures.operation(4, { status: 'canceled', author: { amoUserId: 7, name: null } }));
     conforms(proxy.settingsView, fixtures.settingsView());
@@ -53,6 +54,11 @@ describe('widget ⇄ proxy contract', () => {
       request('POST', '/api/widget/connection', { login: 'admin@shop', password: 'wrong' }),
       request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`),
     ];
+    fake.importing = { state: 'running', done: 40, total: 100 };
+    const importing = request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`);
+    answers.push(importing);
+    expect(proxy.cardImportView.parse((importing.body as { import: unknown }).import)).toEqual(fake.importing);
+    fake.importing = null;
     fake.status = fixtures.connectedStatus({ connected: false, moysklad: { state: 'needs_reauth' } });
     answers.push(request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`));
     fake.status = fixtures.connectedStatus({ connected: false, moysklad: { state: 'not_connected' } });

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { describeEachDatabase, useTestDatabase } from '../test-support/databases.js';
+import type { JobProblem } from './job-problem.js';
 import { retryDelayMs } from './backoff.js';
 import { JobQueue } from './job-queue.js';
 
@@ -136,6 +137,35 @@ describeEachDatabase('JobQueue', (kind) => {
     expect(await queue.extendLease(id, 'w1', LEASE_MS)).toBe(true);
     clock += LEASE_MS - 1;
     expect(await queue.returnExpiredLeases()).toBe(0);
+  });
+
+  it('resumeParked queues the account’s jobs parked for a reconnect again, behind a newer job of their key that runs already', async () => {
+    const problem = (hint: JobProblem['hint']): JobProblem => ({ entity: null, field: null, message: null, hint });
+    const park = async (input: { kind: string; jobKey?: string; orderingKey?: string; accountId: number }, hint: JobProblem) => {
+      const { id } = await queue.enqueue({ ...input, payload: { n: input.kind }, maxAttempts: 3 });
+      const [job] = await queue.claim('w1', [input.kind], 1, LEASE_MS);
+      await queue.fail(job!, 'w1', 'account 42: moysklad needs reauth', { permanent: true, problem: hint });
+      return id;
+    };
+    const parked = await park({ kind: 'sync.reconcile', jobKey: '42:reconcile', orderingKey: '42:bulk', accountId: 42 }, problem('reconnect_moysklad'));
+    const refused = await park({ kind: 'sync.entity', accountId: 42 }, problem('fix_in_moysklad'));
+    const foreign = await park({ kind: 'sync.entity', accountId: 7 }, problem('reconnect_moysklad'));
+    // Meanwhile (after the reconnect) a newer pass of the same key starts.
+    await queue.enqueue({ kind: 'sync.reconcile', jobKey: '42:reconcile', orderingKey: '42:bulk', accountId: 42 });
+    const [running] = await queue.claim('w1', ['sync.reconcile'], 1, LEASE_MS);
+
+    expect(await queue.resumeParked(42, ['reconnect_moysklad', 'reinstall_widget'])).toBe(1);
+    expect(await queue.get(parked)).toMatchObject({ state: 'completed', lastError: 'account 42: moysklad needs reauth' });
+    expect((await queue.get(refused))?.state).toBe('failed'); // another hint: the admin decides
+    expect((await queue.get(foreign))?.state).toBe('failed'); // another account
+    // The copy keeps kind, payload and keys, with fresh attempts, and waits for the running pass of its key.
+    const copy = await database().db.selectFrom('jobs').selectAll().where('state', '=', 'available').executeTakeFirstOrThrow();
+    expect(copy).toMatchObject({ kind: 'sync.reconcile', job_key: '42:reconcile', ordering_key: '42:bulk', payload_json: '{"n":"sync.reconcile"}' });
+    expect(Number(copy.id)).toBeGreaterThan(running!.id);
+    expect(await queue.claim('w2', ['sync.reconcile'], 1, LEASE_MS)).toEqual([]);
+    await queue.complete(running!.id, 'w1');
+    expect((await queue.claim('w2', ['sync.reconcile'], 1, LEASE_MS)).map((job) => job.id)).toEqual([Number(copy.id)]);
+    expect(await queue.resumeParked(42, ['reconnect_moysklad'])).toBe(0);
   });
 
   it('keeps per-entity order: a job waits while an earlier one with its ordering key is pending or running', async () => {

@@ -4,6 +4,8 @@
  */
 export const PROBLEM_CODES = {
   customerNotLinked: 'customer_not_linked',
+  /** The first import has not reached this customer yet; the problem carries `import: { state, done, total }`. */
+  customerImporting: 'customer_importing',
   notConnected: 'not_connected',
   needsReauth: 'moysklad_needs_reauth',
 } as const;

@@ -1,9 +1,9 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { http, HttpResponse } from 'msw';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CARD_POLL_MS } from '../lib/use-live-card.js';
+import { CARD_IMPORT_POLL_MS, CARD_POLL_MS } from '../lib/use-live-card.js';
 import { fakeProxy } from '../test-support/handlers.js';
-import { CUSTOMER_ID, PROXY_URL, purchase } from '../test-support/fixtures.js';
+import { CUSTOMER_ID, PROXY_URL, cardView, purchase } from '../test-support/fixtures.js';
 import { renderWithEnv } from '../test-support/render-with-env.js';
 import { server } from '../test-support/server.js';
 import { CardPanel } from './CardPanel.js';
@@ -200,6 +200,44 @@ describe('CardPanel', () => {
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
     expect(await screen.findByText(/Этот покупатель не из МойСклад/)).toBeTruthy();
     expect(screen.queryByText('Бонусная карта')).toBeNull();
+  });
+
+  it('during the first import: a customer not loaded yet is "importing" with progress, then shows with incomplete totals flagged, then as final', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    fakeProxy.cards.clear();
+    fakeProxy.importing = { state: 'running', done: 40, total: 100 };
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    const notice = await screen.findByTestId('import-progress');
+    expect(plain(notice.textContent)).toBe('Данные из МойСклад загружаются: 40 из 100. Покупатель появится здесь, когда загрузка дойдёт до него.');
+    expect((notice.querySelector('progress') as HTMLProgressElement).value).toBe(40);
+    expect(screen.queryByText(/не из МойСклад/)).toBeNull();
+
+    // The import reaches the customer (1 purchase of 5 so far): the card shows, saying its totals are not final.
+    fakeProxy.cards.set(CUSTOMER_ID, cardView({ purchaseCount: 1, purchases: [purchase(1)], nextCursor: null }));
+    fakeProxy.importing = { state: 'running', done: 70, total: 100 };
+    vi.advanceTimersByTime(CARD_IMPORT_POLL_MS);
+    await until(() => expect(screen.getByText('2000001')).toBeTruthy());
+    expect(plain(screen.getByTestId('import-progress').textContent)).toBe('Данные из МойСклад ещё загружаются (70 из 100): суммы и список покупок пока неполные.');
+
+    // The import ends: the next ask shows the card as final.
+    fakeProxy.cards.set(CUSTOMER_ID, cardView({ purchaseCount: 5 }));
+    fakeProxy.importing = null;
+    vi.advanceTimersByTime(CARD_IMPORT_POLL_MS);
+    await until(() => expect(screen.queryByTestId('import-progress')).toBeNull());
+    expect(screen.getByText('2000001')).toBeTruthy();
+    // …and polls at the normal pace again.
+    const calls = fakeProxy.cardCalls.length;
+    vi.advanceTimersByTime(CARD_IMPORT_POLL_MS);
+    expect(fakeProxy.cardCalls).toHaveLength(calls);
+  });
+
+  it('in English, an interrupted import is named as such', async () => {
+    fakeProxy.cards.clear();
+    fakeProxy.importing = { state: 'failed', done: 12, total: 80 };
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />, { lang: 'en' });
+    const notice = await screen.findByTestId('import-progress');
+    expect(notice.textContent).toBe('The first import from MoySklad stopped (12 of 80) and will be resumed: the customer may not be loaded yet.');
+    expect(notice.querySelector('progress')).toBeNull();
   });
 
   it('shows the cause and our support contact on failure, and retries', async () => {

@@ -6,6 +6,7 @@ import { BonusHistory } from './BonusHistory.js';
 import { CardSkeleton } from './CardSkeleton.js';
 import { CardSummary } from './CardSummary.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { ImportProgress } from './ImportProgress.js';
 import { NotConnected } from './NotConnected.js';
 import { PurchaseHistory } from './PurchaseHistory.js';
 import { ReferralLink } from './ReferralLink.js';
@@ -22,6 +23,7 @@ export function CardPanel({ amoCustomerId }: Props) {
       {state.state === 'loading' && <CardSkeleton />}
       {state.state === 'error' && <ErrorNotice error={state.error} onRetry={() => refresh()} />}
       {state.state === 'ready' && state.data.kind === 'not_connected' && <NotConnected reason={state.data.reason} />}
+      {state.state === 'ready' && state.data.kind === 'importing' && <ImportProgress progress={state.data.progress} partial={false} />}
       {state.state === 'ready' && state.data.kind === 'not_linked' && (
         <p class="msk-widget__notice" role="status">
           {t('card.not_linked')}
@@ -44,6 +46,7 @@ function LinkedCard({ card, onBalance }: { card: CardView; onBalance: (points: n
   const id = card.customer.amoCustomerId;
   return (
     <>
+      {card.import && <ImportProgress progress={card.import} partial />}
       <CardSummary card={card} />
       <BonusForm card={card} onBalance={onBalance} />
       {card.referralLink && <ReferralLink link={card.referralLink} />}

@@ -4,6 +4,7 @@ import { useWidgetEnv } from '../lib/env.js';
 import type { Translate } from '../lib/i18n.js';
 import { useAction } from '../lib/use-action.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { RealtimeStatus } from './RealtimeStatus.js';
 import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { sync: SyncStatus; canRetry: boolean; onChanged: () => void };
@@ -12,7 +13,10 @@ type FailedJob = SyncStatus['failedJobs'][number];
 /** Hints after which retrying cannot help: the admin may set the job aside. */
 const SKIPPABLE: ReadonlySet<string> = new Set(['fix_in_moysklad', 'deleted_in_amocrm']);
 
-/** Last sync, queue counters, import progress, and failed jobs: what, why, what to do, with retry and skip. */
+/**
+ * Last sync, import progress, how changes arrive (verified webhooks or polling, and why), queue counters, and failed
+ * jobs: what, why, what to do, with retry and skip.
+ */
 export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
   const { t, api } = useWidgetEnv();
   const action = useAction();
@@ -34,8 +38,6 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
       <dl class="msk-widget__facts">
         <dt>{t('advanced_page.last_sync')}</dt>
         <dd>{sync.lastSyncAt ? <ShopDateTime iso={sync.lastSyncAt} /> : t('advanced_page.never')}</dd>
-        <dt>{t('advanced_page.mode')}</dt>
-        <dd>{t(`advanced_page.mode_${sync.mode}`)}</dd>
         <dt>{t('advanced_page.import')}</dt>
         <dd>
           {t(`advanced_page.import_${progress.state}`, { done: progress.done, total: progress.total })}
@@ -44,6 +46,7 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
           )}
         </dd>
       </dl>
+      <RealtimeStatus realtime={sync.realtime} />
       <p>{t('advanced_page.queue', sync.queue)}</p>
       <h4 class="msk-widget__subheading">{t('advanced_page.failed_jobs')}</h4>
       {sync.failedJobs.length === 0 ? (

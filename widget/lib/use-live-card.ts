@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { PROBLEM_CODES } from '../api/problem-codes.js';
-import type { CardView } from '../api/types.js';
+import { isWidgetApiError } from '../api/errors.js';
+import type { CardView, FirstImport } from '../api/types.js';
 import { errorCode } from './describe-error.js';
 import { useWidgetEnv } from './env.js';
 import type { LoadState } from './use-load.js';
@@ -11,10 +12,18 @@ import type { LoadState } from './use-load.js';
  */
 export const CARD_POLL_MS = 30_000;
 
+/**
+ * While the account's first import runs, the card asks this often instead: it shows the progress, and the customer's
+ * data (or its last purchases) appear as soon as the import reaches them.
+ */
+export const CARD_IMPORT_POLL_MS = 5_000;
+
 export type CardOutcome =
   | { kind: 'card'; card: CardView }
   | { kind: 'not_connected'; reason: 'not_connected' | 'needs_reauth' }
-  | { kind: 'not_linked' };
+  | { kind: 'not_linked' }
+  /** The first import has not reached this customer yet (a customer from МойСклад may simply not be loaded). */
+  | { kind: 'importing'; progress: FirstImport };
 
 export type LiveCard = {
   state: LoadState<CardOutcome>;
@@ -33,10 +42,12 @@ export function useLiveCard(amoCustomerId: number): LiveCard {
   const [state, setState] = useState<LoadState<CardOutcome>>({ state: 'loading' });
   const etag = useRef<string | null>(null);
   const runId = useRef(0);
-  // Only a shown card is polled: a customer who is not from МойСклад stays so, and a connection comes back with a
-  // visit (visibility change) rather than a timer.
+  // Only a shown card is polled (and a customer the import has not reached yet): a customer who is not from МойСклад
+  // stays so, and a connection comes back with a visit (visibility change) rather than a timer.
   const showsCard = useRef(false);
-  showsCard.current = state.state === 'ready' && state.data.kind === 'card';
+  showsCard.current = state.state === 'ready' && (state.data.kind === 'card' || state.data.kind === 'importing');
+  const importing = useRef(false);
+  importing.current = state.state === 'ready' && (state.data.kind === 'importing' || (state.data.kind === 'card' && state.data.card.import !== null));
 
   const refresh = useCallback(
     (options?: { quiet?: boolean }) => {
@@ -67,9 +78,13 @@ export function useLiveCard(amoCustomerId: number): LiveCard {
     const onVisible = () => {
       if (document.visibilityState === 'visible') refresh({ quiet: true });
     };
+    // One timer at the import's pace; outside an import only every CARD_POLL_MS / CARD_IMPORT_POLL_MS-th tick asks.
+    let ticks = 0;
     const timer = setInterval(() => {
-      if (showsCard.current) onVisible();
-    }, CARD_POLL_MS);
+      ticks += 1;
+      const due = importing.current || ticks % (CARD_POLL_MS / CARD_IMPORT_POLL_MS) === 0;
+      if (due && showsCard.current) onVisible();
+    }, CARD_IMPORT_POLL_MS);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       runId.current += 1;
@@ -91,7 +106,19 @@ export function useLiveCard(amoCustomerId: number): LiveCard {
 function outcomeOf(error: unknown): CardOutcome | null {
   const code = errorCode(error);
   if (code === PROBLEM_CODES.customerNotLinked) return { kind: 'not_linked' };
+  if (code === PROBLEM_CODES.customerImporting) return { kind: 'importing', progress: importOf(error) };
   if (code === PROBLEM_CODES.needsReauth) return { kind: 'not_connected', reason: 'needs_reauth' };
   if (code === PROBLEM_CODES.notConnected) return { kind: 'not_connected', reason: 'not_connected' };
   return null;
+}
+
+/** The progress the proxy sent with `customer_importing` (read defensively: the bundle carries no schema library). */
+function importOf(error: unknown): FirstImport {
+  const value = isWidgetApiError(error) ? error.problem.import : null;
+  const field = (name: string) => (value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined);
+  const count = (name: string) => {
+    const n = field(name);
+    return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : 0;
+  };
+  return { state: field('state') === 'failed' ? 'failed' : 'running', done: count('done'), total: count('total') };
 }

@@ -1,4 +1,4 @@
-import type { BonusOperationPage, BonusRequest, BonusResult, CardView, Purchase, Settings, SettingsView, SyncStatus, WidgetStatus } from '../api/types.js';
+import type { BonusOperationPage, BonusRequest, BonusResult, CardView, FirstImport, Purchase, Settings, SettingsView, SyncStatus, WidgetStatus } from '../api/types.js';
 import { CUSTOMER_ID, cardView, connectedStatus, operation, purchase, settingsView, syncStatus } from './fixtures.js';
 
 export type FakeRequest = { method: string; path: string; search: URLSearchParams; headers: Headers; body: unknown };
@@ -7,6 +7,7 @@ export type FakeResponse = { status: number; body?: unknown; headers?: Record<st
 const DETAILS: Record<string, { ru: string; en: string; status: number }> = {
   moysklad_auth_failed: { ru: 'МойСклад: неверный логин или пароль', en: 'MoySklad: wrong login or password', status: 422 },
   customer_not_linked: { ru: 'Покупатель не из МойСклад', en: 'The customer is not from MoySklad', status: 404 },
+  customer_importing: { ru: 'Данные из МойСклад ещё загружаются', en: 'MoySklad data is still being imported', status: 409 },
   not_connected: { ru: 'МойСклад не подключён', en: 'MoySklad is not connected', status: 409 },
   moysklad_needs_reauth: { ru: 'Доступ к МойСклад отозван', en: 'MoySklad access was revoked', status: 409 },
   bonus_insufficient_points: { ru: 'Недостаточно баллов для списания.', en: 'Not enough points to redeem.', status: 422 },
@@ -38,6 +39,8 @@ export class FakeProxy {
   credentials = { login: 'admin@shop', password: 'right-password' };
   settings: SettingsView = settingsView();
   sync: SyncStatus = syncStatus();
+  /** The account's first import while it has not finished: a customer without a card is then "not loaded yet". */
+  importing: FirstImport | null = null;
   bonusCalls: { key: string | null; body: BonusRequest }[] = [];
   connectCalls: { login: string; password: string }[] = [];
   /** Every card request: whether it was conditional, and how it was answered. */
@@ -101,16 +104,20 @@ export class FakeProxy {
     return problem('not_found');
   }
 
-  /** Like the proxy: the connection state first (409), then the buyer (404), then the card, conditional on its ETag. */
-  private card(id: number, request: FakeRequest, problem: (code: string) => FakeResponse): FakeResponse {
+  /**
+   * Like the proxy: the connection state first (409), then the buyer (404, or 409 while the first import runs), then
+   * the card (with the import's progress while it runs), conditional on its ETag.
+   */
+  private card(id: number, request: FakeRequest, problem: (code: string, extra?: Record<string, unknown>) => FakeResponse): FakeResponse {
     const ifNoneMatch = request.headers.get('if-none-match');
     const answer = (response: FakeResponse) => {
       this.cardCalls.push({ ifNoneMatch, status: response.status });
       return response;
     };
     if (this.status.moysklad.state !== 'connected') return answer(problem(this.status.moysklad.state === 'needs_reauth' ? 'moysklad_needs_reauth' : 'not_connected'));
-    const card = this.cards.get(id);
-    if (!card) return answer(problem('customer_not_linked'));
+    const stored = this.cards.get(id);
+    if (!stored) return answer(this.importing ? problem('customer_importing', { import: this.importing }) : problem('customer_not_linked'));
+    const card = { ...stored, import: this.importing };
     const etag = etagOf(card);
     if (ifNoneMatch === etag) return answer({ status: 304, headers: { ETag: etag } });
     return answer({ status: 200, body: card, headers: { ETag: etag } });

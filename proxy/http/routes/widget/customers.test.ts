@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AccountSyncRepository } from '../../../db/repositories/account-sync.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { BonusOperationsRepository } from '../../../db/repositories/bonus-operations.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
@@ -134,6 +135,33 @@ describeEachDatabase('customer card and purchases', (kind) => {
       await accounts.saveMoySkladConnection(ACCOUNT, 'admin@demo', 'seeded-token');
     }
     expect((await h.call('GET', '/api/widget/customers/12/card', { claims: caller })).status).toBe(200);
+  });
+
+  it('during the first import the card says so: progress on a loaded customer, 409 customer_importing for one not loaded yet', async () => {
+    const state = new AccountSyncRepository(h.database.db);
+    try {
+      await state.setImportProgress(ACCOUNT, { state: 'running', done: 30, total: 120 });
+      const partial = await h.call('GET', '/api/widget/customers/12/card', { claims: caller });
+      expect(partial.status).toBe(200);
+      expect(partial.json.import).toEqual({ state: 'running', done: 30, total: 120 });
+      const notYet = await h.call('GET', '/api/widget/customers/13/card', { claims: caller, headers: { 'Accept-Language': 'en' } });
+      expect(notYet.status).toBe(409);
+      expect(notYet.json).toMatchObject({ code: 'customer_importing', import: { state: 'running', done: 30, total: 120 }, detail: expect.stringContaining('still being imported') });
+
+      // Progress changes the card's tag: a conditional poll sees it move.
+      await state.setImportProgress(ACCOUNT, { state: 'running', done: 90, total: 120 });
+      const moved = await h.call('GET', '/api/widget/customers/12/card', { claims: caller, headers: { 'If-None-Match': partial.headers.get('etag')! } });
+      expect([moved.status, moved.json.import.done]).toEqual([200, 90]);
+
+      // An import that stopped (and is being retried) still says the data may be incomplete.
+      await state.setImportProgress(ACCOUNT, { state: 'failed', done: 90, total: 120 });
+      expect((await h.call('GET', '/api/widget/customers/13/card', { claims: caller })).json.import).toEqual({ state: 'failed', done: 90, total: 120 });
+    } finally {
+      await state.setImportProgress(ACCOUNT, { state: 'done', done: 120, total: 120 });
+    }
+    expect((await h.call('GET', '/api/widget/customers/12/card', { claims: caller })).json.import).toBeNull();
+    const notFromMoySklad = await h.call('GET', '/api/widget/customers/13/card', { claims: caller });
+    expect([notFromMoySklad.status, notFromMoySklad.json.code]).toEqual([404, 'customer_not_linked']);
   });
 
   it('pages through every purchase exactly once, newest first', async () => {

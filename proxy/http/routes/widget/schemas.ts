@@ -101,6 +101,9 @@ export const bonusOperationView = z.object({
 
 export const bonusOperationPage = z.object({ items: z.array(bonusOperationView), nextCursor: z.string().nullable() });
 
+/** An unfinished first import (on the card, and on the 409 `customer_importing` problem as `import`). */
+export const cardImportView = z.object({ state: z.enum(['running', 'failed']), done: z.number().int(), total: z.number().int() });
+
 export const cardView = z.object({
   customer: z.object({ amoCustomerId: z.number().int(), moyskladId: z.string(), name: z.string() }),
   bonusCard: z.string().nullable(),
@@ -122,10 +125,7 @@ export const cardView = z.object({
   operations: z.array(bonusOperationView).describe('first page of bonus operations, newest first'),
   operationsCursor: z.string().nullable(),
   bounds: z.object({ minAmount: z.number().int(), maxAmount: z.number().int() }),
-  import: z
-    .object({ state: z.enum(['running', 'failed']), done: z.number().int(), total: z.number().int() })
-    .nullable()
-    .describe('set while the first import has not finished: totals and lists may still be incomplete'),
+  import: cardImportView.nullable().describe('set while the first import has not finished: totals and lists may still be incomplete'),
 });
 
 export const bonusResult = z.object({

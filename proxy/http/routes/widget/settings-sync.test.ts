@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { AccountSyncRepository } from '../../../db/repositories/account-sync.js';
+import { SyncRealtimeRepository } from '../../../db/repositories/sync-realtime.js';
 import { JobQueue } from '../../../queue/job-queue.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
 import { SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
@@ -72,6 +74,41 @@ describeEachDatabase('settings and sync status', (kind) => {
     const again = await h.call('POST', `/api/widget/sync/jobs/${mine.id}/retry`, { claims: admin });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('job_not_failed');
+  });
+
+  it('sync: says what the last webhook check found — webhooks present, when, the last event, the polled types and why', async () => {
+    const now = Date.now();
+    await h.database.db.insertInto('accounts').values({ id: 8282, subdomain: 's8282', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
+    const claims = { accountId: 8282, isAdmin: false, userId: 4, subdomain: 's8282' };
+    const before = await h.call('GET', '/api/widget/sync', { claims });
+    expect(before.json).toMatchObject({ mode: 'webhooks', realtime: { checkedAt: null, lastEventAt: null, webhooks: { present: 0, expected: 0, restored: 0 }, polled: [] } });
+
+    const checkedAt = Date.UTC(2026, 2, 1, 6, 45);
+    const state = new AccountSyncRepository(h.database.db);
+    await state.markWebhooksChecked(8282, 'polling', checkedAt);
+    await state.noteEvent(8282, h.database.db, checkedAt + 60_000);
+    await new SyncRealtimeRepository(h.database.db).record(
+      8282,
+      ['bonustransaction', 'counterparty', 'product', 'productfolder', 'retaildemand', 'retailsalesreturn'].map((entityType) => ({
+        entityType,
+        expected: 3,
+        present: entityType === 'retaildemand' ? 2 : 3,
+        restored: entityType === 'product' ? 1 : 0,
+        pollReason: entityType === 'retaildemand' ? ('limit' as const) : null,
+        pollIntervalMs: entityType === 'retaildemand' ? 1_000 : null,
+      })),
+      checkedAt,
+    );
+    const after = await h.call('GET', '/api/widget/sync', { claims });
+    expect(after.json).toMatchObject({
+      mode: 'polling',
+      realtime: {
+        checkedAt: '2026-03-01T06:45:00.000Z',
+        lastEventAt: '2026-03-01T06:46:00.000Z',
+        webhooks: { present: 17, expected: 18, restored: 1 },
+        polled: [{ entityType: 'retaildemand', reason: 'limit', everySeconds: 1 }],
+      },
+    });
   });
 
   it('sync: a failed job says what, why and what to do; an admin skips what no retry can fix', async () => {
