@@ -57,7 +57,7 @@ describe('GET /openapi.json', () => {
     expect(bonus.responses['422'].description).toContain('bonus_max_balance_exceeded');
     const cardGet = doc.paths['/api/widget/customers/{amoCustomerId}/card'].get;
     const card = cardGet.responses['200'].content['application/json'].schema;
-    expect(Object.keys(card.properties).sort()).toEqual(['bonusCard', 'bounds', 'customer', 'nextCursor', 'operations', 'operationsCursor', 'points', 'program', 'purchaseCount', 'purchaseTotalKopecks', 'purchases', 'referralLink'].sort());
+    expect(Object.keys(card.properties).sort()).toEqual(['bonusCard', 'bounds', 'customer', 'import', 'nextCursor', 'operations', 'operationsCursor', 'points', 'program', 'purchaseCount', 'purchaseTotalKopecks', 'purchases', 'referralLink'].sort());
     // The card is polled conditionally: documented ETag, If-None-Match and 304.
     expect(cardGet.responses['200'].headers.ETag).toBeDefined();
     expect(cardGet.responses['304'].description).toContain('If-None-Match');

@@ -12,7 +12,7 @@ const KEPT_LOG_KINDS = ['amocrm.installed', 'amocrm.revoked', 'personal_data.pur
  * Deletes what an uninstalled account kept about people: buyers (names, phones, e-mails), purchases and their items,
  * the operation log (comments, names, the МойСклад login), waiting jobs and referral notes (note texts), idempotency
  * keys (a referral key holds a phone number), daily counters, and the sync's state of the account (`account_sync`,
- * `sync_streams`: a reinstall then connects and imports afresh instead of trusting a read model that is gone). Links
+ * `sync_streams`, `sync_realtime`: a reinstall then connects and imports afresh instead of trusting a read model that is gone). Links
  * (id ↔ id, no person) stay, so a reinstall finds the amoCRM customers it made. One transaction, and only while the
  * account is still revoked.
  */
@@ -54,6 +54,7 @@ export class PersonalDataStore implements PersonalDataPort {
       await trx.deleteFrom('referral_notes').where('account_id', '=', accountId).execute();
       await trx.deleteFrom('sync_streams').where('account_id', '=', accountId).execute();
       await trx.deleteFrom('account_sync').where('account_id', '=', accountId).execute();
+      await trx.deleteFrom('sync_realtime').where('account_id', '=', accountId).execute();
       return { purged: true, buyers: Number(buyers.numDeletedRows), purchases: Number(purchases.numDeletedRows) };
     });
   }
