@@ -4,7 +4,7 @@ import { useWidgetEnv } from '../lib/env.js';
 import type { Translate } from '../lib/i18n.js';
 import { useAction } from '../lib/use-action.js';
 import { ErrorNotice } from './ErrorNotice.js';
-import { RealtimeStatus } from './RealtimeStatus.js';
+import { PolledTypes, RealtimeFacts } from './RealtimeStatus.js';
 import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { sync: SyncStatus; canRetry: boolean; onChanged: () => void };
@@ -45,8 +45,9 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
             <progress class="msk-widget__progress" max={progress.total} value={progress.done} />
           )}
         </dd>
+        <RealtimeFacts realtime={sync.realtime} />
       </dl>
-      <RealtimeStatus realtime={sync.realtime} />
+      <PolledTypes realtime={sync.realtime} />
       <p>{t('advanced_page.queue', sync.queue)}</p>
       <h4 class="msk-widget__subheading">{t('advanced_page.failed_jobs')}</h4>
       {sync.failedJobs.length === 0 ? (

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { AccountSyncRepository } from '../../../proxy/db/repositories/account-sync.js';
 import { openPage, screenshot } from '../support/browser.js';
 import { SETTINGS_MODAL as MODAL, openSettingsModal } from '../support/host-page.js';
 import { captureForReadme, promoteToReadme } from './readme-screenshots.js';
@@ -89,6 +90,34 @@ describe('customer card', () => {
     expect(errors).toEqual([]);
     await screenshot(page, 'flow-card-accrued');
     await browserContext.close();
+  });
+
+  it('while the first import runs, a customer it has not reached yet is "being imported", with the progress', async () => {
+    const { sandbox } = run.flow;
+    // A customer the read model does not know (made by hand in amoCRM, as one the import has not reached would be).
+    const token = await sandbox.amocrm.issueUiToken('demo');
+    const created = await fetch(`${sandbox.urls.amocrmAccount}/api/v4/customers`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify([{ name: 'Ещё не загружен' }]),
+    });
+    const amoCustomerId = ((await created.json()) as { _embedded: { customers: { id: number }[] } })._embedded.customers[0]!.id;
+    const state = new AccountSyncRepository(sandbox.proxy.context.database.db);
+    const accountId = sandbox.credentials.amocrm.accountId;
+    const finished = (await state.get(accountId)).import;
+    await state.setImportProgress(accountId, { state: 'running', done: 12, total: 48 });
+    const { page, errors, context: browserContext } = await openPage(run.browser);
+    try {
+      await page.goto(sandbox.urls.customerCard(amoCustomerId));
+      const notice = page.locator(`${CARD} [data-testid="import-progress"]`);
+      await notice.waitFor();
+      expect(await notice.textContent()).toContain('Данные из МойСклад загружаются: 12 из 48');
+      expect(await page.locator(CARD).textContent()).not.toContain('не из МойСклад');
+      expect(errors.filter((e) => !e.includes('409'))).toEqual([]); // the card's 409 `customer_importing` is expected
+    } finally {
+      await state.setImportProgress(accountId, finished);
+      await browserContext.close();
+    }
   });
 
   it('speaks English with ?lang=en', async () => {
@@ -194,6 +223,9 @@ describe('advanced settings page (МойСклад: бонусы)', () => {
     await expect.poll(() => work.textContent()).toContain('Первичный импорт');
     expect(await work.textContent()).toMatch(/завершён: (\d+) из \1/);
     expect(await work.textContent()).toContain('Ошибок нет');
+    // What the proxy verified, not a constant: our webhooks in МойСклад, when they were checked.
+    await expect.poll(() => page.locator('#work-area-moysklad [data-testid="realtime-mode"]').textContent()).toBe('вебхуки МойСклад: 18 из 18');
+    expect(await work.textContent()).toMatch(/Вебхуки проверены\d/);
 
     await page.fill('#msk-referralBonusNew', '150');
     await page.fill('#msk-referralBonusReferrer', '300');
