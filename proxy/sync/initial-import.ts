@@ -4,6 +4,7 @@ import { idFromHref } from '../moysklad/schemas/common.js';
 import type { SyncEngine } from './engine.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
 import { readAhead } from './read-ahead.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { indexedContactFinder, syncBuyers, type ContactFinder } from './rules/buyers.js';
 import { FolderCache, syncProducts } from './rules/products.js';
 import { pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type SalePoints } from './rules/sales.js';
@@ -57,8 +58,9 @@ export async function runInitialImport(
       const position = await streams.get(accountId, importStream(name));
       if (position.completed && name !== 'productfolder') continue;
       if (name === 'retaildemand') {
-        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk.
-        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) pointsBySale(page.rows, points);
+        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk,
+        // before the sales (re-read after a restart: the points live in memory). They fill the card's history too.
+        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) yield { stream: 'bonustransaction', page };
       }
       // Folders are kept in memory for the products' GROUP paths: read them again after a restart.
       let first = true;
@@ -85,6 +87,7 @@ export async function runInitialImport(
         continue;
       }
       await applyImportPage(ctx, work, { folders, points, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      if (work.stream === 'bonustransaction') continue; // read in full each time; no position of its own
       await streams.save(accountId, importStream(work.stream), work.page.position);
       if (work.page.rows.length > 0) await state.touchLastChange(accountId);
       await progress.advance(work.page.rows.length);
@@ -130,6 +133,8 @@ async function applyImportPage(
       for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
       return;
     case 'bonustransaction':
+      pointsBySale(work.page.rows, shared.points);
+      await recordBonusOperations(ctx, work.page.rows);
       return;
   }
 }
