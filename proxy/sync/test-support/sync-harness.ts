@@ -56,6 +56,8 @@ export interface SyncHarness {
 
 export interface HarnessOptions {
   seed?: SeedOptionsInput;
+  /** amoCRM's one-second window scaled for the emulator and the client alike (default 0.05: 140 calls/s). */
+  amoTimeScale?: number;
   sync?: SyncModuleOptions;
   /** Connect the account (tokens on both sides) right away. */
   connect?: boolean;
@@ -73,7 +75,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   ms.load(generateSeed({ buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, baseUrl, ...options.seed }));
   const amo = new AmoCrmEmulator({
     integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/amocrm/install' },
-    timeScale: 0.05,
+    timeScale: options.amoTimeScale ?? 0.05,
   });
   const { origin } = await amo.listen(0);
   const database = await createTestDatabase(kind, { migrate: false });
@@ -100,7 +102,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     const proxy = await startProxy(
       bootConfig,
       (context) => {
-        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
+        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: options.amoTimeScale ?? 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
         return sync;
       },
       { workerPollIntervalMs: 20, drainMs },

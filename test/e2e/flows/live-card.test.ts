@@ -90,7 +90,7 @@ describe('an open customer card', () => {
     expect(live).toBeLessThan(shown);
 
     // More than МойСклад still has, within what one operation may move (the admin's cap).
-    const amount = Math.min(shown, (await api.card(amoCustomerId)).bounds.maxAmount);
+    const amount = Math.min(shown, ((await api.card(amoCustomerId)) as unknown as { bounds: { maxAmount: number } }).bounds.maxAmount);
     expect(amount).toBeGreaterThan(live);
     await page.check(`${CARD} input[value="redeem"]`);
     await page.fill('#msk-bonus-amount', String(amount));
