@@ -121,6 +121,38 @@ describe.each(DATABASE_KINDS)('every request earns its place, on %s', (kind) => 
     expect(await h.database.db.selectFrom('jobs').select(['kind', 'last_error']).where('state', '=', 'failed').execute()).toEqual([]);
   });
 
+  it('a manual accrual in the widget costs amoCRM two requests: the note and the points field', async () => {
+    h = await startSyncHarness(kind, { seed: { buyers: 3, legalEntities: 0, entrepreneurs: 0, products: 2, sales: 2 } });
+    await h.settle();
+    const [moyskladId, customerId] = [...(await h.links('counterparty')).entries()][0]!;
+    const from = Date.now();
+    const answer = await h.widget('POST', `/api/widget/customers/${customerId}/bonus`, { headers: { 'Idempotency-Key': 'accrual-1' }, body: { operation: 'accrue', amount: 40, comment: 'за отзыв' } });
+    expect(answer.status).toBe(200);
+    const expected = (h.ms.get('counterparty', moyskladId) as { bonusPoints: number }).bonusPoints;
+    await expect.poll(() => Number((customers(h!).find((c) => c.id === customerId)?.custom_fields_values as Array<{ field_code: string; values: Array<{ value: unknown }> }>).find((f) => f.field_code === 'BONUS_POINTS')?.values[0]?.value)).toBe(expected);
+    await h.queueIdle();
+    expect(amoCalls(h, from).map((call) => [call.method, call.route])).toEqual(
+      expect.arrayContaining([
+        ['POST', '/api/v4/customers/{id}/notes'],
+        ['PATCH', '/api/v4/customers'],
+      ]),
+    );
+    // The note names the user: their name is read once and cached per account; the writes are the two above.
+    expect(writes(amoCalls(h, from))).toHaveLength(2);
+    expect(amoCalls(h, from).filter((call) => call.method === 'GET').map((call) => call.route)).toEqual(['/api/v4/users/{id}']);
+
+    // The next accrual by the same user: exactly two amoCRM requests in all.
+    const next = Date.now();
+    expect((await h.widget('POST', `/api/widget/customers/${customerId}/bonus`, { headers: { 'Idempotency-Key': 'accrual-2' }, body: { operation: 'accrue', amount: 5 } })).status).toBe(200);
+    const points = (h.ms.get('counterparty', moyskladId) as { bonusPoints: number }).bonusPoints;
+    await expect.poll(() => Number((customers(h!).find((c) => c.id === customerId)?.custom_fields_values as Array<{ field_code: string; values: Array<{ value: unknown }> }>).find((f) => f.field_code === 'BONUS_POINTS')?.values[0]?.value)).toBe(points);
+    await h.queueIdle();
+    expect(amoCalls(h, next).map((call) => [call.method, call.route]).sort()).toEqual([
+      ['PATCH', '/api/v4/customers'],
+      ['POST', '/api/v4/customers/{id}/notes'],
+    ]);
+  });
+
   it('the import sends its amoCRM writes at 250 a request, as seen on the emulator’s wire', async () => {
     h = await startSyncHarness(kind, { seed: { buyers: 600, legalEntities: 0, entrepreneurs: 0, products: 260, sales: 300 } });
     await h.importDone(60_000);
