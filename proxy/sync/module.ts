@@ -20,9 +20,10 @@ import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
 import { runInitialImport } from './initial-import.js';
-import { accountPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
+import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
 import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
+import { restoreBonusFields } from './rules/customer-fields.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 
@@ -154,6 +155,9 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       ),
       [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
         parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, { lane: 'live', signal: job.signal }), elementId))),
+      ),
+      [SYNC_JOBS.amoCustomerChanged]: defineJobHandler(amoCustomerChangedPayload, ({ accountId, customerId, claims }, job) =>
+        parkWhenNotReady(async () => void (await restoreBonusFields(await engine.context(accountId, { lane: 'live', signal: job.signal }), customerId, claims))),
       ),
       [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
         parkWhenNotReady(async () => {
