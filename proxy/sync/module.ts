@@ -1,4 +1,4 @@
-import { AmoError, AmoValidationError } from '../amocrm/errors.js';
+import { AmoError, AmoResponseShapeError, AmoValidationError } from '../amocrm/errors.js';
 import type { AmoRetryOptions } from '../amocrm/transport.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
@@ -114,6 +114,17 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         const refused = refusedEntityProblem(entity ?? { type: 'record', moyskladId: null }, error.items);
         throw new ReadableJobError(refused, `amoCRM refused the request (HTTP ${error.status ?? 400}): ${error.detail ?? error.message}`, { cause: error });
       }
+      if (error instanceof AmoResponseShapeError && error.issues.length > 0) {
+        // amoCRM answered, but a field we act on is not what its documentation prints (fields we do not act on are
+        // accepted as printed, `null` included: proxy/amocrm/schemas/entities.ts). The same answer would come on
+        // every retry: the job is parked with which answer and which field, for support.
+        const where = `${error.method ?? ''} ${pathOf(error.url)}`.trim();
+        throw new ReadableJobError(
+          { ...problem(entity, 'retry_later'), field: error.path.slice(0, 300) || null, message: `amoCRM answered ${where} with a value the integration cannot use: ${error.issues[0]?.message ?? 'invalid'}`.slice(0, 1000) },
+          error.message,
+          { cause: error },
+        );
+      }
       if (error instanceof AmoError && error.status !== undefined && AMO_PERMANENT_STATUSES.has(error.status)) {
         const hint = error.status === 402 ? 'amocrm_tariff' : error.status === 404 ? 'deleted_in_amocrm' : 'retry_later';
         throw new ReadableJobError(
@@ -172,4 +183,14 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),
   };
+}
+
+/** The path of a (redacted) request URL, for a message an admin may read: no host, no query. */
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
 }
