@@ -20,9 +20,10 @@ import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
 import { runInitialImport } from './initial-import.js';
-import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
+import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, repricePayload, SYNC_JOBS } from './jobs.js';
 import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
+import { repriceCatalog } from './reprice.js';
 import { restoreBonusFields } from './rules/customer-fields.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
@@ -167,6 +168,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
         parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, { lane: 'live', signal: job.signal }), elementId))),
       ),
+      [SYNC_JOBS.reprice]: defineJobHandler(repricePayload, ({ accountId }, job) => parkWhenNotReady(() => repriceCatalog(engine, accountId, job.signal))),
       [SYNC_JOBS.amoCustomerChanged]: defineJobHandler(amoCustomerChangedPayload, ({ accountId, customerId, claims }, job) =>
         parkWhenNotReady(async () => void (await restoreBonusFields(await engine.context(accountId, { lane: 'live', signal: job.signal }), customerId, claims))),
       ),

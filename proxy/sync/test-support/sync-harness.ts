@@ -4,6 +4,8 @@ import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
 import { MoySkladEmulator } from '../../../sandbox/moysklad/emulator.js';
 import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index.js';
 import { loadConfig, type Config } from '../../config.js';
+import { combineModules, widgetApiModule } from '../../compose.js';
+import { createWidgetApi } from '../../http/routes/widget-api.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
@@ -65,6 +67,8 @@ export interface HarnessOptions {
    * relay in between, e.g. to answer with a shape amoCRM's documentation does not print.
    */
   amoOrigin?: (emulatorOrigin: string) => Promise<string>;
+  /** Also serve the widget API (`/api/widget/*`, as in production), for scenarios that start at the settings page. */
+  widgetApi?: boolean;
 }
 
 /**
@@ -76,14 +80,16 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   const ms = new MoySkladEmulator({ timeScale: 30 });
   const { baseUrl } = await ms.listen(0);
   ms.load(generateSeed({ buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, baseUrl, ...options.seed }));
+  // PUBLIC_URL must be known before start (webhook URLs are built from it), so the port is picked first.
+  const port = await freePort();
+  // The widget's X-Auth-Token names our origin as its audience: amoCRM takes it from the integration's redirect URI.
+  const redirectUri = options.widgetApi ? `http://127.0.0.1:${port}/amocrm/install` : 'http://127.0.0.1:9/amocrm/install';
   const amo = new AmoCrmEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/amocrm/install' },
+    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri },
     timeScale: 0.05,
   });
   const { origin } = await amo.listen(0);
   const database = await createTestDatabase(kind, { migrate: false });
-  // PUBLIC_URL must be known before start (webhook URLs are built from it), so the port is picked first.
-  const port = await freePort();
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -92,7 +98,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AMOCRM_CLIENT_ID: CLIENT_ID,
     AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
-    AMOCRM_REDIRECT_URI: 'http://127.0.0.1:9/amocrm/install',
+    AMOCRM_REDIRECT_URI: redirectUri,
     AMOCRM_BASE_URL_TEMPLATE: `${options.amoOrigin ? await options.amoOrigin(origin) : origin}/a/{subdomain}`,
     MOYSKLAD_API_URL: baseUrl,
     LOG_LEVEL: 'silent',
@@ -106,7 +112,9 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       bootConfig,
       (context) => {
         sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
-        return sync;
+        if (!options.widgetApi) return sync;
+        const { config: cfg, database: db, secrets, logger, queue, moyskladLimiters } = context;
+        return combineModules([widgetApiModule(createWidgetApi({ config: cfg, database: db, secrets, logger, queue, moyskladLimiters })), sync]);
       },
       { workerPollIntervalMs: 20, drainMs },
     );
