@@ -1,4 +1,8 @@
+import type { CatalogElement } from '../amocrm/schemas/entities.js';
+import { collect } from '../moysklad/paginate.js';
 import { idFromHref } from '../moysklad/schemas/common.js';
+import { groupNodesInUse, pruneGroupTree } from './amo-catalog.js';
+import { folderPath } from './mapping/product.js';
 import { toMoscowString, parseMoscow } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
 import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
@@ -112,7 +116,8 @@ async function sweepAuditDeletions(engine: SyncEngine, ctx: RuleContext): Promis
 /**
  * amoCRM documents no webhook for deleted catalog elements, so we list the catalog and compare with our links.
  * A guard refuses to act when most linked elements seem gone at once (a switched-off catalog, a bad page): mass
- * deletion in МойСклад must never come from a glitch.
+ * deletion in МойСклад must never come from a glitch. The same listing says which GROUP nodes elements use: the
+ * nodes we made that hold nothing any more (a renamed folder's old path) are removed (`pruneGroupTree`).
  */
 export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: number; skipped: boolean }> {
   const catalog = await ctx.catalog();
@@ -120,8 +125,11 @@ export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: numb
   const linked = await ctx.links.listKind(ctx.accountId, 'product');
   if (linked.length === 0) return { deleted: 0, skipped: false };
   const present = new Set<number>();
+  const live: Pick<CatalogElement, 'custom_fields_values'>[] = [];
   for await (const element of ctx.amo.catalogs.iterateElements(catalog.catalogId)) {
-    if (!element.is_deleted) present.add(element.id);
+    if (element.is_deleted) continue;
+    present.add(element.id);
+    live.push({ custom_fields_values: element.custom_fields_values });
   }
   const missing = linked.filter((row) => !present.has(row.amoId));
   if (missing.length > Math.max(5, linked.length / 2)) {
@@ -129,5 +137,13 @@ export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: numb
     return { deleted: 0, skipped: true };
   }
   for (const row of missing) await deleteProductFromAmo(ctx, row.amoId);
+  await pruneGroupTree(ctx, catalog, groupNodesInUse(catalog, live), () => currentFolderPaths(ctx));
   return { deleted: missing.length, skipped: false };
+}
+
+/** Every МойСклад folder's path as names from the root (1,000 folders a request). */
+async function currentFolderPaths(ctx: RuleContext): Promise<string[][]> {
+  const folders = await collect(ctx.ms.catalog.iterateFolders());
+  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  return folders.map((folder) => folderPath(folder.id, byId));
 }
