@@ -6,7 +6,7 @@ import { buyerLease, productLease, withLeases } from './leases.js';
 import { readAhead } from './read-ahead.js';
 import { indexedContactFinder, syncBuyers, type ContactFinder } from './rules/buyers.js';
 import { FolderCache, syncProducts } from './rules/products.js';
-import { pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type SalePoints } from './rules/sales.js';
+import { pointsByReturn, pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type ReturnPoints, type SalePoints } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
@@ -50,6 +50,8 @@ export async function runInitialImport(
   const progress = new Progress(state, accountId, onProgress);
   const folders = new FolderCache();
   const points: SalePoints = new Map();
+  // Filled with the sales' points; unset when a restarted import skips that read (returns then read their own).
+  let returnPoints: ReturnPoints | undefined;
   let contacts: ContactFinder | null = null;
 
   async function* reader(): AsyncGenerator<Work> {
@@ -58,7 +60,12 @@ export async function runInitialImport(
       if (position.completed && name !== 'productfolder') continue;
       if (name === 'retaildemand') {
         // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk.
-        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) pointsBySale(page.rows, points);
+        const moved: ReturnPoints = new Map();
+        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) {
+          pointsBySale(page.rows, points);
+          pointsByReturn(page.rows, moved);
+        }
+        returnPoints = moved;
       }
       // Folders are kept in memory for the products' GROUP paths: read them again after a restart.
       let first = true;
@@ -84,7 +91,7 @@ export async function runInitialImport(
         await writeAllPurchases(ctx, progress);
         continue;
       }
-      await applyImportPage(ctx, work, { folders, points, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      await applyImportPage(ctx, work, { folders, points, returnPoints: () => returnPoints, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
       await streams.save(accountId, importStream(work.stream), work.page.position);
       if (work.page.rows.length > 0) await state.touchLastChange(accountId);
       await progress.advance(work.page.rows.length);
@@ -106,7 +113,7 @@ export async function runInitialImport(
 async function applyImportPage(
   ctx: RuleContext,
   work: Exclude<Work, { stream: 'completed' } | { stream: 'purchases' }>,
-  shared: { folders: FolderCache; points: SalePoints; contacts: () => Promise<ContactFinder> },
+  shared: { folders: FolderCache; points: SalePoints; returnPoints: () => ReturnPoints | undefined; contacts: () => Promise<ContactFinder> },
 ): Promise<void> {
   switch (work.stream) {
     case 'productfolder':
@@ -126,9 +133,11 @@ async function applyImportPage(
     case 'retaildemand':
       await recordSales(ctx, work.page.rows, shared.points);
       return;
-    case 'retailsalesreturn':
-      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+    case 'retailsalesreturn': {
+      const points = shared.returnPoints();
+      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc, points ? { points } : {}).then(() => undefined));
       return;
+    }
     case 'bonustransaction':
       return;
   }

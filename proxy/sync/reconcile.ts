@@ -9,7 +9,7 @@ import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
 import { refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
-import { loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
+import { loadReturnPoints, loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
@@ -77,9 +77,12 @@ async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: Fold
       await writePurchasesInBulk(ctx, recorded, { concurrency: PURCHASE_CONCURRENCY });
       return;
     }
-    case 'retailsalesreturn':
-      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+    case 'retailsalesreturn': {
+      // The points the page's returns moved: one listing for the page, not one per return.
+      const points = await loadReturnPoints(ctx, work.page.rows);
+      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc, { points }).then(() => undefined));
       return;
+    }
     case 'bonustransaction': {
       // A bonus operation changes its buyer's balance: each buyer is read once per page, whatever its operations.
       const buyers = [...new Set(work.page.rows.flatMap((tx) => (tx.agent ? [idFromHref(tx.agent.meta.href)] : [])))];

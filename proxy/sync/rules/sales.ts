@@ -375,7 +375,7 @@ async function forEachConcurrently<K, V>(entries: Map<K, V>, concurrency: number
  * like every purchase create (intent + our marker), so a crash leaves at most a moment with none (the job's retry
  * finishes it) and never two.
  */
-export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesReturn>): Promise<'reversed' | 'reduced' | 'unlinked'> {
+export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesReturn>, options: { points?: ReturnPoints } = {}): Promise<'reversed' | 'reduced' | 'unlinked'> {
   const { accountId, amo, links } = ctx;
   const agentId = idFromHref(doc.agent.meta.href);
   const saleId = doc.demand ? idFromHref(doc.demand.meta.href) : null;
@@ -397,8 +397,14 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
   }
   const noted = (await links.amoIdFor(accountId, 'retailsalesreturn_note', doc.id)) !== null;
   const recorded = (await ctx.readModel.returnsOf(accountId, saleId)).find((ret) => ret.id === doc.id);
-  // A replay of a return already recorded and noted needs no read of its bonus operations.
-  const points = recorded && noted ? { takenBack: recorded.pointsTakenBack, givenBack: recorded.pointsGivenBack } : await loadReturnPoints(ctx, doc);
+  // Bulk work read the operations of the whole page (`options.points`); a replay of a return already recorded and
+  // noted needs no read of them at all.
+  const none = { takenBack: 0, givenBack: 0 };
+  const points = options.points
+    ? (options.points.get(doc.id) ?? none)
+    : recorded && noted
+      ? { takenBack: recorded.pointsTakenBack, givenBack: recorded.pointsGivenBack }
+      : ((await loadReturnPoints(ctx, [doc])).get(doc.id) ?? none);
   await ctx.readModel.upsertReturn(accountId, returnRecord(doc, saleId, points));
   const sale = (await ctx.readModel.purchase(accountId, saleId))!;
 
@@ -465,19 +471,35 @@ function returnRecord(doc: Document<RetailSalesReturn>, saleId: string, points: 
   };
 }
 
+export type ReturnPoints = Map<string, { takenBack: number; givenBack: number }>;
+
 /**
- * The points a return moved: МойСклад writes its bonus operations with `parentDocument` = the return (SPENDING takes
- * back points earned on the sale, EARNING gives back points spent on it). `parentDocument` is not filterable, so the
- * buyer's operations created since shortly before the return are read (one request) and matched here.
+ * The points returns moved: МойСклад writes a return's bonus operations with `parentDocument` = the return (SPENDING
+ * takes back points earned on the sale, EARNING gives back points spent on it). Canceled ones do not count.
  */
-export async function loadReturnPoints(ctx: RuleContext, doc: Document<RetailSalesReturn>): Promise<{ takenBack: number; givenBack: number }> {
-  const since = new Date(parseMoscow(doc.created ?? doc.moment).getTime() - POINTS_LOOKBACK_MS);
-  const points = { takenBack: 0, givenBack: 0 };
-  for await (const tx of ctx.ms.bonus.iterateAll({ agentHref: doc.agent.meta.href, createdSince: since })) {
+export function pointsByReturn(transactions: Iterable<BonusTransaction>, into: ReturnPoints = new Map()): ReturnPoints {
+  for (const tx of transactions) {
     const parent = tx.parentDocument;
-    if (!parent || parent.meta.type !== 'retailsalesreturn' || idFromHref(parent.meta.href) !== doc.id || tx.transactionStatus === 'CANCELED') continue;
+    if (!parent || parent.meta.type !== 'retailsalesreturn' || tx.transactionStatus === 'CANCELED') continue;
+    const id = idFromHref(parent.meta.href);
+    const points = into.get(id) ?? { takenBack: 0, givenBack: 0 };
     if (tx.transactionType === 'SPENDING') points.takenBack += tx.bonusValue;
     else points.givenBack += tx.bonusValue;
+    into.set(id, points);
   }
-  return points;
+  return into;
+}
+
+/**
+ * The bonus operations of a few returns (`parentDocument` is not filterable): one listing by buyer for a single
+ * return (a webhook), one listing by creation time for a page of them (reconciliation).
+ */
+export async function loadReturnPoints(ctx: RuleContext, docs: readonly Document<RetailSalesReturn>[]): Promise<ReturnPoints> {
+  if (docs.length === 0) return new Map();
+  const since = new Date(Math.min(...docs.map((doc) => parseMoscow(doc.created ?? doc.moment).getTime())) - POINTS_LOOKBACK_MS);
+  const agents = new Set(docs.map((doc) => doc.agent.meta.href));
+  const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
+  const transactions: BonusTransaction[] = [];
+  for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  return pointsByReturn(transactions);
 }

@@ -41,19 +41,21 @@ describe.each(DATABASE_KINDS)('the GROUP tree after folder renames on %s', (kind
     const products = harness.ms.list('product').filter((p) => !p.archived && p.productFolder);
     const byFolder = new Map<string, string[]>();
     for (const product of products) byFolder.set(idOf(product.productFolder), [...(byFolder.get(idOf(product.productFolder)) ?? []), String(product.id)]);
-    const [[renamedId, renamedProducts], [sharedId]] = [...byFolder.entries()];
+    const folders = [...byFolder.entries()];
+    const [renamedId, renamedProducts] = folders[0]!;
+    const [sharedId] = folders[1]!;
     const links = await harness.links('product');
     const before = (productId: string) => pathOf(harness, groupOf(elements(harness).find((e) => e.id === links.get(productId))!));
-    const oldPath = before(renamedProducts![0]!);
-    const sharedPath = before(byFolder.get(sharedId!)![0]!);
+    const oldPath = before(renamedProducts[0]!);
+    const sharedPath = before(byFolder.get(sharedId)![0]!);
     expect(nodeAt(harness, oldPath)).toBeDefined();
     await amoAsUser(harness, 'POST', `/api/v4/catalogs/${catalogId}/elements`, [{ name: 'Сертификат магазина', custom_fields_values: [{ field_code: 'GROUP', values: [{ enum_id: nodeAt(harness, sharedPath)!.id }] }] }]);
 
-    harness.ms.ui.updateProductFolder(renamedId!, { name: 'Переименованная группа' });
-    harness.ms.ui.updateProductFolder(sharedId!, { name: 'Вторая переименованная' });
+    harness.ms.ui.updateProductFolder(renamedId, { name: 'Переименованная группа' });
+    harness.ms.ui.updateProductFolder(sharedId, { name: 'Вторая переименованная' });
     await harness.queueIdle();
     const newPath = [...oldPath.slice(0, -1), 'Переименованная группа'];
-    for (const productId of renamedProducts!) expect(before(productId)).toEqual(newPath);
+    for (const productId of renamedProducts) expect(before(productId)).toEqual(newPath);
     // The rename alone leaves the old nodes (amoCRM tells us nothing about elements; the sweep lists them).
     expect(nodeAt(harness, oldPath)).toBeDefined();
 
@@ -63,7 +65,7 @@ describe.each(DATABASE_KINDS)('the GROUP tree after folder renames on %s', (kind
     expect(nodeAt(harness, newPath)).toBeDefined();
     expect(nodeAt(harness, ['Подарки магазина'])).toBeDefined();
     expect(nodeAt(harness, sharedPath)).toBeDefined(); // ours, but it holds the shop's product
-    for (const productId of renamedProducts!) expect(before(productId)).toEqual(newPath);
+    for (const productId of renamedProducts) expect(before(productId)).toEqual(newPath);
     const writes = (harness.amo.requestLog(SUBDOMAIN) as Wire[]).slice(amoFrom).filter((entry) => !entry.ui && entry.method !== 'GET');
     expect(writes.map((entry) => `${entry.method} ${entry.route}`)).toEqual(['PATCH /api/v4/catalogs/{id}/custom_fields']);
 
