@@ -4,6 +4,7 @@ import { idFromHref } from '../moysklad/schemas/common.js';
 import type { SyncEngine } from './engine.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
 import { readAhead } from './read-ahead.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { indexedContactFinder, syncBuyers, type ContactFinder } from './rules/buyers.js';
 import { FolderCache, syncProducts } from './rules/products.js';
 import { pointsByReturn, pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type ReturnPoints, type SalePoints } from './rules/sales.js';
@@ -50,8 +51,9 @@ export async function runInitialImport(
   const progress = new Progress(state, accountId, onProgress);
   const folders = new FolderCache();
   const points: SalePoints = new Map();
-  // Filled with the sales' points; unset when a restarted import skips that read (returns then read their own).
-  let returnPoints: ReturnPoints | undefined;
+  // The points returns moved, from the same read of bonus operations; unset when a restarted import skips that read
+  // (returns then read their own).
+  const returnPoints: { moved?: ReturnPoints } = {};
   let contacts: ContactFinder | null = null;
 
   async function* reader(): AsyncGenerator<Work> {
@@ -59,13 +61,9 @@ export async function runInitialImport(
       const position = await streams.get(accountId, importStream(name));
       if (position.completed && name !== 'productfolder') continue;
       if (name === 'retaildemand') {
-        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk.
-        const moved: ReturnPoints = new Map();
-        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) {
-          pointsBySale(page.rows, points);
-          pointsByReturn(page.rows, moved);
-        }
-        returnPoints = moved;
+        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk,
+        // before the sales (re-read after a restart: the points live in memory). They fill the card's history too.
+        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) yield { stream: 'bonustransaction', page };
       }
       // Folders are kept in memory for the products' GROUP paths: read them again after a restart.
       let first = true;
@@ -91,7 +89,8 @@ export async function runInitialImport(
         await writeAllPurchases(ctx, progress);
         continue;
       }
-      await applyImportPage(ctx, work, { folders, points, returnPoints: () => returnPoints, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      await applyImportPage(ctx, work, { folders, points, returnPoints, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      if (work.stream === 'bonustransaction') continue; // read in full each time; no position of its own
       await streams.save(accountId, importStream(work.stream), work.page.position);
       if (work.page.rows.length > 0) await state.touchLastChange(accountId);
       await progress.advance(work.page.rows.length);
@@ -113,7 +112,7 @@ export async function runInitialImport(
 async function applyImportPage(
   ctx: RuleContext,
   work: Exclude<Work, { stream: 'completed' } | { stream: 'purchases' }>,
-  shared: { folders: FolderCache; points: SalePoints; returnPoints: () => ReturnPoints | undefined; contacts: () => Promise<ContactFinder> },
+  shared: { folders: FolderCache; points: SalePoints; returnPoints: { moved?: ReturnPoints }; contacts: () => Promise<ContactFinder> },
 ): Promise<void> {
   switch (work.stream) {
     case 'productfolder':
@@ -134,11 +133,14 @@ async function applyImportPage(
       await recordSales(ctx, work.page.rows, shared.points);
       return;
     case 'retailsalesreturn': {
-      const points = shared.returnPoints();
+      const points = shared.returnPoints.moved;
       for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc, points ? { points } : {}).then(() => undefined));
       return;
     }
     case 'bonustransaction':
+      pointsBySale(work.page.rows, shared.points);
+      shared.returnPoints.moved = pointsByReturn(work.page.rows, shared.returnPoints.moved);
+      await recordBonusOperations(ctx, work.page.rows);
       return;
   }
 }

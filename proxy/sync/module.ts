@@ -6,6 +6,7 @@ import { LinksRepository } from '../db/repositories/links.js';
 import { OperationLogRepository } from '../db/repositories/operation-log.js';
 import { SeenEventsRepository } from '../db/repositories/seen-events.js';
 import { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import { CreateIntentsRepository } from '../db/repositories/create-intents.js';
 import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
@@ -81,6 +82,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     intents: new CreateIntentsRepository(db),
     leases: new EntityLeasesRepository(db),
     readModel: new ReadModelWriter(db),
+    bonusOperations: new BonusOperationsRepository(db),
     operationLog,
     logger,
     options: {

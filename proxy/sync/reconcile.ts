@@ -7,6 +7,7 @@ import { toMoscowString, parseMoscow } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
 import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
 import { loadReturnPoints, loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
@@ -84,6 +85,7 @@ async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: Fold
       return;
     }
     case 'bonustransaction': {
+      await recordBonusOperations(ctx, work.page.rows);
       // A bonus operation changes its buyer's balance: each buyer is read once per page, whatever its operations.
       const buyers = [...new Set(work.page.rows.flatMap((tx) => (tx.agent ? [idFromHref(tx.agent.meta.href)] : [])))];
       const known = [...(await ctx.readModel.knownBuyers(ctx.accountId, buyers))];

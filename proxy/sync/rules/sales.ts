@@ -2,7 +2,7 @@ import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
 import { AmoError } from '../../amocrm/errors.js';
 import type { TransactionWrite } from '../../amocrm/resources/customers.js';
 import { MoySkladNotFoundError } from '../../moysklad/errors.js';
-import { parseMoscow, toMoscowString } from '../../moysklad/moscow-time.js';
+import { parseMoscow, toMoscowIso, toMoscowString } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
 import type { BonusTransaction, Position, RetailDemand, RetailSalesReturn } from '../../moysklad/schemas/entities.js';
@@ -16,17 +16,10 @@ import { createOnce } from './create-intent.js';
 import { buyerLease, withLeases } from '../leases.js';
 import { FolderCache, syncProducts } from './products.js';
 import { reportRejected } from './rejected.js';
+import { recordBonusOperations } from './bonus-operations.js';
 
 export type Document<T> = T & { allPositions: Position[] };
 
-const MOSCOW_OFFSET = '+03:00';
-
-/** "2026-03-12 14:05:00.000" (Moscow) → "2026-03-12T14:05:00.000+03:00": the same instant with its zone explicit. */
-export function moscowIso(moment: string): string {
-  const [date, time = '00:00:00'] = moment.split(' ');
-  const withMs = time.includes('.') ? time : `${time}.000`;
-  return `${date}T${withMs}${MOSCOW_OFFSET}`;
-}
 
 export type SalePoints = Map<string, { earned: number; spent: number }>;
 
@@ -60,6 +53,7 @@ export async function loadSalePoints(ctx: RuleContext, sales: readonly Document<
   const transactions: BonusTransaction[] = [];
   const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
   for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  await recordBonusOperations(ctx, transactions);
   return pointsBySale(transactions);
 }
 
@@ -84,7 +78,7 @@ export function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints)
     id: sale.id,
     buyerMoyskladId: idFromHref(sale.agent.meta.href),
     number: sale.name,
-    moment: moscowIso(sale.moment),
+    moment: toMoscowIso(parseMoscow(sale.moment)),
     momentMs: parseMoscow(sale.moment).getTime(),
     sumKopecks: kopecksFromApi(sale.sum),
     pointsEarned: earnedSpent.earned,
@@ -501,5 +495,7 @@ export async function loadReturnPoints(ctx: RuleContext, docs: readonly Document
   const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
   const transactions: BonusTransaction[] = [];
   for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  // Read anyway: they fill the card's history too.
+  await recordBonusOperations(ctx, transactions);
   return pointsByReturn(transactions);
 }

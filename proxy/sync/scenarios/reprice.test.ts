@@ -5,7 +5,6 @@ import { elements, fieldValue } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, SUBDOMAIN, type SyncHarness } from '../test-support/sync-harness.js';
 
 const SEED = { buyers: 2, legalEntities: 0, entrepreneurs: 0, products: 6, sales: 1 };
-const ADMIN = 5000001;
 
 type Price = { value: number; priceType: { id: string } };
 type Wire = { method: string; route: string; items?: number; ui?: boolean };
@@ -17,19 +16,15 @@ describe.each(DATABASE_KINDS)('repricing after a price-type change on %s', (kind
     h = undefined;
   });
 
-  /** The widget's own calls: a fresh amoCRM disposable token each (a state-changing call takes a token once). */
+  /** The widget's own calls (the harness gives each a fresh amoCRM disposable token of the admin). */
   const widget = async (harness: SyncHarness, method: string, path: string, body?: unknown) => {
-    const answer = await fetch(`${harness.proxy.url}/api/widget${path}`, {
-      method,
-      headers: { 'X-Auth-Token': await harness.amo.issueDisposableToken(SUBDOMAIN, ADMIN), 'Content-Type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
+    const answer = await harness.widget(method, `/api/widget${path}`, body === undefined ? {} : { body });
     expect(answer.status, `${method} ${path}`).toBe(200);
-    return (await answer.json()) as Record<string, unknown>;
+    return answer.json as Record<string, unknown>;
   };
 
   it('reprices the whole catalog as a bulk job with progress in the status, reporting products without such a price', async () => {
-    h = await startSyncHarness(kind, { seed: SEED, widgetApi: true });
+    h = await startSyncHarness(kind, { seed: SEED });
     const harness = h;
     await harness.settle();
     const products = harness.ms.list('product').filter((p) => !p.archived);
