@@ -166,8 +166,10 @@ export async function writePurchases(ctx: RuleContext, buyerIds: readonly string
   const elements = await catalogElements(ctx, [...needTransaction, ...needNote]);
   const catalog = await ctx.catalog();
 
+  // Purchases and notes go out side by side (they only need the customer): a till sale's two writes take two of
+  // amoCRM's slots at once instead of one after the other.
   const gone = new Set<string>();
-  await forEachConcurrently(groupBy(needTransaction, (p) => p.buyerMoyskladId), options.concurrency ?? 1, async ([buyerId, list]) => {
+  const transactionsDone = forEachConcurrently(groupBy(needTransaction, (p) => p.buyerMoyskladId), options.concurrency ?? 1, async ([buyerId, list]) => {
     const customerId = customers.get(buyerId);
     if (customerId === undefined) return;
     try {
@@ -177,10 +179,12 @@ export async function writePurchases(ctx: RuleContext, buyerIds: readonly string
       gone.add(buyerId);
     }
   });
-
   let pendingNotes = needNote.filter((p) => customers.has(p.buyerMoyskladId));
-  const rejected = await writeNotes(ctx, pendingNotes, customers, intents, elements);
-  for (const buyerId of rejected) gone.add(buyerId);
+  // Both settle before anything is thrown: no write may still be in flight when the caller's leases are released.
+  const [transactionsOutcome, notesOutcome] = await Promise.allSettled([transactionsDone, writeNotes(ctx, pendingNotes, customers, intents, elements)]);
+  if (transactionsOutcome.status === 'rejected') throw transactionsOutcome.reason;
+  if (notesOutcome.status === 'rejected') throw notesOutcome.reason;
+  for (const buyerId of notesOutcome.value) gone.add(buyerId);
 
   if (gone.size > 0) {
     // Customers deleted in amoCRM after our last write to them (an unchanged buyer is not re-sent, so nothing told
