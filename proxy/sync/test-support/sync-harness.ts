@@ -66,6 +66,11 @@ export interface HarnessOptions {
   /** Connect the account (tokens on both sides) right away. */
   connect?: boolean;
   drainMs?: number;
+  /**
+   * Where the proxy reaches amoCRM, given the emulator's origin (default: the emulator itself). A test may put a
+   * relay in between, e.g. to answer with a shape amoCRM's documentation does not print.
+   */
+  amoOrigin?: (emulatorOrigin: string) => Promise<string>;
 }
 
 /**
@@ -95,7 +100,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     AMOCRM_CLIENT_ID: CLIENT_ID,
     AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
     AMOCRM_REDIRECT_URI: redirectUri,
-    AMOCRM_BASE_URL_TEMPLATE: `${origin}/a/{subdomain}`,
+    AMOCRM_BASE_URL_TEMPLATE: `${options.amoOrigin ? await options.amoOrigin(origin) : origin}/a/{subdomain}`,
     MOYSKLAD_API_URL: baseUrl,
     LOG_LEVEL: 'silent',
     RECONCILE_INTERVAL_SECONDS: '3600',
