@@ -10,6 +10,7 @@ import { securityHardeningMigration } from './migrations/0006-security-hardening
 import { bonusOperationsMigration } from './migrations/0007-bonus-operations.js';
 import { jobProblemsMigration } from './migrations/0008-job-problems.js';
 import { realtimeStateMigration } from './migrations/0009-realtime-state.js';
+import { dataThatMustNotDriftMigration } from './migrations/0011-data-that-must-not-drift.js';
 import type { Database } from './schema.js';
 
 /**
@@ -27,6 +28,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0007-bonus-operations': bonusOperationsMigration,
     '0008-job-problems': jobProblemsMigration,
     '0009-realtime-state': realtimeStateMigration,
+    '0011-data-that-must-not-drift': dataThatMustNotDriftMigration,
   };
 }
 

@@ -104,9 +104,10 @@ async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number):
 }
 
 /**
- * Subscribes the current amoCRM webhook URL (a repeated subscribe updates the same hook) and unsubscribes ours under
- * an old secret, which would only collect refusals (amoCRM disables a hook after 100 failed deliveries in 2 hours).
- * A refusal (no admin rights; some tariffs may have no API webhooks) is logged, and connect goes on without it.
+ * Subscribes the current amoCRM webhook URL to `update_customer` (a repeated subscribe updates the same hook): our
+ * bonus fields edited by hand in amoCRM are put back (proxy/sync/rules/customer-fields.ts). Ours under an old secret
+ * are unsubscribed: they would only collect refusals (amoCRM disables a hook after 100 failed deliveries in 2 hours).
+ * A refusal (no rights, tariff) is logged and connect goes on: the fields are then only corrected by our next write.
  */
 async function registerAmoWebhooks(engine: SyncEngine, ctx: RuleContext): Promise<void> {
   const { accountId } = ctx;
@@ -119,6 +120,6 @@ async function registerAmoWebhooks(engine: SyncEngine, ctx: RuleContext): Promis
     }
   } catch (error) {
     if (!(error instanceof AmoError) || error.status === undefined || error.status >= 500) throw error;
-    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused our webhook subscription: its customer events will not reach us');
+    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused the customer webhook; hand edits of the bonus fields are corrected by our next write only');
   }
 }

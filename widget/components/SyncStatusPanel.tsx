@@ -14,8 +14,9 @@ type FailedJob = SyncStatus['failedJobs'][number];
 const SKIPPABLE: ReadonlySet<string> = new Set(['fix_in_moysklad', 'deleted_in_amocrm']);
 
 /**
- * Last sync, import progress, how changes arrive (verified webhooks or polling, and why), queue counters, and failed
- * jobs: what, why, what to do, with retry and skip.
+ * Last sync, import and repricing progress (with the products that have no price of the chosen type), how changes
+ * arrive (verified webhooks or polling, and why), queue counters, and failed jobs: what, why, what to do, with retry
+ * and skip.
  */
 export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
   const { t, api } = useWidgetEnv();
@@ -29,7 +30,7 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
       onChanged();
     });
 
-  const { import: progress } = sync;
+  const { import: progress, reprice } = sync;
   return (
     <section class="msk-widget__section" aria-labelledby="msk-sync-title">
       <h3 class="msk-widget__heading" id="msk-sync-title">
@@ -45,6 +46,20 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
             <progress class="msk-widget__progress" max={progress.total} value={progress.done} />
           )}
         </dd>
+        {reprice && (
+          <>
+            <dt>{t('advanced_page.reprice')}</dt>
+            <dd>
+              {t(`advanced_page.reprice_${reprice.state}`, { done: reprice.done, total: reprice.total })}
+              {reprice.state === 'running' && reprice.total > 0 && <progress class="msk-widget__progress" max={reprice.total} value={reprice.done} />}
+              {reprice.unpricedCount > 0 && (
+                <span class="msk-widget__hint">
+                  {t('advanced_page.reprice_unpriced', { count: reprice.unpricedCount, names: reprice.unpriced.map((product) => `«${product.name}»`).join(', ') + (reprice.unpricedCount > reprice.unpriced.length ? '…' : '') })}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         <RealtimeFacts realtime={sync.realtime} />
       </dl>
       <PolledTypes realtime={sync.realtime} />

@@ -5,7 +5,6 @@ import { DATABASE_KINDS } from '../../test-support/databases.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../jobs.js';
 import { transactionsOf } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, type SyncHarness } from '../test-support/sync-harness.js';
-import { widgetCall } from '../test-support/widget-calls.js';
 
 const refusals = (h: SyncHarness, since: number) => h.ms.requestLog.slice(since).filter((entry) => entry.status === 401);
 /** МойСклад requests made with a token (the reconnect's own Basic-auth token request is not one). */
@@ -24,7 +23,7 @@ describe.each(DATABASE_KINDS)('a revoked МойСклад token on %s', (kind) =
   });
 
   it('after the first 401 nothing calls МойСклад for the account — jobs, widget routes, the CLI — and the parked jobs resume by themselves after a reconnect', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true });
+    h = await startSyncHarness(kind);
     const harness = h;
     await harness.settle();
     const mark = harness.ms.requestLog.length;
@@ -37,14 +36,14 @@ describe.each(DATABASE_KINDS)('a revoked МойСклад token on %s', (kind) =
     await harness.proxy.context.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, ACCOUNT_ID));
     await harness.queueIdle();
 
-    expect((await widgetCall(harness, 'GET', '/api/widget/status')).json.moysklad.state).toBe('needs_reauth');
-    const sync = (await widgetCall(harness, 'GET', '/api/widget/sync')).json;
+    expect((await harness.widget('GET', '/api/widget/status')).json.moysklad.state).toBe('needs_reauth');
+    const sync = (await harness.widget('GET', '/api/widget/sync')).json;
     expect(sync.failedJobs.length).toBeGreaterThanOrEqual(6); // the sales' jobs and the reconciliation, parked
     expect(new Set(sync.failedJobs.map((job: { problem: { hint: string } | null }) => job.problem?.hint))).toEqual(new Set(['reconnect_moysklad']));
     // Widget routes that would call МойСклад answer without calling it.
-    expect((await widgetCall(harness, 'GET', '/api/widget/settings')).json.priceTypes).toEqual([]);
+    expect((await harness.widget('GET', '/api/widget/settings')).json.priceTypes).toEqual([]);
     const buyer = await harness.database.db.selectFrom('buyers').select('amo_customer_id').where('account_id', '=', ACCOUNT_ID).where('amo_customer_id', 'is not', null).executeTakeFirstOrThrow();
-    const bonus = await widgetCall(harness, 'POST', `/api/widget/customers/${Number(buyer.amo_customer_id)}/bonus`, { body: { operation: 'accrue', amount: 10 }, headers: { 'Idempotency-Key': 'after-revoke-1' } });
+    const bonus = await harness.widget('POST', `/api/widget/customers/${Number(buyer.amo_customer_id)}/bonus`, { body: { operation: 'accrue', amount: 10 }, headers: { 'Idempotency-Key': 'after-revoke-1' } });
     expect([bonus.status, bonus.json.code]).toEqual([409, 'moysklad_needs_reauth']);
     // So does the operator's CLI.
     const err = new PassThrough();
@@ -63,12 +62,12 @@ describe.each(DATABASE_KINDS)('a revoked МойСклад token on %s', (kind) =
     expect(sales.map((id) => transactionsOf(harness, id).length)).toEqual([0, 0, 0, 0, 0, 0]);
 
     // An admin connects МойСклад again: the parked jobs run by themselves, every sale arrives once.
-    const reconnected = await widgetCall(harness, 'POST', '/api/widget/connection', { body: { login: 'admin@demo', password: 'sandbox-password' } });
+    const reconnected = await harness.widget('POST', '/api/widget/connection', { body: { login: 'admin@demo', password: 'sandbox-password' } });
     expect(reconnected.status).toBe(200);
     await harness.until('every sale in amoCRM', () => sales.every((id) => transactionsOf(harness, id).length === 1), 20_000);
     await harness.queueIdle();
     expect(sales.map((id) => transactionsOf(harness, id).length)).toEqual([1, 1, 1, 1, 1, 1]);
-    const after = (await widgetCall(harness, 'GET', '/api/widget/sync')).json;
+    const after = (await harness.widget('GET', '/api/widget/sync')).json;
     expect(after.failedJobs).toEqual([]);
     expect(after.realtime.webhooks).toMatchObject({ present: 18, expected: 18 });
     expect(refusals(harness, mark)).toHaveLength(1);

@@ -3,7 +3,6 @@ import { DATABASE_KINDS } from '../../test-support/databases.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../jobs.js';
 import { customers, transactionsOf } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, SUBDOMAIN, type SyncHarness } from '../test-support/sync-harness.js';
-import { widgetCall } from '../test-support/widget-calls.js';
 
 type Hook = { id: string; url: string; entityType: string; action: string; enabled?: boolean; meta: { href: string } };
 
@@ -37,16 +36,16 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
   });
 
   it('a disconnect and a reconnect in the settings re-register the webhooks at the new URL, keep the import, and the status says what was verified', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true });
+    h = await startSyncHarness(kind);
     const harness = h;
     await harness.settle();
     const before = ourHooks(harness);
     expect(before).toHaveLength(18);
     const customersBefore = customers(harness).length;
 
-    expect((await widgetCall(harness, 'DELETE', '/api/widget/connection')).status).toBe(204);
+    expect((await harness.widget('DELETE', '/api/widget/connection')).status).toBe(204);
     await harness.until('our webhooks removed after the disconnect', () => ourHooks(harness).length === 0);
-    const reconnected = await widgetCall(harness, 'POST', '/api/widget/connection', { body: { login: 'admin@demo', password: 'sandbox-password' } });
+    const reconnected = await harness.widget('POST', '/api/widget/connection', { body: { login: 'admin@demo', password: 'sandbox-password' } });
     expect(reconnected.status).toBe(200);
 
     await harness.until('webhooks registered again', () => ourHooks(harness).length === 18);
@@ -65,7 +64,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
 
     // A till sale after the reconnect arrives by webhook; the status shows the check and the event.
     await sellAndWait(harness);
-    const status = await widgetCall(harness, 'GET', '/api/widget/sync');
+    const status = await harness.widget('GET', '/api/widget/sync');
     expect(status.status).toBe(200);
     expect(status.json).toMatchObject({ mode: 'webhooks', realtime: { webhooks: { present: 18, expected: 18, restored: 0 }, polled: [] } });
     expect(Date.parse(status.json.realtime.checkedAt)).toBeGreaterThan(0);
@@ -73,7 +72,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
   });
 
   it('a reinstall (the install hook) re-keys both webhook URLs and connect registers them in МойСклад and amoCRM', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true });
+    h = await startSyncHarness(kind);
     const harness = h;
     await harness.settle();
     const oldMoySklad = urls(ourHooks(harness));
@@ -81,10 +80,9 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
     expect(amoHooks()).toEqual([expect.objectContaining({ destination: expect.stringContaining(`/webhooks/amocrm/${ACCOUNT_ID}/`), settings: ['update_customer'] })]);
     const oldAmo = amoHooks()[0]!.destination;
 
-    const { code } = await harness.amo.installWidget(SUBDOMAIN, { userId: 5000001 });
-    const referer = `${new URL(harness.amo.accountBaseUrl(SUBDOMAIN)).host}/a/${SUBDOMAIN}`;
-    const hook = await fetch(`${harness.config.PUBLIC_URL}/amocrm/install?${new URLSearchParams({ code, referer, from_widget: '1', platform: '1' })}`);
-    expect(hook.status).toBe(200);
+    // amoCRM calls our install hook (the harness's redirect URI is this proxy) with a fresh code.
+    const { call } = await harness.amo.installWidget(SUBDOMAIN, { userId: 5000001 });
+    expect(call.status).toBe(200);
 
     await harness.until('МойСклад webhooks at the new URL', () => ourHooks(harness).length === 18 && urls(ourHooks(harness))[0] !== oldMoySklad[0]);
     await harness.until('amoCRM webhook at the new URL only', () => amoHooks().length === 1 && amoHooks()[0]!.destination !== oldAmo);
@@ -97,7 +95,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
   });
 
   it('a reconciliation pass finds our webhooks deleted or disabled in МойСклад and restores them with one listing and one bulk write', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true });
+    h = await startSyncHarness(kind);
     const harness = h;
     await harness.settle();
     const hooks = ourHooks(harness);
@@ -113,7 +111,7 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
     expect(ourHooks(harness).filter((hook) => hook.enabled !== false)).toHaveLength(18);
     expect(webhookRequests(harness, mark)).toEqual(['GET /entity/webhook', 'POST /entity/webhook']);
 
-    const status = await widgetCall(harness, 'GET', '/api/widget/sync');
+    const status = await harness.widget('GET', '/api/widget/sync');
     expect(status.json.realtime).toMatchObject({ webhooks: { present: 18, expected: 18, restored: 3 }, polled: [] });
     // A till sale is delivered by the restored webhook.
     await sellAndWait(harness);
@@ -123,6 +121,6 @@ describe.each(DATABASE_KINDS)('real time heals itself on %s', (kind) => {
     await harness.proxy.context.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, ACCOUNT_ID));
     await harness.queueIdle();
     expect(webhookRequests(harness, quiet)).toEqual(['GET /entity/webhook']);
-    expect((await widgetCall(harness, 'GET', '/api/widget/sync')).json.realtime.webhooks).toEqual({ present: 18, expected: 18, restored: 0 });
+    expect((await harness.widget('GET', '/api/widget/sync')).json.realtime.webhooks).toEqual({ present: 18, expected: 18, restored: 0 });
   });
 });

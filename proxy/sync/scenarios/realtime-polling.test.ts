@@ -3,13 +3,12 @@ import { DATABASE_KINDS } from '../../test-support/databases.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../jobs.js';
 import { customers, transactionsOf } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, type SyncHarness } from '../test-support/sync-harness.js';
-import { widgetCall } from '../test-support/widget-calls.js';
 
 /** Polls compressed like the emulators' time: sales every 100 ms, the rest every 400 ms. */
 const FAST_POLLS = { salePollMs: 100, otherPollMs: 400, pollTickMs: 20 };
 const SYNCED = ['bonustransaction', 'counterparty', 'product', 'productfolder', 'retaildemand', 'retailsalesreturn'];
 
-const sync = async (h: SyncHarness) => (await widgetCall(h, 'GET', '/api/widget/sync')).json;
+const sync = async (h: SyncHarness) => (await h.widget('GET', '/api/widget/sync')).json;
 const reconcile = async (h: SyncHarness) => {
   await h.proxy.context.queue.enqueue(accountLifecycleJob(SYNC_JOBS.reconcile, ACCOUNT_ID));
   await h.queueIdle();
@@ -30,7 +29,7 @@ describe.each(DATABASE_KINDS)('types webhooks cannot deliver are polled on %s', 
   });
 
   it('another app holds the 5 sales webhooks (30007): only sales are polled, the status says so, a till sale still arrives; a freed slot switches back', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true, connect: false, sync: FAST_POLLS });
+    h = await startSyncHarness(kind, { connect: false, sync: FAST_POLLS });
     const harness = h;
     const foreign = harness.ms.addForeignWebhooks([0, 1, 2, 3, 4].map((i) => ({ url: `https://site-plugin.example/ms/${i}`, entityType: 'retaildemand', action: 'CREATE' as const })));
     await harness.connect();
@@ -66,7 +65,7 @@ describe.each(DATABASE_KINDS)('types webhooks cannot deliver are polled on %s', 
     { reason: 'no_rights', what: 'a МойСклад user without admin rights (30004)', moysklad: { users: [{ login: 'admin@demo', password: 'sandbox-password', isAdmin: false }] } },
   ]) {
     it(`${refusal.what}: every type is polled, with the reason on the status page, and sales and new buyers still arrive`, async () => {
-      h = await startSyncHarness(kind, { widgetApi: true, moysklad: refusal.moysklad, sync: FAST_POLLS });
+      h = await startSyncHarness(kind, { moysklad: refusal.moysklad, sync: FAST_POLLS });
       const harness = h;
       await harness.settle();
       const status = await sync(harness);
@@ -84,7 +83,7 @@ describe.each(DATABASE_KINDS)('types webhooks cannot deliver are polled on %s', 
   }
 
   it('webhooks exist but deliveries stop arriving: the pass notices sales nobody announced, polls every type, and returns to webhooks once they arrive again', async () => {
-    h = await startSyncHarness(kind, { widgetApi: true, sync: { ...FAST_POLLS, deliveryGraceMs: 1_000 } });
+    h = await startSyncHarness(kind, { sync: { ...FAST_POLLS, deliveryGraceMs: 1_000 } });
     const harness = h;
     await harness.settle();
     const connectedAt = Number((await harness.database.db.selectFrom('account_sync').select('connected_at').where('account_id', '=', ACCOUNT_ID).executeTakeFirstOrThrow()).connected_at);
