@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { PROBLEM_CODES } from '../api/problem-codes.js';
 import { isWidgetApiError } from '../api/errors.js';
 import type { CardView, FirstImport } from '../api/types.js';
@@ -46,8 +46,7 @@ export function useLiveCard(amoCustomerId: number): LiveCard {
   // stays so, and a connection comes back with a visit (visibility change) rather than a timer.
   const showsCard = useRef(false);
   showsCard.current = state.state === 'ready' && (state.data.kind === 'card' || state.data.kind === 'importing');
-  const importing = useRef(false);
-  importing.current = state.state === 'ready' && (state.data.kind === 'importing' || (state.data.kind === 'card' && state.data.card.import !== null));
+  const importing = state.state === 'ready' && (state.data.kind === 'importing' || (state.data.kind === 'card' && state.data.card.import !== null));
 
   const refresh = useCallback(
     (options?: { quiet?: boolean }) => {
@@ -78,20 +77,21 @@ export function useLiveCard(amoCustomerId: number): LiveCard {
     const onVisible = () => {
       if (document.visibilityState === 'visible') refresh({ quiet: true });
     };
-    // One timer at the import's pace; outside an import only every CARD_POLL_MS / CARD_IMPORT_POLL_MS-th tick asks.
-    let ticks = 0;
-    const timer = setInterval(() => {
-      ticks += 1;
-      const due = importing.current || ticks % (CARD_POLL_MS / CARD_IMPORT_POLL_MS) === 0;
-      if (due && showsCard.current) onVisible();
-    }, CARD_IMPORT_POLL_MS);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       runId.current += 1;
-      clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [refresh]);
+
+  // The poll's pace follows the import; a layout effect, so the new pace is set as soon as the answer that changed it
+  // is on screen.
+  useLayoutEffect(() => {
+    const timer = setInterval(() => {
+      if (showsCard.current && document.visibilityState === 'visible') refresh({ quiet: true });
+    }, importing ? CARD_IMPORT_POLL_MS : CARD_POLL_MS);
+    return () => clearInterval(timer);
+  }, [refresh, importing]);
 
   const setPoints = useCallback((points: number) => {
     setState((current) =>
