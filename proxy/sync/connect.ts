@@ -49,9 +49,9 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
 
   const webhooks = await checkWebhooks(engine, ctx, 'connect');
   const mode = webhooks?.mode ?? 'polling';
-  await registerAmoWebhooks(engine, ctx);
-
   const reconnect = before.connectedAt !== null;
+  await registerAmoWebhooks(engine, ctx, { dropStale: reconnect });
+
   await engine.deps.operationLog.append({ accountId, userId: null, kind: reconnect ? 'sync.reconnected' : 'sync.connected', details: { mode, productsCatalog: catalog?.catalogId ?? null } });
   await engine.deps.state.markConnected(accountId, mode, startedAt);
   if (before.import.state !== 'done') {
@@ -105,16 +105,19 @@ async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number):
 
 /**
  * Subscribes the current amoCRM webhook URL to `update_customer` (a repeated subscribe updates the same hook): our
- * bonus fields edited by hand in amoCRM are put back (proxy/sync/rules/customer-fields.ts). Ours under an old secret
- * are unsubscribed: they would only collect refusals (amoCRM disables a hook after 100 failed deliveries in 2 hours).
+ * bonus fields edited by hand in amoCRM are put back (proxy/sync/rules/customer-fields.ts). On a reconnect, ours under
+ * an old secret are unsubscribed: they would only collect refusals (amoCRM disables a hook after 100 failed deliveries
+ * in 2 hours).
  * A refusal (no rights, tariff) is logged and connect goes on: the fields are then only corrected by our next write.
  */
-async function registerAmoWebhooks(engine: SyncEngine, ctx: RuleContext): Promise<void> {
+async function registerAmoWebhooks(engine: SyncEngine, ctx: RuleContext, options: { dropStale: boolean }): Promise<void> {
   const { accountId } = ctx;
   const url = await engine.amoWebhookUrl(accountId);
   const ours = `${engine.deps.options.publicUrl}/webhooks/amocrm/${accountId}/`;
   try {
     await ctx.amo.account.subscribeWebhook(url, AMO_WEBHOOK_EVENTS);
+    // Only a reconnect can leave ours under an old secret: the first connect spends no listing on it.
+    if (!options.dropStale) return;
     for (const hook of await ctx.amo.account.listWebhooks()) {
       if (hook.destination.startsWith(ours) && hook.destination !== url) await ctx.amo.account.unsubscribeWebhook(hook.destination);
     }
