@@ -1,39 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
-
-/**
- * Secret-bearing fields, wherever they appear up to three levels deep (request headers, vendor error
- * payloads, repository rows). Censoring is by key, so new code that logs a `token` stays safe by default.
- */
-const SECRET_KEYS = [
-  // Node lower-cases incoming header names; axios and hand-built requests keep the original case.
-  'authorization',
-  'Authorization',
-  'x-auth-token',
-  'X-Auth-Token',
-  'cookie',
-  'Cookie',
-  'set-cookie',
-  'password',
-  'token',
-  'access_token',
-  'refresh_token',
-  'client_secret',
-  'secret',
-  // Our encrypted columns: ciphertext is not plaintext, but there is no reason for it to reach the logs.
-  'amo_access_token_enc',
-  'amo_refresh_token_enc',
-  'moysklad_token_enc',
-  'webhook_secret_enc',
-];
-
-function bracket(key: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `["${key}"]`;
-}
-
-export const redactPaths: string[] = SECRET_KEYS.flatMap((key) => {
-  const k = bracket(key);
-  return [k.startsWith('.') ? k.slice(1) : k, `*${k}`, `*.*${k}`, `*.*.*${k}`];
-});
+import { censorSecrets } from './log-censor.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -45,7 +11,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      redact: { paths: redactPaths, censor: '[redacted]' },
+      // Censoring runs on the finished line (after serializers, for child bindings too). pino's `redact` with
+      // wildcard paths cloned and walked every logged object: most of a card view's allocations, which V8
+      // promoted into old space under concurrent requests (the proxy's RSS growth, issue 10).
+      hooks: { streamWrite: censorSecrets },
       base: { service: 'proxy' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
