@@ -94,14 +94,18 @@ describe('amoCRM transport', () => {
     let refusals = 3;
     const stamps: number[] = [];
     ctx.server.use(http.get(`${AMO_BASE}/api/v4/account`, () => (stamps.push(Date.now()), refusals-- > 0 ? problem(429, 'Too Many Requests') : undefined)));
-    const limiter = new AmoAccountLimiter();
+    // Pacing of ~2 ms (timeScale 0.01), so the gaps below come from the backoff, not from the even spacing.
+    const limiter = new AmoAccountLimiter({ timeScale: 0.01 });
+    const unthrottled = limiter.spacingMs('31000001');
     const client = await testAmoClient({ limiter, retry: { minBackoffMs: 20, maxBackoffMs: 1000 } });
     await expect(client.account.get()).resolves.toMatchObject({ id: 31000001 });
     const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
     expect(gaps[0]).toBeGreaterThanOrEqual(18);
     expect(gaps[1]).toBeGreaterThanOrEqual(38);
     expect(gaps[2]).toBeGreaterThanOrEqual(78);
-    expect(limiter.spacingMs('31000001')).toBeGreaterThan(1000 / 7);
+    // Each of the three 429s halved the pace: calls are now spaced 8× wider than before the storm.
+    expect(limiter.spacingMs('31000001')).toBeCloseTo(unthrottled * 8);
+    expect(limiter.spacingMs('another-account')).toBeCloseTo(unthrottled);
 
     ctx.server.use(http.get(`${AMO_BASE}/api/v4/account`, () => problem(429, 'Too Many Requests')));
     await expect((await testAmoClient({ retry: { minBackoffMs: 1, maxBackoffMs: 2, maxRateLimitRetries: 2 } })).account.get()).rejects.toBeInstanceOf(AmoRateLimitError);
