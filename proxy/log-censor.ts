@@ -21,7 +21,7 @@ const SECRET_KEYS = [
   'webhook_secret_enc',
 ];
 
-export const CENSORED = '[redacted]';
+const CENSORED = '[redacted]';
 
 const secretKeys = new Set(SECRET_KEYS);
 const longestKey = Math.max(...SECRET_KEYS.map((key) => key.length));

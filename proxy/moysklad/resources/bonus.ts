@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { MoySkladError } from '../errors.js';
 import { buildFilter } from '../filter.js';
 import { collect, paginate } from '../paginate.js';
@@ -78,5 +77,3 @@ export class BonusApi {
   }
 }
 
-export const bonusTransactionListSchema = listEnvelopeSchema(bonusTransactionSchema);
-export type BonusTransactionList = z.infer<typeof bonusTransactionListSchema>;
