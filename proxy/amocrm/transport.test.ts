@@ -90,6 +90,39 @@ describe('amoCRM transport', () => {
     await expect(second.account.get()).resolves.toMatchObject({ id: 31000001 });
   });
 
+  it('a block clears itself when amoCRM answers the one probe sent after the cool-down', async () => {
+    let hits = 0;
+    let blockPage = true;
+    ctx.server.use(
+      http.get(`${AMO_BASE}/api/v4/account`, () => {
+        hits += 1;
+        return blockPage ? new HttpResponse('<html><body>403 Forbidden nginx</body></html>', { status: 403, headers: { 'Content-Type': 'text/html' } }) : undefined;
+      }),
+    );
+    let now = 1_700_000_000_000; // the limiters' clock: the cool-down passes without waiting 15 minutes
+    const store = new InMemoryRateLimitStore();
+    const limiter = () => new AmoAccountLimiter({ store, now: () => now, probeCooldownMs: 15 * 60_000 });
+    const first = await testAmoClient({ limiter: limiter() });
+    const second = await testAmoClient({ limiter: limiter() }); // another process sharing the database's amo_rate row
+
+    await expect(first.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    now += 15 * 60_000 - 1;
+    await expect(second.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    expect(hits).toBe(1); // nothing leaves during the cool-down
+
+    now += 1; // the probe is due; amoCRM still shows its block page
+    await expect(second.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    await expect(first.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    expect(hits).toBe(2); // one probe, not every waiting call
+
+    now += 15 * 60_000;
+    blockPage = false; // support lifted the block
+    await expect(first.account.get()).resolves.toMatchObject({ id: 31000001 }); // the probe, answered
+    expect(await store.getBlocked('31000001', now)).toBeNull();
+    await expect(second.account.get()).resolves.toMatchObject({ id: 31000001 });
+    expect(hits).toBe(4);
+  });
+
   it('429 storm: exponential backoff (≥ the minimum), slows the pace, then succeeds', async () => {
     let refusals = 3;
     const stamps: number[] = [];

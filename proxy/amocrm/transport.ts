@@ -115,7 +115,7 @@ export class AmoTransport {
         tokens = await this.refreshAfterRejection(tokens);
         refreshed = true;
       }
-      await this.limiter.acquire(this.accountId);
+      const permit = await this.limiter.acquire(this.accountId);
       let response: AxiosResponse<string>;
       try {
         response = await this.send(req, url, tokens.accessToken, where);
@@ -129,6 +129,7 @@ export class AmoTransport {
       }
       const requestId = header(response, 'x-request-id');
       const status = response.status;
+      if (permit.probe) await this.afterProbe(response, where);
 
       if (status === 204) return null;
       if (status >= 200 && status < 300) return this.parse(req.schema, response.data, { ...where, requestId });
@@ -142,11 +143,8 @@ export class AmoTransport {
         throw await this.needsReinstall(new AmoAuthError('amoCRM rejected the access token', { ...where, status, requestId }));
       }
       if (status === 403) {
-        // Two different 403s: a problem+json answer is a rights refusal for this call (e.g. a manager's token on an
-        // admin-only endpoint) — surface it, nothing is blocked. Anything else (amoCRM's nginx HTML page) is the
-        // account/IP block for repeated limit violations: stop every call for the account. (The split by body type
-        // is our inference from the documented error shapes; amoCRM does not state it.)
-        if (safeProblem(response.data)) throw errorFromResponse(status, response.data, { ...where, requestId });
+        // A rights refusal for this call is surfaced; the block page stops every call for the account (isBlockPage).
+        if (!isBlockPage(response)) throw errorFromResponse(status, response.data, { ...where, requestId });
         throw await this.tripBreaker(response, where, requestId);
       }
       if (status === 429) {
@@ -190,6 +188,20 @@ export class AmoTransport {
     }
   }
 
+  /**
+   * The answer to a blocked account's probe: any API answer (even a refusal or a 429) means amoCRM serves the
+   * account again, so the block is cleared for every process. The block page again keeps it (the 403 branch
+   * renews it); a 5xx proves nothing, so the block stays until the next probe.
+   */
+  private async afterProbe(response: AxiosResponse<string>, where: { method: string; url: string }): Promise<void> {
+    if (isBlockPage(response) || response.status >= 500) {
+      this.logger.warn({ ...where, accountId: this.accountId, status: response.status }, 'amoCRM block probe: still blocked');
+      return;
+    }
+    await this.limiter.unblock(this.accountId);
+    this.logger.info({ ...where, accountId: this.accountId, status: response.status }, 'amoCRM answers again: the account block is cleared');
+  }
+
   private async currentTokens(): Promise<AmoTokens> {
     if (!this.tokens) this.tokens = await this.options.tokenStore.load(this.accountId);
     if (!this.tokens) throw await this.needsReinstall(new AmoAuthError(`no amoCRM tokens stored for account ${this.accountId}`));
@@ -206,7 +218,7 @@ export class AmoTransport {
       const latest = await store.load(this.accountId);
       if (latest && latest.accessToken !== rejected.accessToken) return latest;
       if (!latest?.refreshToken) throw new AmoAuthError('access token rejected and no refresh token to rotate');
-      await this.limiter.acquire(this.accountId); // the token endpoint is on the same account host and budget
+      const permit = await this.limiter.acquire(this.accountId); // the token endpoint is on the same account host and budget
       const rotated = await refreshTokens(latest.refreshToken, {
         baseUrl: this.baseUrl,
         credentials: this.options.credentials,
@@ -215,6 +227,7 @@ export class AmoTransport {
       });
       await store.save(this.accountId, rotated);
       this.logger.info({ accountId: this.accountId }, 'amoCRM tokens rotated');
+      if (permit.probe) await this.limiter.unblock(this.accountId); // the token endpoint answered: not blocked
       return rotated;
     }).catch(async (error: unknown) => {
       if (error instanceof AmoAuthError) throw await this.needsReinstall(error);
@@ -256,6 +269,15 @@ export class AmoTransport {
     this.logger.error({ ...where, path: error.path, issue: parsed.error.issues[0]?.message }, error.message); // no body: personal data
     throw error;
   }
+}
+
+/**
+ * amoCRM's two 403s: a problem+json answer refuses this call only (e.g. a manager's token on an admin endpoint);
+ * anything else (its nginx HTML page) is the account/IP block for repeated limit violations. (The split by body
+ * type is our inference from the documented error shapes; amoCRM does not state it.)
+ */
+function isBlockPage(response: AxiosResponse<string>): boolean {
+  return response.status === 403 && !safeProblem(response.data);
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {
