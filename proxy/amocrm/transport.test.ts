@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { AmoAccountLimiter } from './account-limiter.js';
@@ -88,6 +89,16 @@ describe('amoCRM transport', () => {
     await first.transport.limiter.unblock('31000001');
     ctx.server.resetHandlers(...ctx.fake.handlers());
     await expect(second.account.get()).resolves.toMatchObject({ id: 31000001 });
+  });
+
+  it('sends the Bearer token, our User-Agent (product and the package.json version) and JSON bodies', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const client = await testAmoClient({ publicUrl: 'https://proxy.example.com' });
+    await client.account.get();
+    await client.customers.createBatch([{ name: 'Покупатель' }]);
+    const [read, write] = ctx.fake.requests;
+    expect(read).toMatchObject({ method: 'GET', auth: 'Bearer access-1', userAgent: `moysklad-amocrm/${version} (+https://proxy.example.com)`, contentType: null });
+    expect(write).toMatchObject({ method: 'POST', userAgent: `moysklad-amocrm/${version} (+https://proxy.example.com)`, contentType: 'application/json', body: [{ name: 'Покупатель' }] });
   });
 
   it('a block clears itself when amoCRM answers the one probe sent after the cool-down', async () => {

@@ -1,8 +1,9 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AmoAccountLimiter } from './account-limiter.js';
 import { blockedError } from './account-limiter.js';
-import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
+import { AmoAuthError, AmoBlockedError, AmoError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
+import { amoHttp } from './http.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
 import { accountBaseUrl, DEFAULT_BASE_URL_TEMPLATE, refreshTokens, type OAuthClientCredentials } from './oauth.js';
 import { errorFromResponse, safeProblem } from './response-errors.js';
@@ -30,6 +31,9 @@ export interface AmoTransportOptions {
   credentials: OAuthClientCredentials;
   tokenStore: TokenStore;
   limiter: AmoAccountLimiter;
+  /** Our public origin, named in the User-Agent of every call. */
+  publicUrl?: string;
+  /** The amoCRM axios instance (createAmoHttp in ./http.ts); the process's shared one by default. */
   http?: AxiosInstance;
   logger?: ClientLogger;
   /** 401 that a refresh could not cure: mark the installation "needs reinstall". */
@@ -39,6 +43,7 @@ export interface AmoTransportOptions {
   retry?: Partial<AmoRetryOptions>;
   /** Refresh this long before `expiresAt` instead of waiting for a 401. */
   refreshSkewMs?: number;
+  /** Overrides the instance's timeout (60 s). */
   timeoutMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -78,7 +83,7 @@ export class AmoTransport {
     this.accountId = options.accountId;
     this.baseUrl = accountBaseUrl(options.baseUrlTemplate ?? DEFAULT_BASE_URL_TEMPLATE, options.subdomain);
     this.limiter = options.limiter;
-    this.http = options.http ?? axios.create();
+    this.http = options.http ?? amoHttp(options.publicUrl);
     this.logger = options.logger ?? silentLogger;
     this.retry = { ...defaultRetry, ...options.retry };
     this.now = options.now ?? Date.now;
@@ -118,7 +123,7 @@ export class AmoTransport {
       const permit = await this.limiter.acquire(this.accountId);
       let response: AxiosResponse<string>;
       try {
-        response = await this.send(req, url, tokens.accessToken, where);
+        response = await this.send(req, url, tokens.accessToken);
       } catch (error) {
         // No answer at all: repeat reads; a write may have been applied, so it is surfaced to the caller.
         if (req.method !== 'GET' || serverFailures >= this.retry.maxServerRetries) throw error;
@@ -166,26 +171,15 @@ export class AmoTransport {
     }
   }
 
-  private async send(req: AmoRequest<z.ZodType>, url: string, accessToken: string, where: { method: string; url: string }): Promise<AxiosResponse<string>> {
-    try {
-      return await this.http.request<string>({
-        method: req.method,
-        url,
-        headers: {
-          Authorization: `Bearer ${accessToken}`,
-          Accept: 'application/json',
-          ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        data: req.body === undefined ? undefined : JSON.stringify(req.body),
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        validateStatus: () => true,
-        timeout: this.options.timeoutMs ?? 60_000,
-        maxRedirects: 0, // a redirect to another host would carry our token
-      });
-    } catch (cause) {
-      throw new AmoNetworkError(`amoCRM ${req.method} ${new URL(url).pathname}: no response`, { ...where, cause });
-    }
+  /** One call through the amoCRM instance; no answer at all rejects with AmoNetworkError (its interceptor). */
+  private send(req: AmoRequest<z.ZodType>, url: string, accessToken: string): Promise<AxiosResponse<string>> {
+    return this.http.request<string>({
+      method: req.method,
+      url,
+      headers: { Authorization: `Bearer ${accessToken}` },
+      data: req.body,
+      ...(this.options.timeoutMs ? { timeout: this.options.timeoutMs } : {}),
+    });
   }
 
   /**

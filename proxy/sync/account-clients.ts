@@ -9,7 +9,6 @@ import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 
 export interface AccountClientsConfig {
   publicUrl: string;
-  version: string;
   moyskladApiUrl: string;
   amoBaseUrlTemplate: string;
   amoClientId: string;
@@ -62,7 +61,6 @@ export class AccountClients {
       token,
       limiter,
       publicUrl: this.config.publicUrl,
-      version: this.config.version,
       baseUrl: this.config.moyskladApiUrl,
       onAuthLost: () => this.accounts.markMoySkladNeedsReauth(accountId),
     });
@@ -79,6 +77,7 @@ export class AccountClients {
       credentials: { clientId: this.config.amoClientId, clientSecret: this.config.amoClientSecret, redirectUri: this.config.amoRedirectUri },
       tokenStore: this.tokenStore,
       limiter: this.amoLimiter,
+      publicUrl: this.config.publicUrl,
       onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
       ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),
     });

@@ -25,6 +25,7 @@ import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
 import type { ReplayStore } from '../auth/replay-store.js';
+import { PROXY_VERSION } from '../../version.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter } from './amocrm-hooks.js';
 import { createReferralRouter, type ReferralRouterOptions } from './referral.js';
@@ -46,7 +47,6 @@ export type WidgetApiDeps = {
   queue?: JobQueue;
   /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
   moyskladLimiters?: MoySkladUserLimiters;
-  version?: string;
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
     moysklad?: MoySkladPort;
@@ -79,16 +79,15 @@ export type WidgetApi = {
 /** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
 export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const { config, database, logger } = deps;
-  const version = deps.version ?? '1.0.0';
   const accounts = new AccountsAdapter(new AccountsRepository(database.db, deps.secrets));
   const readModel = new KyselyReadModel(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
-  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
+  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
   const amoOAuth =
     deps.overrides?.amoOAuth ??
-    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI } });
+    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   const services: WidgetServices = {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
@@ -148,7 +147,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
       await settle();
     },
     register(app) {
-      app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
+      app.use(createOpenApiRouter(routes, { version: PROXY_VERSION, serverUrl: config.PUBLIC_URL }));
       app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE }));
       app.use(
         createReferralRouter({
