@@ -28,6 +28,7 @@ describe('loadConfig', () => {
     expect(config.MOYSKLAD_API_URL).toBe('https://api.moysklad.ru/api/remap/1.2');
     expect(config.AMOCRM_RATE_LIMIT_PER_SECOND).toBe(7);
     expect(config.ALLOWED_ORIGINS).toEqual([]);
+    expect(config.PERSONAL_DATA_GRACE_HOURS).toBe(0);
     expect(config.ENCRYPTION_KEY.equals(Buffer.alloc(32, 7))).toBe(true);
   });
 
@@ -59,13 +60,14 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       WORKER_CONCURRENCY: '0',
       RECONCILE_INTERVAL_SECONDS: '4',
+      PERSONAL_DATA_GRACE_HOURS: '721',
     });
     const names = problems.map((p) => p.split(' ')[0]);
     expect(names.sort()).toEqual(
       [
         'PORT', 'PUBLIC_URL', 'DATABASE_URL', 'ENCRYPTION_KEY', 'AMOCRM_CLIENT_ID', 'AMOCRM_CLIENT_SECRET',
         'AMOCRM_REDIRECT_URI', 'AMOCRM_BASE_URL_TEMPLATE', 'ALLOWED_ORIGINS', 'AMOCRM_RATE_LIMIT_PER_SECOND',
-        'LOG_LEVEL', 'WORKER_CONCURRENCY', 'RECONCILE_INTERVAL_SECONDS',
+        'LOG_LEVEL', 'WORKER_CONCURRENCY', 'RECONCILE_INTERVAL_SECONDS', 'PERSONAL_DATA_GRACE_HOURS',
       ].sort(),
     );
     expect(problems.join('\n')).not.toContain('dG9vLXNob3J0');

@@ -31,6 +31,7 @@ export const configTable: readonly ConfigEntry[] = [
   { name: 'LOG_LEVEL', default: 'info', meaning: 'pino level: fatal, error, warn, info, debug, trace or silent.' },
   { name: 'WORKER_CONCURRENCY', default: '4', meaning: 'Jobs this process runs at once (1–64).' },
   { name: 'RECONCILE_INTERVAL_SECONDS', default: '900', meaning: 'How often to poll for changes missed by webhooks (5–86400; the sandbox uses short intervals).' },
+  { name: 'PERSONAL_DATA_GRACE_HOURS', default: '0', meaning: 'After amoCRM confirms an uninstall, buyers\' names, phones, e-mails, purchases and the operation log of the account are deleted after this many hours (0 = at once; at most 720, the 30 days 152-ФЗ allows). Until then nothing of it is served.' },
 ];
 
 const defaultOf = (name: string): string => {
@@ -101,6 +102,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: intInRange('WORKER_CONCURRENCY', 1, 64),
   RECONCILE_INTERVAL_SECONDS: intInRange('RECONCILE_INTERVAL_SECONDS', 5, 86_400),
+  PERSONAL_DATA_GRACE_HOURS: intInRange('PERSONAL_DATA_GRACE_HOURS', 0, 720),
 });
 
 export type Config = z.infer<typeof envSchema>;

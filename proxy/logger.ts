@@ -1,5 +1,5 @@
 import { type DestinationStream, type Logger, pino } from 'pino';
-import { censorSecrets } from './log-censor.js';
+import { redactLogLine } from './redact.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -11,10 +11,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      // Censoring runs on the finished line (after serializers, for child bindings too). pino's `redact` with
-      // wildcard paths cloned and walked every logged object: most of a card view's allocations, which V8
-      // promoted into old space under concurrent requests (the proxy's RSS growth, issue 10).
-      hooks: { streamWrite: censorSecrets },
+      // Every line passes the one redaction (proxy/redact.ts) after serialisation, so secrets are masked by key at any
+      // depth and in any case, whatever a serializer or a vendor error object put in the line.
+      hooks: { streamWrite: redactLogLine },
       base: { service: 'proxy' },
       timestamp: pino.stdTimeFunctions.isoTime,
     },

@@ -25,10 +25,12 @@ describe('widget ⇄ proxy contract', () => {
     expectTypeOf<widget.ConnectionResult>().toEqualTypeOf<z.output<typeof proxy.connectedView>>();
     expectTypeOf<widget.CardView>().toEqualTypeOf<z.output<typeof proxy.cardView>>();
     expectTypeOf<widget.PurchasePage>().toEqualTypeOf<z.output<typeof proxy.purchasePage>>();
+    expectTypeOf<widget.BonusOperationPage>().toEqualTypeOf<z.output<typeof proxy.bonusOperationPage>>();
     expectTypeOf<widget.BonusResult>().toEqualTypeOf<z.output<typeof proxy.bonusResult>>();
     expectTypeOf<widget.BonusRequest>().toEqualTypeOf<z.input<typeof proxy.bonusBody>>();
     expectTypeOf<widget.ConnectionRequest>().toEqualTypeOf<z.input<typeof proxy.connectBody>>();
     expectTypeOf<widget.Settings>().toEqualTypeOf<z.input<typeof proxy.settingsSchema>>();
+    expectTypeOf<widget.SettingsValues>().toEqualTypeOf<z.output<typeof proxy.settingsValues>>();
     expectTypeOf<Flat<widget.SettingsView>>().toEqualTypeOf<z.output<typeof proxy.settingsView>>();
     expectTypeOf<widget.SyncStatus>().toEqualTypeOf<z.output<typeof proxy.syncStatusView>>();
   });
@@ -37,6 +39,7 @@ describe('widget ⇄ proxy contract', () => {
     conforms(proxy.statusView, fixtures.connectedStatus());
     conforms(proxy.cardView, fixtures.cardView());
     conforms(proxy.purchaseView, fixtures.purchase(3, { returned: true, pointsSpent: 5 }));
+    conforms(proxy.bonusOperationView, fixtures.operation(4, { status: 'canceled', author: { amoUserId: 7, name: null } }));
     conforms(proxy.settingsView, fixtures.settingsView());
     conforms(proxy.syncStatusView, fixtures.syncStatus());
   });
@@ -50,6 +53,10 @@ describe('widget ⇄ proxy contract', () => {
       request('POST', '/api/widget/connection', { login: 'admin@shop', password: 'wrong' }),
       request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`),
     ];
+    fake.status = fixtures.connectedStatus({ connected: false, moysklad: { state: 'needs_reauth' } });
+    answers.push(request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`));
+    fake.status = fixtures.connectedStatus({ connected: false, moysklad: { state: 'not_connected' } });
+    answers.push(request('GET', `/api/widget/customers/${fixtures.CUSTOMER_ID}/card`));
     for (const answer of answers) {
       const problem = proxy.problemSchema.parse(answer.body);
       expect(Object.keys(problemMessages)).toContain(problem.code);

@@ -74,13 +74,32 @@ describe('Widget lifecycle', () => {
     expect(document.querySelector('.msk-widget--card')).toBeNull();
   });
 
-  it('destroy unmounts the card panel and leaves its container empty', async () => {
+  it('destroy unmounts the card panel, leaves its container empty and takes our stylesheet away', async () => {
     openCustomerCard(42);
     const self = createWidget();
     self.callbacks!.render();
     await screen.findByText('2000001');
+    expect(document.getElementById('msk-widget-style-msk_test')).not.toBeNull();
     self.callbacks!.destroy();
     expect(document.querySelector('.msk-widget--card')!.innerHTML).toBe('');
+    expect(document.head.querySelectorAll('link[rel="stylesheet"]')).toHaveLength(0);
+    // Back in the area: render links it again.
+    self.callbacks!.render();
+    expect(document.head.querySelectorAll('link[rel="stylesheet"]')).toHaveLength(1);
+  });
+
+  it('destroy keeps the stylesheet while another block of ours is still on the page', async () => {
+    openCustomerCard(42);
+    const card = createWidget();
+    card.callbacks!.render();
+    await screen.findByText('2000001');
+    const modal = settingsModal();
+    const settings = createWidget();
+    settings.callbacks!.settings($(modal) as unknown as JQueryLike);
+    settings.callbacks!.destroy();
+    expect(document.head.querySelectorAll('link[rel="stylesheet"]')).toHaveLength(1);
+    card.callbacks!.destroy();
+    expect(document.head.querySelectorAll('link[rel="stylesheet"]')).toHaveLength(0);
   });
 
   it('mounts the advanced settings page into #work-area-<code>, else #list_page_holder', async () => {
@@ -130,7 +149,14 @@ describe('Widget settings modal', () => {
     typeInto(screen.getByLabelText('Пароль'), 'wrong');
 
     await expect(self.callbacks!.onSave({ active: 'Y' })).rejects.toThrow('МойСклад: неверный логин или пароль');
-    expect((await screen.findByRole('alert')).textContent).toContain('МойСклад: неверный логин или пароль');
+    // Said once, right under the password it concerns, with the focus there to correct it.
+    const alerts = await screen.findAllByRole('alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]!.textContent).toContain('МойСклад: неверный логин или пароль');
+    const passwordInput = screen.getByLabelText('Пароль');
+    expect(passwordInput.nextElementSibling?.contains(alerts[0]!)).toBe(true);
+    expect(passwordInput.getAttribute('aria-describedby')).toBe('msk-password-error');
+    await waitFor(() => expect(document.activeElement).toBe(passwordInput));
 
     typeInto(screen.getByLabelText('Пароль'), 'right-password');
     await expect(self.callbacks!.onSave({ active: 'Y' })).resolves.toBe(true);
@@ -141,6 +167,23 @@ describe('Widget settings modal', () => {
     // amoCRM serialises named inputs of the form into the widget settings: ours have no names.
     expect(modal.querySelectorAll('.msk-widget input[name]:not([type="radio"])')).toHaveLength(0);
     expect((modal.querySelector('input[name="config"]') as HTMLInputElement).value).toBe('{"consent":1}');
+  });
+
+  it('asks before disconnecting МойСклад and says what stops working', async () => {
+    const modal = settingsModal();
+    const self = createWidget();
+    self.callbacks!.settings($(modal) as unknown as JQueryLike);
+    (await screen.findByRole('button', { name: 'Отключить МойСклад' })).click();
+    await screen.findByText(/Перестанут обновляться покупатели, товары, покупки и баллы/);
+    expect(fakeProxy.status.moysklad.state).toBe('connected'); // nothing happened yet
+    screen.getByRole('button', { name: 'Отмена' }).click();
+    await waitFor(() => expect(screen.queryByText(/Перестанут обновляться/)).toBeNull());
+    expect(fakeProxy.status.moysklad.state).toBe('connected');
+
+    screen.getByRole('button', { name: 'Отключить МойСклад' }).click();
+    (await screen.findByRole('button', { name: 'Да, отключить' })).click();
+    await waitFor(() => expect(fakeProxy.status.moysklad.state).toBe('not_connected'));
+    expect(await screen.findByText('Не подключено')).toBeTruthy();
   });
 
   it('never blocks disabling the widget', async () => {

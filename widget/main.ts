@@ -16,6 +16,7 @@ import {
   modalElement,
   settingsHolder,
   storedConfig,
+  unlinkStylesheet,
 } from './host/page.js';
 import { createWidgetEnv } from './host/widget-env.js';
 import { ConnectionController, hasConsent } from './lib/connection-controller.js';
@@ -91,6 +92,7 @@ export default function Widget(this: AmoWidgetSelf): AmoWidgetSelf {
     },
     destroy() {
       mounts.unmountAll();
+      unlinkStylesheet(self);
       connection = null;
     },
   };

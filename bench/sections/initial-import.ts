@@ -1,91 +1,82 @@
-import { MAX_BATCH_SIZE } from '../../proxy/amocrm/index.js';
+import { BIG_SEED_SIZES } from '../../sandbox/seed/index.js';
 import { tapAmoTraffic } from '../support/amo-traffic.js';
+import { dataSetOf, importMinimum } from '../support/import-minimum.js';
 import { SUBDOMAIN, startStack } from '../support/stack.js';
 import { waitForImport } from '../support/wait-import.js';
 import { round, type Section, type Size } from '../section.js';
 
-/** The real limits (reference): МойСклад 11 requests / 3 s per user, amoCRM 7 requests / s per account. */
-const MS_PER_WINDOW = 11;
-const MS_WINDOW_MS = 3_000;
-const AMO_PER_SECOND = 7;
-
+/**
+ * `small`: the sandbox's default data (what `npm start` imports) at real speed. `full`: 5,000 buyers / 500 products
+ * / 10,000 sales with time compressed ×2 on both sides (both clients scale their limiters the same way), reported in
+ * real-time seconds.
+ */
 const SIZES = {
-  small: { seed: { buyers: 200, products: 50, sales: 400 }, compression: 10 },
-  full: { seed: { buyers: 5_000, products: 500, sales: 10_000 }, compression: 20 },
+  small: { seed: {}, compression: 1 },
+  full: { seed: BIG_SEED_SIZES, compression: 2 },
 } as const;
 
+const fold = (path: string) => path.replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/gi, '/{id}').replace(/\/\d+(?=\/|$)/g, '/{id}');
+
 /**
- * First import against both emulators at their real limits, time compressed by the same factor on both
- * sides (the clients scale their limiters with it): how close each service's budget is used, how full the
- * amoCRM batches are, and how far the total time is from the minimum the limits allow for this traffic.
+ * The first import against both emulators at their real limits: elapsed time against the physical minimum computed
+ * from the data set (every request the documented limits make unavoidable, both services in parallel), and the
+ * requests actually made per endpoint on each side.
  */
 export const initialImportSection: Section = {
   key: 'initialImport',
-  title: 'Initial import against the emulators (real limits, compressed time)',
+  title: 'Initial import against the emulators (real limits)',
   timeoutMs: (size: Size) => (size === 'full' ? 45 * 60_000 : 8 * 60_000),
   async run({ size, log }) {
     const { seed, compression } = SIZES[size];
     const stack = await startStack({ seed, compression });
     const traffic = tapAmoTraffic(new URL(stack.amo.accountBaseUrl(SUBDOMAIN)).origin);
     try {
+      const minimum = importMinimum(dataSetOf(stack.seed));
+      log(`minimum: ${minimum.formula}`);
       const started = Date.now();
       await stack.installAndConnect();
       await waitForImport(stack, { timeoutMs: initialImportSection.timeoutMs(size) - 30_000, log });
       const finished = Date.now();
-      const elapsedSec = (finished - started) / 1000;
+      const elapsedSec = ((finished - started) / 1000) * compression;
 
-      const msStats = Object.values(stack.ms.stats());
-      const msAccepted = msStats.reduce((sum, s) => sum + s.timeline.filter((t) => t >= started && t <= finished).length, 0);
-      const ms429 = msStats.reduce((sum, s) => sum + s.rejected429, 0);
-      const msMaxInWindow = Math.max(0, ...Object.keys(stack.ms.stats()).map((login) => stack.ms.maxAcceptedInWindow(login)));
-      const msAllowedPerSec = (MS_PER_WINDOW / (MS_WINDOW_MS / 1000)) * compression;
-
+      const msRequests = stack.ms.requestLog.filter((entry) => entry.at >= started && entry.at <= finished);
+      const msByEndpoint = new Map<string, number>();
+      for (const entry of msRequests) {
+        const key = `${entry.method} ${fold(entry.path)}`;
+        msByEndpoint.set(key, (msByEndpoint.get(key) ?? 0) + 1);
+      }
       const amoStats = stack.amo.stats(SUBDOMAIN);
       const amoAccepted = amoStats.timeline.filter((t) => t >= started && t <= finished).length;
-      const amoAllowedPerSec = AMO_PER_SECOND * compression;
+      const ms429 = Object.values(stack.ms.stats()).reduce((sum, s) => sum + s.rejected429, 0);
+      const sorted = (map: Map<string, number>) => Object.fromEntries([...map.entries()].sort((a, b) => b[1] - a[1]));
 
-      // Lower bounds on the total time: every request this run needed, sent back to back at the allowed rate;
-      // and the same with every amoCRM write packed into full batches of 250.
-      const minAtRequestCount = Math.max(msAccepted / msAllowedPerSec, amoAccepted / amoAllowedPerSec);
-      const amoReads = amoAccepted - traffic.writes;
-      const amoItems = traffic.arrayItems + (traffic.writes - traffic.arrayWrites);
-      const minFullBatches = Math.max(msAccepted / msAllowedPerSec, (amoReads + Math.ceil(amoItems / MAX_BATCH_SIZE)) / amoAllowedPerSec);
-      const topEndpoints = [...traffic.byEndpoint.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8);
-
-      log(`import done in ${round(elapsedSec, 1)} s (×${compression} compressed): МойСклад ${msAccepted} requests, amoCRM ${amoAccepted}`);
+      log(`import done in ${round(elapsedSec, 1)} s real-time equivalent: amoCRM ${amoAccepted} requests (minimum ${minimum.amo.total}), МойСклад ${msRequests.length} (minimum ${minimum.moysklad.total})`);
       return {
-        mode: 'full sync (proxy/sync module)',
-        dataSet: seed,
+        dataSet: dataSetOf(stack.seed),
         compression,
-        elapsedSecCompressed: round(elapsedSec, 1),
-        elapsedSecRealTimeEquivalent: round(elapsedSec * compression, 0),
-        moysklad: {
-          requests: msAccepted,
-          rejected429: ms429,
-          maxAcceptedInWindow: msMaxInWindow,
-          allowedInWindow: MS_PER_WINDOW,
-          achievedPerSec: round(msAccepted / elapsedSec),
-          allowedPerSec: round(msAllowedPerSec),
-          achievedOverAllowed: round(msAccepted / elapsedSec / msAllowedPerSec, 3),
-        },
+        elapsedSec: round(elapsedSec, 1),
+        minimumSec: round(minimum.seconds, 1),
+        elapsedOverMinimum: round(elapsedSec / minimum.seconds, 2),
+        minimumFormula: minimum.formula,
         amocrm: {
           requests: amoAccepted,
+          minimumRequests: minimum.amo,
+          requestsOverMinimum: round(amoAccepted / minimum.amo.total, 2),
           rejected429: amoStats.rejected429,
           rejected403: amoStats.rejected403,
           maxAcceptedInAnySecond: stack.amo.maxAcceptedInAnyWindow(SUBDOMAIN),
-          achievedPerSec: round(amoAccepted / elapsedSec),
-          allowedPerSec: amoAllowedPerSec,
-          achievedOverAllowed: round(amoAccepted / elapsedSec / amoAllowedPerSec, 3),
-          writes: traffic.writes,
-          batchWrites: traffic.arrayWrites,
+          achievedPerSec: round(amoAccepted / elapsedSec, 2),
           meanBatchSize: traffic.arrayWrites ? round(traffic.arrayItems / traffic.arrayWrites, 1) : null,
-          meanBatchOver250: traffic.arrayWrites ? round(traffic.arrayItems / traffic.arrayWrites / MAX_BATCH_SIZE, 3) : null,
-          topEndpoints: Object.fromEntries(topEndpoints),
+          byEndpoint: sorted(traffic.byEndpoint),
         },
-        minSecAtThisRequestCount: round(minAtRequestCount, 1),
-        totalOverMinAtThisRequestCount: round(elapsedSec / minAtRequestCount, 2),
-        minSecWithFullBatches: round(minFullBatches, 1),
-        totalOverMinWithFullBatches: round(elapsedSec / minFullBatches, 2),
+        moysklad: {
+          requests: msRequests.length,
+          minimumRequests: minimum.moysklad,
+          requestsOverMinimum: round(msRequests.length / minimum.moysklad.total, 2),
+          rejected429: ms429,
+          maxAcceptedInWindow: Math.max(0, ...Object.keys(stack.ms.stats()).map((login) => stack.ms.maxAcceptedInWindow(login))),
+          byEndpoint: sorted(msByEndpoint),
+        },
       };
     } finally {
       traffic.stop();

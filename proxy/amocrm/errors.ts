@@ -12,20 +12,8 @@ export interface AmoErrorDetails {
   cause?: unknown;
 }
 
-const SECRET_QUERY_KEYS = /^(access_token|refresh_token|token|code|client_secret|secret)$/i;
-
-/** Masks credential-looking query parameters and userinfo so an error or a log line never carries a secret. */
-export function redactUrl(rawUrl: string): string {
-  try {
-    const url = new URL(rawUrl);
-    for (const key of [...url.searchParams.keys()]) if (SECRET_QUERY_KEYS.test(key)) url.searchParams.set(key, 'REDACTED');
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '[unparseable url]';
-  }
-}
+/** The proxy's one URL redaction (proxy/redact.ts): errors and log lines mask the same secrets. */
+export { redactUrl } from '../redact.js';
 
 /** Base class: any failure talking to amoCRM. */
 export class AmoError extends Error {

@@ -12,6 +12,6 @@ export { measureAmoRate, formatAmoRateReport, type AmoRateReport } from './rate-
 export { silentLogger, type ClientLogger } from '../logger.js';
 export * from './schemas/entities.js';
 export { problemSchema, type Problem } from './schemas/problem.js';
-export type { CustomerWrite, CustomerUpdate, CustomFieldSpec, LinkSpec, TransactionWrite, NoteWrite } from './resources/customers.js';
+export type { CustomerWrite, CustomerUpdate, CustomFieldSpec, LinkSpec, BulkLinkSpec, LinkWritten, TransactionWrite, NoteWrite, CustomerNoteWrite, NoteType, NotesQuery } from './resources/customers.js';
 export type { ContactWrite, ContactUpdate } from './resources/contacts.js';
 export type { ElementWrite, ElementUpdate } from './resources/catalogs.js';

@@ -33,6 +33,8 @@ export interface AmoTransportOptions {
   limiter: AmoAccountLimiter;
   /** Our public origin, named in the User-Agent of every call. */
   publicUrl?: string;
+  /** Live calls (someone waits) take the next slots before bulk calls of the same account. Default: live. */
+  lane?: 'live' | 'bulk';
   /** The amoCRM axios instance (createAmoHttp in ./http.ts); the process's shared one by default. */
   http?: AxiosInstance;
   logger?: ClientLogger;
@@ -120,7 +122,7 @@ export class AmoTransport {
         tokens = await this.refreshAfterRejection(tokens);
         refreshed = true;
       }
-      const permit = await this.limiter.acquire(this.accountId);
+      const permit = await this.limiter.acquire(this.accountId, this.options.lane ?? 'live');
       let response: AxiosResponse<string>;
       try {
         response = await this.send(req, url, tokens.accessToken);

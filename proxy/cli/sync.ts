@@ -15,7 +15,7 @@ import { defineJobHandler, Worker } from '../queue/worker.js';
 import type { ProxyContext } from '../server.js';
 import type { SyncEngine } from '../sync/engine.js';
 import { runInitialImport } from '../sync/initial-import.js';
-import { accountOrderingKey } from '../sync/jobs.js';
+import { bulkOrderingKey } from '../sync/jobs.js';
 import { createSyncModule, type SyncModuleOptions } from '../sync/module.js';
 import { reconcileAccount } from '../sync/reconcile.js';
 import { parseSyncArgs } from './sync-args.js';
@@ -83,7 +83,7 @@ export async function main(
     const queue = new JobQueue(database);
     const context: ProxyContext = { config, logger, database, secrets, accounts, queue, moyskladLimiters: new MoySkladUserLimiters() };
     const { engine } = createSyncModule(context, syncOptions);
-    if (!(await engine.state.connected(accountId))) {
+    if ((await engine.deps.state.get(accountId)).connectedAt === null) {
       return fail(io, `account ${accountId} is not connected yet: the server connects it (webhooks, fields) once both sides are authorised`);
     }
     const applied = await runAsQueuedJob(engine, queue, logger, accountId, full, io);
@@ -116,7 +116,7 @@ async function runAsQueuedJob(engine: SyncEngine, queue: JobQueue, logger: Proxy
   let applied = 0;
   const handler = defineJobHandler(cliPayload, async (payload, job) => {
     if (payload.full) await resetReconcileCursors(engine, payload.accountId);
-    if (!(await engine.state.importDone(payload.accountId))) {
+    if ((await engine.deps.state.get(payload.accountId)).import.state !== 'done') {
       let rows = 0;
       await runInitialImport(engine, payload.accountId, engine.deps.options.importPastSales, job.signal, (done, total) => {
         rows = done;
@@ -127,7 +127,7 @@ async function runAsQueuedJob(engine: SyncEngine, queue: JobQueue, logger: Proxy
     }
     applied = await reconcileAccount(engine, payload.accountId, { sweepCatalog: payload.full, signal: job.signal, onProgress: progress });
   });
-  const { id } = await queue.enqueue({ kind: CLI_JOB, accountId, payload: { accountId, full }, orderingKey: accountOrderingKey(accountId), maxAttempts: 1 });
+  const { id } = await queue.enqueue({ kind: CLI_JOB, accountId, payload: { accountId, full }, orderingKey: bulkOrderingKey(accountId), maxAttempts: 1 });
   const worker = new Worker({ queue, logger, handlers: { [CLI_JOB]: handler }, concurrency: 1, pollIntervalMs: 100, leaseMs: 30_000 });
   worker.start();
   const waitingSince = Date.now();
@@ -171,11 +171,7 @@ async function unblockAmo(database: ReturnType<typeof openDatabase>, accountId: 
 
 /** `--full`: reconciliation streams and audit sweeps start from the beginning again. */
 async function resetReconcileCursors(engine: SyncEngine, accountId: number): Promise<void> {
-  await engine.deps.db
-    .deleteFrom('sync_cursors')
-    .where('account_id', '=', accountId)
-    .where((eb) => eb.or([eb('stream', 'like', 'reconcile:%'), eb('stream', 'like', 'audit:%')]))
-    .execute();
+  await engine.deps.streams.reset(accountId, ['reconcile.', 'audit.']);
 }
 
 function fail(io: CliIo, message: string): number {

@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, useTestDatabase } from '../test-support/databases.js';
-import { migrateToLatest, pendingMigrations } from './migrate.js';
+import { migrateTo, migrateToLatest, pendingMigrations } from './migrate.js';
 
 describeEachDatabase('migrations', (kind) => {
   const database = useTestDatabase(kind, { migrate: false });
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -16,6 +16,10 @@ describeEachDatabase('migrations', (kind) => {
       ['0002-amo-rate', 'Success'],
       ['0003-drop-rate-limit-buckets', 'Success'],
       ['0004-referred-buyers-index', 'Success'],
+      ['0005-sync-state-tables', 'Success'],
+      ['0006-security-hardening', 'Success'],
+      ['0007-bonus-operations', 'Success'],
+      ['0008-job-problems', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 
@@ -26,6 +30,43 @@ describeEachDatabase('migrations', (kind) => {
     // The unused token-bucket table of 0001 is gone; amoCRM pacing lives in amo_rate.
     await expect(sql`select count(*) from rate_limit_buckets`.execute(db)).rejects.toThrow();
     await sql`select count(*) from amo_rate`.execute(db);
+  });
+
+  it('0005 carries the sync bookkeeping of sync_cursors over into its typed tables', async () => {
+    const { db, dialect } = database();
+    await migrateTo(db, dialect, '0004-referred-buyers-index');
+    const at = 1_700_000_000_000;
+    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
+              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    const rows: Array<[string, string]> = [
+      ['initial_import', '{"state":"done","done":40,"total":40}'],
+      ['sync_connected', '{"at":1700000000001,"mode":"polling","error":null}'],
+      ['amo_products_catalog', '{"catalogId":5,"fieldIds":{"SKU":1,"PRICE":3,"GROUP":4}}'],
+      ['bonus_program_snapshot', '{"program":null}'],
+      ['import:product', '2026-01-01 10:00:00.000'],
+      ['import:product:done', 'yes'],
+      ['reconcile:counterparty', '2026-01-02 11:00:00.500'],
+      ['audit:product', '2026-01-03T07:00:00.000Z'],
+      ['intent:counterparty:abc', '1700000000000'],
+      ['amo_buyer:abc', 'digest'],
+    ];
+    for (const [stream, cursor] of rows) await sql`insert into sync_cursors (account_id, stream, cursor, updated_at) values (7, ${stream}, ${cursor}, ${at})`.execute(db);
+    await migrateToLatest(db, dialect);
+
+    const state = await sql<Record<string, unknown>>`select * from account_sync`.execute(db);
+    expect(state.rows).toHaveLength(1);
+    expect(state.rows[0]).toMatchObject({ mode: 'polling', import_state: 'done', bonus_program_json: '{"program":null}' });
+    expect(Number(state.rows[0]!.connected_at)).toBe(1_700_000_000_001);
+    expect([state.rows[0]!.catalog_id, state.rows[0]!.catalog_sku_field_id, state.rows[0]!.catalog_group_field_id].map(Number)).toEqual([5, 1, 4]);
+    const streams = await sql<{ stream: string; position_updated: string | null; completed: number }>`select stream, position_updated, completed from sync_streams order by stream`.execute(db);
+    expect(streams.rows.map((r) => [r.stream, r.position_updated, Number(r.completed)])).toEqual([
+      ['audit.product', '2026-01-03 10:00:00.000', 0],
+      ['import.product', '2026-01-01 10:00:00.000', 1],
+      ['reconcile.counterparty', '2026-01-02 11:00:00.500', 0],
+    ]);
+    const intents = await sql<{ intent_key: string }>`select intent_key from create_intents`.execute(db);
+    expect(intents.rows.map((r) => r.intent_key)).toEqual(['counterparty:abc']);
+    await expect(sql`select count(*) from sync_cursors`.execute(db)).rejects.toThrow();
   });
 
   it('two connections migrating at once leave one consistent schema', async () => {

@@ -5,6 +5,10 @@ import { initialMigration } from './migrations/0001-initial.js';
 import { amoRateMigration } from './migrations/0002-amo-rate.js';
 import { dropRateLimitBucketsMigration } from './migrations/0003-drop-rate-limit-buckets.js';
 import { referredBuyersIndexMigration } from './migrations/0004-referred-buyers-index.js';
+import { syncStateTablesMigration } from './migrations/0005-sync-state-tables.js';
+import { securityHardeningMigration } from './migrations/0006-security-hardening.js';
+import { bonusOperationsMigration } from './migrations/0007-bonus-operations.js';
+import { jobProblemsMigration } from './migrations/0008-job-problems.js';
 import type { Database } from './schema.js';
 
 /**
@@ -17,6 +21,10 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0002-amo-rate': amoRateMigration,
     '0003-drop-rate-limit-buckets': dropRateLimitBucketsMigration,
     '0004-referred-buyers-index': referredBuyersIndexMigration,
+    '0005-sync-state-tables': syncStateTablesMigration(dialect),
+    '0006-security-hardening': securityHardeningMigration,
+    '0007-bonus-operations': bonusOperationsMigration,
+    '0008-job-problems': jobProblemsMigration,
   };
 }
 
@@ -53,6 +61,12 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     return resultSet;
   };
   return dialect === 'sqlite' ? withSqliteWriteLock(db, run) : run(db);
+}
+
+/** Applies migrations up to and including `name` (tests of a migration's data carry-over). */
+export async function migrateTo(db: Kysely<Database>, dialect: Dialect, name: string): Promise<void> {
+  const resultSet = await (await migratorFor(db, dialect)).migrateTo(name);
+  if (resultSet.error) throw new MigrationError(name, resultSet.error);
 }
 
 /** Names of migrations not yet applied (empty when the schema is current); used by /readyz. */

@@ -13,12 +13,18 @@ export interface Database {
   buyers: BuyersTable;
   purchases: PurchasesTable;
   purchase_items: PurchaseItemsTable;
-  sync_cursors: SyncCursorsTable;
+  account_sync: AccountSyncTable;
+  sync_streams: SyncStreamsTable;
+  create_intents: CreateIntentsTable;
+  entity_leases: EntityLeasesTable;
   jobs: JobsTable;
   seen_events: SeenEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   operation_log: OperationLogTable;
   amo_rate: AmoRateTable;
+  daily_counters: DailyCountersTable;
+  referral_notes: ReferralNotesTable;
+  bonus_operations: BonusOperationsTable;
 }
 
 export type Flag = 0 | 1;
@@ -42,7 +48,14 @@ export interface AccountsTable {
   moysklad_login: string | null;
   moysklad_account_id: string | null;
   settings_json: string;
+  /** The МойСклад webhook URL's secret (before migration 0006 the one secret of both services' URLs). */
   webhook_secret_enc: string;
+  /** The amoCRM webhook URL's secret (0006); null until first used on an account created before 0006. */
+  amo_webhook_secret_enc?: string | null;
+  /** When a revoke was confirmed with amoCRM (0006). */
+  revoked_at?: number | null;
+  /** When the account's personal data was purged after the revoke (0006). */
+  personal_data_purged_at?: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -54,6 +67,8 @@ export interface LinksTable {
   kind: string;
   moysklad_id: string;
   amo_id: number;
+  /** Digest of the payload we last wrote to amoCRM for this entity; a write with the same digest is skipped. */
+  written_hash: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -71,6 +86,8 @@ export interface BuyersTable {
   purchase_count: number;
   referral_code: string | null;
   referrer_moysklad_id: string | null;
+  /** Our clock when the buyer was last read from МойСклад by a live job (an older event is covered by it). */
+  read_at: number | null;
   updated_at: number;
 }
 
@@ -98,14 +115,73 @@ export interface PurchaseItemsTable {
   name: string;
   quantity: number;
   price_kopecks: number;
+  /** The МойСклад assortment of the line (product, variant, service…), null for rows written before 0005. */
+  assortment_id: string | null;
+  /** The product the line belongs to (a variant's product), whose amoCRM catalog element the purchase carries. */
+  product_id: string | null;
 }
 
-export interface SyncCursorsTable {
+export type SyncMode = 'webhooks' | 'polling';
+export type ImportState = 'idle' | 'running' | 'done' | 'failed';
+
+/** The sync's state of one account: one row, one meaning per column (see migration 0005). */
+export interface AccountSyncTable {
+  account_id: number;
+  mode: Generated<SyncMode>;
+  /** When connect last completed (epoch ms); null = not connected yet. */
+  connected_at: number | null;
+  connect_error: string | null;
+  import_state: Generated<ImportState>;
+  import_done: Generated<number>;
+  import_total: Generated<number>;
+  /** The amoCRM products catalog and the ids of its preset fields (ids differ per account). */
+  catalog_id: number | null;
+  catalog_sku_field_id: number | null;
+  catalog_description_field_id: number | null;
+  catalog_price_field_id: number | null;
+  catalog_group_field_id: number | null;
+  catalog_external_id_field_id: number | null;
+  /** The GROUP field's category tree as last read or written by us (JSON `[{id, parent_id, value}]`). */
+  group_tree_json: string | null;
+  /** The active МойСклад bonus program as last read (JSON), shown on the card. */
+  bonus_program_json: string | null;
+  /** When the sync last applied a change to either side (epoch ms): the status page's "last sync". */
+  last_change_at: number | null;
+  updated_at: number;
+}
+
+/**
+ * A keyset position in one МойСклад stream (`import.product`, `reconcile.counterparty`, `audit.product`, …):
+ * everything up to (`position_updated`, `position_id`) was applied.
+ */
+export interface SyncStreamsTable {
   account_id: number;
   stream: string;
-  /** Opaque to everyone but the stream's reader. */
-  cursor: string;
+  /** МойСклад `updated` of the last applied row (Moscow time, as МойСклад writes it). */
+  position_updated: string | null;
+  position_id: string | null;
+  /** Our clock when a read last reached the end of the stream at this position (null: it has not since). */
+  reached_end_at: number | null;
+  /** `id@updated` of rows applied in the last few seconds before the position (late commits are re-read). */
+  recent_json: string | null;
+  /** An import stream that has been read to its end. */
+  completed: Flag;
   updated_at: number;
+}
+
+/** An amoCRM create that may have been sent: a retry searches amoCRM before creating again. */
+export interface CreateIntentsTable {
+  account_id: number;
+  intent_key: string;
+  created_at: number;
+}
+
+/** Short leases (per buyer) so two jobs never write one buyer's amoCRM entities at the same time. */
+export interface EntityLeasesTable {
+  account_id: number;
+  lease_key: string;
+  owner: string;
+  expires_at: number;
 }
 
 export type JobState = 'available' | 'running' | 'completed' | 'failed';
@@ -124,6 +200,8 @@ export interface JobsTable {
   locked_by: string | null;
   locked_until: number | null;
   last_error: string | null;
+  /** What the admin is told about the last failure (proxy/queue/job-problem.ts), JSON; null when nothing is known. */
+  problem_json: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -155,6 +233,28 @@ export interface OperationLogTable {
   at: number;
 }
 
+/** Amounts per account, subject and Moscow day that must be capped across processes (0006). */
+export interface DailyCountersTable {
+  account_id: number;
+  /** What is counted, e.g. `bonus:accrue:user:5000001` or `referral:referrer:<МойСклад id>`. */
+  subject: string;
+  /** `YYYY-MM-DD` in Moscow time (the shop's day). */
+  day: string;
+  amount: number;
+  updated_at: number;
+}
+
+/** An amoCRM note waiting for its referred buyer's amoCRM customer to exist (0006). */
+export interface ReferralNotesTable {
+  account_id: number;
+  /** The referred buyer's МойСклад counterparty id. */
+  moysklad_id: string;
+  /** `signup` or `reward` (one note of each at most). */
+  kind: string;
+  text: string;
+  created_at: number;
+}
+
 export interface AmoRateTable {
   account_id: string;
   /** Earliest time (epoch ms) the next request to this account may be sent. */
@@ -163,4 +263,27 @@ export interface AmoRateTable {
   /** null with blocked_since set = blocked until a human clears it. */
   blocked_until: number | null;
   blocked_reason: string | null;
+}
+
+export interface BonusOperationsTable {
+  account_id: number;
+  /** МойСклад bonustransaction id. */
+  id: string;
+  buyer_moysklad_id: string;
+  /** ISO-8601 with the Moscow offset (МойСклад's wall clock made explicit). */
+  moment: string;
+  /** Same instant as epoch ms, for ordering and cursors. */
+  moment_ms: number;
+  type: 'EARNING' | 'SPENDING';
+  /** Points (МойСклад `bonusValue`), a positive integer. */
+  value: number;
+  /** МойСклад `transactionStatus`: WAIT_PROCESSING, COMPLETED or CANCELED. */
+  status: string;
+  /** The sale (МойСклад retaildemand id) the operation belongs to, if any. */
+  retail_demand_id: string | null;
+  /** The amoCRM user who made it from the widget; null when it came from the till or МойСклад itself. */
+  author_amo_user_id: number | null;
+  author_name: string | null;
+  comment: string | null;
+  updated_at: number;
 }

@@ -40,6 +40,16 @@ describe('CORS on /api/widget', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull();
   });
 
+  it('lets the widget poll the card conditionally: If-None-Match allowed, ETag readable', async () => {
+    const preflight = await fetch(`${h.base}/api/widget/customers/1/card`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://demo.amocrm.ru', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'x-auth-token, if-none-match' },
+    });
+    expect((preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain('if-none-match');
+    const answer = await h.call('GET', '/api/widget/status', { headers: { Origin: 'https://demo.amocrm.ru' } });
+    expect((answer.headers.get('access-control-expose-headers') ?? '').toLowerCase()).toContain('etag');
+  });
+
   it('gives no CORS headers to a foreign origin', async () => {
     const response = await fetch(`${h.base}/api/widget/status`, {
       method: 'OPTIONS',

@@ -9,7 +9,8 @@ import type { RequestHandler } from 'express';
  */
 const AMO_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:amocrm\.ru|amocrm\.com|kommo\.com)$/;
 
-export const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language'];
+// If-None-Match: the widget polls the open card conditionally (304 when nothing changed).
+export const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language', 'If-None-Match'];
 const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export function isAllowedOrigin(origin: string, extraOrigins: readonly string[]): boolean {
@@ -33,7 +34,8 @@ export function widgetCors(options: { extraOrigins?: readonly string[]; maxAgeSe
     const allowed = typeof origin === 'string' && isAllowedOrigin(origin, extra);
     if (allowed) {
       res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Type, Retry-After');
+      // ETag: the widget reads it to ask for the card conditionally next time.
+      res.setHeader('Access-Control-Expose-Headers', 'Content-Type, Retry-After, ETag');
     }
     if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined) {
       next();

@@ -39,11 +39,16 @@ export function internalErrorProblem(requestId: string | undefined): ProblemDocu
   return problem(500, 'internal_error', 'Internal Server Error', detail);
 }
 
-/** What body-parser's errors mean to a client; `null` for anything that is not a client mistake in the body. */
-export type BodyProblem = { status: number; code: 'malformed_body' | 'body_too_large' | 'unsupported_media_type' | 'bad_request' };
+/**
+ * What a client's malformed request means to it: body-parser's errors, and a path whose percent-escapes do not
+ * decode (the router raises a URIError while matching `:params`); `null` for anything that is not the client's
+ * mistake. Both error handlers answer these as 4xx, so an unauthenticated caller cannot make us log a stack.
+ */
+export type RequestProblem = { status: number; code: 'malformed_body' | 'body_too_large' | 'unsupported_media_type' | 'bad_request' | 'malformed_path' };
 
-export function bodyParserProblem(error: unknown): BodyProblem | null {
+export function requestProblem(error: unknown): RequestProblem | null {
   const parserError = error as (Error & { type?: string; status?: number; expose?: boolean }) | null | undefined;
+  if (error instanceof URIError) return { status: 400, code: 'malformed_path' };
   switch (parserError?.type) {
     case 'entity.parse.failed':
       return { status: 400, code: 'malformed_body' };

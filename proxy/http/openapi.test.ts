@@ -55,8 +55,14 @@ describe('GET /openapi.json', () => {
     expect(body.properties.operation.enum).toEqual(['accrue', 'redeem']);
     expect(bonus.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }), expect.objectContaining({ name: 'amoCustomerId', in: 'path', required: true })]));
     expect(bonus.responses['422'].description).toContain('bonus_max_balance_exceeded');
-    const card = doc.paths['/api/widget/customers/{amoCustomerId}/card'].get.responses['200'].content['application/json'].schema;
-    expect(Object.keys(card.properties).sort()).toEqual(['bonusCard', 'bounds', 'customer', 'nextCursor', 'points', 'program', 'purchaseCount', 'purchaseTotalKopecks', 'purchases', 'referralLink'].sort());
+    const cardGet = doc.paths['/api/widget/customers/{amoCustomerId}/card'].get;
+    const card = cardGet.responses['200'].content['application/json'].schema;
+    expect(Object.keys(card.properties).sort()).toEqual(['bonusCard', 'bounds', 'customer', 'nextCursor', 'operations', 'operationsCursor', 'points', 'program', 'purchaseCount', 'purchaseTotalKopecks', 'purchases', 'referralLink'].sort());
+    // The card is polled conditionally: documented ETag, If-None-Match and 304.
+    expect(cardGet.responses['200'].headers.ETag).toBeDefined();
+    expect(cardGet.responses['304'].description).toContain('If-None-Match');
+    expect(cardGet.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'If-None-Match', in: 'header', required: false })]));
+    expect(cardGet.responses['409'].description).toContain('not_connected');
     expect(doc.paths['/api/widget/connection'].post.responses['403'].description).toContain('admin_required');
   });
 });

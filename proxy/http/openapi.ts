@@ -36,6 +36,9 @@ function parameters(route: WidgetRoute): JsonSchema[] {
       list.push({ name, in: where, required: where === 'path' || (object.required ?? []).includes(name), schema: property });
     }
   }
+  if (route.conditional) {
+    list.push({ name: 'If-None-Match', in: 'header', required: false, description: 'The ETag of the answer shown now: 304 while it is still current', schema: { type: 'string', maxLength: 100 } });
+  }
   for (const header of route.headers ?? []) {
     list.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: { type: 'string', maxLength: 100 } });
   }
@@ -49,6 +52,11 @@ function responses(route: WidgetRoute): JsonSchema {
       ? { description: route.success.description, content: { 'application/json': { schema: jsonSchema(route.success.schema, 'output') } } }
       : { description: route.success.description },
   };
+  if (route.conditional) {
+    const success = out[route.success.status];
+    if (success) success.headers = { ETag: { description: 'Strong tag over the body; send it back in If-None-Match', schema: { type: 'string' } } };
+    out[304] = { description: 'Not modified: `If-None-Match` names the current ETag (no body)' };
+  }
   for (const [status, description] of Object.entries(COMMON_PROBLEMS)) out[status] = { description, content: problem };
   if (route.admin) out[403] = { description: 'Not an account administrator (`admin_required`)', content: problem };
   if (route.body) out[415] = { description: 'Body is not JSON (`unsupported_media_type`)', content: problem };
@@ -90,7 +98,7 @@ export function buildOpenApiDocument(routes: readonly WidgetRoute[], info: { ver
           type: 'apiKey',
           in: 'header',
           name: 'X-Auth-Token',
-          description: 'amoCRM disposable token: HS256 JWT signed with the integration secret, single use.',
+          description: 'amoCRM disposable token: HS256 JWT signed with the integration secret; reusable for reads within its lifetime, single use on state-changing calls.',
         },
       },
       schemas: { Problem: jsonSchema(problemSchema, 'output') },

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { ZodError } from 'zod';
-import { bodyParserProblem, HttpError, type ProblemDocument, internalErrorProblem, problem } from './errors.js';
+import { requestProblem, HttpError, type ProblemDocument, internalErrorProblem, problem } from './errors.js';
 
 export function sendProblem(res: Response, body: ProblemDocument): void {
   res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
@@ -16,6 +16,7 @@ const BODY_PROBLEM_TEXT = {
   body_too_large: ['Content Too Large', 'The request body is too large.'],
   unsupported_media_type: ['Unsupported Media Type', 'The request body has an unsupported encoding or charset.'],
   bad_request: ['Bad Request', 'The request body could not be read.'],
+  malformed_path: ['Bad Request', 'The request path has a malformed percent-escape.'],
 } as const;
 
 /** Maps an error to the answer a client may see. Anything unrecognised is a 500 without details. */
@@ -24,7 +25,7 @@ function toProblem(error: unknown, req: Request): ProblemDocument {
   if (error instanceof ZodError) {
     return problem(400, 'validation_failed', 'Bad Request', error.issues.slice(0, 10).map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
   }
-  const body = bodyParserProblem(error);
+  const body = requestProblem(error);
   if (body) {
     const [title, detail] = BODY_PROBLEM_TEXT[body.code];
     return problem(body.status, body.code, title, detail);

@@ -28,22 +28,8 @@ export interface MoySkladErrorItem {
   dependencies?: readonly unknown[] | undefined;
 }
 
-const SECRET_QUERY_KEYS = /^(access_token|token|password|secret|client_secret)$/i;
-
-/** Masks credential-looking query parameters so an error or a log line can never carry a secret. */
-export function redactUrl(rawUrl: string): string {
-  try {
-    const url = new URL(rawUrl);
-    for (const key of [...url.searchParams.keys()]) {
-      if (SECRET_QUERY_KEYS.test(key)) url.searchParams.set(key, 'REDACTED');
-    }
-    url.username = '';
-    url.password = '';
-    return url.toString();
-  } catch {
-    return '[unparseable url]';
-  }
-}
+/** The proxy's one URL redaction (proxy/redact.ts): errors and log lines mask the same secrets. */
+export { redactUrl } from '../redact.js';
 
 /** Base class: any failure talking to МойСклад. Carries the HTTP facts, never the credentials. */
 export class MoySkladError extends Error {

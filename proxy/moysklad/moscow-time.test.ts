@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMoscow, toMoscowString } from './moscow-time.js';
+import { parseMoscow, toMoscowIso, toMoscowString } from './moscow-time.js';
 
 describe('Moscow time', () => {
   it('formats an instant as МойСклад wall-clock time (UTC+3, no offset)', () => {
@@ -12,6 +12,12 @@ describe('Moscow time', () => {
     expect(parseMoscow('2016-06-07 10:45:16').toISOString()).toBe('2016-06-07T07:45:16.000Z');
     expect(parseMoscow('2016-04-18 15:48').toISOString()).toBe('2016-04-18T12:48:00.000Z');
     expect(parseMoscow('1970-01-01 03:00:00').getTime()).toBe(0); // the documented minimum filter value
+  });
+
+  it('writes an instant as ISO-8601 on the Moscow clock, offset explicit, the same instant', () => {
+    const iso = toMoscowIso(parseMoscow('2026-03-12 00:05:00.250'));
+    expect(iso).toBe('2026-03-12T00:05:00.250+03:00');
+    expect(new Date(iso).toISOString()).toBe('2026-03-11T21:05:00.250Z');
   });
 
   it('round-trips', () => {

@@ -29,6 +29,14 @@ export function parseMoscow(value: string): Date {
   return date;
 }
 
+/**
+ * An instant as ISO-8601 with the Moscow offset ("2026-03-12T14:05:00.000+03:00"): the shop's wall clock, as МойСклад
+ * shows it, with the zone explicit so no reader mistakes it for UTC or for the browser's zone.
+ */
+export function toMoscowIso(date: Date): string {
+  return `${toMoscowString(date).replace(' ', 'T')}+03:00`;
+}
+
 export function isMoscowString(value: string): boolean {
   try {
     parseMoscow(value);

@@ -22,9 +22,11 @@ export async function* paginate<Row extends z.ZodType>(
   query: Record<string, QueryValue>,
   rowSchema: Row,
   pageSize?: number,
+  /** Sent with every page (e.g. the assortment's beta-feature header). */
+  headers?: Record<string, string>,
 ): AsyncGenerator<z.infer<Row>, void, undefined> {
   const envelope = listEnvelopeSchema(rowSchema);
-  let page = await transport.request({ method: 'GET', path, query: { ...query, limit: pageSizeFor(query, pageSize) }, schema: envelope });
+  let page = await transport.request({ method: 'GET', path, query: { ...query, limit: pageSizeFor(query, pageSize) }, schema: envelope, ...(headers ? { headers } : {}) });
   const seen = new Set<string>();
   for (;;) {
     for (const row of page.rows) yield row as z.infer<Row>;
@@ -32,8 +34,24 @@ export async function* paginate<Row extends z.ZodType>(
     if (!next || page.rows.length === 0) return;
     if (seen.has(next)) throw new MoySkladError(`pagination loop: ${path} returned the same nextHref twice`);
     seen.add(next);
-    page = await transport.request({ method: 'GET', path: next, schema: envelope });
+    page = await transport.request({ method: 'GET', path: next, schema: envelope, ...(headers ? { headers } : {}) });
   }
+}
+
+/**
+ * ONE page of a list endpoint (`offset`, `limit` ≤ the page-size cap), with `meta.size`: for readers that restart
+ * their query instead of following `nextHref` (proxy/sync/streams.ts: offsets shift when rows are updated meanwhile).
+ */
+export async function listPage<Row extends z.ZodType>(
+  transport: MoySkladTransport,
+  path: string,
+  query: Record<string, QueryValue>,
+  rowSchema: Row,
+  page: { offset: number; limit?: number },
+): Promise<{ rows: z.infer<Row>[]; size: number; limit: number }> {
+  const limit = pageSizeFor(query, page.limit);
+  const answer = await transport.request({ method: 'GET', path, query: { ...query, limit, offset: page.offset || undefined }, schema: listEnvelopeSchema(rowSchema) });
+  return { rows: answer.rows as z.infer<Row>[], size: answer.meta.size, limit };
 }
 
 /** Collects an async iterable (for small lists such as price types). */

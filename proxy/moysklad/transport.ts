@@ -5,7 +5,7 @@ import { moyskladHttp } from './http.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
 import { errorFromResponse, numberHeader, type HeaderLookup } from './response-errors.js';
 import { defaultRetryPolicy, shouldRetry, type RetryPolicy } from './retry-policy.js';
-import type { MoySkladUserLimiter } from './user-limiter.js';
+import type { LimiterLane, MoySkladUserLimiter } from './user-limiter.js';
 
 export const MOYSKLAD_DEFAULT_BASE_URL = 'https://api.moysklad.ru/api/remap/1.2';
 const API_PATH_MARKER = '/api/remap/1.2';
@@ -20,6 +20,8 @@ export interface MoySkladTransportOptions {
   limiter: MoySkladUserLimiter;
   /** Our public origin: goes into User-Agent and X-Lognex-WebHook-DisableByPrefix (stops our own writes echoing back). */
   publicUrl: string;
+  /** Live calls (someone waits) go ahead of bulk calls in the shared per-user limiter. Default: live. */
+  lane?: LimiterLane;
   baseUrl?: string;
   /** The МойСклад axios instance (createMoySkladHttp in ./http.ts, e.g. with a test adapter); the process's shared one by default. */
   http?: AxiosInstance;
@@ -40,6 +42,8 @@ export interface RequestOptions<Schema extends z.ZodType | null> {
   body?: unknown;
   /** Shape of the 2xx body; `null` when the body is ignored (e.g. DELETE answers 200 with nothing). */
   schema: Schema;
+  /** Extra headers for this call only, e.g. `X-Lognex-Remap-Beta-Feature` (never the auth or gzip headers). */
+  headers?: Record<string, string>;
   /** Safe to repeat after an ambiguous failure (network error or 5xx)? Defaults to true except for POST. */
   idempotent?: boolean;
   /**
@@ -75,6 +79,7 @@ export class MoySkladTransport {
   private readonly authorization: string;
   private readonly onAuthLost: MoySkladTransportOptions['onAuthLost'];
   private readonly timeoutMs: number | undefined;
+  private readonly lane: LimiterLane;
   /**
    * Set by the first 401. Later calls fail at once without touching the network: repeating requests that fail
    * the same way is one of МойСклад's auto-block triggers, and the token will not heal by itself.
@@ -90,6 +95,7 @@ export class MoySkladTransport {
     this.sleep = options.sleep ?? defaultSleep;
     this.onAuthLost = options.onAuthLost;
     this.timeoutMs = options.timeoutMs;
+    this.lane = options.lane ?? 'live';
     this.authorization =
       options.auth.type === 'bearer'
         ? `Bearer ${options.auth.token}`
@@ -146,14 +152,14 @@ export class MoySkladTransport {
   }
 
   private async attempt<Schema extends z.ZodType | null>(options: RequestOptions<Schema>, url: string, summary: { method: string; url: string }): Promise<Result<Schema>> {
-    const release = await this.limiter.acquire();
+    const release = await this.limiter.acquire(this.lane);
     let response: AxiosResponse<string>;
     try {
       // Shared headers, the echo-stopper on writes and network failures are the instance's (./http.ts).
       response = await this.http.request<string>({
         method: options.method,
         url,
-        headers: { Authorization: this.authorization },
+        headers: { ...extraHeaders(options.headers), Authorization: this.authorization },
         data: options.body,
         ...(this.timeoutMs ? { timeout: this.timeoutMs } : {}),
       });
@@ -207,4 +213,10 @@ export class MoySkladTransport {
     this.logger.error({ ...summary, path: error.path, issue: parsed.error.issues[0]?.message }, error.message);
     throw error;
   }
+}
+
+/** Per-call extra headers (e.g. `X-Lognex-Remap-Beta-Feature`) never replace the credentials or the instance's own. */
+const RESERVED_HEADERS = new Set(['authorization', 'accept-encoding', 'user-agent', 'x-lognex-webhook-disablebyprefix']);
+function extraHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
 }

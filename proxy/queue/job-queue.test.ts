@@ -71,7 +71,7 @@ describeEachDatabase('JobQueue', (kind) => {
     const failed = await queue.get(id);
     expect(failed).toMatchObject({ state: 'failed', lastError: 'boom 3', lockedBy: null });
     expect(await queue.counts()).toEqual({ pending: 0, running: 0, failed: 1 });
-    expect(await queue.listFailed()).toEqual([{ id, kind: 'flaky', error: 'boom 3', failedAt: new Date(clock).toISOString() }]);
+    expect(await queue.listFailed()).toEqual([{ id, kind: 'flaky', error: 'boom 3', problem: null, failedAt: new Date(clock).toISOString() }]);
   });
 
   it('a permanent error skips the remaining attempts; retryFailed gives the job a fresh start', async () => {
@@ -84,6 +84,24 @@ describeEachDatabase('JobQueue', (kind) => {
     expect(await queue.retryFailed(id, 42)).toBe(false); // no longer failed
     const [again] = await queue.claim('w1', ['k'], 1, LEASE_MS);
     expect(again).toMatchObject({ id, attempts: 1, state: 'running' });
+  });
+
+  it('keeps the readable problem of a failure; skipFailed sets a failed job of the account aside as done', async () => {
+    const problem = { entity: { type: 'counterparty', moyskladId: 'ms-1', name: 'Иван' }, field: 'name', message: 'This value is too long.', hint: 'fix_in_moysklad' as const };
+    const { id } = await queue.enqueue({ kind: 'sync.entity', accountId: 42, maxAttempts: 5 });
+    const [job] = await queue.claim('w1', ['sync.entity'], 1, LEASE_MS);
+    expect(await queue.fail(job!, 'w1', 'amoCRM refused the request (HTTP 400)', { permanent: true, problem })).toBe('failed');
+    expect(await queue.listFailed({ accountId: 42 })).toEqual([{ id, kind: 'sync.entity', error: 'amoCRM refused the request (HTTP 400)', problem, failedAt: new Date(clock).toISOString() }]);
+    // A row whose problem does not parse (an older or foreign shape) shows the raw error only.
+    await database().db.updateTable('jobs').set({ problem_json: '{"hint":"dance"}' }).where('id', '=', id).execute();
+    expect((await queue.listFailed())[0]?.problem).toBeNull();
+
+    expect(await queue.skipFailed(id, 7)).toBe(false); // another account cannot skip it
+    expect(await queue.skipFailed(id, 42)).toBe(true);
+    expect(await queue.skipFailed(id, 42)).toBe(false); // no longer failed
+    expect(await queue.get(id)).toMatchObject({ state: 'completed', lastError: 'amoCRM refused the request (HTTP 400)' });
+    expect(await queue.counts(42)).toEqual({ pending: 0, running: 0, failed: 0 });
+    expect(await queue.claim('w1', ['sync.entity'], 1, LEASE_MS)).toEqual([]);
   });
 
   it('returns an expired lease to the queue; the stale worker can no longer complete or fail it', async () => {

@@ -3,6 +3,7 @@ import type { DatabaseHandle, Dialect } from '../db/database.js';
 import type { Database } from '../db/schema.js';
 import { type BackoffPolicy, defaultBackoff, retryDelayMs } from './backoff.js';
 import { claimJobs } from './claim-jobs.js';
+import { parseJobProblem, type JobProblem } from './job-problem.js';
 import { type EnqueueInput, type EnqueueResult, type FailedJobSummary, type Job, type QueueCounts, jobFromRow } from './types.js';
 
 export interface JobQueueOptions {
@@ -75,7 +76,12 @@ export class JobQueue {
         .where('job_key', '=', row.job_key)
         .where('state', '=', 'available')
         .executeTakeFirst();
-      if (waiting) return { id: Number(waiting.id), deduplicated: true };
+      if (waiting) {
+        if (input.replacePayloadWhenDeduplicated) {
+          await executor.updateTable('jobs').set({ payload_json: row.payload_json, updated_at: now }).where('id', '=', waiting.id).where('state', '=', 'available').execute();
+        }
+        return { id: Number(waiting.id), deduplicated: true };
+      }
     }
     throw new Error(`could not enqueue ${input.kind}: job key kept conflicting`);
   }
@@ -128,17 +134,24 @@ export class JobQueue {
    * `failed` when attempts are used up or the error is permanent. Returns the new state, or null if the lease
    * was lost.
    */
-  async fail(job: Pick<Job, 'id' | 'attempts' | 'maxAttempts'>, workerId: string, error: string, options: { permanent?: boolean } = {}): Promise<'available' | 'failed' | null> {
+  async fail(
+    job: Pick<Job, 'id' | 'attempts' | 'maxAttempts'>,
+    workerId: string,
+    error: string,
+    options: { permanent?: boolean; problem?: JobProblem | null } = {},
+  ): Promise<'available' | 'failed' | null> {
     const now = this.now();
     const lastError = error.slice(0, MAX_ERROR_LENGTH);
+    const problemJson = options.problem ? JSON.stringify(options.problem) : null;
     const terminal = options.permanent === true || job.attempts >= job.maxAttempts;
     const base = this.db.updateTable('jobs').where('id', '=', job.id).where('locked_by', '=', workerId).where('state', '=', 'running');
     const result = terminal
-      ? await base.set({ state: 'failed', locked_by: null, locked_until: null, last_error: lastError, updated_at: now }).executeTakeFirst()
+      ? await base.set({ state: 'failed', locked_by: null, locked_until: null, last_error: lastError, problem_json: problemJson, updated_at: now }).executeTakeFirst()
       : await base
           .set({
             ...this.backToAvailable(now + retryDelayMs(job.attempts, this.backoff, this.random)),
             last_error: lastError,
+            problem_json: problemJson,
           })
           .executeTakeFirst();
     if (result.numUpdatedRows === 0n) return null;
@@ -188,6 +201,17 @@ export class JobQueue {
     return result.numUpdatedRows > 0n;
   }
 
+  /**
+   * Admin "skip": a failed job that no retry can fix is set aside as done (its error and problem stay on the row).
+   * Scoped to an account when one is given; false when there is no such failed job.
+   */
+  async skipFailed(jobId: number, accountId?: number): Promise<boolean> {
+    let query = this.db.updateTable('jobs').set({ state: 'completed', updated_at: this.now() }).where('id', '=', jobId).where('state', '=', 'failed');
+    if (accountId !== undefined) query = query.where('account_id', '=', accountId);
+    const result = await query.executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
   async counts(accountId?: number): Promise<QueueCounts> {
     let query = this.db
       .selectFrom('jobs')
@@ -203,14 +227,14 @@ export class JobQueue {
   async listFailed(options: { accountId?: number; limit?: number } = {}): Promise<FailedJobSummary[]> {
     let query = this.db
       .selectFrom('jobs')
-      .select(['id', 'kind', 'last_error', 'updated_at'])
+      .select(['id', 'kind', 'last_error', 'problem_json', 'updated_at'])
       .where('state', '=', 'failed')
       .orderBy('updated_at', 'desc')
       .orderBy('id', 'desc')
       .limit(options.limit ?? 50);
     if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
     const rows = await query.execute();
-    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, error: r.last_error ?? '', failedAt: new Date(Number(r.updated_at)).toISOString() }));
+    return rows.map((r) => ({ id: Number(r.id), kind: r.kind, error: r.last_error ?? '', problem: parseJobProblem(r.problem_json), failedAt: new Date(Number(r.updated_at)).toISOString() }));
   }
 
   async get(jobId: number): Promise<Job | undefined> {

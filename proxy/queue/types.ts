@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { JobState, JobsTable } from '../db/schema.js';
+import type { JobProblem } from './job-problem.js';
 
 export type { JobState };
 
@@ -33,6 +34,8 @@ export interface EnqueueInput {
    * data older than the change that caused the new enqueue.
    */
   jobKey?: string | null;
+  /** When an equal job is waiting (same jobKey): give it this enqueue's payload (the newest event wins). */
+  replacePayloadWhenDeduplicated?: boolean;
   /**
    * Per-entity ordering: a job is not claimed while an earlier job (lower id) with the same ordering key is
    * still available or running. A terminally failed job no longer blocks its successors.
@@ -60,6 +63,8 @@ export interface FailedJobSummary {
   id: number;
   kind: string;
   error: string;
+  /** What the admin is told about it (job-problem.ts), when the failing handler knew. */
+  problem: JobProblem | null;
   /** ISO-8601 (UTC). */
   failedAt: string;
 }

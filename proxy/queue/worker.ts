@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { JobQueue } from './job-queue.js';
+import type { JobProblem } from './job-problem.js';
 import type { Job } from './types.js';
+
+/** How long `stop` waits for aborted handlers to unwind. */
+const UNWIND_MS = 2_000;
 
 export interface JobContext {
   job: Job;
@@ -22,11 +26,16 @@ export function defineJobHandler<P>(schema: z.ZodType<P>, handle: (payload: P, c
   return { schema, handle };
 }
 
-/** Throw from a handler when retrying cannot help (bad input, 4xx from a vendor): the job fails at once. */
+/**
+ * Throw from a handler when retrying cannot help (bad input, 4xx from a vendor): the job fails at once. `problem`
+ * (see job-problem.ts) is what the admin reads about it on the settings page.
+ */
 export class PermanentJobError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
+  readonly problem: JobProblem | null;
+  constructor(message: string, options?: ErrorOptions & { problem?: JobProblem }) {
     super(message, options);
     this.name = 'PermanentJobError';
+    this.problem = options?.problem ?? null;
   }
 }
 
@@ -109,10 +118,19 @@ export class Worker {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([drained, new Promise((resolve) => (timer = setTimeout(resolve, drainMs)))]);
     clearTimeout(timer);
-    for (const [jobId, { abort }] of this.running) {
+    const aborted: Promise<void>[] = [];
+    for (const [jobId, { abort, promise }] of this.running) {
       // Release first, then abort: the handler's resulting rejection must not be recorded as a failed attempt.
       await this.queue.release(jobId, this.workerId).catch((error: unknown) => this.log.error({ err: error, jobId }, 'could not release job lease'));
       abort.abort(new Error('worker stopping'));
+      aborted.push(promise);
+    }
+    // Aborted handlers unwind at their next await: give them a moment to clean up (entity leases) before the caller
+    // closes the database under them.
+    if (aborted.length > 0) {
+      let unwindTimer: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled(aborted), new Promise((resolve) => (unwindTimer = setTimeout(resolve, UNWIND_MS)))]);
+      clearTimeout(unwindTimer);
     }
   }
 
@@ -192,7 +210,8 @@ export class Worker {
       }
       const permanent = error instanceof PermanentJobError;
       const message = error instanceof Error ? error.message : String(error);
-      const state = await this.queue.fail(job, this.workerId, message, { permanent }).catch((failError: unknown) => {
+      const problem = error instanceof PermanentJobError ? error.problem : null;
+      const state = await this.queue.fail(job, this.workerId, message, { permanent, problem }).catch((failError: unknown) => {
         log.error({ err: failError }, 'could not record job failure');
         return null;
       });

@@ -1,11 +1,27 @@
 import { createHash } from 'node:crypto';
+import { parseMoscow, toMoscowIso } from '../moysklad/moscow-time.js';
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import { accountOrderingKey, entityJob, SYNC_JOBS } from '../sync/jobs.js';
+import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
-import { MoySkladPortError, type AccountsPort, type BuyerView, type IdempotencyPort, type JobsPort, type MoySkladPort, type OperationLogPort, type ReadModelPort, type StoredResponse } from './ports.js';
+import { moscowDay } from './adapters/daily-counters.js';
+import { requireMoySkladConnected } from './moysklad-connection.js';
+import {
+  MoySkladPortError,
+  type AccountsPort,
+  type AmoUserNamesPort,
+  type BonusOperationsPort,
+  type BuyerView,
+  type DailyCountersPort,
+  type IdempotencyPort,
+  type JobsPort,
+  type MoySkladPort,
+  type OperationLogPort,
+  type ReadModelPort,
+  type StoredResponse,
+} from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
@@ -13,13 +29,24 @@ export type BonusResult = { operationId: string; points: number; status: 'comple
 
 export type BonusDeps = {
   accounts: AccountsPort;
+  /** Per-user daily caps (settings), shared by every process. */
+  dailyCounters: DailyCountersPort;
   readModel: ReadModelPort;
   moysklad: MoySkladPort;
   idempotency: IdempotencyPort;
   operationLog: OperationLogPort;
   jobs: JobsPort;
+  /** Who made the operation, by name, for the МойСклад description and the amoCRM note. */
+  userNames: AmoUserNamesPort;
+  /** The card's history: the operation is listed at once, with its author and comment. */
+  bonusOperations: Pick<BonusOperationsPort, 'upsertBonusOperations'>;
   timing?: IdempotencyTiming;
+  /** Clock (epoch ms); tests pin it. */
+  now?: () => number;
 };
+
+/** Who made an operation, as notes and МойСклад descriptions name them: the amoCRM user's name, else their id. */
+type Author = { userId: number; name: string | null };
 
 /** Manual accrual and redemption of points from the customer card, exactly once per Idempotency-Key. */
 export class BonusService {
@@ -45,27 +72,49 @@ export class BonusService {
       throw new ServiceError(422, 'bonus_amount_out_of_bounds');
     }
     const token = await this.tokenOf(auth.accountId);
+    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError(422, 'bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
+    // The user's daily total is reserved before МойСклад is called (atomically, across processes) and given back if
+    // the operation does not happen, so parallel requests cannot together pass the cap.
+    const day = moscowDay(new Date((this.deps.now ?? Date.now)()));
+    const subject = `bonus:${request.operation}:user:${auth.userId}`;
+    if (!(await this.deps.dailyCounters.reserve(auth.accountId, subject, day, request.amount, settings.bonusMaxPerUserPerDay))) {
+      throw new ServiceError(422, 'bonus_daily_limit_exceeded', { dailyLimit: settings.bonusMaxPerUserPerDay });
+    }
+    try {
+      return await this.transact(auth, buyer, request, idempotencyKey, token);
+    } catch (error) {
+      await this.deps.dailyCounters.release(auth.accountId, subject, day, request.amount);
+      throw error;
+    }
+  }
+
+  private transact(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string, token: string): Promise<StoredResponse> {
     return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
       try {
         const program = await this.deps.moysklad.activeBonusProgram(token);
         await this.deps.readModel.saveBonusProgram(auth.accountId, program);
         if (!program?.active) throw new ServiceError(422, 'bonus_program_inactive');
         if (request.operation === 'redeem') {
-          // The read model may lag behind the till; the live balance decides.
+          // The read model may lag behind the till; the live balance decides, and the card learns it with the refusal.
           const balance = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
-          if (request.amount > balance) throw new ServiceError(422, 'bonus_insufficient_points', { balance });
+          if (request.amount > balance) {
+            await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, balance);
+            throw new ServiceError(422, 'bonus_insufficient_points', { balance });
+          }
         }
+        const author: Author = { userId: auth.userId, name: await this.deps.userNames.nameOf(auth.accountId, auth.userId) };
         const transaction = await this.deps.moysklad.createBonusTransaction(token, {
           counterpartyId: buyer.moyskladId,
           bonusProgramId: program.id,
           type: request.operation === 'accrue' ? 'EARNING' : 'SPENDING',
           points: request.amount,
           externalCode: externalCodeFor(auth.accountId, idempotencyKey),
-          description: describe(auth, request),
+          description: describe(author, request),
         });
         const points = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
         await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, points);
-        await this.record(auth, buyer, request, transaction.id, points);
+        await this.record(auth, buyer, request, { ...transaction, author }, points);
         const body: BonusResult = { operationId: transaction.id, points, status: 'completed' };
         return { status: 200, body };
       } catch (error) {
@@ -79,24 +128,41 @@ export class BonusService {
   }
 
   private async tokenOf(accountId: number): Promise<string> {
-    const account = await this.deps.accounts.find(accountId);
-    if (account?.needsReauth) throw new ServiceError(409, 'moysklad_needs_reauth');
-    const token = account?.moyskladConnected ? await this.deps.accounts.moyskladToken(accountId) : null;
+    requireMoySkladConnected(await this.deps.accounts.find(accountId));
+    const token = await this.deps.accounts.moyskladToken(accountId);
     if (!token) throw new ServiceError(409, 'not_connected');
     return token;
   }
 
-  private async record(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, transactionId: string, points: number): Promise<void> {
+  private async record(
+    auth: WidgetAuth,
+    buyer: BuyerView,
+    request: BonusRequest,
+    transaction: { id: string; status: string; moment: string | null; author: Author },
+    points: number,
+  ): Promise<void> {
+    const transactionId = transaction.id;
+    const { author } = transaction;
+    // МойСклад's moment is its Moscow wall clock; our clock is close enough when an answer lacks it.
+    const at = transaction.moment ? parseMoscow(transaction.moment) : new Date((this.deps.now ?? Date.now)());
+    await this.deps.bonusOperations.upsertBonusOperations(auth.accountId, [
+      {
+        id: transactionId,
+        buyerMoyskladId: buyer.moyskladId,
+        momentMs: at.getTime(),
+        moment: toMoscowIso(at),
+        type: request.operation === 'accrue' ? 'EARNING' : 'SPENDING',
+        value: request.amount,
+        status: transaction.status,
+        retailDemandId: null,
+        author: { amoUserId: author.userId, name: author.name },
+        comment: request.comment ?? null,
+      },
+    ]);
     const details = { amoCustomerId: buyer.amoCustomerId, moyskladId: buyer.moyskladId, amount: request.amount, transactionId, balance: points, comment: request.comment ?? null };
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: `bonus.${request.operation}`, details });
     // The note is written by a queued job so a slow or failing amoCRM never breaks the operation.
-    await this.deps.jobs.enqueue({
-      kind: SYNC_JOBS.customerNote,
-      accountId: auth.accountId,
-      jobKey: `bonus-note:${transactionId}`,
-      orderingKey: accountOrderingKey(auth.accountId), // amoCRM writes of an account run one at a time (proxy/sync/jobs.ts)
-      payload: { amoCustomerId: buyer.amoCustomerId, text: noteText(auth, request, points) },
-    });
+    await this.deps.jobs.enqueue(customerNoteJob(auth.accountId, buyer.amoCustomerId, noteText(author, request, points), `bonus-note:${transactionId}`));
     // Our write carries X-Lognex-WebHook-DisableByPrefix, so МойСклад sends us no webhook for it: the sync is told
     // directly, and refreshes the customer's points field in amoCRM as for a transaction made at the till.
     await this.deps.jobs.enqueue(entityJob({ accountId: auth.accountId, entityType: 'bonustransaction', id: transactionId, action: 'CREATE' }));
@@ -108,14 +174,21 @@ export function externalCodeFor(accountId: number, idempotencyKey: string): stri
   return `amo-${createHash('sha256').update(`${accountId}:${idempotencyKey}`).digest('hex').slice(0, 40)}`;
 }
 
-function describe(auth: WidgetAuth, request: BonusRequest): string {
-  const verb = request.operation === 'accrue' ? 'Начисление' : 'Списание';
-  const comment = request.comment ? `: ${request.comment}` : '';
-  return `${verb} из amoCRM (пользователь ${auth.userId})${comment}`.slice(0, 4000);
+/** "Анна Админова" when amoCRM told us the name, else "пользователь amoCRM 5000001": never less than the id. */
+function authorText(author: Author): string {
+  return author.name ?? `пользователь amoCRM ${author.userId}`;
 }
 
-function noteText(auth: WidgetAuth, request: BonusRequest, balance: number): string {
+/** The МойСклад description: what, from where, who (so people reading МойСклад know whom to ask), and why. */
+function describe(author: Author, request: BonusRequest): string {
+  const verb = request.operation === 'accrue' ? 'Начисление' : 'Списание';
+  const comment = request.comment ? `: ${request.comment}` : '';
+  const who = author.name ? `${author.name}, amoCRM` : authorText(author);
+  return `${verb} из amoCRM (${who})${comment}`.slice(0, 4000);
+}
+
+function noteText(author: Author, request: BonusRequest, balance: number): string {
   const verb = request.operation === 'accrue' ? 'Начислено' : 'Списано';
   const comment = request.comment ? ` Комментарий: ${request.comment}` : '';
-  return `${verb} ${request.amount} бонусных баллов в МойСклад (пользователь amoCRM ${auth.userId}). Баланс: ${balance}.${comment}`;
+  return `${verb} ${request.amount} бонусных баллов в МойСклад (${authorText(author)}). Баланс: ${balance}.${comment}`;
 }

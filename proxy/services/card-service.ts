@@ -1,7 +1,26 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
-import type { BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import { requireMoySkladConnected } from './moysklad-connection.js';
+import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
 import { ServiceError } from './service-error.js';
+
+/** One bonus operation as the card lists it. */
+export type BonusOperationView = {
+  id: string;
+  /** ISO-8601 with offset. */
+  moment: string;
+  kind: 'earned' | 'spent';
+  points: number;
+  status: 'completed' | 'pending' | 'canceled';
+  /** The amoCRM user who made it in the widget (`name` null when amoCRM did not tell it); null: the till or МойСклад. */
+  author: { amoUserId: number; name: string | null } | null;
+  comment: string | null;
+  /** Number of the sale it belongs to, when the card knows that sale. */
+  purchaseNumber: string | null;
+};
+
+export type BonusOperationPageView = { items: BonusOperationView[]; nextCursor: string | null };
 
 export type CardView = {
   customer: { amoCustomerId: number; moyskladId: string; name: string };
@@ -14,20 +33,31 @@ export type CardView = {
   program: Omit<BonusProgramView, 'id'> | null;
   purchases: PurchaseView[];
   nextCursor: string | null;
+  /** First page of the bonus operations, newest first; `operationsCursor` pages on. */
+  operations: BonusOperationView[];
+  operationsCursor: string | null;
   bounds: { minAmount: number; maxAmount: number };
 };
 
 export const CARD_FIRST_PAGE_SIZE = 10;
+export const CARD_OPERATIONS_PAGE_SIZE = 5;
 
-/** The customer card: everything from our read model in one request, no live МойСклад call. */
+/**
+ * The customer card: everything from our read model in one request, no live МойСклад call. The one request also
+ * answers whether the account works with МойСклад (409 `not_connected` / `moysklad_needs_reauth` otherwise), so
+ * opening a card costs the widget a single round trip.
+ */
 export class CardService {
-  constructor(private readonly deps: { readModel: ReadModelPort; publicUrl: string }) {}
+  constructor(private readonly deps: { readModel: ReadModelPort; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsPort, 'find' | 'getSettings'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
+    requireMoySkladConnected(await this.deps.accounts.find(auth.accountId));
     const buyer = await this.buyer(auth, amoCustomerId);
-    const [page, program] = await Promise.all([
+    const [page, operations, program, settings] = await Promise.all([
       this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
+      this.deps.bonusOperations.listBonusOperations(auth.accountId, buyer.moyskladId, { cursor: null, limit: CARD_OPERATIONS_PAGE_SIZE }),
       this.deps.readModel.bonusProgram(auth.accountId),
+      this.deps.accounts.getSettings(auth.accountId),
     ]);
     return {
       customer: { amoCustomerId, moyskladId: buyer.moyskladId, name: buyer.name },
@@ -45,7 +75,10 @@ export class CardService {
       },
       purchases: page.items,
       nextCursor: page.nextCursor,
-      bounds: { minAmount: MIN_BONUS_POINTS, maxAmount: MAX_BONUS_POINTS },
+      operations: operations.items.map(toOperationView),
+      operationsCursor: operations.nextCursor,
+      // The admin's per-operation cap, so the form refuses what the proxy would.
+      bounds: { minAmount: MIN_BONUS_POINTS, maxAmount: Math.min(MAX_BONUS_POINTS, settings.bonusMaxPerOperation) },
     };
   }
 
@@ -54,10 +87,31 @@ export class CardService {
     return this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, cursor, limit);
   }
 
+  async operations(auth: WidgetAuth, amoCustomerId: number, cursor: string | null, limit: number): Promise<BonusOperationPageView> {
+    const buyer = await this.buyer(auth, amoCustomerId);
+    const page = await this.deps.bonusOperations.listBonusOperations(auth.accountId, buyer.moyskladId, { cursor, limit });
+    return { items: page.items.map(toOperationView), nextCursor: page.nextCursor };
+  }
+
   /** 404 both for "no such customer" and "customer of another account": ids are not an oracle. */
   async buyer(auth: WidgetAuth, amoCustomerId: number): Promise<BuyerView> {
     const buyer = await this.deps.readModel.buyerByAmoCustomer(auth.accountId, amoCustomerId);
     if (!buyer) throw new ServiceError(404, 'customer_not_linked');
     return buyer;
   }
+}
+
+const STATUS_VIEW: Record<string, BonusOperationView['status']> = { WAIT_PROCESSING: 'pending', CANCELED: 'canceled' };
+
+function toOperationView(item: BonusOperationListItem): BonusOperationView {
+  return {
+    id: item.id,
+    moment: item.moment,
+    kind: item.type === 'EARNING' ? 'earned' : 'spent',
+    points: item.value,
+    status: STATUS_VIEW[item.status] ?? 'completed',
+    author: item.author,
+    comment: item.comment,
+    purchaseNumber: item.purchaseNumber,
+  };
 }

@@ -2,6 +2,7 @@ import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import { asServiceError } from './moysklad-failure.js';
 import { accountLifecycleJob, SYNC_JOBS } from '../sync/jobs.js';
 import { BackgroundTasks } from './background-tasks.js';
+import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
 
 export type StatusView = {
@@ -30,11 +31,12 @@ export class ConnectionService {
 
   async status(auth: WidgetAuth): Promise<StatusView> {
     const account = await this.deps.accounts.find(auth.accountId);
-    const state = !account?.moyskladConnected ? 'not_connected' : account.needsReauth ? 'needs_reauth' : 'connected';
+    const state = moyskladConnectionState(account);
     const amoInstalled = account !== null && account.status === 'active' && account.hasAmoTokens && !account.needsReinstall;
     return {
       connected: state === 'connected',
-      moysklad: account?.moyskladLogin && state !== 'not_connected' ? { state, login: account.moyskladLogin } : { state },
+      // The login is a МойСклад employee's e-mail: shown to admins (who manage the connection), not to every manager.
+      moysklad: auth.isAdmin && account?.moyskladLogin && state !== 'not_connected' ? { state, login: account.moyskladLogin } : { state },
       amocrm: { state: amoInstalled ? 'installed' : 'needs_reinstall' },
       isAdmin: auth.isAdmin,
     };
@@ -48,14 +50,18 @@ export class ConnectionService {
    */
   async connect(auth: WidgetAuth, login: string, password: string): Promise<{ connected: true; login: string }> {
     let token: string;
+    let moyskladAccountId: string | null;
     try {
       token = await this.deps.moysklad.obtainToken(login, password);
-      await this.deps.moysklad.checkToken(token);
+      ({ accountId: moyskladAccountId } = await this.deps.moysklad.checkToken(token));
     } catch (error) {
       throw asServiceError(error);
     }
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
-    await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token);
+    // The МойСклад account id comes with the token check: the sync's connect need not ask for it again.
+    await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token, moyskladAccountId ?? undefined);
+    // A (re)connect re-keys both webhook URLs; the connect job below registers the new ones and drops the old.
+    await this.deps.accounts.rotateWebhookSecrets(auth.accountId);
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'moysklad.connected', details: { login } });
     // The sync registers webhooks and starts the first import. Built like the sync's scheduler builds it: one waiting
     // copy at most, and in the account's order, so it never runs beside an import or an amoCRM write of the account.

@@ -34,9 +34,11 @@ describeEachDatabase('runOnce over the idempotency_keys table', (kind) => {
   });
 
   it('a definite refusal is stored and replayed; a 5xx releases the key so a retry runs again', async () => {
-    const refused = await runOnce(store, scope('k2'), async () => { throw new ServiceError(422, 'bonus_insufficient_points'); }, timing);
-    expect(refused).toEqual({ status: 422, body: { problem: 'bonus_insufficient_points' } });
+    const refused = await runOnce(store, scope('k2'), async () => { throw new ServiceError(422, 'bonus_insufficient_points', { balance: 40 }); }, timing);
+    expect(refused).toEqual({ status: 422, body: { problem: 'bonus_insufficient_points', extra: { balance: 40 } } });
+    // The replay is the same refusal with the same details (here: the balance the widget shows).
     expect(replay(refused)).toBeInstanceOf(ServiceError);
+    expect(replay(await runOnce(store, scope('k2'), async () => ({ status: 200, body: 'never' }), timing))).toMatchObject({ code: 'bonus_insufficient_points', extra: { balance: 40 } });
     await expect(runOnce(store, scope('k3'), async () => { throw new ServiceError(502, 'moysklad_unreachable'); }, timing)).rejects.toMatchObject({ code: 'moysklad_unreachable' });
     expect(await store.lookup(1, 'k3')).toBeNull();
     expect(await runOnce(store, scope('k3'), async () => ({ status: 200, body: 'ok' }), timing)).toEqual({ status: 200, body: 'ok' });

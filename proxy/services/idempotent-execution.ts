@@ -54,8 +54,9 @@ async function runAsWinner(
     response = await work();
   } catch (error) {
     if (error instanceof ServiceError && error.status < 500) {
-      // A definite refusal is an answer too: repeating the request must not change it.
-      response = { status: error.status, body: { problem: error.code } };
+      // A definite refusal is an answer too: repeating the request must not change it (nor its details, e.g. the
+      // balance that made a redeem impossible: ServiceError extras are never secrets).
+      response = { status: error.status, body: { problem: error.code, extra: error.extra } };
     } else {
       await store.release(scope.accountId, scope.key);
       throw error;
@@ -82,9 +83,10 @@ async function waitForAnswer(
 
 /** Turns a stored refusal back into the error the caller would have seen the first time. */
 export function replay(response: StoredResponse): unknown {
-  const body = response.body as { problem?: unknown } | null;
+  const body = response.body as { problem?: unknown; extra?: unknown } | null;
   if (response.status >= 400 && body && typeof body.problem === 'string') {
-    return new ServiceError(response.status, body.problem as ServiceError['code']);
+    const extra = body.extra !== null && typeof body.extra === 'object' ? (body.extra as Record<string, unknown>) : {};
+    return new ServiceError(response.status, body.problem as ServiceError['code'], extra);
   }
   return response.body;
 }

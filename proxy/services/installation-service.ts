@@ -1,11 +1,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
-import type { AccountsPort, AmoOAuthPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { PersonalDataService } from './personal-data-service.js';
+import type { AccountsPort, AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, MoySkladPort, OperationLogPort } from './ports.js';
 
-type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
+/** How the install hook went: the route answers each honestly (never "installed" before the exchange succeeded). */
+export type InstallOutcome = 'installed' | 'code_reused' | 'code_refused' | 'failed';
 
 /**
- * amoCRM's install and revoke hooks (amocrm-widget.md §6, amocrm-api.md §1.7).
+ * How a revoke hook went. 'still_authorized': amoCRM still accepts our tokens, so the revoke is a replay (the
+ * signature is a static HMAC of client_uuid|account_id, valid forever) or predates the current installation, and
+ * is ignored. 'unconfirmed': amoCRM gave no clear answer, so nothing is wiped on the hook's word alone.
+ */
+export type RevokeOutcome = 'revoked' | 'already_revoked' | 'unknown_account' | 'still_authorized' | 'unconfirmed';
+
+/**
+ * amoCRM's install and revoke hooks (https://www.amocrm.ru/developers/content/oauth/step-by-step, "хук об отключении").
  */
 export class InstallationService {
   private readonly background = new BackgroundTasks();
@@ -14,6 +26,9 @@ export class InstallationService {
     private readonly deps: {
       accounts: AccountsPort;
       amoOAuth: AmoOAuthPort;
+      amoAuthorization: AmoAuthorizationPort;
+      installCodes: InstallCodesPort;
+      personalData: PersonalDataService;
       moysklad: Pick<MoySkladPort, 'removeWebhooks'>;
       /** Our public origin: every webhook URL we register in МойСклад starts with it. */
       publicUrl: string;
@@ -25,12 +40,15 @@ export class InstallationService {
   ) {}
 
   /**
-   * amoCRM waits 3 s for the install hook and never retries, so the code exchange runs detached and
-   * the hook answers at once. The code is not queued as a job: it is a credential (valid 20 min) and
-   * would otherwise sit in the jobs table in plaintext. A failure is logged; the admin reinstalls.
+   * Exchanges the install code. The exchange is tracked detached (amoCRM waits only 3 s for the hook and never
+   * retries, and a shutdown must not cut it off), and the caller may wait for its outcome as long as it can. A code
+   * already presented is not exchanged again: each exchange sends our client_secret to amoCRM, and a code is valid once.
+   * The code is not queued as a job: it is a credential (valid 20 min) and would otherwise sit in the jobs table.
    */
-  startInstallation(install: { subdomain: string; accountBaseUrl: string; code: string }): void {
-    this.background.track(this.exchange(install));
+  startInstallation(install: { subdomain: string; accountBaseUrl: string; code: string }): Promise<InstallOutcome> {
+    const outcome = this.install(install);
+    this.background.track(outcome.then(() => undefined));
+    return outcome;
   }
 
   /** Lets tests and graceful shutdown wait for detached code exchanges and webhook removals. */
@@ -38,15 +56,28 @@ export class InstallationService {
     await this.background.settle();
   }
 
-  private async exchange({ subdomain, accountBaseUrl, code }: { subdomain: string; accountBaseUrl: string; code: string }): Promise<void> {
+  private async install({ subdomain, accountBaseUrl, code }: { subdomain: string; accountBaseUrl: string; code: string }): Promise<InstallOutcome> {
     try {
+      if (!(await this.deps.installCodes.firstUse(code))) {
+        this.deps.log.warn({ accountBaseUrl }, 'install hook with a code already presented: not exchanged again');
+        return 'code_reused';
+      }
       const tokens = await this.deps.amoOAuth.exchangeCode(accountBaseUrl, code);
       await this.deps.accounts.ensure(tokens.accountId, subdomain);
       await this.deps.accounts.saveAmoTokens(tokens.accountId, subdomain, tokens);
+      // A new installation re-keys both webhook URLs: anyone who read the old ones (a webhook list, a log) is out.
+      await this.deps.accounts.rotateWebhookSecrets(tokens.accountId);
       await this.deps.operationLog.append({ accountId: tokens.accountId, userId: null, kind: 'amocrm.installed', details: { accountBaseUrl } });
       this.deps.log.info({ accountId: tokens.accountId, accountBaseUrl }, 'amoCRM installation completed');
+      return 'installed';
     } catch (error) {
+      // amoCRM refusing a code is the caller's doing (a bogus or stale code), not our failure.
+      if (error instanceof AmoAuthError) {
+        this.deps.log.warn({ accountBaseUrl, status: error.status }, 'amoCRM refused the install code');
+        return 'code_refused';
+      }
       this.deps.log.error({ accountBaseUrl, err: error instanceof Error ? error.message : String(error) }, 'amoCRM code exchange failed');
+      return 'failed';
     }
   }
 
@@ -59,18 +90,34 @@ export class InstallationService {
   }
 
   /**
-   * After a verified revoke hook: forget every credential of the account. Our МойСклад webhooks are removed
-   * in the background with the token read just before the wipe (held in memory only, never queued: a job
-   * row would keep the token in plaintext). If that removal fails, the hooks still hit an account marked
-   * revoked, which the webhook route refuses, and МойСклад disables them after days of errors.
+   * After a verified revoke hook. The signature proves amoCRM made the URL once, not that it is calling now, so amoCRM
+   * is asked first: only when our stored tokens are refused (401, and the refresh too) is the account wiped — a
+   * replayed URL after a reinstall, or a late one from an earlier installation, finds the tokens working and changes
+   * nothing. Then every credential goes, the personal data follows (now or after the grace period), and our
+   * МойСклад webhooks are removed in the background with the token read just before the wipe (held in memory only,
+   * never queued: a job row would keep it in plaintext).
    */
-  async revoke(accountId: number): Promise<void> {
+  async revoke(accountId: number): Promise<RevokeOutcome> {
+    const account = await this.deps.accounts.find(accountId);
+    if (!account) return 'unknown_account';
+    if (account.status === 'revoked') return 'already_revoked';
+    const authorization = await this.deps.amoAuthorization.check(accountId);
+    if (authorization === 'authorized') {
+      this.deps.log.warn({ accountId }, 'revoke hook ignored: amoCRM still accepts our tokens (a replayed or stale revoke)');
+      await this.deps.operationLog.append({ accountId, userId: null, kind: 'amocrm.revoke_ignored', details: { reason: 'tokens_still_valid' } });
+      return 'still_authorized';
+    }
+    if (authorization === 'unreachable') {
+      this.deps.log.warn({ accountId }, 'revoke hook not confirmed: amoCRM did not answer clearly; nothing wiped');
+      return 'unconfirmed';
+    }
     const moyskladToken = await this.deps.accounts.moyskladToken(accountId).catch(() => null);
-    const known = await this.deps.accounts.wipeCredentials(accountId);
-    if (!known) return;
+    if (!(await this.deps.accounts.wipeCredentials(accountId))) return 'unknown_account';
     await this.deps.operationLog.append({ accountId, userId: null, kind: 'amocrm.revoked', details: {} });
     this.deps.log.info({ accountId }, 'amoCRM integration revoked; credentials wiped');
     if (moyskladToken) this.background.track(this.removeWebhooks(accountId, moyskladToken));
+    await this.deps.personalData.afterRevoke(accountId);
+    return 'revoked';
   }
 
   private async removeWebhooks(accountId: number, token: string): Promise<void> {

@@ -1,8 +1,12 @@
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
+import type { JobProblem } from '../queue/job-problem.js';
+
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
  * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
  * `proxy/services/adapters/`; tests can substitute fakes for parts that have no real module yet.
  */
+import { DEFAULT_BONUS_MAX_PER_OPERATION, DEFAULT_BONUS_MAX_PER_USER_PER_DAY, DEFAULT_REFERRALS_PER_REFERRER_PER_DAY } from './bonus-bounds.js';
 
 // ───────────────────────────── accounts & settings ─────────────────────────────
 
@@ -13,6 +17,18 @@ export type Settings = {
   referralBonusReferrer: number;
   referrerRewardAt: ReferrerRewardAt;
   priceTypeId: string | null;
+  /** Largest manual accrual or redeem from the card, in points. */
+  bonusMaxPerOperation: number;
+  /** Points one amoCRM user may accrue per day (Moscow time), and separately redeem. */
+  bonusMaxPerUserPerDay: number;
+  /** Sign-ups one referrer's link may bring per day (Moscow time). */
+  referralMaxPerReferrerPerDay: number;
+  /** Ask the referral page for a code sent to the phone (a hook: needs a configured sender; off by default). */
+  referralPhoneConfirmation: boolean;
+  /** The shop's name on the public referral page ('' = not named). */
+  shopName: string;
+  /** The shop's privacy policy, linked next to the consent checkbox on the referral page. */
+  privacyPolicyUrl: string | null;
 };
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -20,6 +36,12 @@ export const DEFAULT_SETTINGS: Settings = {
   referralBonusReferrer: 0,
   referrerRewardAt: 'first_purchase',
   priceTypeId: null,
+  bonusMaxPerOperation: DEFAULT_BONUS_MAX_PER_OPERATION,
+  bonusMaxPerUserPerDay: DEFAULT_BONUS_MAX_PER_USER_PER_DAY,
+  referralMaxPerReferrerPerDay: DEFAULT_REFERRALS_PER_REFERRER_PER_DAY,
+  referralPhoneConfirmation: false,
+  shopName: '',
+  privacyPolicyUrl: null,
 };
 
 export type AccountView = {
@@ -39,7 +61,7 @@ export interface AccountsPort {
   /** Creates the account row if missing (first widget call before the install hook arrived, or vice versa). */
   ensure(accountId: number, subdomain: string): Promise<void>;
   /** Stores the МойСклад token encrypted; clears `needsReauth`. The plaintext never reaches a column. */
-  saveMoySkladConnection(accountId: number, login: string, token: string): Promise<void>;
+  saveMoySkladConnection(accountId: number, login: string, token: string, moyskladAccountId?: string): Promise<void>;
   clearMoySkladConnection(accountId: number): Promise<void>;
   /** The decrypted МойСклад token, or null when not connected. */
   moyskladToken(accountId: number): Promise<string | null>;
@@ -47,6 +69,8 @@ export interface AccountsPort {
   saveAmoTokens(accountId: number, subdomain: string, tokens: { accessToken: string; refreshToken: string; expiresAt: number }): Promise<void>;
   /** Revoke hook: forget every credential of the account and mark it revoked. Returns false if unknown. */
   wipeCredentials(accountId: number): Promise<boolean>;
+  /** New secrets for the account's МойСклад and amoCRM webhook URLs (reinstall, reconnect). */
+  rotateWebhookSecrets(accountId: number): Promise<void>;
   getSettings(accountId: number): Promise<Settings>;
   saveSettings(accountId: number, settings: Settings): Promise<void>;
 }
@@ -102,7 +126,29 @@ export interface ReadModelPort {
   referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
 }
 
-export type PendingReferral = { accountId: number; buyerMoyskladId: string; buyerName: string; referrerMoyskladId: string };
+export type PendingReferral = {
+  accountId: number;
+  buyerMoyskladId: string;
+  buyerName: string;
+  /** The referred buyer's amoCRM customer, once the sync made it (null before). */
+  buyerAmoCustomerId: number | null;
+  referrerMoyskladId: string;
+  referrerName: string;
+  referrerAmoCustomerId: number | null;
+};
+
+/** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
+export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
+
+export interface ReferralNotesPort {
+  hold(accountId: number, moyskladId: string, kind: 'signup' | 'reward', text: string): Promise<void>;
+  /** Held notes whose buyer now has an amoCRM customer (in an active account), oldest first. */
+  ready(limit: number): Promise<HeldNote[]>;
+  done(accountId: number, moyskladId: string, kind: 'signup' | 'reward'): Promise<void>;
+}
+
+/** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
+export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
 
 // ───────────────────────────── МойСклад ─────────────────────────────
 
@@ -151,14 +197,16 @@ export interface MoySkladPort {
   /** POST /security/token with Basic auth. Throws MoySkladPortError('auth_failed' | 'no_api_access' | …). */
   obtainToken(login: string, password: string): Promise<string>;
   /** GET /context/employee: proves the token works and has API access. */
-  checkToken(token: string): Promise<{ login: string | null }>;
+  /** Proves a token works; the answer names the МойСклад account (its webhooks must carry that id). */
+  checkToken(token: string): Promise<{ login: string | null; accountId: string | null }>;
   activeBonusProgram(token: string): Promise<BonusProgramView | null>;
   counterpartyPoints(token: string, counterpartyId: string): Promise<number>;
   /** Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). */
-  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string }>;
+  /** `moment`: МойСклад's Moscow-time stamp of the transaction, when its answer has one. */
+  createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string; moment: string | null }>;
   priceTypes(token: string): Promise<{ id: string; name: string }[]>;
-  /** Ids of counterparties whose phone, reduced to digits, equals `phoneDigits` (search, then exact match). */
-  counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]>;
+  /** Ids of counterparties whose phone is `phone` (E.164) by the one phone rule, proxy/phone.ts (search, then exact match). */
+  counterpartyIdsByPhone(token: string, phone: string): Promise<string[]>;
   /** Creates a private buyer; `syncId` makes a retried create return the first one. */
   createIndividual(token: string, input: { name: string; phone: string; syncId: string }): Promise<{ id: string }>;
   /** Deletes the account's webhooks whose URL starts with `ownedUrlPrefix` (ours only); returns how many. */
@@ -182,6 +230,16 @@ export interface IdempotencyPort {
   release(accountId: number, key: string): Promise<void>;
 }
 
+/**
+ * Amounts per account, subject and day that must be capped across processes (manual accruals per user, sign-ups per
+ * referrer). `reserve` adds `amount` only if the total stays within `cap` (atomically); `release` gives it back
+ * when the operation it was reserved for did not happen.
+ */
+export interface DailyCountersPort {
+  reserve(accountId: number, subject: string, day: string, amount: number, cap: number): Promise<boolean>;
+  release(accountId: number, subject: string, day: string, amount: number): Promise<void>;
+}
+
 export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
 }
@@ -191,7 +249,8 @@ export type SyncStatusView = {
   mode: 'webhooks' | 'polling';
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-  failedJobs: { id: string; kind: string; error: string; failedAt: string }[];
+  /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
+  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };
 
 export interface JobsPort {
@@ -200,9 +259,42 @@ export interface JobsPort {
   syncStatus(accountId: number): Promise<SyncStatusView>;
   /** Re-queues a failed job of this account. */
   retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'>;
+  /** Sets a failed job of this account aside as resolved (a retry cannot fix it). */
+  skipFailed(accountId: number, jobId: string): Promise<{ outcome: 'skipped'; kind: string } | { outcome: 'not_found' | 'not_failed' }>;
 }
 
 // ───────────────────────────── amoCRM ─────────────────────────────
+
+/**
+ * Whether amoCRM still accepts our stored tokens for an account: one authenticated call (with a token refresh if the
+ * access token was refused). 'revoked' when amoCRM answers 401 and the refresh is refused too (or no tokens are
+ * stored); 'unreachable' when amoCRM gave no clear answer (network, 5xx, a blocked account).
+ */
+export interface AmoAuthorizationPort {
+  check(accountId: number): Promise<'authorized' | 'revoked' | 'unreachable'>;
+}
+
+/** amoCRM install codes already presented to the install hook (shared by every process, kept while a code lives). */
+export interface InstallCodesPort {
+  /** True the first time this code is presented. */
+  firstUse(code: string): Promise<boolean>;
+}
+
+/** An uninstalled account's personal data (read model, operation log, pending jobs, idempotency keys). */
+export interface PersonalDataPort {
+  /** Accounts revoked at or before `revokedBefore` whose personal data is still stored. */
+  dueForPurge(revokedBefore: number): Promise<number[]>;
+  /** Deletes it, if the account is still revoked (a reinstall may have raced); returns whether it did. */
+  purge(accountId: number): Promise<{ purged: boolean; buyers: number; purchases: number }>;
+}
+
+export interface AmoUserNamesPort {
+  /**
+   * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
+   * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
+   */
+  nameOf(accountId: number, userId: number): Promise<string | null>;
+}
 
 export interface AmoOAuthPort {
   /**

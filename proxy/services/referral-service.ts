@@ -1,30 +1,62 @@
 import { createHash } from 'node:crypto';
-import { entityJob } from '../sync/jobs.js';
+import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
+import { customerNoteJob, entityJob } from '../sync/jobs.js';
+import { moscowDay } from './adapters/daily-counters.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { asServiceError } from './moysklad-failure.js';
-import { normalizePhoneDigits } from './phone.js';
-import type { AccountsPort, BuyerView, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
+import type { PhoneConfirmationPort } from './phone-confirmation.js';
+import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import { newBuyerSignupNote, referrerRewardNote, referrerSignupNote, type ReferralFacts } from './referral-notes.js';
 import { ServiceError } from './service-error.js';
 
-/** `consent`: the person agreed to the processing of their name and phone (recorded in the operation log). */
-export type ReferralSignup = { name: string; phone: string; consent: boolean };
-export type ReferralOutcome = { pointsForYou: number };
+/**
+ * `consent`: the person agreed to the processing of their name and phone (recorded in the operation log).
+ * `confirmationCode`: the code sent to the phone, when the account asks for one.
+ */
+export type ReferralSignup = { name: string; phone: string; consent: boolean; confirmationCode?: string | undefined };
+
+/**
+ * What the page tells the person. `already_registered`: this number signed up before (through this link), nothing new
+ * happened — the page must not say points were added again. `confirmation_sent`: a code went to the phone.
+ */
+export type ReferralOutcome = { kind: 'registered'; pointsForYou: number } | { kind: 'already_registered' } | { kind: 'confirmation_sent'; phone: string };
+
+/** What the public page shows: the shop, the friend (first name only) and the offer. */
+export type ReferralLanding = {
+  accountId: number;
+  referrer: BuyerView;
+  referrerFirstName: string;
+  shopName: string;
+  privacyPolicyUrl: string | null;
+  bonusForNew: number;
+  confirmation: boolean;
+};
 
 /** A referral slot lasts "forever" in practice: one reward per phone per account. */
 const REFERRAL_KEY_TTL_MS = 10 * 365 * 24 * 3600_000;
 
 /**
  * Idempotency keys of the referral flow. They share the table with the widget's Idempotency-Key values, which
- * BonusService prefixes with `widget:`, so a caller cannot occupy a phone's referral slot with a crafted key.
+ * BonusService prefixes with `widget:`, so a caller cannot occupy a phone's referral slot with a crafted key. The phone
+ * is the E.164 number of proxy/phone.ts, so every spelling of one number is one slot.
  */
-const signupKey = (phoneDigits: string) => `referral:${phoneDigits}`;
+const signupKey = (phone: string) => `referral:${phoneDigits(phone)}`;
 /** One referrer reward per referred buyer, whichever path (sign-up or first purchase) pays it. */
 export const REFERRER_REWARD_KEY_PREFIX = 'referral-referrer:';
+
+/** Only the first word of a buyer's name goes on the public page (the full name is nobody's business there). */
+function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? '';
+}
 
 /**
  * The public referral page's logic: a person opens a buyer's link and signs up with a phone number.
  * МойСклад has no referral program (moysklad-api.md §4.6), so it lives here: a new individual
- * counterparty plus bonus transactions for both sides, per the account's settings.
+ * counterparty plus bonus transactions for both sides, per the account's settings, and a note on both amoCRM customers.
+ *
+ * Farming is held back by: one reward per mobile number (E.164, libphonenumber), numbers that are not valid mobile
+ * numbers refused, a per-referrer daily cap (settings, atomic across processes), an optional code sent to the phone
+ * (settings + a configured sender), the page's per-IP limits, and МойСклад itself (a number it knows is no newcomer).
  */
 export class ReferralService {
   constructor(
@@ -34,38 +66,86 @@ export class ReferralService {
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
       operationLog: OperationLogPort;
+      dailyCounters: DailyCountersPort;
+      notes: ReferralNotesPort;
+      phoneConfirmation: PhoneConfirmationPort;
       /** To tell the sync about our own МойСклад writes: they carry X-Lognex-WebHook-DisableByPrefix, so no webhook comes. */
       jobs: Pick<JobsPort, 'enqueue'>;
       timing?: IdempotencyTiming;
+      log?: { error(obj: object, msg: string): void };
+      now?: () => Date;
     },
   ) {}
 
-  async landing(code: string): Promise<{ accountId: number; referrer: BuyerView; bonusForNew: number }> {
+  async landing(code: string): Promise<ReferralLanding> {
     const found = await this.deps.readModel.buyerByReferralCode(code);
     if (!found) throw new ServiceError(404, 'referral_not_found');
     const settings = await this.deps.accounts.getSettings(found.accountId);
-    return { accountId: found.accountId, referrer: found.buyer, bonusForNew: settings.referralBonusNew };
+    return {
+      accountId: found.accountId,
+      referrer: found.buyer,
+      referrerFirstName: firstName(found.buyer.name),
+      shopName: settings.shopName,
+      privacyPolicyUrl: settings.privacyPolicyUrl,
+      bonusForNew: settings.referralBonusNew,
+      confirmation: settings.referralPhoneConfirmation,
+    };
   }
 
   async signUp(code: string, input: ReferralSignup): Promise<ReferralOutcome> {
-    const { accountId, referrer } = await this.landing(code);
+    const { accountId, referrer, confirmation } = await this.landing(code);
     if (!input.consent) throw new ServiceError(422, 'referral_consent_required');
-    const phone = normalizePhoneDigits(input.phone);
+    const phone = normalizeMobilePhone(input.phone);
     if (!phone) throw new ServiceError(422, 'referral_phone_invalid');
-    if (referrer.phone && normalizePhoneDigits(referrer.phone) === phone) throw new ServiceError(422, 'referral_self');
-    // One slot per (account, phone): the unique key decides races; the same form sent twice gets the same
-    // answer, the same phone through another link is refused.
-    const scope = { accountId, key: signupKey(phone), hash: requestHash({ code, phone }) };
-    let response;
+    if (normalizePhone(referrer.phone) === phone) throw new ServiceError(422, 'referral_self');
+    // One slot per (account, phone): the unique key decides races; the same number through the same link gets the
+    // stored answer (told as a repeat), the same number through another link is refused.
+    const scope = { accountId, key: signupKey(phone), hash: requestHash({ code, phone: phoneDigits(phone) }) };
+    const previous = await this.deps.idempotency.lookup(accountId, scope.key);
+    if (previous && previous.requestHash !== scope.hash) throw new ServiceError(409, 'referral_phone_used');
+    if (previous?.response && previous.response.status < 400) return { kind: 'already_registered' };
+
+    if (confirmation) {
+      if (!this.deps.phoneConfirmation.configured) {
+        this.deps.log?.error({ accountId }, 'referral phone confirmation is switched on but no sender is configured: sign-ups refused');
+        throw new ServiceError(503, 'referral_unavailable');
+      }
+      if (!input.confirmationCode) {
+        await this.deps.phoneConfirmation.send(accountId, phone);
+        return { kind: 'confirmation_sent', phone };
+      }
+      if (!(await this.deps.phoneConfirmation.verify(accountId, phone, input.confirmationCode))) throw new ServiceError(422, 'referral_code_invalid');
+    }
+
+    // The referrer's daily cap: one sign-up reserved before anything is written, given back unless one really happened.
+    const settings = await this.deps.accounts.getSettings(accountId);
+    const day = moscowDay(this.deps.now?.() ?? new Date());
+    const capSubject = `referral:referrer:${referrer.moyskladId}`;
+    if (!(await this.deps.dailyCounters.reserve(accountId, capSubject, day, 1, settings.referralMaxPerReferrerPerDay))) {
+      throw new ServiceError(429, 'referral_daily_limit');
+    }
+    let registered = false;
+    let response: StoredResponse;
     try {
-      response = await runOnce(this.deps.idempotency, scope, () => this.register(accountId, referrer, input.name, phone), { ...(this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING), ttlMs: REFERRAL_KEY_TTL_MS });
+      response = await runOnce(
+        this.deps.idempotency,
+        scope,
+        async () => {
+          const answer = await this.register(accountId, referrer, input.name, phone);
+          registered = true;
+          return answer;
+        },
+        { ...(this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING), ttlMs: REFERRAL_KEY_TTL_MS },
+      );
     } catch (error) {
+      await this.deps.dailyCounters.release(accountId, capSubject, day, 1);
       if (error instanceof ServiceError && error.code === 'idempotency_key_reused') throw new ServiceError(409, 'referral_phone_used');
       throw error;
     }
+    if (!registered) await this.deps.dailyCounters.release(accountId, capSubject, day, 1);
     const result = replay(response);
     if (result instanceof Error) throw result;
-    return result as ReferralOutcome;
+    return registered ? { kind: 'registered', pointsForYou: (result as { pointsForYou: number }).pointsForYou } : { kind: 'already_registered' };
   }
 
   /**
@@ -79,13 +159,27 @@ export class ReferralService {
       const token = await this.tokenOf(pending.accountId);
       if (!token) continue; // not connected (or needs re-auth): tried again on a later sweep
       try {
-        await this.rewardReferrer(pending.accountId, token, { moyskladId: pending.buyerMoyskladId, name: pending.buyerName }, pending.referrerMoyskladId);
+        const paid = await this.rewardReferrer(pending.accountId, token, { moyskladId: pending.buyerMoyskladId, name: pending.buyerName }, pending.referrerMoyskladId);
         settled += 1;
+        if (paid.fresh && paid.points > 0) await this.noteReward(pending, paid.points);
       } catch {
         // МойСклад unreachable or refusing: the key was released (5xx) or the refusal stored (4xx); nothing to undo.
       }
     }
     return settled;
+  }
+
+  /**
+   * Queues the held notes of referred buyers whose amoCRM customer the sync has made since (their id was unknown at
+   * sign-up). Returns how many were queued. Runs in the widget module's minute sweep.
+   */
+  async deliverHeldNotes(limit = 50): Promise<number> {
+    const ready = await this.deps.notes.ready(limit);
+    for (const note of ready) {
+      await this.deps.jobs.enqueue(customerNoteJob(note.accountId, note.amoCustomerId, note.text, `referral-note:${note.moyskladId}:${note.kind}`));
+      await this.deps.notes.done(note.accountId, note.moyskladId, note.kind);
+    }
+    return ready.length;
   }
 
   private async tokenOf(accountId: number): Promise<string | null> {
@@ -99,10 +193,10 @@ export class ReferralService {
     const settings = await this.deps.accounts.getSettings(accountId);
     try {
       if ((await this.deps.moysklad.counterpartyIdsByPhone(token, phone)).length > 0) throw new ServiceError(409, 'referral_existing_customer');
-      const created = await this.deps.moysklad.createIndividual(token, { name, phone: `+${phone}`, syncId: stableUuid(`${accountId}:referral:${phone}`) });
+      const created = await this.deps.moysklad.createIndividual(token, { name, phone, syncId: stableUuid(`${accountId}:referral:${phoneDigits(phone)}`) });
       await this.deps.jobs.enqueue(entityJob({ accountId, entityType: 'counterparty', id: created.id, action: 'CREATE' }));
       // Remembered before any reward, so a `first_purchase` referrer is paid by the sweep once the buyer has bought.
-      await this.deps.readModel.recordReferral(accountId, { moyskladId: created.id, name, phone: `+${phone}` }, referrer.moyskladId);
+      await this.deps.readModel.recordReferral(accountId, { moyskladId: created.id, name, phone }, referrer.moyskladId);
       const program = await this.deps.moysklad.activeBonusProgram(token);
       const pointsForYou =
         program?.active && settings.referralBonusNew > 0
@@ -110,28 +204,64 @@ export class ReferralService {
               counterpartyId: created.id,
               bonusProgramId: program.id,
               points: settings.referralBonusNew,
-              externalCode: `ref-new-${createHash('sha256').update(`${accountId}:${phone}`).digest('hex').slice(0, 36)}`,
+              externalCode: `ref-new-${createHash('sha256').update(`${accountId}:${phoneDigits(phone)}`).digest('hex').slice(0, 36)}`,
               description: 'Реферальная программа: бонус новому покупателю',
             })
           : 0;
       // The referrer's reward must not spoil the newcomer's sign-up: if it fails now, the sweep pays it after the first purchase.
       const referrerPoints =
-        settings.referrerRewardAt === 'signup' ? await this.rewardReferrer(accountId, token, { moyskladId: created.id, name }, referrer.moyskladId).catch(() => 0) : 0;
+        settings.referrerRewardAt === 'signup'
+          ? await this.rewardReferrer(accountId, token, { moyskladId: created.id, name }, referrer.moyskladId)
+              .then((paid) => paid.points)
+              .catch(() => 0)
+          : 0;
       await this.deps.operationLog.append({
         accountId,
         userId: null,
         kind: 'referral.signup',
         details: { referrerMoyskladId: referrer.moyskladId, newMoyskladId: created.id, pointsNew: pointsForYou, pointsReferrer: referrerPoints, rewardReferrerAt: settings.referrerRewardAt, personalDataConsent: true },
       });
-      return { status: 200, body: { pointsForYou } satisfies ReferralOutcome };
+      await this.noteSignup(accountId, referrer, { moyskladId: created.id, name }, {
+        referrerName: referrer.name,
+        newName: name,
+        pointsNew: pointsForYou,
+        pointsReferrer: settings.referrerRewardAt === 'signup' ? referrerPoints : program?.active ? settings.referralBonusReferrer : 0,
+        referrerRewardAt: settings.referrerRewardAt,
+      });
+      return { status: 200, body: { pointsForYou } };
     } catch (error) {
       throw asServiceError(error);
     }
   }
 
-  /** The referrer's reward for `referred`, at most once (see REFERRER_REWARD_KEY_PREFIX); returns the points paid. */
-  private async rewardReferrer(accountId: number, token: string, referred: { moyskladId: string; name: string }, referrerMoyskladId: string): Promise<number> {
+  /**
+   * Who referred whom and what each got, on both amoCRM customers. The referrer's customer exists (if the sync linked
+   * it); the new buyer's is made by the sync after the counterparty job queued above, so its note is held until then.
+   */
+  private async noteSignup(accountId: number, referrer: BuyerView, created: { moyskladId: string; name: string }, facts: ReferralFacts): Promise<void> {
+    if (referrer.amoCustomerId > 0) {
+      await this.deps.jobs.enqueue(customerNoteJob(accountId, referrer.amoCustomerId, referrerSignupNote(facts), `referral-note:${created.moyskladId}:referrer-signup`));
+    }
+    await this.deps.notes.hold(accountId, created.moyskladId, 'signup', newBuyerSignupNote(facts));
+  }
+
+  private async noteReward(pending: { accountId: number; buyerMoyskladId: string; buyerName: string; buyerAmoCustomerId: number | null; referrerName: string; referrerAmoCustomerId: number | null }, points: number): Promise<void> {
+    const facts = { referrerName: pending.referrerName, newName: pending.buyerName, pointsReferrer: points };
+    if (pending.referrerAmoCustomerId) {
+      await this.deps.jobs.enqueue(customerNoteJob(pending.accountId, pending.referrerAmoCustomerId, referrerRewardNote(facts, 'referrer'), `referral-note:${pending.buyerMoyskladId}:referrer-reward`));
+    }
+    const onNew = referrerRewardNote(facts, 'new');
+    if (pending.buyerAmoCustomerId) await this.deps.jobs.enqueue(customerNoteJob(pending.accountId, pending.buyerAmoCustomerId, onNew, `referral-note:${pending.buyerMoyskladId}:reward`));
+    else await this.deps.notes.hold(pending.accountId, pending.buyerMoyskladId, 'reward', onNew);
+  }
+
+  /**
+   * The referrer's reward for `referred`, at most once (see REFERRER_REWARD_KEY_PREFIX); returns the points paid and
+   * whether this call paid them (false: an earlier call or another process did).
+   */
+  private async rewardReferrer(accountId: number, token: string, referred: { moyskladId: string; name: string }, referrerMoyskladId: string): Promise<{ points: number; fresh: boolean }> {
     const scope = { accountId, key: `${REFERRER_REWARD_KEY_PREFIX}${referred.moyskladId}`, hash: requestHash({ referrerMoyskladId }) };
+    let fresh = false;
     const response = await runOnce(
       this.deps.idempotency,
       scope,
@@ -150,6 +280,7 @@ export class ReferralService {
             });
           }
           await this.deps.operationLog.append({ accountId, userId: null, kind: 'referral.referrer_rewarded', details: { referrerMoyskladId, newMoyskladId: referred.moyskladId, points } });
+          fresh = true;
           return { status: 200, body: { points } };
         } catch (error) {
           throw asServiceError(error);
@@ -159,7 +290,7 @@ export class ReferralService {
     );
     const result = replay(response);
     if (result instanceof Error) throw result;
-    return (result as { points: number }).points;
+    return { points: (result as { points: number }).points, fresh };
   }
 
   /** One EARNING transaction (idempotent on its externalCode); the sync then refreshes the amoCRM points field. */

@@ -2,6 +2,8 @@ import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import type { AccountsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
 
 export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
+/** What PUT /settings may send: the original fields, and any of the later ones. */
+export type SettingsChange = Pick<Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'> & { [K in Exclude<keyof Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'>]?: Settings[K] | undefined };
 
 type Log = { warn(obj: object, msg: string): void };
 
@@ -14,9 +16,12 @@ export class SettingsService {
     return { ...settings, priceTypes: await this.priceTypes(auth.accountId) };
   }
 
-  async put(auth: WidgetAuth, settings: Settings): Promise<Settings> {
+  /** Fields the request leaves out keep their stored values (a client older than them must not reset them). */
+  async put(auth: WidgetAuth, changes: SettingsChange): Promise<Settings> {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
-    await this.deps.accounts.saveSettings(auth.accountId, settings);
+    const current = await this.deps.accounts.getSettings(auth.accountId);
+    const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    await this.deps.accounts.saveSettings(auth.accountId, { ...current, ...defined });
     const saved = await this.deps.accounts.getSettings(auth.accountId);
     // Who changed the referral rewards and when: support's first question when points look wrong.
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'settings.updated', details: { ...saved } });

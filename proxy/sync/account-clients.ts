@@ -6,6 +6,7 @@ import type { TokenStore } from '../amocrm/token-store.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import { MoySkladClient } from '../moysklad/client.js';
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
+import type { SyncLane } from './rule-context.js';
 
 export interface AccountClientsConfig {
   publicUrl: string;
@@ -53,7 +54,7 @@ export class AccountClients {
     });
   }
 
-  async moysklad(accountId: number): Promise<MoySkladClient> {
+  async moysklad(accountId: number, lane: SyncLane = 'live'): Promise<MoySkladClient> {
     const token = await this.accounts.moyskladToken(accountId);
     if (!token) throw new AccountNotReadyError(accountId, 'moysklad_not_connected');
     const limiter = this.moyskladLimiters.forToken(token);
@@ -62,11 +63,12 @@ export class AccountClients {
       limiter,
       publicUrl: this.config.publicUrl,
       baseUrl: this.config.moyskladApiUrl,
+      lane,
       onAuthLost: () => this.accounts.markMoySkladNeedsReauth(accountId),
     });
   }
 
-  async amo(accountId: number): Promise<AmoClient> {
+  async amo(accountId: number, lane: SyncLane = 'live'): Promise<AmoClient> {
     const account = await this.accounts.find(accountId);
     if (!account) throw new AccountNotReadyError(accountId, 'unknown_account');
     if (!account.hasAmoTokens || account.needsReinstall) throw new AccountNotReadyError(accountId, 'amocrm_not_installed');
@@ -78,6 +80,7 @@ export class AccountClients {
       tokenStore: this.tokenStore,
       limiter: this.amoLimiter,
       publicUrl: this.config.publicUrl,
+      lane,
       onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
       ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),
     });

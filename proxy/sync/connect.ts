@@ -2,7 +2,7 @@ import { AmoError } from '../amocrm/errors.js';
 import { MoySkladError } from '../moysklad/errors.js';
 import type { WebhookSpec } from '../moysklad/resources/webhooks.js';
 import { PermanentJobError } from '../queue/worker.js';
-import { discoverProductsCatalog, storeCatalog } from './amo-catalog.js';
+import { discoverProductsCatalog, rememberCatalog } from './amo-catalog.js';
 import type { SyncEngine } from './engine.js';
 import { accountLifecycleJob, SYNC_JOBS, type SyncedType } from './jobs.js';
 import { BONUS_CARD_FIELD_CODE, BONUS_POINTS_FIELD_CODE, MOYSKLAD_ID_FIELD_CODE } from './mapping/buyer.js';
@@ -19,8 +19,8 @@ const WEBHOOKS_REFUSED = new Set([30004, 30006]);
  */
 export async function connectAccount(engine: SyncEngine, accountId: number): Promise<void> {
   // A second connect queued while the first ran (several schedulers) has nothing left to do.
-  if (await engine.state.connected(accountId)) return;
-  const ctx = await engine.context(accountId);
+  if ((await engine.deps.state.get(accountId)).connectedAt !== null) return;
+  const ctx = await engine.context(accountId, { lane: 'bulk' });
   const { amo, ms } = ctx;
   await rememberMoySkladAccountId(engine, accountId);
 
@@ -48,16 +48,15 @@ export async function connectAccount(engine: SyncEngine, accountId: number): Pro
   ]);
 
   const catalog = await discoverProductsCatalog(amo);
-  if (catalog) await storeCatalog(engine.deps.cursors, accountId, catalog);
-  else ctx.logger.warn({ accountId }, 'amoCRM products catalog is switched off: products and purchase items are not synced');
+  await rememberCatalog(ctx, catalog);
+  if (!catalog) ctx.logger.warn({ accountId }, 'amoCRM products catalog is switched off: products and purchase items are not synced');
 
   const mode = await registerMoySkladWebhooks(engine, accountId);
-  await engine.state.setMode(accountId, mode);
   await registerAmoWebhooks(engine, accountId);
 
   const ops = engine.deps.operationLog;
   await ops.append({ accountId, userId: null, kind: 'sync.connected', details: { mode, productsCatalog: catalog?.catalogId ?? null } });
-  await engine.state.markConnected(accountId, { at: Date.now(), mode, error: null });
+  await engine.deps.state.markConnected(accountId, mode);
   await engine.deps.queue.enqueue(accountLifecycleJob(SYNC_JOBS.initialImport, accountId, { withSales: engine.deps.options.importPastSales }));
 
   async function registerMoySkladWebhooks(e: SyncEngine, id: number): Promise<'webhooks' | 'polling'> {
@@ -95,7 +94,7 @@ async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number):
  * sandbox; unconfirmed on the real service), so a refusal is fine: the catalog sweep finds deletions anyway.
  */
 async function registerAmoWebhooks(engine: SyncEngine, accountId: number): Promise<void> {
-  const ctx = await engine.context(accountId);
+  const ctx = await engine.context(accountId, { lane: 'bulk' });
   try {
     await ctx.amo.account.subscribeWebhook(await engine.amoWebhookUrl(accountId), ['delete_catalog']);
   } catch (error) {

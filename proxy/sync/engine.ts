@@ -1,20 +1,23 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { CreateIntentsRepository } from '../db/repositories/create-intents.js';
+import type { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import type { LinksRepository } from '../db/repositories/links.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
-import type { SyncCursorsRepository } from '../db/repositories/sync-cursors.js';
+import type { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { AccountClients } from './account-clients.js';
-import { discoverProductsCatalog, loadStoredCatalog, storeCatalog, type ProductsCatalog } from './amo-catalog.js';
+import { discoverProductsCatalog, rememberCatalog, type ProductsCatalog } from './amo-catalog.js';
 import type { ReadModelWriter } from './read-model-writer.js';
-import type { RuleContext, SyncLogger } from './rule-context.js';
-import { SyncState } from './sync-state.js';
+import type { RuleContext, SyncLane, SyncLogger } from './rule-context.js';
 
 export interface SyncEngineOptions {
   /** Our public origin; webhook URLs are built under it. */
   publicUrl: string;
-  /** How often each account is reconciled (`updated>=cursor` sweeps + audit deletions). */
+  /** How often each account is reconciled (keyset sweeps + audit deletions). */
   reconcileIntervalMs: number;
   /** How often the amoCRM products catalog is swept for elements deleted there (no webhook is documented). */
   catalogSweepIntervalMs: number;
@@ -29,8 +32,11 @@ export interface SyncEngineDeps {
   queue: JobQueue;
   accounts: AccountsRepository;
   clients: AccountClients;
-  cursors: SyncCursorsRepository;
+  state: AccountSyncRepository;
+  streams: SyncStreamsRepository;
   links: LinksRepository;
+  intents: CreateIntentsRepository;
+  leases: EntityLeasesRepository;
   readModel: ReadModelWriter;
   operationLog: OperationLogRepository;
   logger: SyncLogger;
@@ -39,37 +45,45 @@ export interface SyncEngineDeps {
 
 /** Builds, per account and job, the context the rules run in. */
 export class SyncEngine {
-  readonly state: SyncState;
+  constructor(readonly deps: SyncEngineDeps) {}
 
-  constructor(readonly deps: SyncEngineDeps) {
-    this.state = new SyncState(deps.cursors);
-  }
-
-  /** `signal`: the job's; rules stop before their next amoCRM write once it aborts (shutdown, lost lease). */
-  async context(accountId: number, signal?: AbortSignal): Promise<RuleContext> {
+  /**
+   * `lane`: live work (webhooks, widget operations) or bulk work (import, reconciliation); the clients put live calls
+   * first. `signal`: the job's; rules stop before their next amoCRM write once it aborts (shutdown, lost lease).
+   */
+  async context(accountId: number, options: { lane: SyncLane; signal?: AbortSignal | undefined }): Promise<RuleContext> {
+    const { lane, signal } = options;
     const [ms, amo, settings] = await Promise.all([
-      this.deps.clients.moysklad(accountId),
-      this.deps.clients.amo(accountId),
+      this.deps.clients.moysklad(accountId, lane),
+      this.deps.clients.amo(accountId, lane),
       this.deps.accounts.getSettings(accountId),
     ]);
     let catalog: Promise<ProductsCatalog | null> | null = null;
+    const { state } = this.deps;
     return {
       accountId,
+      lane,
       ...(signal ? { signal } : {}),
       ms,
       amo,
       db: this.deps.db,
       links: this.deps.links,
+      intents: this.deps.intents,
+      leases: this.deps.leases,
+      leaseOwner: `${lane}:${randomUUID()}`,
+      state,
       readModel: this.deps.readModel,
       operationLog: this.deps.operationLog,
+      queue: this.deps.queue,
       priceTypeId: typeof settings.priceTypeId === 'string' ? settings.priceTypeId : null,
+      // Known once connected (account_sync): asked of amoCRM only when missing, not per entity.
       catalog: () => {
         catalog ??= (async () => {
-          const stored = await loadStoredCatalog(this.deps.cursors, accountId);
+          const stored = (await state.get(accountId)).catalog;
           if (stored) return stored;
           const found = await discoverProductsCatalog(amo);
-          if (found) await storeCatalog(this.deps.cursors, accountId, found);
-          return found;
+          if (found) await rememberCatalog({ accountId, state }, found);
+          return found && { catalogId: found.catalogId, fieldIds: found.fieldIds };
         })();
         return catalog;
       },
@@ -79,13 +93,14 @@ export class SyncEngine {
 
   /** The URL МойСклад posts to for this account: account id to route, secret to authenticate (no signature exists). */
   async moyskladWebhookUrl(accountId: number): Promise<string> {
-    const secret = await this.deps.accounts.webhookSecret(accountId);
+    const secret = await this.deps.accounts.webhookSecret(accountId, 'moysklad');
     if (!secret) throw new Error(`account ${accountId} has no webhook secret`);
     return `${this.deps.options.publicUrl}/webhooks/moysklad/${accountId}/${secret}`;
   }
 
   async amoWebhookUrl(accountId: number): Promise<string> {
-    const secret = await this.deps.accounts.webhookSecret(accountId);
+    // Its own secret (not МойСклад's): made on first use for accounts created before migration 0006.
+    const secret = await this.deps.accounts.webhookSecret(accountId, 'amocrm', { create: true });
     if (!secret) throw new Error(`account ${accountId} has no webhook secret`);
     return `${this.deps.options.publicUrl}/webhooks/amocrm/${accountId}/${secret}`;
   }

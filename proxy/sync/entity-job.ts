@@ -1,20 +1,21 @@
 import { MoySkladNotFoundError } from '../moysklad/errors.js';
-import { retailSalesReturnSchema } from '../moysklad/schemas/entities.js';
-import { collect } from '../moysklad/paginate.js';
 import { idFromHref } from '../moysklad/schemas/common.js';
-import { bonusTransactionSchema } from '../moysklad/schemas/entities.js';
+import { counterpartySchema } from '../moysklad/schemas/entities.js';
+import { collect } from '../moysklad/paginate.js';
 import type { SyncEngine } from './engine.js';
 import type { EntityPayload } from './jobs.js';
-import { refreshBuyerPoints, syncBuyer } from './rules/buyers.js';
-import { FolderCache, forgetDeletedProduct, syncProduct } from './rules/products.js';
-import { syncReturn, syncSale } from './rules/sales.js';
+import { buyerLease, productLease, withLeases } from './leases.js';
+import { buyerReadSince, refreshBuyers, syncBuyers } from './rules/buyers.js';
+import { FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
+import { loadSalePoints, recordSales, syncReturn, writePurchases } from './rules/sales.js';
 
 /**
- * One changed МойСклад entity (from a webhook). The payload is never trusted: the entity is re-read by id, so a
- * replayed or reordered event always applies the current state.
+ * One changed МойСклад entity (from a webhook or a widget operation): the live lane. The payload is never trusted:
+ * the entity is re-read by id, so a replayed or reordered event always applies the current state. Work on a buyer
+ * happens under the buyer's lease, and the buyer is read inside it, so the newest balance is the one written last.
  */
 export async function handleEntityChange(engine: SyncEngine, job: EntityPayload, signal?: AbortSignal): Promise<void> {
-  const ctx = await engine.context(job.accountId, signal);
+  const ctx = await engine.context(job.accountId, { lane: 'live', signal });
   const { ms } = ctx;
   if (job.action === 'DELETE') {
     if (job.entityType === 'product') await forgetDeletedProduct(ctx, job.id);
@@ -27,31 +28,53 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
   try {
     switch (job.entityType) {
       case 'counterparty':
-        await syncBuyer(ctx, await ms.counterparties.get(job.id));
-        return;
+        await withLeases(ctx, [buyerLease(job.id)], async () => {
+          if (await buyerReadSince(ctx, job.id, job.receivedAt)) return;
+          await refreshBuyers(ctx, [job.id]);
+        });
+        break;
       case 'product':
-        await syncProduct(ctx, await ms.catalog.getProduct(job.id), new FolderCache());
-        return;
-      case 'productfolder':
+        await withLeases(ctx, [productLease(job.id)], async () => syncProducts(ctx, [await ms.catalog.getProduct(job.id)], new FolderCache()));
+        break;
+      case 'productfolder': {
         // A renamed folder changes the GROUP path of its products: re-sync the linked ones in it.
-        for (const product of await collect(ms.catalog.iterateProducts({ filter: [['productFolder', '=', `${ms.transport.baseUrl}/entity/productfolder/${job.id}`]] }))) {
-          await syncProduct(ctx, product, new FolderCache());
-        }
-        return;
-      case 'retaildemand':
-        await syncSale(ctx, await ms.retail.getRetailDemand(job.id));
-        return;
+        const products = await collect(ms.catalog.iterateProducts({ filter: [['productFolder', '=', `${ms.transport.baseUrl}/entity/productfolder/${job.id}`]] }));
+        await withLeases(ctx, products.map((p) => productLease(p.id)), () => syncProducts(ctx, products, new FolderCache()));
+        break;
+      }
+      case 'retaildemand': {
+        // The sale comes with its buyer expanded: one read for both. A job that read the buyer later wins (readAt).
+        const readAt = Date.now();
+        const sale = await ms.retail.getRetailDemand(job.id);
+        const agentId = idFromHref(sale.agent.meta.href);
+        await withLeases(ctx, [buyerLease(agentId)], async () => {
+          const expanded = counterpartySchema.safeParse(sale.agent);
+          const [counterparty, points] = await Promise.all([expanded.success ? expanded.data : ms.counterparties.get(agentId), loadSalePoints(ctx, [sale])]);
+          // First the buyer: created if new, re-created if deleted in amoCRM, points refreshed (the till changed them).
+          const customers = await syncBuyers(ctx, [counterparty], { readAt });
+          if (!customers.has(agentId)) return; // not a person (anonymous till sale, a company)
+          await writePurchases(ctx, await recordSales(ctx, [sale], points));
+        });
+        break;
+      }
       case 'retailsalesreturn': {
-        const doc = await ms.transport.request({ method: 'GET', path: `/entity/retailsalesreturn/${encodeURIComponent(job.id)}`, schema: retailSalesReturnSchema });
-        await syncReturn(ctx, { ...doc, allPositions: await collect(ms.retail.iteratePositions('retailsalesreturn', doc.id)) });
-        return;
+        const doc = await ms.retail.getRetailSalesReturn(job.id);
+        await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+        break;
       }
       case 'bonustransaction': {
-        const tx = await ms.transport.request({ method: 'GET', path: `/entity/bonustransaction/${encodeURIComponent(job.id)}`, schema: bonusTransactionSchema });
-        if (tx.agent) await refreshBuyerPoints(ctx, idFromHref(tx.agent.meta.href));
-        return;
+        const tx = await ms.bonus.getTransaction(job.id);
+        const agentId = tx.agent ? idFromHref(tx.agent.meta.href) : null;
+        if (agentId !== null) {
+          await withLeases(ctx, [buyerLease(agentId)], async () => {
+            if (await buyerReadSince(ctx, agentId, job.receivedAt)) return;
+            await refreshBuyers(ctx, [agentId]);
+          });
+        }
+        break;
       }
     }
+    await engine.deps.state.touchLastChange(job.accountId);
   } catch (error) {
     // Created and deleted before we got to it: nothing to apply; the DELETE event (or the audit sweep) handles it.
     if (error instanceof MoySkladNotFoundError) return;

@@ -20,32 +20,63 @@ export const entityPayload = accountPayload.extend({
   entityType: z.enum(MOYSKLAD_SYNCED_TYPES),
   id: z.string().min(1).max(64),
   action: z.enum(['CREATE', 'UPDATE', 'DELETE']),
+  /** When the webhook arrived (epoch ms): a later read of the same entity already covers it. */
+  receivedAt: z.number().int().positive().optional(),
 });
 export type EntityPayload = z.infer<typeof entityPayload>;
 export const amoProductDeletedPayload = accountPayload.extend({ elementId: z.number().int().positive() });
 export const customerNotePayload = z.object({ amoCustomerId: z.number().int().positive(), text: z.string().min(1).max(10_000) });
 
 /**
- * Every job that writes to amoCRM for one account runs one at a time, across all processes (one ordering key per
- * account). Why not per entity: a till sale for a new buyer fires counterparty, retaildemand and bonustransaction
- * webhooks at once, and each of their jobs creates the buyer's customer when no link exists yet; the initial import
- * and reconciliation touch the same buyers too. Run in parallel they all see "no link" and create duplicates that
- * the amoCRM API cannot delete. amoCRM's 7 requests/s per account is the real throughput cap anyway, and while
- * amoCRM is down only the first job of the account burns its attempts instead of every job.
+ * Bulk work of an account (connect, import, reconciliation, the CLI's pass) runs one job at a time: it shares
+ * stream positions and would only compete for the same rate budgets. Live jobs do not wait for it: they take the
+ * leases of the buyers they touch (proxy/sync/leases.ts), which is the narrower guarantee that keeps a till sale's
+ * three simultaneous webhooks from creating two customers.
  */
-export function accountOrderingKey(accountId: number): string {
-  return `${accountId}:sync`;
+export function bulkOrderingKey(accountId: number): string {
+  return `${accountId}:bulk`;
 }
 
-/** A waiting duplicate is dropped (job key): a burst of UPDATE webhooks for one buyer becomes one re-read. */
-export function entityJob(payload: EntityPayload) {
+/** Events about one entity run in the order they arrived (a job key folds waiting duplicates into one). */
+function entityOrderingKey(payload: EntityPayload): string {
+  return `${payload.accountId}:${payload.entityType}:${payload.id}`;
+}
+
+/**
+ * A till sale fires its buyer's counterparty and bonus webhooks together with the sale's; the sale's job reads the
+ * buyer anyway. Those follow-up events wait this long, so that read usually covers them (`receivedAt`) and they cost
+ * no request: МойСклад's 11 requests / 3 s allow about three reads per sale at a busy till.
+ */
+export const FOLLOW_UP_DELAY_MS = 1_000;
+
+/** A waiting duplicate is folded into the waiting job (job key): a burst of UPDATE webhooks becomes one re-read. */
+export function entityJob(payload: EntityPayload, options: { delayMs?: number } = {}) {
   const entity = `${payload.accountId}:${payload.entityType}:${payload.id}`;
   return {
     kind: SYNC_JOBS.entity,
     accountId: payload.accountId,
     payload,
     jobKey: `${entity}:${payload.action === 'DELETE' ? 'delete' : 'upsert'}`,
-    orderingKey: accountOrderingKey(payload.accountId),
+    orderingKey: entityOrderingKey(payload),
+    // The newest event's arrival time is what a later read must cover.
+    replacePayloadWhenDeduplicated: true,
+    ...(options.delayMs ? { runAt: (payload.receivedAt ?? Date.now()) + options.delayMs } : {}),
+  };
+}
+
+/** Follow-up events of a sale (see FOLLOW_UP_DELAY_MS); everything else runs at once. */
+export function webhookDelayMs(entityType: SyncedType, action: EntityPayload['action']): number {
+  return action !== 'DELETE' && (entityType === 'counterparty' || entityType === 'bonustransaction') ? FOLLOW_UP_DELAY_MS : 0;
+}
+
+/** A note on a customer (a widget operation, a referral): in the live lane, in order per customer. */
+export function customerNoteJob(accountId: number, amoCustomerId: number, text: string, jobKey: string) {
+  return {
+    kind: SYNC_JOBS.customerNote,
+    accountId,
+    payload: { amoCustomerId, text },
+    jobKey,
+    orderingKey: `${accountId}:customer:${amoCustomerId}`,
   };
 }
 
@@ -56,14 +87,11 @@ export function amoProductDeletedJob(accountId: number, elementId: number) {
     accountId,
     payload: { accountId, elementId },
     jobKey: `${accountId}:amo-element-deleted:${elementId}`,
-    orderingKey: accountOrderingKey(accountId),
+    orderingKey: `${accountId}:amo-element:${elementId}`,
   };
 }
 
-/**
- * Connect, import and reconcile share the account's ordering key with the entity jobs (see above). The job key drops
- * a second waiting copy (several processes tick at once).
- */
+/** Connect, import and reconcile are the account's bulk lane (see above). The job key drops a second waiting copy. */
 export function accountLifecycleJob(kind: typeof SYNC_JOBS.connect | typeof SYNC_JOBS.initialImport | typeof SYNC_JOBS.reconcile, accountId: number, payload: Record<string, unknown> = {}) {
-  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: accountOrderingKey(accountId) };
+  return { kind, accountId, payload: { accountId, ...payload }, jobKey: `${accountId}:${kind}`, orderingKey: bulkOrderingKey(accountId) };
 }

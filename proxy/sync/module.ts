@@ -1,13 +1,17 @@
-import { AmoError } from '../amocrm/errors.js';
+import { AmoError, AmoValidationError } from '../amocrm/errors.js';
 import type { AmoRetryOptions } from '../amocrm/transport.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
 import { LinksRepository } from '../db/repositories/links.js';
 import { OperationLogRepository } from '../db/repositories/operation-log.js';
 import { SeenEventsRepository } from '../db/repositories/seen-events.js';
-import { SyncCursorsRepository } from '../db/repositories/sync-cursors.js';
+import { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import { CreateIntentsRepository } from '../db/repositories/create-intents.js';
+import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
+import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
 import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
+import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
 import type { ProxyContext, ProxyModules } from '../server.js';
 import { AccountClients, AccountNotReadyError } from './account-clients.js';
@@ -18,7 +22,6 @@ import { runInitialImport } from './initial-import.js';
 import { accountPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
 import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
-import { refreshBuyerPoints } from './rules/buyers.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 
@@ -41,7 +44,6 @@ export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
 export function createSyncModule(context: ProxyContext, options: SyncModuleOptions = {}): ProxyModules & { engine: SyncEngine; scheduler: SyncScheduler } {
   const { config, database, accounts, queue, logger } = context;
   const db = database.db;
-  const cursors = new SyncCursorsRepository(db);
   const links = new LinksRepository(db);
   const operationLog = new OperationLogRepository(db);
   const seenEvents = new SeenEventsRepository(db);
@@ -69,8 +71,11 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     queue,
     accounts,
     clients,
-    cursors,
+    state: new AccountSyncRepository(db),
+    streams: new SyncStreamsRepository(db),
     links,
+    intents: new CreateIntentsRepository(db),
+    leases: new EntityLeasesRepository(db),
     readModel: new ReadModelWriter(db),
     operationLog,
     logger,
@@ -91,19 +96,38 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
   /**
    * Waiting for a human (connect МойСклад, reinstall) is not worth retrying forever: park the job as failed. So is an
    * amoCRM request it refused as invalid: jobs of one account run one at a time, and eight attempts of a job that
-   * cannot succeed would hold the account's queue for minutes. The failed job shows on the status page (retry).
+   * cannot succeed would hold the account's queue for minutes. The failed job shows on the status page (retry, skip)
+   * with a problem the admin can read: what (`entity`, when the job is about one), why, and what to do.
    */
-  const parkWhenNotReady = async (work: () => Promise<void>) => {
+  const parkWhenNotReady = async (work: () => Promise<void>, entity: { type: string; moyskladId: string } | null = null) => {
     try {
       await work();
     } catch (error) {
-      if (error instanceof AccountNotReadyError) throw new PermanentJobError(error.message, { cause: error });
+      if (error instanceof AccountNotReadyError) {
+        const hint = error.reason === 'moysklad_not_connected' ? 'reconnect_moysklad' : error.reason === 'amocrm_not_installed' ? 'reinstall_widget' : 'retry_later';
+        throw new ReadableJobError(problem(entity, hint), error.message, { cause: error });
+      }
+      if (error instanceof AmoValidationError) {
+        const refused = refusedEntityProblem(entity ?? { type: 'record', moyskladId: null }, error.items);
+        throw new ReadableJobError(refused, `amoCRM refused the request (HTTP ${error.status ?? 400}): ${error.detail ?? error.message}`, { cause: error });
+      }
       if (error instanceof AmoError && error.status !== undefined && AMO_PERMANENT_STATUSES.has(error.status)) {
-        throw new PermanentJobError(`amoCRM refused the request (HTTP ${error.status}): ${error.detail ?? error.message}`, { cause: error });
+        const hint = error.status === 402 ? 'amocrm_tariff' : error.status === 404 ? 'deleted_in_amocrm' : 'retry_later';
+        throw new ReadableJobError(
+          { ...problem(entity, hint), message: error.detail ?? null },
+          `amoCRM refused the request (HTTP ${error.status}): ${error.detail ?? error.message}`,
+          { cause: error },
+        );
       }
       throw error;
     }
   };
+  const problem = (entity: { type: string; moyskladId: string } | null, hint: JobProblem['hint']): JobProblem => ({
+    entity: entity && { ...entity, name: null },
+    field: null,
+    message: null,
+    hint,
+  });
   const lastCatalogSweep = new Map<number, number>();
 
   return {
@@ -115,7 +139,9 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       [SYNC_JOBS.initialImport]: defineJobHandler(importPayload, ({ accountId, withSales }, job) =>
         parkWhenNotReady(() => runInitialImport(engine, accountId, withSales, job.signal)),
       ),
-      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload, job) => parkWhenNotReady(() => handleEntityChange(engine, payload, job.signal))),
+      [SYNC_JOBS.entity]: defineJobHandler(entityPayload, (payload, job) =>
+        parkWhenNotReady(() => handleEntityChange(engine, payload, job.signal), { type: payload.entityType, moyskladId: payload.id }),
+      ),
       [SYNC_JOBS.reconcile]: defineJobHandler(accountPayload, ({ accountId }, job) =>
         parkWhenNotReady(async () => {
           const now = Date.now();
@@ -125,17 +151,15 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         }),
       ),
       [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
-        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, job.signal), elementId))),
+        parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, { lane: 'live', signal: job.signal }), elementId))),
       ),
       [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
           if (accountId === null) throw new PermanentJobError('customer note job without an account');
-          const ctx = await engine.context(accountId, job.signal);
+          const ctx = await engine.context(accountId, { lane: 'live', signal: job.signal });
+          // The points field is refreshed by the bonus operation's own entity job (the service enqueues both).
           await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
-          // Our own bonus transactions carry DisableByPrefix (no webhook comes back): refresh the points field here.
-          const buyer = await db.selectFrom('buyers').select('moysklad_id').where('account_id', '=', accountId).where('amo_customer_id', '=', payload.amoCustomerId).executeTakeFirst();
-          if (buyer) await refreshBuyerPoints(ctx, buyer.moysklad_id);
         }),
       ),
     },

@@ -3,6 +3,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { BuyerSnapshot } from './mapping/buyer.js';
 
+export interface PurchaseItemRecord {
+  name: string;
+  quantity: number;
+  priceKopecks: number;
+  /** МойСклад assortment of the line (product, variant, service, …). */
+  assortmentId?: string | null;
+  /** The product whose amoCRM catalog element the purchase carries (a variant's product); null for services. */
+  productId?: string | null;
+}
+
 export interface PurchaseRecord {
   id: string;
   buyerMoyskladId: string;
@@ -13,7 +23,12 @@ export interface PurchaseRecord {
   sumKopecks: number;
   pointsEarned: number;
   pointsSpent: number;
-  items: { name: string; quantity: number; priceKopecks: number }[];
+  items: PurchaseItemRecord[];
+}
+
+/** A purchase of the read model with its lines, as the amoCRM writer needs it. */
+export interface StoredPurchase extends PurchaseRecord {
+  returned: boolean;
 }
 
 /**
@@ -32,62 +47,134 @@ export class ReadModelWriter {
   ) {}
 
   async upsertBuyer(accountId: number, buyer: BuyerSnapshot, amoCustomerId: number | null, executor: Kysely<Database> = this.db): Promise<void> {
+    await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], null, executor);
+  }
+
+  /** When the buyer was last read from МойСклад (null: never recorded). */
+  async buyerReadAt(accountId: number, moyskladId: string): Promise<number | null> {
+    return (await this.buyersReadAt(accountId, [moyskladId])).get(moyskladId) ?? null;
+  }
+
+  /** When these buyers were last read from МойСклад; buyers without a recorded read are left out. */
+  async buyersReadAt(accountId: number, moyskladIds: readonly string[]): Promise<Map<string, number>> {
+    const found = new Map<string, number>();
+    for (let i = 0; i < moyskladIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('buyers')
+        .select(['moysklad_id', 'read_at'])
+        .where('account_id', '=', accountId)
+        .where('moysklad_id', 'in', moyskladIds.slice(i, i + 500))
+        .where('read_at', 'is not', null)
+        .execute();
+      for (const row of rows) found.set(row.moysklad_id, Number(row.read_at));
+    }
+    return found;
+  }
+
+  /** One statement per 500 buyers: a page of the import is one write, not one per row. */
+  /** `readAt`: when these buyers were read from МойСклад (live jobs), so events older than the read can be skipped. */
+  async upsertBuyers(accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], readAt: number | null = null, executor: Kysely<Database> = this.db): Promise<void> {
     const now = this.now();
-    const changes = {
-      name: buyer.name,
-      phone: buyer.phone,
-      email: buyer.email,
-      bonus_card: buyer.bonusCard,
-      points: buyer.points,
-      updated_at: now,
-      ...(amoCustomerId !== null ? { amo_customer_id: amoCustomerId } : {}),
-    };
-    await executor
-      .insertInto('buyers')
-      .values({
-        account_id: accountId,
-        moysklad_id: buyer.moyskladId,
-        amo_customer_id: amoCustomerId,
-        purchase_total_kopecks: 0,
-        purchase_count: 0,
-        referral_code: referralCodeFor(accountId, buyer.moyskladId),
-        referrer_moysklad_id: null,
-        ...changes,
-      })
-      .onConflict((oc) => oc.columns(['account_id', 'moysklad_id']).doUpdateSet(changes))
-      .execute();
+    for (let i = 0; i < rows.length; i += 500) {
+      await executor
+        .insertInto('buyers')
+        .values(
+          rows.slice(i, i + 500).map(({ buyer, amoCustomerId }) => ({
+            account_id: accountId,
+            moysklad_id: buyer.moyskladId,
+            amo_customer_id: amoCustomerId,
+            name: buyer.name,
+            phone: buyer.phone,
+            email: buyer.email,
+            bonus_card: buyer.bonusCard,
+            points: buyer.points,
+            purchase_total_kopecks: 0,
+            purchase_count: 0,
+            referral_code: referralCodeFor(accountId, buyer.moyskladId),
+            referrer_moysklad_id: null,
+            read_at: readAt,
+            updated_at: now,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['account_id', 'moysklad_id']).doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            phone: eb.ref('excluded.phone'),
+            email: eb.ref('excluded.email'),
+            bonus_card: eb.ref('excluded.bonus_card'),
+            points: eb.ref('excluded.points'),
+            // A buyer whose customer could not be written keeps the customer it had.
+            amo_customer_id: eb.fn.coalesce(eb.ref('excluded.amo_customer_id'), eb.ref('buyers.amo_customer_id')),
+            read_at: eb.fn.coalesce(eb.ref('excluded.read_at'), eb.ref('buyers.read_at')),
+            updated_at: now,
+          })),
+        )
+        .execute();
+    }
   }
 
   async setPoints(accountId: number, moyskladId: string, points: number, executor: Kysely<Database> = this.db): Promise<void> {
     await executor.updateTable('buyers').set({ points, updated_at: this.now() }).where('account_id', '=', accountId).where('moysklad_id', '=', moyskladId).execute();
   }
 
-  /** Replaces the purchase and its items, then recomputes the buyer's totals from all purchases not returned. */
-  async upsertPurchase(accountId: number, purchase: PurchaseRecord, executor: Kysely<Database> = this.db): Promise<void> {
-    const now = this.now();
-    const row = {
-      buyer_moysklad_id: purchase.buyerMoyskladId,
-      number: purchase.number,
-      moment: purchase.moment,
-      moment_ms: purchase.momentMs,
-      sum_kopecks: purchase.sumKopecks,
-      points_earned: purchase.pointsEarned,
-      points_spent: purchase.pointsSpent,
-      updated_at: now,
-    };
-    await executor
-      .insertInto('purchases')
-      .values({ account_id: accountId, id: purchase.id, returned: 0, ...row })
-      .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet(row))
-      .execute();
-    await executor.deleteFrom('purchase_items').where('account_id', '=', accountId).where('purchase_id', '=', purchase.id).execute();
-    if (purchase.items.length > 0) {
-      await executor
-        .insertInto('purchase_items')
-        .values(purchase.items.map((item, position) => ({ account_id: accountId, purchase_id: purchase.id, position, name: item.name, quantity: item.quantity, price_kopecks: item.priceKopecks })))
-        .execute();
+  /** Which of these МойСклад ids are buyers of the read model (individuals the sync has seen). */
+  async knownBuyers(accountId: number, moyskladIds: readonly string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    const unique = [...new Set(moyskladIds)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db.selectFrom('buyers').select('moysklad_id').where('account_id', '=', accountId).where('moysklad_id', 'in', unique.slice(i, i + 500)).execute();
+      for (const row of rows) known.add(row.moysklad_id);
     }
-    await this.recomputeTotals(accountId, purchase.buyerMoyskladId, executor);
+    return known;
+  }
+
+  async upsertPurchase(accountId: number, purchase: PurchaseRecord, executor: Kysely<Database> = this.db): Promise<void> {
+    await this.upsertPurchases(accountId, [purchase], executor);
+  }
+
+  /**
+   * Replaces purchases and their lines, then recomputes the totals of their buyers once each. A purchase already
+   * marked returned stays returned (the return is its own fact).
+   */
+  async upsertPurchases(accountId: number, purchases: readonly PurchaseRecord[], executor: Kysely<Database> = this.db): Promise<void> {
+    if (purchases.length === 0) return;
+    const now = this.now();
+    for (const purchase of purchases) {
+      const row = {
+        buyer_moysklad_id: purchase.buyerMoyskladId,
+        number: purchase.number,
+        moment: purchase.moment,
+        moment_ms: purchase.momentMs,
+        sum_kopecks: purchase.sumKopecks,
+        points_earned: purchase.pointsEarned,
+        points_spent: purchase.pointsSpent,
+        updated_at: now,
+      };
+      await executor
+        .insertInto('purchases')
+        .values({ account_id: accountId, id: purchase.id, returned: 0, ...row })
+        .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet(row))
+        .execute();
+      await executor.deleteFrom('purchase_items').where('account_id', '=', accountId).where('purchase_id', '=', purchase.id).execute();
+      if (purchase.items.length > 0) {
+        await executor
+          .insertInto('purchase_items')
+          .values(
+            purchase.items.map((item, position) => ({
+              account_id: accountId,
+              purchase_id: purchase.id,
+              position,
+              name: item.name,
+              quantity: item.quantity,
+              price_kopecks: item.priceKopecks,
+              assortment_id: item.assortmentId ?? null,
+              product_id: item.productId ?? null,
+            })),
+          )
+          .execute();
+      }
+    }
+    for (const buyer of new Set(purchases.map((p) => p.buyerMoyskladId))) await this.recomputeTotals(accountId, buyer, executor);
   }
 
   async markReturned(accountId: number, purchaseId: string, executor: Kysely<Database> = this.db): Promise<void> {
@@ -95,6 +182,107 @@ export class ReadModelWriter {
     if (!purchase) return;
     await executor.updateTable('purchases').set({ returned: 1, updated_at: this.now() }).where('account_id', '=', accountId).where('id', '=', purchaseId).execute();
     await this.recomputeTotals(accountId, purchase.buyer_moysklad_id, executor);
+  }
+
+  /** Purchases of these buyers with their lines (the amoCRM writer compares them with the links it has). */
+  async purchasesOf(accountId: number, buyerIds: readonly string[]): Promise<StoredPurchase[]> {
+    const purchases: StoredPurchase[] = [];
+    const unique = [...new Set(buyerIds)];
+    for (let i = 0; i < unique.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('purchases')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('buyer_moysklad_id', 'in', unique.slice(i, i + 500))
+        .orderBy('moment_ms')
+        .orderBy('id')
+        .execute();
+      if (rows.length === 0) continue;
+      const items = await this.itemsOf(accountId, rows.map((row) => row.id));
+      for (const row of rows) {
+        purchases.push({
+          id: row.id,
+          buyerMoyskladId: row.buyer_moysklad_id,
+          number: row.number,
+          moment: row.moment,
+          momentMs: Number(row.moment_ms),
+          sumKopecks: Number(row.sum_kopecks),
+          pointsEarned: Number(row.points_earned),
+          pointsSpent: Number(row.points_spent),
+          returned: row.returned === 1,
+          items: items.get(row.id) ?? [],
+        });
+      }
+    }
+    return purchases;
+  }
+
+  async purchase(accountId: number, purchaseId: string): Promise<StoredPurchase | null> {
+    const row = await this.db.selectFrom('purchases').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
+    if (!row) return null;
+    return (await this.purchasesOf(accountId, [row.buyer_moysklad_id])).find((p) => p.id === purchaseId) ?? null;
+  }
+
+  /**
+   * Buyers with purchases (not returned) that have no amoCRM purchase yet, `limit` at a time after `afterBuyerId`
+   * in id order: the import's purchase writer walks them in chunks.
+   */
+  async buyersWithUnwrittenTransactions(accountId: number, afterBuyerId: string | null, limit: number): Promise<string[]> {
+    let query = this.db
+      .selectFrom('purchases as p')
+      .select('p.buyer_moysklad_id')
+      .distinct()
+      .where('p.account_id', '=', accountId)
+      .where('p.returned', '=', 0)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('links as t').select('t.amo_id').whereRef('t.account_id', '=', 'p.account_id').where('t.kind', '=', 'retaildemand').whereRef('t.moysklad_id', '=', 'p.id'))))
+      .orderBy('p.buyer_moysklad_id')
+      .limit(limit);
+    if (afterBuyerId !== null) query = query.where('p.buyer_moysklad_id', '>', afterBuyerId);
+    return (await query.execute()).map((row) => row.buyer_moysklad_id);
+  }
+
+  async countBuyersWithUnwrittenTransactions(accountId: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('purchases as p')
+      .select((eb) => eb.fn.count<number>('p.buyer_moysklad_id').distinct().as('n'))
+      .where('p.account_id', '=', accountId)
+      .where('p.returned', '=', 0)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('links as t').select('t.amo_id').whereRef('t.account_id', '=', 'p.account_id').where('t.kind', '=', 'retaildemand').whereRef('t.moysklad_id', '=', 'p.id'))))
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Purchases without an amoCRM note, `limit` at a time after `afterId` in id order, with their buyer. */
+  async purchasesWithoutNote(accountId: number, afterId: string | null, limit: number): Promise<{ id: string; buyerMoyskladId: string }[]> {
+    let query = this.db
+      .selectFrom('purchases as p')
+      .select(['p.id', 'p.buyer_moysklad_id'])
+      .where('p.account_id', '=', accountId)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('links as n').select('n.amo_id').whereRef('n.account_id', '=', 'p.account_id').where('n.kind', '=', 'retaildemand_note').whereRef('n.moysklad_id', '=', 'p.id'))))
+      .orderBy('p.id')
+      .limit(limit);
+    if (afterId !== null) query = query.where('p.id', '>', afterId);
+    return (await query.execute()).map((row) => ({ id: row.id, buyerMoyskladId: row.buyer_moysklad_id }));
+  }
+
+  private async itemsOf(accountId: number, purchaseIds: readonly string[]): Promise<Map<string, PurchaseItemRecord[]>> {
+    const byPurchase = new Map<string, PurchaseItemRecord[]>();
+    for (let i = 0; i < purchaseIds.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('purchase_items')
+        .selectAll()
+        .where('account_id', '=', accountId)
+        .where('purchase_id', 'in', purchaseIds.slice(i, i + 500))
+        .orderBy('purchase_id')
+        .orderBy('position')
+        .execute();
+      for (const row of rows) {
+        const list = byPurchase.get(row.purchase_id) ?? [];
+        list.push({ name: row.name, quantity: Number(row.quantity), priceKopecks: Number(row.price_kopecks), assortmentId: row.assortment_id, productId: row.product_id });
+        byPurchase.set(row.purchase_id, list);
+      }
+    }
+    return byPurchase;
   }
 
   /** Totals are derived, never incremented: replays and reorders cannot drift them. */

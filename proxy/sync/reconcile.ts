@@ -1,60 +1,99 @@
 import { idFromHref } from '../moysklad/schemas/common.js';
+import { toMoscowString, parseMoscow } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
-import { deleteProductFromAmo, FolderCache, forgetDeletedProduct } from './rules/products.js';
+import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
+import { buyerLease, productLease, withLeases } from './leases.js';
+import { refreshBuyers, syncBuyers } from './rules/buyers.js';
+import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
+import { loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
-import { parseMoscow } from '../moysklad/moscow-time.js';
-import { countRows, runStream, STREAM_SPECS, type StreamSpec } from './streams.js';
-import { STREAMS } from './sync-state.js';
+import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
-/** Re-read this much before the cursor: same-second changes and late commits must not slip between sweeps. */
-const OVERLAP_MS = 5_000;
-const RECONCILED_STREAMS = [STREAM_SPECS.product, STREAM_SPECS.counterparty, STREAM_SPECS.retaildemand, STREAM_SPECS.retailsalesreturn, STREAM_SPECS.bonustransaction];
+const RECONCILED: StreamName[] = ['product', 'counterparty', 'retaildemand', 'retailsalesreturn', 'bonustransaction'];
+/** Audit deletions are re-read this far back: a deletion may show in the audit a moment after it happened. */
+const AUDIT_OVERLAP_MS = 5_000;
 
 /**
- * The safety net under webhooks (МойСклад drops a webhook after 3 immediate retries): changes since each
- * stream's cursor are applied again, deletions are read from the audit, and the amoCRM catalog is swept for
- * elements deleted there.
+ * The safety net under webhooks (МойСклад drops a webhook after 3 immediate retries): each stream continues from
+ * its keyset position and applies what changed, a page at a time with batched amoCRM writes (unchanged entities
+ * cost nothing: their digest matches); deletions are read from the audit; the amoCRM catalog is swept for elements
+ * deleted there. An idle pass on an unchanged account makes no amoCRM write.
  */
 export async function reconcileAccount(
   engine: SyncEngine,
   accountId: number,
   options: { sweepCatalog: boolean; signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
 ): Promise<number> {
-  const ctx = await engine.context(accountId, options.signal);
+  const ctx = await engine.context(accountId, { lane: 'bulk', signal: options.signal });
+  const { streams } = engine.deps;
   const folders = new FolderCache();
-  // Counting costs a request per stream: only when someone shows progress (the CLI).
-  let total = 0;
-  if (options.onProgress) for (const spec of RECONCILED_STREAMS) total += await countSince(ctx, spec, await engine.state.cursor(accountId, STREAMS.reconcileCursor(spec.name)));
   let done = 0;
-  for (const spec of RECONCILED_STREAMS) {
-    const key = STREAMS.reconcileCursor(spec.name);
-    await runStream(ctx, spec, { load: () => engine.state.cursor(accountId, key), save: (v) => engine.state.saveCursor(accountId, key, v) }, folders, {
-      overlapMs: OVERLAP_MS,
-      ...(options.signal ? { signal: options.signal } : {}),
-      onRow: () => {
-        done += 1;
-        // Rows changed during the pass can exceed the count made before it.
-        total = Math.max(total, done);
-        options.onProgress?.(done, total);
-      },
-    });
+  let total = 0;
+  for (const name of RECONCILED) {
+    const key = reconcileStream(name);
+    let first = true;
+    for await (const page of readStream(ctx, name, await streams.get(accountId, key))) {
+      if (first) total += page.size;
+      first = false;
+      if (page.rows.length > 0) {
+        await applyReconcilePage(ctx, { stream: name, page } as Applied, folders);
+        await engine.deps.state.touchLastChange(accountId);
+      }
+      await streams.save(accountId, key, page.position);
+      done += page.rows.length;
+      // Rows changed during the pass can exceed the count made at its start.
+      total = Math.max(total, done);
+      options.onProgress?.(done, total);
+    }
   }
   await sweepAuditDeletions(engine, ctx);
   if (options.sweepCatalog) await sweepAmoCatalog(ctx);
   return done;
 }
 
-/** Rows a stream will read from its cursor (the overlap makes it approximate; it only sizes a progress bar). */
-async function countSince(ctx: RuleContext, spec: StreamSpec, cursor: string | null): Promise<number> {
-  return countRows(ctx, spec, cursor === null ? undefined : new Date(parseMoscow(cursor).getTime() - OVERLAP_MS));
+type Applied = { [Name in StreamName]: { stream: Name; page: StreamPage<StreamRows[Name]> } }[StreamName];
+
+async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: FolderCache): Promise<void> {
+  switch (work.stream) {
+    case 'product': {
+      const rows = work.page.rows;
+      await withLeases(ctx, rows.map((p) => productLease(p.id)), () => syncProducts(ctx, rows, folders));
+      return;
+    }
+    case 'counterparty': {
+      const rows = work.page.rows;
+      await withLeases(ctx, rows.map((c) => buyerLease(c.id)), () => syncBuyers(ctx, rows, { readAt: work.page.readAt }));
+      return;
+    }
+    case 'retaildemand': {
+      const rows = work.page.rows;
+      const points = await loadSalePoints(ctx, rows);
+      // The read model first (no lease needed: idempotent rows), then amoCRM a customer at a time.
+      const recorded = await recordSales(ctx, rows, points);
+      await writePurchasesInBulk(ctx, recorded, { concurrency: PURCHASE_CONCURRENCY });
+      return;
+    }
+    case 'retailsalesreturn':
+      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+      return;
+    case 'bonustransaction': {
+      // A bonus operation changes its buyer's balance: each buyer is read once per page, whatever its operations.
+      const buyers = [...new Set(work.page.rows.flatMap((tx) => (tx.agent ? [idFromHref(tx.agent.meta.href)] : [])))];
+      const known = [...(await ctx.readModel.knownBuyers(ctx.accountId, buyers))];
+      for (const buyer of known) await withLeases(ctx, [buyerLease(buyer)], () => refreshBuyers(ctx, [buyer]));
+      return;
+    }
+    case 'productfolder':
+      return;
+  }
 }
 
 /** Products and buyers deleted in МойСклад: the link goes, the amoCRM element/customer stays (the seed's rule). */
 async function sweepAuditDeletions(engine: SyncEngine, ctx: RuleContext): Promise<void> {
   for (const entityType of ['product', 'counterparty'] as const) {
-    const key = STREAMS.auditCursor(entityType);
-    const saved = await engine.state.cursor(ctx.accountId, key);
-    const since = saved ? new Date(Date.parse(saved) - OVERLAP_MS) : new Date(Date.now() - 24 * 3600_000);
+    const key = `audit.${entityType}`;
+    const saved = (await engine.deps.streams.get(ctx.accountId, key)).updated;
+    const since = saved ? new Date(parseMoscow(saved).getTime() - AUDIT_OVERLAP_MS) : new Date(Date.now() - 24 * 3600_000);
     const startedAt = new Date();
     for await (const event of ctx.ms.audit.iterateDeletions(entityType, since)) {
       const href = event.entity?.meta.href;
@@ -66,7 +105,7 @@ async function sweepAuditDeletions(engine: SyncEngine, ctx: RuleContext): Promis
         await ctx.links.unlinkByMoyskladId(ctx.accountId, 'contact', id);
       }
     }
-    await engine.state.saveCursor(ctx.accountId, key, startedAt.toISOString());
+    await engine.deps.streams.save(ctx.accountId, key, { updated: toMoscowString(startedAt), id: null, reachedEndAt: startedAt.getTime(), recent: [], completed: false });
   }
 }
 
@@ -78,17 +117,17 @@ async function sweepAuditDeletions(engine: SyncEngine, ctx: RuleContext): Promis
 export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: number; skipped: boolean }> {
   const catalog = await ctx.catalog();
   if (!catalog) return { deleted: 0, skipped: true };
-  const linked = await ctx.db.selectFrom('links').select(['amo_id', 'moysklad_id']).where('account_id', '=', ctx.accountId).where('kind', '=', 'product').execute();
+  const linked = await ctx.links.listKind(ctx.accountId, 'product');
   if (linked.length === 0) return { deleted: 0, skipped: false };
   const present = new Set<number>();
   for await (const element of ctx.amo.catalogs.iterateElements(catalog.catalogId)) {
     if (!element.is_deleted) present.add(element.id);
   }
-  const missing = linked.filter((row) => !present.has(Number(row.amo_id)));
+  const missing = linked.filter((row) => !present.has(row.amoId));
   if (missing.length > Math.max(5, linked.length / 2)) {
     ctx.logger.warn({ accountId: ctx.accountId, missing: missing.length, linked: linked.length }, 'catalog sweep: too many elements missing at once; refusing to delete');
     return { deleted: 0, skipped: true };
   }
-  for (const row of missing) await deleteProductFromAmo(ctx, Number(row.amo_id));
+  for (const row of missing) await deleteProductFromAmo(ctx, row.amoId);
   return { deleted: missing.length, skipped: false };
 }

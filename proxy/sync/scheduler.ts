@@ -47,14 +47,14 @@ export class SyncScheduler {
     for (const account of await this.accounts.listActive()) {
       if (!account.moyskladConnected || !account.hasAmoTokens || account.needsReinstall || account.needsReauth) continue;
       const id = account.accountId;
-      const connected = await this.engine.state.connected(id);
-      if (!connected) {
+      const sync = await this.engine.deps.state.get(id);
+      if (sync.connectedAt === null) {
         await this.queue.enqueue(accountLifecycleJob(SYNC_JOBS.connect, id));
         continue;
       }
-      // Reconciling before the initial import ends would race it over the same cursors.
-      if (!(await this.engine.state.importDone(id))) continue;
-      const interval = connected.mode === 'polling' ? this.options.pollingIntervalMs : this.options.reconcileIntervalMs;
+      // Reconciling before the initial import ends would race it over the same positions.
+      if (sync.import.state !== 'done') continue;
+      const interval = sync.mode === 'polling' ? this.options.pollingIntervalMs : this.options.reconcileIntervalMs;
       const last = this.lastReconcileAt.get(id) ?? 0;
       if (now - last < interval) continue;
       this.lastReconcileAt.set(id, now);

@@ -1,32 +1,39 @@
-import { z } from 'zod';
+import type { StreamPosition } from '../db/repositories/sync-streams.js';
 import { buildFilter, type FilterCondition } from '../moysklad/filter.js';
 import { parseMoscow } from '../moysklad/moscow-time.js';
-import { paginate } from '../moysklad/paginate.js';
-import { idFromHref, listEnvelopeSchema } from '../moysklad/schemas/common.js';
-import { bonusTransactionSchema } from '../moysklad/schemas/entities.js';
+import { listPage } from '../moysklad/paginate.js';
+import {
+  bonusTransactionSchema,
+  counterpartySchema,
+  productFolderSchema,
+  productSchema,
+  retailDemandSchema,
+  retailSalesReturnSchema,
+  type BonusTransaction,
+  type Counterparty,
+  type Product,
+  type ProductFolder,
+  type RetailDemand,
+  type RetailSalesReturn,
+} from '../moysklad/schemas/entities.js';
+import type { Document } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
-import { refreshBuyerPoints, syncBuyer } from './rules/buyers.js';
-import { syncBuyersPage } from './rules/buyers-page.js';
-import { FolderCache, syncProduct } from './rules/products.js';
-import { syncProductsPage } from './rules/products-page.js';
-import { syncReturn, syncSale } from './rules/sales.js';
 
-/**
- * One МойСклад collection read incrementally (`updated>=cursor`, oldest first) and applied by its rule. The same
- * streams serve the initial import and the scheduled reconciliation.
- */
-export interface StreamSpec {
-  name: 'productfolder' | 'product' | 'counterparty' | 'retaildemand' | 'retailsalesreturn' | 'bonustransaction';
-  /** Collection path and base filter, for counting rows (import progress). */
-  path: string;
-  baseFilter: FilterCondition[];
-  rows(ctx: RuleContext, since: Date | undefined, folders: FolderCache): AsyncGenerator<{ updated: string }>;
-  apply(ctx: RuleContext, row: { updated: string }, folders: FolderCache): Promise<void>;
-  /**
-   * Applies one page of rows with batched amoCRM writes (the initial import's big streams). Same outcome as
-   * `apply` on each row in order; used only when the caller asks for pages.
-   */
-  applyPage?(ctx: RuleContext, rows: { updated: string }[], folders: FolderCache): Promise<void>;
+/** The МойСклад collections the sync reads incrementally, oldest change first (`order=updated,asc;id`). */
+export interface StreamRows {
+  productfolder: ProductFolder;
+  product: Product;
+  counterparty: Counterparty;
+  retaildemand: Document<RetailDemand>;
+  retailsalesreturn: Document<RetailSalesReturn>;
+  bonustransaction: BonusTransaction;
+}
+export type StreamName = keyof StreamRows;
+type Keyed = { id: string; updated?: string | undefined };
+
+export interface StreamSpec<Row> {
+  /** One request: rows changed since `from` (inclusive, whole seconds), in `updated,id` order. */
+  page(ctx: RuleContext, from: Date | undefined, offset: number): Promise<{ rows: Row[]; size: number; limit: number }>;
 }
 
 const INDIVIDUALS: FilterCondition[] = [
@@ -35,147 +42,134 @@ const INDIVIDUALS: FilterCondition[] = [
   ['companyType', '=', 'individualKZ'],
   ['companyType', '=', 'individualUZ'],
 ];
-const since = (from: Date | undefined): FilterCondition[] => (from ? [['updated', '>=', from]] : []);
-
-export const STREAM_SPECS: Record<StreamSpec['name'], StreamSpec> = {
-  productfolder: {
-    name: 'productfolder',
-    path: '/entity/productfolder',
-    baseFilter: [],
-    rows: (ctx, from) => ctx.ms.catalog.iterateFolders({ filter: since(from), order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }) as AsyncGenerator<{ updated: string }>,
-    // Folders become GROUP nodes when a product in them is synced; here we only remember them.
-    apply: async (_ctx, row, folders) => folders.set(row as Parameters<FolderCache['set']>[0]),
-  },
-  product: {
-    name: 'product',
-    path: '/entity/product',
-    baseFilter: [],
-    rows: (ctx, from) => ctx.ms.catalog.iterateProducts({ filter: since(from), order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
-    apply: async (ctx, row, folders) => void (await syncProduct(ctx, row as Parameters<typeof syncProduct>[1], folders)),
-    applyPage: (ctx, rows, folders) => syncProductsPage(ctx, rows as Parameters<typeof syncProduct>[1][], folders),
-  },
-  counterparty: {
-    name: 'counterparty',
-    path: '/entity/counterparty',
-    baseFilter: INDIVIDUALS,
-    rows: (ctx, from) => ctx.ms.counterparties.iterate({ filter: [...INDIVIDUALS, ...since(from)], order: 'updated,asc;id', pageSize: ROWS_PER_QUERY }),
-    apply: async (ctx, row) => void (await syncBuyer(ctx, row as Parameters<typeof syncBuyer>[1])),
-    applyPage: (ctx, rows) => syncBuyersPage(ctx, rows as Parameters<typeof syncBuyer>[1][]),
-  },
-  retaildemand: {
-    name: 'retaildemand',
-    path: '/entity/retaildemand',
-    baseFilter: [],
-    rows: (ctx, from) => ctx.ms.retail.iterateRetailDemands(from ? { updatedSince: from } : {}),
-    apply: async (ctx, row, folders) => void (await syncSale(ctx, row as Parameters<typeof syncSale>[1], folders)),
-  },
-  retailsalesreturn: {
-    name: 'retailsalesreturn',
-    path: '/entity/retailsalesreturn',
-    baseFilter: [],
-    rows: (ctx, from) => ctx.ms.retail.iterateRetailSalesReturns(from ? { updatedSince: from } : {}),
-    apply: async (ctx, row) => void (await syncReturn(ctx, row as Parameters<typeof syncReturn>[1])),
-  },
-  bonustransaction: {
-    name: 'bonustransaction',
-    path: '/entity/bonustransaction',
-    baseFilter: [],
-    rows: (ctx, from) =>
-      paginate(ctx.ms.transport, '/entity/bonustransaction', { filter: from ? buildFilter(since(from)) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema, ROWS_PER_QUERY) as AsyncGenerator<{ updated: string }>,
-    apply: async (ctx, row) => {
-      const agentHref = (row as z.infer<typeof bonusTransactionSchema>).agent?.meta.href;
-      if (agentHref) await refreshBuyerPoints(ctx, idFromHref(agentHref));
-    },
-  },
+const ORDER = 'updated,asc;id';
+const filterFrom = (base: FilterCondition[], from: Date | undefined) => {
+  const conditions = from ? [...base, ['updated', '>=', from] as FilterCondition] : base;
+  return conditions.length > 0 ? buildFilter(conditions) : undefined;
 };
 
-/** How many rows a stream holds (for the import's progress bar): one request with limit=1 reads `meta.size`. */
-export async function countRows(ctx: RuleContext, spec: StreamSpec, from?: Date): Promise<number> {
-  const filter = [...spec.baseFilter, ...since(from)];
-  const page = await ctx.ms.transport.request({
-    method: 'GET',
-    path: spec.path,
-    query: { limit: 1, filter: filter.length ? buildFilter(filter) : undefined },
-    schema: listEnvelopeSchema(z.unknown()),
-  });
-  return page.meta.size ?? page.rows.length;
+/** Plain lists go 1,000 rows a request (the maximum); expanded ones 100 (the maximum with `expand`). */
+export const STREAMS: { [Name in StreamName]: StreamSpec<StreamRows[Name]> } = {
+  productfolder: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/productfolder', { filter: filterFrom([], from), order: ORDER }, productFolderSchema, { offset }) },
+  product: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/product', { filter: filterFrom([], from), order: ORDER }, productSchema, { offset }) },
+  counterparty: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/counterparty', { filter: filterFrom(INDIVIDUALS, from), order: ORDER }, counterpartySchema, { offset }) },
+  retaildemand: {
+    async page(ctx, from, offset) {
+      const page = await listPage(ctx.ms.transport, '/entity/retaildemand', { filter: filterFrom([], from), expand: 'positions.assortment', order: ORDER }, retailDemandSchema, { offset });
+      return { ...page, rows: await Promise.all(page.rows.map((doc) => ctx.ms.retail.withAllPositions('retaildemand', doc))) };
+    },
+  },
+  retailsalesreturn: {
+    async page(ctx, from, offset) {
+      const page = await listPage(ctx.ms.transport, '/entity/retailsalesreturn', { filter: filterFrom([], from), expand: 'positions.assortment', order: ORDER }, retailSalesReturnSchema, { offset });
+      return { ...page, rows: await Promise.all(page.rows.map((doc) => ctx.ms.retail.withAllPositions('retailsalesreturn', doc))) };
+    },
+  },
+  bonustransaction: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/bonustransaction', { filter: filterFrom([], from), order: ORDER }, bonusTransactionSchema, { offset }) },
+};
+
+/**
+ * Re-read this much before the position when the stream has not settled: several changes share one second, and a
+ * change may commit a moment after a later one was already readable. Rows seen there are deduplicated by
+ * `id@updated` (`recent`), so nothing is applied twice.
+ */
+export const OVERLAP_MS = 5_000;
+/**
+ * After a read reached the end of the stream, every change older than this (relative to that read) was readable
+ * then: from the next pass on the stream starts at the second after its position and never reads that bulk again.
+ */
+export const SETTLE_MS = 60_000;
+const MAX_RECENT = 1_000;
+
+export interface StreamPage<Row> {
+  /** Rows not applied before, in `updated,id` order. */
+  rows: Row[];
+  /** The stream's position once `rows` are applied: save it after applying them (never before). */
+  position: StreamPosition;
+  /** Rows the query matched (`meta.size` of the first request): the import's progress total. */
+  size: number;
+  /** When the request that returned these rows was sent (our clock): the rows are at least this fresh. */
+  readAt: number;
+}
+
+const msOf = (updated: string) => parseMoscow(updated).getTime();
+const recentKey = (row: Keyed) => `${row.id}@${row.updated ?? ''}`;
+
+/** (updated, id) order, the same as МойСклад's `order=updated,asc;id`. */
+function compare(a: { updated: string; id: string }, b: { updated: string; id: string }): number {
+  const byTime = msOf(a.updated) - msOf(b.updated);
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Where the next read of a stream starts, from its saved position (see OVERLAP_MS and SETTLE_MS). */
+export function startOf(position: StreamPosition): Date | undefined {
+  if (position.updated === null) return undefined;
+  const at = msOf(position.updated);
+  const settled = position.reachedEndAt !== null && at < position.reachedEndAt - SETTLE_MS;
+  // Filters go out at whole seconds: the second after the position's second holds nothing applied yet.
+  return settled ? new Date(Math.floor(at / 1000) * 1000 + 1000) : new Date(at - OVERLAP_MS);
 }
 
 /**
- * Rows read from one query before the stream starts a fresh one. МойСклад pages by offset, and a row updated while
- * we page moves to the end of the `updated` order: every row behind it shifts one place forward and the first row
- * of the next page is never returned (the live shop bumps buyers' points during an hour-long import). Starting a new
- * query at the last applied row's `updated` instead of asking for the next offset closes that gap. 100 is the
- * expanded page size, so expanded streams still cost one request per page.
+ * Reads a stream from its position, a page per request, keyset style: each request starts again at the second of
+ * the last row read (filters are whole seconds), rows up to the position are skipped, and only a full page of rows
+ * already applied (a burst in one second bigger than a page) pages on by offset. Offset paging alone would skip a
+ * row whenever an earlier row is updated meanwhile (it moves to the end and every row behind it shifts forward).
  */
-export const ROWS_PER_QUERY = 100;
+export function readStream<Name extends StreamName>(ctx: RuleContext, name: Name, start: StreamPosition): AsyncGenerator<StreamPage<StreamRows[Name]>> {
+  return readPages(ctx, STREAMS[name] as StreamSpec<StreamRows[Name]>, start);
+}
 
-/** Filters go out at whole seconds (proxy/moysklad/filter.ts): a restart re-reads the second it starts in. */
-const secondOf = (updated: string) => updated.slice(0, 19);
-
-/**
- * Applies a stream from its saved cursor. The cursor is inclusive and set back by `overlapMs`: several changes
- * can share one timestamp, and a change can commit with an earlier timestamp than one we already saw. Re-applying
- * is harmless (rules are idempotent); skipping is not. The cursor only advances after the rows before it were
- * applied, so a crash replays work instead of losing it.
- */
-export async function runStream(
-  ctx: RuleContext,
-  spec: StreamSpec,
-  cursor: { load(): Promise<string | null>; save(value: string): Promise<void> },
-  folders: FolderCache,
-  options: { overlapMs: number; onRow?: () => Promise<void> | void; signal?: AbortSignal; rowsPerQuery?: number; pages?: boolean },
-): Promise<number> {
-  const rowsPerQuery = options.rowsPerQuery ?? ROWS_PER_QUERY;
-  // Page mode: a query's rows are collected and applied together; the cursor then moves past the whole page.
-  const applyPage = options.pages ? spec.applyPage : undefined;
-  const saved = await cursor.load();
-  let from = saved ? new Date(parseMoscow(saved).getTime() - options.overlapMs) : undefined;
-  let applied = 0;
-  let last: string | null = null;
-  // Ids applied within the second of the newest row: a restarted query (whole-second filter) returns them again.
-  let second: string | null = null;
-  const appliedInSecond = new Set<string>();
+/** `readStream` over any spec (tests drive it with a collection that changes while it is read). */
+export async function* readPages<Row extends Keyed>(ctx: RuleContext, spec: StreamSpec<Row>, start: StreamPosition): AsyncGenerator<StreamPage<Row>> {
+  let position: StreamPosition = { ...start, recent: [...start.recent] };
+  const recent = new Set(position.recent);
+  let from = startOf(position);
+  const overlapFrom = position.updated === null ? null : msOf(position.updated) - OVERLAP_MS;
+  let offset = 0;
+  let size: number | null = null;
   for (;;) {
-    let appliedNow = 0;
-    let full = false;
-    const page: { updated: string }[] = [];
-    for await (const row of spec.rows(ctx, from, folders)) {
-      options.signal?.throwIfAborted();
-      const id = (row as { id?: unknown }).id;
-      const rowSecond = secondOf(row.updated);
-      if (rowSecond === second && typeof id === 'string' && appliedInSecond.has(id)) continue;
-      if (applyPage) page.push(row);
-      else await spec.apply(ctx, row, folders);
-      applied += 1;
-      appliedNow += 1;
-      if (rowSecond !== second) {
-        second = rowSecond;
-        appliedInSecond.clear();
-      }
-      if (typeof id === 'string') appliedInSecond.add(id);
-      if (!applyPage) {
-        last = row.updated;
-        await options.onRow?.();
-        if (applied % 25 === 0) await cursor.save(last);
-      }
-      // Stop before the generator asks for the next offset; the next query starts at this row's second. Each round
-      // applies `rowsPerQuery` new rows, so even a burst of rows in one second ends.
-      if (appliedNow >= rowsPerQuery) {
-        full = true;
-        break;
+    ctx.signal?.throwIfAborted();
+    const sentAt = Date.now();
+    const page = await spec.page(ctx, from, offset);
+    size ??= page.size;
+    const done = (row: Row) => {
+      if (position.updated === null || position.id === null || row.updated === undefined) return false;
+      if (compare({ updated: row.updated, id: row.id }, { updated: position.updated, id: position.id }) > 0) return false;
+      // Up to the position: applied, unless it is a late commit inside the overlap window that we never saw.
+      return recent.has(recentKey(row)) || overlapFrom === null || msOf(row.updated) < overlapFrom;
+    };
+    const rows = page.rows;
+    const fresh = rows.filter((row) => !done(row));
+    const end = rows.length < page.limit;
+    if (fresh.length === 0 && !end) {
+      offset += rows.length;
+      continue;
+    }
+    for (const row of fresh) {
+      recent.add(recentKey(row));
+      if (row.updated !== undefined && (position.updated === null || position.id === null || compare({ updated: row.updated, id: row.id }, { updated: position.updated, id: position.id }) > 0)) {
+        position = { ...position, updated: row.updated, id: row.id };
       }
     }
-    if (applyPage && page.length > 0) {
-      await applyPage(ctx, page, folders);
-      last = page[page.length - 1]!.updated;
-      for (let i = 0; i < page.length; i += 1) await options.onRow?.();
-      // Only after the whole page is applied: a crash mid-page replays the page (its rows are idempotent).
-      await cursor.save(last);
-    }
-    if (!full || last === null) break;
-    from = parseMoscow(last);
+    position = { ...position, reachedEndAt: end ? sentAt : null, recent: trimRecent(recent, position.updated) };
+    yield { rows: fresh, position, size, readAt: sentAt };
+    if (end) return;
+    const last = rows[rows.length - 1]!;
+    from = last.updated === undefined ? from : new Date(Math.floor(msOf(last.updated) / 1000) * 1000);
+    offset = 0;
   }
-  if (last !== null) await cursor.save(last);
-  return applied;
 }
+
+/** Keeps the keys of rows within the overlap window before the position (older ones are never re-read). */
+function trimRecent(recent: Set<string>, positionUpdated: string | null): string[] {
+  if (positionUpdated === null) return [];
+  const oldest = msOf(positionUpdated) - OVERLAP_MS - 1000;
+  const kept = [...recent].filter((key) => {
+    const updated = key.slice(key.indexOf('@') + 1);
+    return updated !== '' && msOf(updated) >= oldest;
+  });
+  return kept.slice(-MAX_RECENT);
+}
+

@@ -14,12 +14,7 @@ describe.each(DATABASE_KINDS)('sync on %s', (kind) => {
     h = undefined;
   });
 
-  const importDone = async (harness: SyncHarness) => {
-    await harness.until('initial import done', async () => {
-      const row = await harness.database.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ACCOUNT_ID).where('stream', '=', 'initial_import').executeTakeFirst();
-      return row ? (JSON.parse(row.cursor) as { state: string }).state === 'done' : false;
-    }, 30_000);
-  };
+  const importDone = (harness: SyncHarness) => harness.importDone(30_000);
 
   it('connects, imports individuals only, products and past sales, then a till sale reaches amoCRM once', async () => {
     h = await startSyncHarness(kind);

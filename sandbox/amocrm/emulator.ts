@@ -8,6 +8,7 @@ import { callHook, installHookUrl, revokeHookUrl, type HookCall } from './auth/i
 import { oauthRouter, subdomainLookupRouter } from './auth/oauth-routes.js';
 import { TokenRegistry } from './auth/token-registry.js';
 import { sendNginxPage, problemErrorHandler, notFound } from './http/problem.js';
+import { RequestLog, type AmoRequestLogEntry } from './http/request-log.js';
 import { tokenEndpointFaults, type Faults } from './limits/faults.js';
 import { maxInAnyWindow, RateLimiter, type AccountLimitStats } from './limits/rate-limiter.js';
 import { accountOptionsSchema, emulatorOptionsSchema, type AccountOptions, type AmoCrmEmulatorOptions, type CustomersMode, type ResolvedOptions } from './options.js';
@@ -19,7 +20,7 @@ import { UiActions } from './ui-actions.js';
 /** What host-page routers find in `res.locals.amoAccount`. */
 export interface PublicAccount { id: number; subdomain: string; name: string; baseUrl: string; customersMode: CustomersMode; users: Array<{ id: number; name: string; isAdmin: boolean }> }
 
-export type { Faults, HookCall, WebhookDelivery, AccountLimitStats };
+export type { Faults, HookCall, WebhookDelivery, AccountLimitStats, AmoRequestLogEntry };
 
 /**
  * An offline amoCRM: OAuth 2, a subset of API v4, limits, webhooks, and the install/revoke hooks of one
@@ -39,6 +40,7 @@ export class AmoCrmEmulator {
   private readonly tokens: TokenRegistry;
   private readonly limiter: RateLimiter;
   private readonly webhooks: WebhookDispatcher;
+  private readonly log: RequestLog;
   private readonly ui: UiActions;
   private readonly hostRouters = Router({ mergeParams: true });
   private server: Server | null = null;
@@ -54,6 +56,7 @@ export class AmoCrmEmulator {
     this.tokens = new TokenRegistry(this.nowMs, { accessSec: this.options.accessTokenTtlSec, refreshSec: this.options.refreshTokenTtlSec, codeSec: this.options.authorizationCodeTtlSec });
     this.limiter = new RateLimiter({ ...this.options.rateLimit, windowMs: 1000 * scale, violationWindowMs: 60_000 * scale }, this.nowMs);
     this.webhooks = new WebhookDispatcher(2000 * scale, this.nowMs, (sub) => this.accountBaseUrl(sub));
+    this.log = new RequestLog(this.nowMs);
     for (const account of this.options.accounts) this.addAccount(account);
     this.ui = new UiActions((sub) => this.account(sub), this.webhooks, this.nowMs);
     this.store = new EmulatorStore((sub) => this.account(sub), (sub) => this.accountBaseUrl(sub));
@@ -195,8 +198,18 @@ export class AmoCrmEmulator {
     this.limiter.unblock(this.account(subdomain).data.subdomain);
   }
 
+  /** Forgets the limiter's counters and the request log of the account (e.g. after a test's set-up calls). */
   resetStats(subdomain: string): void {
     this.limiter.reset(this.account(subdomain).data.subdomain);
+    this.log.clear(this.account(subdomain).data.subdomain);
+  }
+
+  /**
+   * Every `/api/v4` call of the account, oldest first (newest 20 000 kept): method, path, `route` (ids folded to
+   * `{id}`), query, `items` (length of an array body), User-Agent, status, whether amoCRM's own UI made it.
+   */
+  requestLog(subdomain: string): AmoRequestLogEntry[] {
+    return this.log.entries(this.account(subdomain).data.subdomain);
   }
 
   /** Resolves when all webhook deliveries started so far are finished. */
@@ -224,9 +237,22 @@ export class AmoCrmEmulator {
     return this.ui.renameContact(subdomain, contactId, name);
   }
 
-  /** A user deletes a product in Списки → Товары: `delete_catalog` webhook. */
+  /**
+   * A manager edits one custom field of a customer by hand (`value: null` clears it): `update_customer` webhook in
+   * the documented v2 form. Throws for an unknown field code or a value the field does not take.
+   */
+  editCustomerField(subdomain: string, customerId: number, fieldCode: string, value: string | number | boolean | null, userId?: number): boolean {
+    return this.ui.editCustomerField(subdomain, customerId, fieldCode, value, userId);
+  }
+
+  /** A user deletes a product in Списки → Товары (no webhook: amoCRM documents none for catalogs). */
   deleteCatalogElementAsUser(subdomain: string, elementId: number): boolean {
     return this.ui.deleteCatalogElement(subdomain, elementId);
+  }
+
+  /** An admin adds another list in Списки (`type` default `regular`); returns its id. */
+  addCatalogAsUser(subdomain: string, spec: { name: string; type?: 'regular' | 'invoices' | 'products' }): number {
+    return this.ui.addCatalog(subdomain, spec);
   }
 
   private account(subdomain: string): AccountState {
@@ -254,7 +280,7 @@ export class AmoCrmEmulator {
     const rejectBlockedOAuth: RequestHandler = (_req, res, next) =>
       this.limiter.isBlocked((res.locals['account'] as AccountState).data.subdomain) ? sendNginxPage(res, 403, 'Forbidden') : next();
     scope.use('/oauth2', rejectBlockedOAuth, oauthRouter({ integration: this.integration, tokens: this.tokens, faults: tokenEndpointFaults(() => this.faults) }));
-    scope.use('/api/v4', apiV4Router({ nowMs: this.nowMs, webhooks: this.webhooks, integration: this.integration, tokens: this.tokens, limiter: this.limiter, faults: () => this.faults }));
+    scope.use('/api/v4', apiV4Router({ nowMs: this.nowMs, webhooks: this.webhooks, integration: this.integration, tokens: this.tokens, limiter: this.limiter, faults: () => this.faults, requestLog: this.log }));
     scope.use(this.hostRouters);
     app.use('/a/:subdomain', scope);
     app.use(subdomainLookupRouter({ tokens: this.tokens, accountById: (id) => [...this.accounts.values()].find((a) => a.data.id === id) }));

@@ -6,9 +6,11 @@ import type { EmulatorCore } from './core.js';
 import { requireGzip, sendJson } from './gzip-json.js';
 import type { RateLimiter } from './rate-limiter.js';
 import { requestLogger, type RequestLogEntry } from './request-log.js';
+import { assortmentRoutes } from './routes/assortment-routes.js';
 import { auditRoutes } from './routes/audit-routes.js';
 import { contextRoutes } from './routes/context-routes.js';
 import { entityRoutes } from './routes/entity-routes.js';
+import { variantMetadataRoutes } from './routes/variant-metadata-routes.js';
 import { webhookRoutes } from './routes/webhook-routes.js';
 
 const FAULT_CODES: Record<number, number> = { 429: 1049, 500: 1000, 502: 1074, 503: 1074, 504: 1074 };
@@ -71,6 +73,9 @@ export function apiRouter(core: EmulatorCore, accounts: Accounts, limiter: RateL
   router.use(contextRoutes(core, accounts));
   router.use(webhookRoutes(core));
   router.use(auditRoutes(core));
+  // Before the generic /entity/{type}/{id}: `assortment` is no entity kind and `variant/metadata` no variant id.
+  router.use(assortmentRoutes(core));
+  router.use(variantMetadataRoutes(core));
   router.use(entityRoutes(core));
   router.use((req, _res, next) => next(new ApiError(404, 1005, `Неизвестный ресурс: ${req.method} ${req.path}`)));
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -20,6 +20,18 @@ function raw(url: string, headers: Record<string, string>): Promise<{ status: nu
 }
 
 describe('transport', () => {
+  it('records each request\'s User-Agent (and status, user) in the request log, a refused one too', async () => {
+    api = await startApi();
+    await api.call('GET', '/context/employee', undefined, { 'User-Agent': 'moysklad-amocrm/1.2.3 (+https://proxy.example)' });
+    await api.call('GET', '/entity/product?filter=productFolder=x', undefined, { 'User-Agent': 'moysklad-amocrm/1.2.3 (+https://proxy.example)' });
+    await raw(`${api.baseUrl}/context/employee`, { Authorization: basic() }); // no gzip: 415, no User-Agent sent
+    expect(api.emu.requestLog.map((e) => [e.path, e.status, e.userAgent ?? null])).toEqual([
+      ['/context/employee', 200, 'moysklad-amocrm/1.2.3 (+https://proxy.example)'],
+      ['/entity/product', 412, 'moysklad-amocrm/1.2.3 (+https://proxy.example)'],
+      ['/context/employee', 415, null],
+    ]);
+  });
+
   it('answers 415 with an empty body without Accept-Encoding: gzip', async () => {
     api = await startApi();
     const res = await raw(`${api.baseUrl}/context/employee`, { Authorization: basic() });

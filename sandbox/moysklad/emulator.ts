@@ -10,9 +10,10 @@ import { parseExpand } from './presenter.js';
 import { maxAcceptedInWindow, RateLimiter, type UserRequestStats } from './rate-limiter.js';
 import { absolutizeHrefs, API_ROOT } from './references.js';
 import { sandboxRoutes } from './routes/sandbox-routes.js';
+import { createWebhook } from './routes/webhook-routes.js';
 import { loadSeed, type SeedCounts } from './seed-loader.js';
 import type { RequestLogEntry } from './request-log.js';
-import { returnAtTill, sellAtTill, type TillSaleInput } from './till.js';
+import { returnAtTill, sellAtTill, type TillReturnInput, type TillSaleInput } from './till.js';
 import { UiActions } from './ui-actions.js';
 import type { Doc } from './store.js';
 import type { WebhookLogEntry } from './webhook-dispatcher.js';
@@ -22,7 +23,7 @@ export type { Faults } from './faults.js';
 export type { WebhookLogEntry, WebhookPayload } from './webhook-dispatcher.js';
 export type { UserRequestStats } from './rate-limiter.js';
 export type { MoySkladSeed, SeedCounts } from './seed-loader.js';
-export type { TillSaleInput } from './till.js';
+export type { TillReturnInput, TillSaleInput } from './till.js';
 export type { RequestLogEntry } from './request-log.js';
 export { maxAcceptedInWindow } from './rate-limiter.js';
 export { ApiError } from './api-error.js';
@@ -79,7 +80,7 @@ export class MoySkladEmulator {
     this.router.use(API_ROOT, apiRouter(this.core, this.accounts, this.limiter, this.requestLog));
     this.router.use('/sandbox', sandboxRoutes({
       sellAtTill: (input) => this.sellAtTill(input as TillSaleInput),
-      returnAtTill: (id) => this.returnAtTill(id),
+      returnAtTill: (id, input) => this.returnAtTill(id, input as TillReturnInput),
     }));
   }
 
@@ -159,6 +160,16 @@ export class MoySkladEmulator {
     this.core.reset();
   }
 
+  /**
+   * Sandbox-only: another integration on this account (e.g. a website plugin signed in as its own МойСклад user)
+   * registers webhooks through the API. They are listed by `GET /entity/webhook`, are delivered like any webhook, and
+   * take slots of the «≤ 5 per (entityType, action)» limit — so a test can leave ours the 30007 answer. Same rules
+   * as `POST /entity/webhook` (an `ApiError` is thrown for a refused one). Returns them API-shaped.
+   */
+  addForeignWebhooks(specs: ReadonlyArray<{ url: string; entityType: string; action: 'CREATE' | 'UPDATE' | 'DELETE'; diffType?: 'NONE' | 'FIELDS'; enabled?: boolean }>): Presented[] {
+    return specs.map((spec) => absolutizeHrefs(createWebhook(this.core, spec), this.core.publicBaseUrl()) as Presented);
+  }
+
   /** Sandbox-only: every token of a user stops working (e.g. a password change). */
   revokeTokens(login: string): void {
     this.accounts.revokeTokens(login);
@@ -188,8 +199,12 @@ export class MoySkladEmulator {
     };
   }
 
-  returnAtTill(retaildemandId: string): TillReturnResult {
-    const outcome = returnAtTill(this.core, retaildemandId, this.cashier());
+  /**
+   * A return at the till: the whole sale by default, or `{ positions: [{ positionId | assortmentId, quantity }] }`;
+   * may be repeated until everything is returned (README «Till» for money and points).
+   */
+  returnAtTill(retaildemandId: string, input: TillReturnInput = {}): TillReturnResult {
+    const outcome = returnAtTill(this.core, retaildemandId, this.cashier(), input);
     return {
       retailsalesreturn: this.output('retailsalesreturn', outcome.retailsalesreturn, 'positions'),
       counterparty: this.output('counterparty', outcome.counterparty),

@@ -3,6 +3,7 @@ import { ApiError } from './api-error.js';
 import type { EmulatorCore } from './core.js';
 import { entityMeta } from './references.js';
 import { randomExternalCode } from './kinds/kind-helpers.js';
+import { CHARACTERISTIC, characteristicMeta } from './kinds/variant.js';
 import { refIdOf } from './kinds/kind-helpers.js';
 import { randomUUID } from 'node:crypto';
 
@@ -19,6 +20,7 @@ export const moySkladSeed = z
     bonusprograms: objects,
     productfolders: objects,
     products: objects,
+    variants: objects,
     counterparties: objects,
     retaildemands: objects,
     retailsalesreturns: objects,
@@ -32,6 +34,7 @@ const ORDER = [
   ['bonusprograms', 'bonusprogram'],
   ['productfolders', 'productfolder'],
   ['products', 'product'],
+  ['variants', 'variant'],
   ['counterparties', 'counterparty'],
   ['retaildemands', 'retaildemand'],
   ['retailsalesreturns', 'retailsalesreturn'],
@@ -75,6 +78,16 @@ export function loadSeed(core: EmulatorCore, rawSeed: unknown): SeedCounts {
       core.store.put('pricetype', { meta: entityMeta('pricetype', id), id, accountId: core.options.accountId, name: type.name, externalCode: type.externalCode ?? randomExternalCode() });
     }
     counts.pricetypes = seed.pricetypes.length;
+  }
+
+  // Characteristics the variants name with an id the account does not have yet (API-shaped seeds carry
+  // `{id, name, value}`) are created first, with that id; ones given by name alone are created on the way.
+  for (const variant of seed.variants ?? []) {
+    for (const c of Array.isArray(variant.characteristics) ? variant.characteristics : []) {
+      const { id, name } = (c ?? {}) as { id?: unknown; name?: unknown };
+      if (typeof id === 'string' && typeof name === 'string' && !core.store.get(CHARACTERISTIC, id))
+        core.store.put(CHARACTERISTIC, { meta: characteristicMeta(id), id, name, type: 'string', required: false });
+    }
   }
 
   const explicitBalances = new Map<string, number>();

@@ -6,6 +6,8 @@ import { SALE_PRICE_TYPE_NAME } from './fixtures.js';
 import { INSUFFICIENT_POINTS_CODE } from './kinds/bonus-ledger.js';
 import { activeBonusProgram } from './kinds/bonusprogram.js';
 import { refIdOf } from './kinds/kind-helpers.js';
+import { lineTotal } from './kinds/retail-documents.js';
+import { effectiveSalePrices } from './kinds/variant.js';
 import { normalizeMskTimestamp } from './msk-time.js';
 import { isObject, ref, refTarget } from './references.js';
 import type { Doc } from './store.js';
@@ -21,7 +23,11 @@ export const tillSaleInput = z.object({
       email: z.string().trim().max(255).optional(),
     }),
   ]),
-  positions: z.array(z.object({ productId: z.string().min(1), quantity: z.number().positive() })).min(1).max(1000),
+  /** A product (`productId`) or one of its modifications (`variantId`). */
+  positions: z
+    .array(z.union([z.object({ productId: z.string().min(1), quantity: z.number().positive() }).strict(), z.object({ variantId: z.string().min(1), quantity: z.number().positive() }).strict()]))
+    .min(1)
+    .max(1000),
   payWithPoints: z.number().int().nonnegative().optional(),
   /** MSK "YYYY-MM-DD HH:mm[:ss[.SSS]]"; default now. */
   moment: z.string().optional(),
@@ -64,11 +70,27 @@ function findBuyer(core: EmulatorCore, buyer: z.output<typeof tillSaleInput>['bu
   return all.find((c) => digits(c.phone) !== '' && digits(c.phone) === digits(buyer.phone));
 }
 
-function retailPrice(core: EmulatorCore, product: Doc): number {
+/** The receipt price of a product or a modification: its «Цена продажи» (a modification falls back to its product's). */
+function retailPrice(core: EmulatorCore, type: 'product' | 'variant', doc: Doc): number {
   const saleType = core.store.list('pricetype').find((t) => t.name === SALE_PRICE_TYPE_NAME);
-  const prices = Array.isArray(product.salePrices) ? product.salePrices : [];
+  const prices = type === 'variant' ? effectiveSalePrices(doc, core.services) : Array.isArray(doc.salePrices) ? doc.salePrices : [];
   const price = prices.find((p) => isObject(p) && refTarget(p.priceType)?.id === saleType?.id);
   return Math.round(Number((price as Record<string, unknown> | undefined)?.value ?? 0));
+}
+
+/** The sold item of one receipt line, refused when it (or a modification's product) is archived. */
+function sellable(core: EmulatorCore, line: { productId: string } | { variantId: string }): { type: 'product' | 'variant'; doc: Doc } {
+  if ('productId' in line) {
+    const product = core.store.get('product', line.productId);
+    if (!product) throw notFound('product', line.productId);
+    if (product.archived === true) throw new ApiError(412, 2016, `Товар '${product.name}' в архиве и не продаётся`);
+    return { type: 'product', doc: product };
+  }
+  const variant = core.store.get('variant', line.variantId);
+  if (!variant) throw notFound('variant', line.variantId);
+  const product = core.store.get('product', refIdOf(variant.product, 'product') ?? '');
+  if (variant.archived === true || product?.archived === true) throw new ApiError(412, 2016, `Модификация '${String(core.presenter.present('variant', variant).name)}' в архиве и не продаётся`);
+  return { type: 'variant', doc: variant };
 }
 
 function createTransaction(core: EmulatorCore, changes: ChangeSet, fields: Record<string, unknown>, category = 'REGULAR'): Doc {
@@ -87,11 +109,9 @@ export function sellAtTill(core: EmulatorCore, rawInput: unknown, cashier: strin
   const moment = input.moment === undefined ? undefined : normalizeMskTimestamp(input.moment);
   if (moment === null) throw new ApiError(400, 1035, `Неверный формат даты '${input.moment}'`);
   const existingBuyer = findBuyer(core, input.buyer);
-  const lines = input.positions.map(({ productId, quantity }) => {
-    const product = core.store.get('product', productId);
-    if (!product) throw notFound('product', productId);
-    if (product.archived === true) throw new ApiError(412, 2016, `Товар '${product.name}' в архиве и не продаётся`);
-    return { product, quantity, price: retailPrice(core, product) };
+  const lines = input.positions.map((line) => {
+    const item = sellable(core, line);
+    return { ...item, quantity: line.quantity, price: retailPrice(core, item.type, item.doc) };
   });
   const sum = lines.reduce((total, line) => total + Math.round(line.price * line.quantity), 0);
   const activeProgram = activeBonusProgram(core.services);
@@ -129,7 +149,7 @@ export function sellAtTill(core: EmulatorCore, rawInput: unknown, cashier: strin
       {
         agent: agentRef,
         ...(moment ? { moment } : {}),
-        positions: lines.map((line) => ({ assortment: ref('product', line.product.id), quantity: line.quantity, price: line.price })),
+        positions: lines.map((line) => ({ assortment: ref(line.type, line.doc.id), quantity: line.quantity, price: line.price })),
         cashSum: input.payment === 'cash' ? paid : 0,
         noCashSum: input.payment === 'cash' ? 0 : paid,
       },
@@ -150,54 +170,124 @@ export interface TillReturnOutcome {
   bonusTransactions: Doc[];
 }
 
+/** Which lines of the sale go back: by the sale's position id or by the product / modification id; quantities > 0. */
+export const tillReturnInput = z
+  .object({
+    positions: z
+      .array(
+        z.union([
+          z.object({ positionId: z.string().min(1), quantity: z.number().positive() }).strict(),
+          z.object({ assortmentId: z.string().min(1), quantity: z.number().positive() }).strict(),
+        ]),
+      )
+      .min(1)
+      .max(1000)
+      .optional(),
+  })
+  .strict();
+export type TillReturnInput = z.input<typeof tillReturnInput>;
+
+const EPSILON = 1e-9;
+type Line = Record<string, unknown>;
+const assortmentId = (position: Line) => refTarget(position.assortment)?.id ?? '';
+
+/** What is still returnable of each sale position after the earlier returns of that sale (first positions first). */
+function remainingPerPosition(demand: Doc, earlierReturns: Doc[]): Array<{ position: Line; left: number }> {
+  const returned = new Map<string, number>();
+  for (const ret of earlierReturns) for (const p of (ret.positions as Line[]) ?? []) returned.set(assortmentId(p), (returned.get(assortmentId(p)) ?? 0) + Number(p.quantity));
+  return ((demand.positions as Line[]) ?? []).map((position) => {
+    const already = returned.get(assortmentId(position)) ?? 0;
+    const taken = Math.min(Number(position.quantity), already);
+    returned.set(assortmentId(position), already - taken);
+    return { position, left: Number(position.quantity) - taken };
+  });
+}
+
+/** The lines this return takes back; without `positions`, everything still returnable. */
+function linesToReturn(demand: Doc, remaining: Array<{ position: Line; left: number }>, wanted: z.output<typeof tillReturnInput>['positions']): Line[] {
+  const lines: Line[] = [];
+  const take = (entry: { position: Line; left: number }, quantity: number) => {
+    entry.left -= quantity;
+    lines.push({ assortment: entry.position.assortment, quantity, price: entry.position.price, discount: entry.position.discount });
+  };
+  if (!wanted) {
+    for (const entry of remaining) if (entry.left > EPSILON) take(entry, entry.left);
+    if (lines.length === 0) throw new ApiError(409, 3006, `Продажа ${demand.name} уже возвращена`);
+    return lines;
+  }
+  for (const request of wanted) {
+    const candidates = 'positionId' in request ? remaining.filter((e) => e.position.id === request.positionId) : remaining.filter((e) => assortmentId(e.position) === request.assortmentId);
+    const what = 'positionId' in request ? `позиция ${request.positionId}` : `товар ${request.assortmentId}`;
+    if (candidates.length === 0) throw new ApiError(412, 2016, `В продаже ${demand.name} нет: ${what}`);
+    const left = candidates.reduce((sum, e) => sum + e.left, 0);
+    if (request.quantity > left + EPSILON) throw new ApiError(412, 2016, `Нельзя вернуть больше, чем продано и ещё не возвращено: ${what}, осталось ${left}`);
+    let quantity = request.quantity;
+    for (const entry of candidates) {
+      const part = Math.min(entry.left, quantity);
+      if (part > EPSILON) take(entry, part);
+      quantity -= part;
+    }
+  }
+  return lines;
+}
+
+const moneyOf = (doc: Doc) => Number(doc.cashSum ?? 0) + Number(doc.noCashSum ?? 0) + Number(doc.qrSum ?? 0);
+
 /**
- * A full return of one receipt: a retailsalesreturn with the same positions, spent points given back
- * and earned points taken back (never below zero — the buyer may have spent them already).
+ * A return at «Касса МойСклад», whole (default) or of some positions/quantities, any number of times until nothing
+ * is left. The retailsalesreturn carries `demand`, the returned lines at the sale's prices and their `sum`.
+ * Money and points follow the returned share of the sale, counted cumulatively over its returns (README «Till»):
+ * share = Σ returned sums ÷ sale sum; money back = round(money paid × share) minus what earlier returns paid back
+ * (split cash/card as the sale was paid); points spent on the sale are given back: floor(spent × share) minus earlier
+ * refunds; points earned on it are taken back: ceil(earned × share) minus what earlier returns took, never below a
+ * zero balance. A whole return thus gives back every spent point and takes back every earned one the buyer still has.
  */
-export function returnAtTill(core: EmulatorCore, retaildemandId: string, cashier: string): TillReturnOutcome {
+export function returnAtTill(core: EmulatorCore, retaildemandId: string, cashier: string, rawInput: unknown = {}): TillReturnOutcome {
+  const parsed = tillReturnInput.safeParse(rawInput ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ApiError(400, 2016, `Неверные данные возврата: ${issue?.path.join('.')}: ${issue?.message}`);
+  }
   const demand = core.store.get('retaildemand', retaildemandId);
   if (!demand) throw notFound('retaildemand', retaildemandId);
-  if (core.store.list('retailsalesreturn').some((r) => refIdOf(r.demand) === retaildemandId))
-    throw new ApiError(409, 3006, `Продажа ${demand.name} уже возвращена`);
+  const earlierReturns = core.store.list('retailsalesreturn').filter((r) => refIdOf(r.demand) === retaildemandId);
+  const lines = linesToReturn(demand, remainingPerPosition(demand, earlierReturns), parsed.data.positions);
   const agentId = refIdOf(demand.agent, 'counterparty');
   const agent = agentId ? core.store.get('counterparty', agentId) : undefined;
   if (!agent) throw notFound('counterparty', agentId ?? '');
-  const related = core.store
-    .list('bonustransaction')
-    .filter((t) => refIdOf(t.parentDocument) === retaildemandId && t.transactionStatus === 'COMPLETED');
+
+  const saleSum = Number(demand.sum);
+  const returnSum = lines.reduce((sum, line) => sum + lineTotal(line), 0);
+  const returnedSum = earlierReturns.reduce((sum, r) => sum + Number(r.sum), 0) + returnSum;
+  const share = (total: number, round: (n: number) => number) => (saleSum > 0 ? round((total * returnedSum) / saleSum) : 0);
+  const paid = moneyOf(demand);
+  const money = share(paid, Math.round) - earlierReturns.reduce((sum, r) => sum + moneyOf(r), 0);
+  const cashSum = paid > 0 ? Math.round((money * Number(demand.cashSum ?? 0)) / paid) : 0;
+
+  const completed = core.store.list('bonustransaction').filter((t) => t.transactionStatus === 'COMPLETED');
+  const ofSale = completed.filter((t) => refIdOf(t.parentDocument) === retaildemandId);
+  const earlierIds = new Set(earlierReturns.map((r) => r.id));
+  const ofEarlierReturns = completed.filter((t) => earlierIds.has(refIdOf(t.parentDocument) ?? ''));
+  const total = (list: Doc[], type: string) => list.filter((t) => t.transactionType === type).reduce((sum, t) => sum + Number(t.bonusValue), 0);
+  const refund = Math.max(0, share(total(ofSale, 'SPENDING'), Math.floor) - total(ofEarlierReturns, 'EARNING'));
+  const takeBack = Math.max(0, share(total(ofSale, 'EARNING'), Math.ceil) - total(ofEarlierReturns, 'SPENDING'));
+  const bonusProgram = ofSale[0]?.bonusProgram;
 
   return core.transact({ uid: cashier, source: 'retail' }, (changes) => {
     const { doc: salesReturn } = core.entities.create(
       'retailsalesreturn',
-      {
-        agent: ref('counterparty', agent.id),
-        demand: ref('retaildemand', demand.id),
-        positions: (demand.positions as Record<string, unknown>[]).map((p) => ({ assortment: p.assortment, quantity: p.quantity, price: p.price, discount: p.discount })),
-        cashSum: demand.cashSum,
-        noCashSum: demand.noCashSum,
-      },
+      { agent: ref('counterparty', agent.id), demand: ref('retaildemand', demand.id), positions: lines, cashSum, noCashSum: money - cashSum },
       changes,
     );
     const parentDocument = ref('retailsalesreturn', salesReturn.id);
     const transactions: Doc[] = [];
     // Refund spent points first so that taking back earned points can use them.
-    const rank = (tx: Doc) => (tx.transactionType === 'SPENDING' ? 0 : 1);
-    const ordered = [...related].sort((a, b) => rank(a) - rank(b));
-    for (const tx of ordered) {
-      const refund = tx.transactionType === 'SPENDING';
-      const balance = Number(core.store.get('counterparty', agent.id)?.bonusPoints ?? 0);
-      const value = refund ? Number(tx.bonusValue) : Math.min(Number(tx.bonusValue), balance);
-      if (value <= 0) continue;
-      transactions.push(
-        createTransaction(core, changes, {
-          agent: ref('counterparty', agent.id),
-          bonusProgram: tx.bonusProgram,
-          transactionType: refund ? 'EARNING' : 'SPENDING',
-          bonusValue: value,
-          parentDocument,
-        }),
-      );
-    }
+    if (refund > 0 && bonusProgram)
+      transactions.push(createTransaction(core, changes, { agent: ref('counterparty', agent.id), bonusProgram, transactionType: 'EARNING', bonusValue: refund, parentDocument }));
+    const balance = Number(core.store.get('counterparty', agent.id)?.bonusPoints ?? 0);
+    const taken = Math.min(takeBack, balance);
+    if (taken > 0 && bonusProgram)
+      transactions.push(createTransaction(core, changes, { agent: ref('counterparty', agent.id), bonusProgram, transactionType: 'SPENDING', bonusValue: taken, parentDocument }));
     return { retailsalesreturn: salesReturn, counterparty: core.store.get('counterparty', agent.id)!, bonusTransactions: transactions };
   });
 }

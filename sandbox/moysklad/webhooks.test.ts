@@ -35,6 +35,22 @@ describe('webhook management', () => {
     expect((await api.call('DELETE', `/entity/webhook/${created.body.id}`)).status).toBe(200);
   });
 
+  it('counts another integration\'s webhooks towards the 5 per (entityType, action): the sixth is 30007', async () => {
+    api = await startApi({ rateLimits: { requestsPerWindow: 100 } });
+    const plugin = api.emu.addForeignWebhooks([1, 2, 3, 4].map((i) => ({ url: `https://shop-plugin.example/ms/${i}`, entityType: 'retaildemand', action: 'CREATE' as const })));
+    expect(plugin.map((w) => w.url)).toEqual([1, 2, 3, 4].map((i) => `https://shop-plugin.example/ms/${i}`));
+    expect(plugin[0]!.meta).toMatchObject({ href: `${api.baseUrl}/entity/webhook/${plugin[0]!.id}`, type: 'webhook' });
+    const ours = { url: 'https://sync.example.com/ms/hook', entityType: 'retaildemand', action: 'CREATE' };
+    expect((await api.call('POST', '/entity/webhook', ours)).status).toBe(200); // the fifth
+    const sixth = await api.call('POST', '/entity/webhook', { ...ours, url: 'https://sync.example.com/ms/other' });
+    expect(sixth.status).toBe(412);
+    expect(sixth.body.errors[0]).toMatchObject({ code: 30007, error: "Нельзя создать больше '5' веб-хуков одинакового типа на одну сущность" });
+    // Another (entityType, action) still has room; the account's list shows every integration's webhooks.
+    expect((await api.call('POST', '/entity/webhook', { ...ours, action: 'UPDATE' })).status).toBe(200);
+    expect((await api.call('GET', '/entity/webhook')).body.meta.size).toBe(6);
+    expect(() => api.emu.addForeignWebhooks([{ url: 'https://shop-plugin.example/ms/5', entityType: 'retaildemand', action: 'CREATE' }])).toThrow(/5/);
+  });
+
   it('allows webhooks only to administrators (30004) and on a paid tariff (30006)', async () => {
     api = await startApi({ users: [{ login: 'clerk@demo', password: 'p', isAdmin: false }] }, basic('clerk@demo', 'p'));
     const hook = { url: 'https://x.example/h', action: 'CREATE', entityType: 'product' };

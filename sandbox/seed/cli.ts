@@ -18,6 +18,7 @@ const flagsSchema = z.object({
   entrepreneurs: count(100_000),
   products: z.coerce.number().int().min(1).max(200_000).optional(),
   'archived-products': count(200_000),
+  'products-with-variants': count(200_000),
   'folder-depth': z.coerce.number().int().min(1).max(3).optional(),
   sales: count(2_000_000),
   'sales-months': z.coerce.number().int().min(1).max(60).optional(),
@@ -30,7 +31,7 @@ const flagsSchema = z.object({
 });
 
 const USAGE = `usage: tsx sandbox/seed/cli.ts [--buyers N] [--legal-entities N] [--entrepreneurs N] [--products N]
-  [--archived-products N] [--folder-depth 1..3] [--sales N] [--sales-months N] [--seed N] [--base-url URL] [--now ISO] [--out FILE]`;
+  [--archived-products N] [--products-with-variants N] [--folder-depth 1..3] [--sales N] [--sales-months N] [--seed N] [--base-url URL] [--now ISO] [--out FILE]`;
 
 /** Where the CLI writes; tests pass collectors instead of the process streams. */
 export interface CliIo {
@@ -72,6 +73,7 @@ export function runCli(argv: string[], io: CliIo = { stdout: process.stdout, std
     entrepreneurs: flags.entrepreneurs,
     products: flags.products,
     archivedProducts: flags['archived-products'],
+    productsWithVariants: flags['products-with-variants'],
     folderDepth: flags['folder-depth'],
     sales: flags.sales,
     salesMonths: flags['sales-months'],

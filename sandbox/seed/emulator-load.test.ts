@@ -56,4 +56,20 @@ describe('seed loaded into the МойСклад emulator', () => {
     const linked = page.rows.filter((r: { parentDocument?: unknown }) => r.parentDocument);
     expect(linked.length).toBe(seed.bonustransactions.filter((t) => t.parentDocument).length);
   });
+
+  it('loads a few products with modifications, sellable at the till at their own or their product\'s price', async () => {
+    expect(seed.variants.length).toBeGreaterThanOrEqual(6); // 3 products × 2–3 modifications
+    const page = await getJson('/entity/variant?limit=1000');
+    expect(page.rows.map((r: { id: string }) => r.id)).toEqual(seed.variants.map((v) => v.id));
+    const first = seed.variants[0]!;
+    const loaded = page.rows[0];
+    expect(loaded.name).toBe(first.name);
+    expect(loaded.characteristics.map((c: { name: string; value: string }) => [c.name, c.value])).toEqual(first.characteristics.map((c) => [c.name, c.value]));
+    const productId = first.product.meta.href.split('/').pop()!;
+    expect((await getJson(`/entity/product/${productId}`)).variantsCount).toBe(seed.variants.filter((v) => v.product.meta.href === first.product.meta.href).length);
+    const own = seed.variants.find((v) => v.salePrices)!;
+    const sale = emu.sellAtTill({ buyer: { name: 'Покупатель модификации', phone: '+79995550000' }, positions: [{ variantId: own.id, quantity: 1 }, { variantId: first.id, quantity: 1 }] });
+    const product = seed.products.find((p) => p.id === productId)!;
+    expect((sale.retaildemand.positions as { rows: Array<{ price: number }> }).rows.map((r) => r.price)).toEqual([own.salePrices![0]!.value, product.salePrices[0]!.value]);
+  });
 });

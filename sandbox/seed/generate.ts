@@ -8,6 +8,7 @@ import { Rng } from './prng.js';
 import { generatePriceTypes, generateReferences } from './references.js';
 import { generateSales } from './sales.js';
 import type { Seed, SeedBonusProgram, SeedBonusTransaction, SeedCounterparty } from './types.js';
+import { generateVariants } from './variants.js';
 
 /**
  * Builds a whole МойСклад account as plain JSON-API-shaped objects. A pure function of its options:
@@ -56,6 +57,7 @@ export function generateSeed(input: SeedOptionsInput = {}): Seed {
   // Archived products stay in the catalog (and in old documents) but are no longer sold.
   for (const product of products.slice(products.length - options.archivedProducts)) product.archived = true;
   const onSale = products.filter((p) => !p.archived);
+  const variants = generateVariants(stream('variants'), options.productsWithVariants, onSale, { accountId, meta, updated: catalogUpdated });
 
   const partyContext = { accountId, meta, bonusProgram: programRef, registeredFrom, registeredTo: salesFrom };
   const buyers = generateBuyers(stream('buyers'), options.buyers, partyContext);
@@ -88,6 +90,7 @@ export function generateSeed(input: SeedOptionsInput = {}): Seed {
     pricetypes,
     productfolders: folders,
     products,
+    variants,
     counterparties: [retailCustomer, ...buyers, ...companies],
     bonusprograms: [program],
     retaildemands: sales.retaildemands,

@@ -17,6 +17,8 @@ export const seedOptionsSchema = z.object({
   products: z.number().int().min(1).max(200_000).default(30),
   /** The last N products are archived (never sold; the sync must skip them via archived=false). */
   archivedProducts: z.number().int().min(0).max(200_000).default(0),
+  /** How many products on sale get modifications (2–3 each); none are sold in the seeded history. */
+  productsWithVariants: z.number().int().min(0).max(200_000).default(3),
   /** 1 = only top-level groups; 3 = the full tree (Фототовары → Аксессуары для фото → Штативы). */
   folderDepth: z.number().int().min(1).max(3).default(3),
   sales: z.number().int().min(0).max(2_000_000).default(80),

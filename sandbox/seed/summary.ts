@@ -10,7 +10,7 @@ export function summarizeSeed(seed: Seed): string {
   const rubles = `${Math.floor(revenue / 100).toLocaleString('ru-RU')},${String(revenue % 100).padStart(2, '0')} ₽`;
   return [
     `counterparties: ${seed.counterparties.length} (individual ${count('individual')}, legal ${count('legal')}, entrepreneur ${count('entrepreneur')})`,
-    `productfolders: ${seed.productfolders.length}, products: ${seed.products.length}, pricetypes: ${seed.pricetypes.length}`,
+    `productfolders: ${seed.productfolders.length}, products: ${seed.products.length} (${seed.variants.length} modifications), pricetypes: ${seed.pricetypes.length}`,
     `retaildemands: ${seed.retaildemands.length}, revenue ${rubles}` +
       (moments.length ? `, ${moments[0]} … ${moments[moments.length - 1]} MSK` : ''),
     `bonustransactions: ${seed.bonustransactions.length} (earned ${points('EARNING')}, spent ${points('SPENDING')} points)`,

@@ -98,6 +98,23 @@ export interface SeedProduct {
   buyPrice: { value: number; currency: MetaRef };
 }
 
+/** A product modification; `salePrices` only when it has its own (else the product's apply). */
+export interface SeedVariant {
+  meta: Meta;
+  id: string;
+  accountId: string;
+  updated: string;
+  name: string;
+  code: string;
+  externalCode: string;
+  archived: boolean;
+  article: string;
+  /** By name: the emulator's loader creates the account's characteristics from them. */
+  characteristics: Array<{ name: string; value: string }>;
+  product: MetaRef;
+  salePrices?: SeedSalePrice[];
+}
+
 export interface SeedBonusProgram {
   meta: Meta;
   id: string;
@@ -188,6 +205,7 @@ export interface Seed {
   pricetypes: SeedPriceType[];
   productfolders: SeedProductFolder[];
   products: SeedProduct[];
+  variants: SeedVariant[];
   counterparties: SeedCounterparty[];
   bonusprograms: SeedBonusProgram[];
   retaildemands: SeedRetailDemand[];

@@ -111,7 +111,7 @@ describe('host page with a fixture widget', () => {
     await context.close();
   });
 
-  it('keeps the settings modal open with the message when onSave rejects, closes it when onSave resolves', async () => {
+  it('keeps the settings modal open (saying nothing of its own) when onSave rejects, closes it when onSave resolves', async () => {
     const { context, page, errors } = await openPage(browser);
     await page.goto(`${sandbox.base}/settings/widgets?lang=en`);
     await ready(page);
@@ -121,8 +121,9 @@ describe('host page with a fixture widget', () => {
 
     await page.evaluate(() => ((document.getElementById('moysklad_custom') as HTMLInputElement).value = '{"reject":true}'));
     await page.click('.js-widget-save');
-    await page.waitForSelector('.amo-modal__error:not([hidden])');
-    expect(await page.textContent('.amo-modal__error')).toBe('fixture refuses');
+    await expect.poll(() => page.evaluate(() => JSON.stringify((window as unknown as { amoHost: { log: unknown } }).amoHost.log))).toContain('onSave:rejected');
+    // What amoCRM shows for a rejected onSave is undocumented: the widget says why itself (once), the host does not.
+    expect(await page.isHidden('.amo-modal__error')).toBe(true);
     expect(await page.isVisible('#widget-settings-modal')).toBe(true);
     await screenshot(page, 'host-fixture-settings-rejected');
 

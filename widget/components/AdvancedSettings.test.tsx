@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { describe, expect, it } from 'vitest';
 import { fakeProxy } from '../test-support/handlers.js';
 import { renderWithEnv } from '../test-support/render-with-env.js';
@@ -36,14 +36,43 @@ describe('AdvancedSettings', () => {
 
   it('shows sync status and retries a failed job', async () => {
     renderWithEnv(<AdvancedSettings />);
-    expect(await screen.findByText('Задачи: в очереди 3, выполняется 1, с ошибкой 1')).toBeTruthy();
+    expect(await screen.findByText('Задачи: в очереди 3, выполняется 1, с ошибкой 2')).toBeTruthy();
     expect(screen.getByText('идёт: 40 из 100')).toBeTruthy();
     expect(document.querySelector('time[datetime="2026-03-01T10:00:00+03:00"]')?.textContent?.replace(/[\u00a0\u202f]/g, ' ')).toBe('1 мар. 2026 г., 10:00 МСК');
-    expect(screen.getByText('amoCRM answered 502')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Повторить: push_purchase' }));
+    // A job without a known problem: what kind of work it was, the generic advice, the raw text for support.
+    const reconcile = screen.getByText('Сверка с МойСклад').closest('li')!;
+    expect(reconcile.textContent).toContain('Похоже на временный сбой');
+    expect(within(reconcile).getByText('amoCRM answered 502')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Повторить: Сверка с МойСклад' }));
     expect(await screen.findByText('Задача снова в очереди')).toBeTruthy();
     expect(fakeProxy.retriedJobs).toEqual(['job-1']);
-    await waitFor(() => expect(screen.getByText('Ошибок нет')).toBeTruthy());
+    await waitFor(() => expect(screen.queryByText('Сверка с МойСклад')).toBeNull());
+  });
+
+  it('says what failed, why and what to do, in the user’s language, and skips what a retry cannot fix', async () => {
+    renderWithEnv(<AdvancedSettings />);
+    const job = (await screen.findByText('Покупатель «Пётр Сидоров»')).closest('li')!;
+    expect(job.textContent).toContain('amoCRM не принял поле custom_fields_values.0.values.0.value: «This value is not a valid email address.»');
+    expect(job.textContent).toContain('Исправьте эти данные в МойСклад');
+    // The retry-only advice has no skip; this one has both.
+    expect(screen.queryByRole('button', { name: 'Пропустить: Сверка с МойСклад' })).toBeTruthy(); // no known problem: both offered
+    fireEvent.click(within(job).getByRole('button', { name: 'Пропустить: Покупатель «Пётр Сидоров»' }));
+    expect(await screen.findByText('Задача пропущена')).toBeTruthy();
+    expect(fakeProxy.skippedJobs).toEqual(['job-2']);
+    await waitFor(() => expect(screen.queryByText('Покупатель «Пётр Сидоров»')).toBeNull());
+  });
+
+  it('offers only a retry where acting first makes a retry succeed', async () => {
+    fakeProxy.sync = {
+      ...fakeProxy.sync,
+      failedJobs: [{ id: 'job-9', kind: 'sync.connect', error: 'account 1: amocrm not installed', problem: { entity: null, field: null, message: null, hint: 'reinstall_widget' }, failedAt: '2026-03-01T09:00:00+03:00' }],
+    };
+    renderWithEnv(<AdvancedSettings />, { lang: 'en' });
+    const job = (await screen.findByText('Connecting to amoCRM')).closest('li')!;
+    expect(job.textContent).toContain('reinstall the widget in amoCRM, then press Retry');
+    expect(within(job).getByRole('button', { name: 'Retry: Connecting to amoCRM' })).toBeTruthy();
+    expect(within(job).queryByRole('button', { name: /Skip/ })).toBeNull();
+    expect(job.textContent).not.toMatch(/[а-яё]/i);
   });
 
   it('lets an admin reconnect after access expired', async () => {

@@ -1,4 +1,4 @@
-import { fireEvent, screen, waitFor } from '@testing-library/preact';
+import { fireEvent, screen, waitFor, within } from '@testing-library/preact';
 import { http, HttpResponse, delay } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { fakeProxy } from '../test-support/handlers.js';
@@ -105,16 +105,46 @@ describe('BonusForm', () => {
     expect(fakeProxy.bonusCalls).toHaveLength(0);
   });
 
-  it("shows the proxy's message when it refuses a redeem (balance changed meanwhile)", async () => {
+  it('a redeem refused for the balance (a till sale meanwhile) shows the real balance and updates the card', async () => {
     renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
     await screen.findByText('2000001');
-    const card = fakeProxy.cards.get(CUSTOMER_ID)!;
-    fakeProxy.cards.set(CUSTOMER_ID, { ...card, points: 10 });
+    fakeProxy.liveBalance.set(CUSTOMER_ID, 10); // МойСклад knows better than the card on screen
     await fillAndContinue('100', 'Списать');
     fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
-    const alert = await screen.findByRole('alert');
-    expect(alert.textContent).toContain('Недостаточно баллов на счёте');
-    expect(alert.textContent).toContain('support@moysklad-amo.example.com');
+
+    const reason = await screen.findByRole('alert');
+    expect(plain(reason.textContent)).toBe('Недостаточно баллов: на счёте 10');
+    expect(plain(screen.getByTestId('points').textContent)).toBe('10');
+    // Back at the amount with it kept: no «Повторить», no support address for an expected refusal.
+    expect((screen.getByLabelText('Количество баллов') as HTMLInputElement).value).toBe('100');
+    expect(screen.queryByRole('button', { name: 'Повторить' })).toBeNull();
+    expect(document.body.textContent).not.toContain('support@moysklad-amo.example.com');
+    // The card was asked again, so everything else on it is current too.
+    await waitFor(() => expect(fakeProxy.cardCalls.length).toBeGreaterThanOrEqual(2));
+    expect(fakeProxy.bonusCalls).toHaveLength(1);
+  });
+
+  it('accepts «1 000» with a space as thousands separator', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('1 000');
+    expect(plain(screen.getByText(/Начислить .* покупателю/).textContent)).toBe('Начислить 1 000 б. покупателю «Анна Петрова»?');
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+    await screen.findByText(/Новый баланс/);
+    expect(fakeProxy.bonusCalls[0]?.body).toEqual({ operation: 'accrue', amount: 1000 });
+  });
+
+  it('refreshes the card after the operation: the history shows it with its author at once', async () => {
+    renderWithEnv(<CardPanel amoCustomerId={CUSTOMER_ID} />);
+    await fillAndContinue('7', 'Начислить', 'подарок');
+    fireEvent.click(screen.getByRole('button', { name: 'Подтвердить' }));
+    await screen.findByText(/Новый баланс/);
+    const operations = within(screen.getByRole('region', { name: 'Операции с баллами' }));
+    await waitFor(() => expect(operations.getAllByRole('listitem')).toHaveLength(3));
+    expect(plain(operations.getAllByRole('listitem')[0]?.textContent)).toContain('Начислено: 7');
+    expect(operations.getAllByRole('listitem')[0]?.textContent).toContain('Анна Админова');
+    expect(operations.getAllByRole('listitem')[0]?.textContent).toContain('подарок');
+    // The success message survives the refresh: the form was not rebuilt.
+    expect(plain(screen.getByText(/Новый баланс/).textContent)).toBe('Готово. Новый баланс: 1 257');
   });
 
   it('rejects amounts outside the bounds', async () => {

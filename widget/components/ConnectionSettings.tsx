@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { ConnectionController, ConnectionSnapshot } from '../lib/connection-controller.js';
 import { useWidgetEnv } from '../lib/env.js';
+import { useAction } from '../lib/use-action.js';
 import { useLoad } from '../lib/use-load.js';
 import { ConnectionStatusLine } from './ConnectionStatusLine.js';
 import { CredentialsFields } from './CredentialsFields.js';
@@ -14,9 +15,11 @@ export function ConnectionSettings({ controller }: Props) {
   const [snapshot, setSnapshot] = useState<ConnectionSnapshot>(controller.current);
   const [login, setLogin] = useState('');
   const [password, setPassword] = useState('');
-  const [disconnecting, setDisconnecting] = useState(false);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const disconnecting = useAction();
+  // Disconnecting stops the whole integration: it takes a second, explicit click after reading what stops.
+  const [confirmingDisconnect, setConfirmingDisconnect] = useState(false);
   const [status, reloadStatus] = useLoad(useCallback(() => api.getStatus(), [api]));
+  const errorRef = useRef<HTMLDivElement>(null);
 
   // A ref, not the rendered state: two inputs in one frame must not overwrite each other.
   const credentials = useRef({ login: '', password: '' });
@@ -44,19 +47,21 @@ export function ConnectionSettings({ controller }: Props) {
     controller.setCredentials(credentials.current.login, credentials.current.password);
   };
 
-  const disconnect = async () => {
-    setDisconnecting(true);
-    setActionError(null);
-    try {
+  // A refused save is shown once, here, next to the credentials: scrolled into view (the modal body is long: tour,
+  // description, form) with the focus on the password, which is what the admin has to correct.
+  useEffect(() => {
+    if (snapshot.error === null) return;
+    errorRef.current?.scrollIntoView?.({ block: 'center' });
+    document.getElementById('msk-password')?.focus();
+  }, [snapshot.error]);
+
+  const disconnect = () =>
+    disconnecting.run(async () => {
       await api.disconnect();
+      setConfirmingDisconnect(false);
       controller.setConnectedLogin(null);
       reloadStatus();
-    } catch (error) {
-      setActionError(error);
-    } finally {
-      setDisconnecting(false);
-    }
-  };
+    });
 
   const isAdmin = status.state === 'ready' ? status.data.isAdmin : true;
   const connected = snapshot.connectedLogin !== null;
@@ -87,13 +92,26 @@ export function ConnectionSettings({ controller }: Props) {
         disabled={!isAdmin || snapshot.saving}
         onLoginChange={(value) => changeCredentials({ login: value })}
         onPasswordChange={(value) => changeCredentials({ password: value })}
+        passwordError={snapshot.error !== null && <div ref={errorRef}><ErrorNotice error={snapshot.error} /></div>}
       />
-      {snapshot.error !== null && <ErrorNotice error={snapshot.error} />}
-      {actionError !== null && <ErrorNotice error={actionError} />}
-      {connected && isAdmin && (
-        <button type="button" class="msk-widget__button" onClick={disconnect} disabled={disconnecting}>
+      {disconnecting.error !== null && <ErrorNotice error={disconnecting.error} />}
+      {connected && isAdmin && !confirmingDisconnect && (
+        <button type="button" class="msk-widget__button" onClick={() => setConfirmingDisconnect(true)}>
           {t('connection.disconnect')}
         </button>
+      )}
+      {connected && isAdmin && confirmingDisconnect && (
+        <div class="msk-widget__confirm" role="group" aria-labelledby="msk-disconnect-warning">
+          <p id="msk-disconnect-warning">{t('connection.disconnect_warning')}</p>
+          <div class="msk-widget__row">
+            <button type="button" class="msk-widget__button msk-widget__button--danger" onClick={disconnect} disabled={disconnecting.busy}>
+              {t('connection.disconnect_confirm')}
+            </button>
+            <button type="button" class="msk-widget__button" onClick={() => setConfirmingDisconnect(false)} disabled={disconnecting.busy}>
+              {t('common.cancel')}
+            </button>
+          </div>
+        </div>
       )}
     </div>
   );

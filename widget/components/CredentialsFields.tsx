@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useWidgetEnv } from '../lib/env.js';
 import { InputField } from './Field.js';
 
@@ -7,13 +8,15 @@ type Props = {
   disabled?: boolean;
   onLoginChange: (login: string) => void;
   onPasswordChange: (password: string) => void;
+  /** Shown right under the password (a refused login belongs there), described by it for screen readers. */
+  passwordError?: ComponentChildren;
 };
 
 /**
  * МойСклад login and password. The inputs deliberately have no `name`: the amoCRM settings form
  * serialises named inputs into the widget settings, and these values must go to the proxy only.
  */
-export function CredentialsFields({ login, password, disabled, onLoginChange, onPasswordChange }: Props) {
+export function CredentialsFields({ login, password, disabled, onLoginChange, onPasswordChange, passwordError }: Props) {
   const { t } = useWidgetEnv();
   return (
     <div class="msk-widget__credentials">
@@ -33,8 +36,10 @@ export function CredentialsFields({ login, password, disabled, onLoginChange, on
         autoComplete="current-password"
         value={password}
         disabled={disabled}
+        aria-describedby={passwordError ? 'msk-password-error' : undefined}
         onValue={onPasswordChange}
       />
+      {passwordError && <div id="msk-password-error">{passwordError}</div>}
       <p class="msk-widget__hint">{t('connection.token_warning')}</p>
     </div>
   );

@@ -2,7 +2,9 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Purchase } from '../api/types.js';
 import { formatInteger, formatQuantity, formatRoubles } from '../lib/format.js';
 import { useWidgetEnv } from '../lib/env.js';
+import { usePagedList } from '../lib/use-paged-list.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { MoreButton } from './MoreButton.js';
 import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { amoCustomerId: number; firstPage: Purchase[]; firstCursor: string | null };
@@ -12,10 +14,7 @@ const PAGE_SIZE = 10;
 /** Purchases newest first, with items, sum and points; "more" loads the next page by cursor. */
 export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props) {
   const { t, api, intlLocale } = useWidgetEnv();
-  const [purchases, setPurchases] = useState(firstPage);
-  const [cursor, setCursor] = useState(firstCursor);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const list = usePagedList(firstPage, firstCursor, (cursor) => api.getPurchases(amoCustomerId, cursor, PAGE_SIZE));
   // The first purchase of the page just loaded: it takes the focus, as the "more" button may be gone.
   const [focusId, setFocusId] = useState<string | null>(null);
   const listRef = useRef<HTMLUListElement>(null);
@@ -24,32 +23,14 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
     if (focusId) listRef.current?.querySelector<HTMLElement>(`[data-purchase-id="${CSS.escape(focusId)}"]`)?.focus();
   }, [focusId]);
 
-  const loadMore = async () => {
-    if (!cursor || loading) return;
-    setLoading(true);
-    setError(null);
-    try {
-      const page = await api.getPurchases(amoCustomerId, cursor, PAGE_SIZE);
-      // A purchase may shift between pages if a new one arrives meanwhile: keep ids unique.
-      const fresh = page.items.filter((item) => !purchases.some((known) => known.id === item.id));
-      setPurchases([...purchases, ...fresh]);
-      setFocusId(fresh[0]?.id ?? null);
-      setCursor(page.nextCursor);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setLoading(false);
-    }
-  };
-
   return (
     <section class="msk-widget__section" aria-labelledby="msk-history-title">
       <h3 class="msk-widget__heading" id="msk-history-title">
         {t('history.title')}
       </h3>
-      {purchases.length === 0 && <p class="msk-widget__hint">{t('history.empty')}</p>}
+      {list.items.length === 0 && <p class="msk-widget__hint">{t('history.empty')}</p>}
       <ul ref={listRef} class="msk-widget__purchases">
-        {purchases.map((purchase) => (
+        {list.items.map((purchase) => (
           <li key={purchase.id} class="msk-widget__purchase" data-purchase-id={purchase.id} tabIndex={-1}>
             <div class="msk-widget__purchase-head">
               <span>{t('history.number', { number: purchase.number })}</span>
@@ -78,12 +59,8 @@ export function PurchaseHistory({ amoCustomerId, firstPage, firstCursor }: Props
           </li>
         ))}
       </ul>
-      {error !== null && <ErrorNotice error={error} />}
-      {cursor && (
-        <button type="button" class="msk-widget__button" onClick={loadMore} disabled={loading} aria-busy={loading}>
-          {loading ? t('common.loading') : t('history.more')}
-        </button>
-      )}
+      {list.action.error !== null && <ErrorNotice error={list.action.error} />}
+      {list.cursor && <MoreButton busy={list.action.busy} onClick={async () => setFocusId((await list.more())?.id ?? null)} />}
     </section>
   );
 }

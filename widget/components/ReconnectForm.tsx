@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { WidgetStatus } from '../api/types.js';
 import { UserFacingError } from '../lib/describe-error.js';
 import { useWidgetEnv } from '../lib/env.js';
+import { useAction } from '../lib/use-action.js';
 import { ConnectionStatusLine } from './ConnectionStatusLine.js';
 import { CredentialsFields } from './CredentialsFields.js';
 import { ErrorNotice } from './ErrorNotice.js';
@@ -13,27 +14,19 @@ export function ReconnectForm({ status, onConnected }: Props) {
   const { t, api } = useWidgetEnv();
   const [login, setLogin] = useState(status.moysklad.login ?? '');
   const [password, setPassword] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run, setError } = useAction();
 
   const submit = async (event: Event) => {
     event.preventDefault();
-    if (busy) return;
     if (login.trim() === '' || password === '') {
       setError(new UserFacingError(t('connection.credentials_required')));
       return;
     }
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.connect({ login: login.trim(), password });
       setPassword('');
       onConnected();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -46,8 +39,8 @@ export function ReconnectForm({ status, onConnected }: Props) {
         disabled={busy}
         onLoginChange={setLogin}
         onPasswordChange={setPassword}
+        passwordError={error !== null && <ErrorNotice error={error} />}
       />
-      {error !== null && <ErrorNotice error={error} />}
       <button type="submit" class="msk-widget__button msk-widget__button--primary" disabled={busy}>
         {busy ? t('connection.connecting') : t('connection.connect')}
       </button>

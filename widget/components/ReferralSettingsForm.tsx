@@ -1,20 +1,24 @@
 import { useState } from 'preact/hooks';
 import type { SettingsView } from '../api/types.js';
 import { useWidgetEnv } from '../lib/env.js';
+import { useAction } from '../lib/use-action.js';
 import { MAX_REFERRAL_POINTS, parseDraft, toDraft, type SettingsDraft } from '../lib/referral-settings.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { InputField, SelectField } from './Field.js';
+import { SecuritySettingsFields } from './SecuritySettingsFields.js';
 
 type Props = { initial: SettingsView; readOnly: boolean };
 
-/** Referral points, when the referrer is rewarded, and the price type; saved with PUT /settings. */
+/**
+ * Referral points, when the referrer is rewarded, the price type, the admin's limits and the referral page's details;
+ * saved with one PUT /settings.
+ */
 export function ReferralSettingsForm({ initial, readOnly }: Props) {
   const { t, api } = useWidgetEnv();
   const [draft, setDraft] = useState<SettingsDraft>(() => toDraft(initial));
   const [invalid, setInvalid] = useState<string[]>([]);
-  const [saving, setSaving] = useState(false);
+  const { busy: saving, error, run } = useAction();
   const [saved, setSaved] = useState(false);
-  const [error, setError] = useState<unknown>(null);
 
   const change = (patch: Partial<SettingsDraft>) => {
     setDraft((current) => ({ ...current, ...patch }));
@@ -29,16 +33,10 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
       return;
     }
     setInvalid([]);
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       setDraft(toDraft(await api.saveSettings(parsed.settings)));
       setSaved(true);
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
 
   const pointsField = (field: 'referralBonusNew' | 'referralBonusReferrer', label: string) => (
@@ -92,6 +90,7 @@ export function ReferralSettingsForm({ initial, readOnly }: Props) {
           </option>
         ))}
       </SelectField>
+      <SecuritySettingsFields draft={draft} invalid={invalid} readOnly={readOnly} change={change} />
       {error !== null && <ErrorNotice error={error} />}
       {!readOnly && (
         <button type="submit" class="msk-widget__button msk-widget__button--primary" disabled={saving}>

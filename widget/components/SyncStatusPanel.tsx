@@ -1,32 +1,29 @@
 import { useState } from 'preact/hooks';
-import type { SyncStatus } from '../api/types.js';
+import type { JobProblem, SyncStatus } from '../api/types.js';
 import { useWidgetEnv } from '../lib/env.js';
+import type { Translate } from '../lib/i18n.js';
+import { useAction } from '../lib/use-action.js';
 import { ErrorNotice } from './ErrorNotice.js';
 import { ShopDateTime } from './ShopDateTime.js';
 
 type Props = { sync: SyncStatus; canRetry: boolean; onChanged: () => void };
+type FailedJob = SyncStatus['failedJobs'][number];
 
-/** Last sync, queue counters, import progress and failed jobs with a retry button each. */
+/** Hints after which retrying cannot help: the admin may set the job aside. */
+const SKIPPABLE: ReadonlySet<string> = new Set(['fix_in_moysklad', 'deleted_in_amocrm']);
+
+/** Last sync, queue counters, import progress, and failed jobs: what, why, what to do, with retry and skip. */
 export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
   const { t, api } = useWidgetEnv();
-  const [retrying, setRetrying] = useState<string | null>(null);
+  const action = useAction();
   const [message, setMessage] = useState('');
-  const [error, setError] = useState<unknown>(null);
 
-  const retry = async (jobId: string) => {
-    if (retrying) return;
-    setRetrying(jobId);
-    setError(null);
-    try {
-      await api.retryJob(jobId);
-      setMessage(t('advanced_page.retry_queued'));
+  const act = (job: FailedJob, how: 'retry' | 'skip') =>
+    action.run(async () => {
+      await (how === 'retry' ? api.retryJob(job.id) : api.skipJob(job.id));
+      setMessage(t(how === 'retry' ? 'advanced_page.retry_queued' : 'jobs.skipped'));
       onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setRetrying(null);
-    }
-  };
+    });
 
   const { import: progress } = sync;
   return (
@@ -53,32 +50,68 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
         <p class="msk-widget__hint">{t('advanced_page.no_failed_jobs')}</p>
       ) : (
         <ul class="msk-widget__jobs">
-          {sync.failedJobs.map((job) => (
-            <li key={job.id} class="msk-widget__job">
-              <span class="msk-widget__job-kind">{job.kind}</span>
-              <span class="msk-widget__job-time">
-                <ShopDateTime iso={job.failedAt} />
-              </span>
-              <span class="msk-widget__job-error">{job.error}</span>
-              {canRetry && (
-                <button
-                  type="button"
-                  class="msk-widget__button"
-                  disabled={retrying !== null}
-                  onClick={() => retry(job.id)}
-                  aria-label={`${t('advanced_page.retry_job')}: ${job.kind}`}
-                >
-                  {t('advanced_page.retry_job')}
-                </button>
-              )}
-            </li>
-          ))}
+          {sync.failedJobs.map((job) => {
+            const title = jobTitle(t, job);
+            const hint = job.problem?.hint ?? 'retry_later';
+            return (
+              <li key={job.id} class="msk-widget__job">
+                <span class="msk-widget__job-kind">{title}</span>
+                <span class="msk-widget__job-time">
+                  <ShopDateTime iso={job.failedAt} />
+                </span>
+                {job.problem && why(t, job.problem)}
+                <span class="msk-widget__job-hint">{t(`jobs.hint_${hint}`)}</span>
+                <details class="msk-widget__job-error">
+                  <summary>{t('jobs.details')}</summary>
+                  {job.error}
+                </details>
+                {canRetry && (
+                  <div class="msk-widget__row">
+                    <button type="button" class="msk-widget__button" disabled={action.busy} onClick={() => act(job, 'retry')} aria-label={`${t('advanced_page.retry_job')}: ${title}`}>
+                      {t('advanced_page.retry_job')}
+                    </button>
+                    {(!job.problem || SKIPPABLE.has(hint)) && (
+                      <button type="button" class="msk-widget__button" disabled={action.busy} onClick={() => act(job, 'skip')} aria-label={`${t('jobs.skip')}: ${title}`}>
+                        {t('jobs.skip')}
+                      </button>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
         </ul>
       )}
-      {error !== null && <ErrorNotice error={error} />}
+      {action.error !== null && <ErrorNotice error={action.error} />}
       <p class="msk-widget__result" aria-live="polite">
         {message}
       </p>
     </section>
   );
+}
+
+/** "Покупатель «Иван Петров»" when the job is about an entity, else what kind of work it was. */
+function jobTitle(t: Translate, job: FailedJob): string {
+  const entity = job.problem?.entity;
+  if (entity) {
+    const type = known(t, `jobs.entity_${entity.type}`) ?? t('jobs.entity_record');
+    return entity.name ? `${type} «${entity.name}»` : entity.moyskladId ? `${type} ${entity.moyskladId}` : type;
+  }
+  return known(t, `jobs.kind_${job.kind.replace(/\W/g, '_')}`) ?? job.kind;
+}
+
+/** Why, in the refusing service's own words, and which field. */
+function why(t: Translate, problem: JobProblem) {
+  if (!problem.message) return null;
+  return (
+    <span class="msk-widget__job-why">
+      {problem.field ? t('jobs.why_field', { field: problem.field, message: problem.message }) : t('jobs.why', { message: problem.message })}
+    </span>
+  );
+}
+
+/** The translation, or null when the locale has no such key (the translator then echoes the key). */
+function known(t: Translate, key: string): string | null {
+  const text = t(key);
+  return text === key ? null : text;
 }

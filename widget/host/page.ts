@@ -22,16 +22,26 @@ export function currentCustomerId(self: AmoWidgetSelf, app: AmoApp | undefined):
   return isCustomerCard ? id : null;
 }
 
+const stylesheetId = (self: AmoWidgetSelf) => `msk-widget-style-${self.params.widget_code ?? 'msk'}`;
+
 /** Adds `<link rel=stylesheet>` for our style.css once per page, versioned to bust the cache. */
 export function linkStylesheet(self: AmoWidgetSelf): void {
-  const code = self.params.widget_code ?? 'msk';
-  const id = `msk-widget-style-${code}`;
+  const id = stylesheetId(self);
   if (document.getElementById(id) || !self.params.path) return;
   const link = document.createElement('link');
   link.id = id;
   link.rel = 'stylesheet';
   link.href = `${self.params.path}/style.css?v=${encodeURIComponent(self.get_version())}`;
   document.head.appendChild(link);
+}
+
+/**
+ * `destroy`: takes our `<link>` away again, unless a block of ours still shows on the page (another widget object of
+ * ours, e.g. the settings modal over a card, still needs the styles; it links them again on its next render).
+ */
+export function unlinkStylesheet(self: AmoWidgetSelf): void {
+  if (document.querySelector('.msk-widget:not(:empty)')) return;
+  document.getElementById(stylesheetId(self))?.remove();
 }
 
 /**

@@ -10,7 +10,7 @@ export type DeferredLike<T = unknown> = {
 };
 
 /** The fields of jqXHR we read. */
-export type XhrLike = { status: number; responseText?: string };
+export type XhrLike = { status: number; responseText?: string; getResponseHeader?(name: string): string | null };
 
 export type AjaxOptions = {
   url: string;

@@ -33,13 +33,18 @@ export function createFakeSelf({ lang = 'ru', widgetCode = 'msk_test', area = 'c
       const headers: Record<string, string> = { ...options.headers, 'X-Auth-Token': 'test-disposable-token' };
       if (options.contentType) headers['Content-Type'] = options.contentType;
       const answer = fetch(options.url, { method: options.method, headers, body: options.data }).then(
-        async (response) => ({ status: response.status, responseText: await response.text() }),
+        async (response): Promise<XhrLike & { responseText: string }> => ({
+          status: response.status,
+          responseText: await response.text(),
+          getResponseHeader: (name) => response.headers.get(name),
+        }),
         () => ({ status: 0, responseText: '' }),
       );
       const deferred: DeferredLike<string> = {
         then(done, fail) {
-          void answer.then((xhr: XhrLike & { responseText: string }) => {
-            if (xhr.status >= 200 && xhr.status < 300) done(xhr.responseText, 'success', xhr);
+          void answer.then((xhr) => {
+            // jQuery counts 304 ("notmodified") as a success, with no body.
+            if ((xhr.status >= 200 && xhr.status < 300) || xhr.status === 304) done(xhr.responseText, 'success', xhr);
             else fail(xhr, 'error', '');
           });
           return deferred;

@@ -24,8 +24,8 @@ export const handlers = [
       headers: request.headers,
       body: text ? (JSON.parse(text) as unknown) : undefined,
     });
-    if (answer.body === undefined) return new HttpResponse(null, { status: answer.status });
+    if (answer.body === undefined) return new HttpResponse(null, { status: answer.status, headers: answer.headers ?? {} });
     const contentType = answer.status >= 400 ? 'application/problem+json' : 'application/json';
-    return HttpResponse.json(answer.body, { status: answer.status, headers: { 'Content-Type': contentType } });
+    return HttpResponse.json(answer.body, { status: answer.status, headers: { ...answer.headers, 'Content-Type': contentType } });
   }),
 ];

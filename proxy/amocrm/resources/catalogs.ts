@@ -8,15 +8,17 @@ import type { AmoTransport } from '../transport.js';
 export type ElementWrite = Record<string, unknown> & { name: string; request_id?: string };
 export type ElementUpdate = Record<string, unknown> & { id: number; request_id?: string };
 
-type NestedNode = { id?: number; parent_id?: number | null; value: string; request_id?: string; parent_request_id?: string };
+export type NestedNode = { id?: number; parent_id?: number | null; value: string; request_id?: string; parent_request_id?: string };
 
 export class CatalogsApi {
   constructor(private readonly transport: AmoTransport) {}
 
-  /** The account's products list (Списки → Товары), or null while the feature is off. */
+  /**
+   * The account's products list (Списки → Товары), or null while the feature is off. crm_platform/catalogs-api
+   * documents only page/limit for `GET /api/v4/catalogs`, so every list is read and the products one picked here.
+   */
   async findProductsCatalog(): Promise<Catalog | null> {
-    // `type` as a query filter is used by the official SDK but optional in the docs: filter again here.
-    const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema, { type: 'products' }));
+    const catalogs = await collect(paginateHal(this.transport, '/api/v4/catalogs', 'catalogs', catalogSchema));
     return catalogs.find((catalog) => catalog.type === 'products') ?? null;
   }
 
@@ -26,40 +28,20 @@ export class CatalogsApi {
     return new Map(fields.flatMap((field) => (field.code ? [[field.code, field] as const] : [])));
   }
 
-  /**
-   * Makes sure the category path (e.g. ["Фото", "Камеры"]) exists in the GROUP field's tree and returns the
-   * leaf's id (the element's `enum_id`). The PATCH sends the WHOLE tree (existing nodes by id plus the new ones):
-   * whether amoCRM merges or replaces `nested` is unconfirmed, so we never rely on merging.
-   */
-  async ensureGroupPath(catalogId: number, groupFieldId: number, path: readonly string[]): Promise<number> {
-    if (path.length === 0) throw new RangeError('ensureGroupPath: empty path');
-    const field = await this.getField(catalogId, groupFieldId);
-    const tree = field.nested ?? [];
-    let parentId: number | null = null;
-    let depth = 0;
-    for (; depth < path.length; depth += 1) {
-      const node = tree.find((candidate) => candidate.value === path[depth] && (candidate.parent_id ?? null) === parentId);
-      if (!node) break;
-      parentId = node.id;
-    }
-    if (depth === path.length) return parentId!;
+  /** One custom field of a catalog (the GROUP field carries its category tree in `nested`). */
+  async getField(catalogId: number, fieldId: number): Promise<CustomField> {
+    const field = await this.transport.request({ method: 'GET', path: `/api/v4/catalogs/${catalogId}/custom_fields/${fieldId}`, schema: customFieldSchema });
+    if (!field) throw new AmoError(`catalog ${catalogId} has no custom field ${fieldId}`);
+    return field;
+  }
 
-    const additions: NestedNode[] = path.slice(depth).map((value, offset) => ({
-      value,
-      request_id: `group-${depth + offset}`,
-      ...(offset === 0 ? { parent_id: parentId } : { parent_request_id: `group-${depth + offset - 1}` }),
-    }));
-    const nested: NestedNode[] = [...tree.map((node) => ({ id: node.id, parent_id: node.parent_id ?? null, value: node.value })), ...additions];
-    await this.transport.request({ method: 'PATCH', path: `/api/v4/catalogs/${catalogId}/custom_fields`, body: [{ id: groupFieldId, nested }], schema: z.unknown() });
-    // Re-read rather than trust the answer's shape for nested ids.
-    const after = await this.getField(catalogId, groupFieldId);
-    let cursor: number | null = null;
-    for (const value of path) {
-      const node = (after.nested ?? []).find((candidate) => candidate.value === value && (candidate.parent_id ?? null) === cursor);
-      if (!node) throw new AmoError(`category "${path.join(' / ')}" missing after update`);
-      cursor = node.id;
-    }
-    return cursor!;
+  /**
+   * Writes a category field's WHOLE tree (`PATCH /api/v4/catalogs/{id}/custom_fields`): existing nodes by id plus new
+   * ones chained by `request_id` / `parent_request_id`. Whether amoCRM merges or replaces `nested` is unconfirmed,
+   * so callers always send every node they want to keep.
+   */
+  async writeCategoryTree(catalogId: number, fieldId: number, nested: readonly NestedNode[]): Promise<void> {
+    await this.transport.request({ method: 'PATCH', path: `/api/v4/catalogs/${catalogId}/custom_fields`, body: [{ id: fieldId, nested }], schema: z.unknown() });
   }
 
   iterateElements(catalogId: number, query: Record<string, string | number | undefined> = {}): AsyncGenerator<CatalogElement> {
@@ -86,12 +68,6 @@ export class CatalogsApi {
     for (let i = 0; i < ids.length; i += 50) {
       await this.transport.request({ method: 'DELETE', path: `/api/v4/catalogs/${catalogId}/elements`, body: ids.slice(i, i + 50).map((id) => ({ id })), schema: z.unknown() });
     }
-  }
-
-  private async getField(catalogId: number, fieldId: number): Promise<CustomField> {
-    const field = await this.transport.request({ method: 'GET', path: `/api/v4/catalogs/${catalogId}/custom_fields/${fieldId}`, schema: customFieldSchema });
-    if (!field) throw new AmoError(`catalog ${catalogId} has no custom field ${fieldId}`);
-    return field;
   }
 
   private async writeElements(method: 'POST' | 'PATCH', catalogId: number, chunk: unknown[]): Promise<Written[]> {

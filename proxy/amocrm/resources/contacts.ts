@@ -1,5 +1,5 @@
 import { runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
-import { collect, paginateHal } from '../paginate.js';
+import { collect, MAX_PAGE_SIZE, paginateHal } from '../paginate.js';
 import { contactSchema, writeAnswerSchema, type Contact, type Written } from '../schemas/entities.js';
 import type { AmoTransport } from '../transport.js';
 
@@ -34,6 +34,20 @@ export class ContactsApi {
 
   get(id: number): Promise<Contact | null> {
     return this.transport.request({ method: 'GET', path: `/api/v4/contacts/${id}`, schema: contactSchema });
+  }
+
+  /**
+   * Every contact of the account, 250 a page (`GET /api/v4/contacts`), in amoCRM's order or `order[id]` (the import's
+   * duplicate check reads them once instead of searching per buyer).
+   */
+  iterate(options: { order?: 'asc' | 'desc'; withCustomers?: boolean } = {}): AsyncGenerator<Contact> {
+    return paginateHal(this.transport, '/api/v4/contacts', 'contacts', contactSchema, { 'order[id]': options.order, with: options.withCustomers ? 'customers' : undefined }, MAX_PAGE_SIZE);
+  }
+
+  /** Ids of the customers linked to a contact (`GET /api/v4/contacts/{id}?with=customers`); none for an unknown contact. */
+  async customersOf(contactId: number): Promise<number[]> {
+    const contact = await this.transport.request({ method: 'GET', path: `/api/v4/contacts/${contactId}`, query: { with: 'customers' }, schema: contactSchema });
+    return contact?._embedded?.customers?.map((customer) => customer.id) ?? [];
   }
 
   createBatch(items: readonly ContactWrite[], options?: BatchOptions): Promise<BatchOutcome<ContactWrite, Written>> {

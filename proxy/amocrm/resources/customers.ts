@@ -1,8 +1,12 @@
 import { z } from 'zod';
-import { runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
-import { paginateHal } from '../paginate.js';
-import { customerSchema, customersModeSchema, customFieldSchema, linkSchema, writeAnswerSchema, type CustomField, type Customer, type Written } from '../schemas/entities.js';
-import type { AmoTransport } from '../transport.js';
+import { MAX_BATCH_SIZE, runBatch, type BatchOptions, type BatchOutcome } from '../batch.js';
+import { AmoError, AmoValidationError } from '../errors.js';
+import { MAX_PAGE_SIZE, paginateHal } from '../paginate.js';
+import {
+  customerSchema, customersModeSchema, customFieldSchema, linkSchema, noteSchema, transactionSchema, writeAnswerSchema,
+  type CustomField, type Customer, type Link, type Note, type Transaction, type Written,
+} from '../schemas/entities.js';
+import type { AmoTransport, QueryValue } from '../transport.js';
 
 export type CustomerWrite = Record<string, unknown> & { request_id?: string };
 export type CustomerUpdate = CustomerWrite & { id: number };
@@ -20,6 +24,12 @@ export interface LinkSpec {
   metadata?: { is_main?: boolean; catalog_id?: number; quantity?: number; price_id?: number };
 }
 
+/** One item of the bulk link `POST /api/v4/customers/link`: the customer is named in `entity_id`. */
+export interface BulkLinkSpec extends LinkSpec {
+  entity_id: number;
+  request_id?: string;
+}
+
 export interface TransactionWrite extends Record<string, unknown> {
   /** Whole roubles: amoCRM's `price` is int. */
   price: number;
@@ -30,10 +40,42 @@ export interface TransactionWrite extends Record<string, unknown> {
 }
 
 export interface NoteWrite extends Record<string, unknown> {
+  /** The customer; required by the bulk `POST /api/v4/customers/notes`, ignored by the per-customer route. */
+  entity_id?: number;
   note_type: 'common' | 'service_message' | 'extended_service_message';
   params: { text: string; service?: string };
   request_id?: string;
 }
+
+/** A note for `POST /api/v4/customers/notes`: the customer is named by `entity_id`. */
+export interface CustomerNoteWrite extends NoteWrite {
+  entity_id: number;
+}
+
+/** One item of `POST /api/v4/customers/link` (crm_platform/entity-links-api «Массовая привязка сущностей»). */
+export interface BulkLinkSpec extends LinkSpec {
+  entity_id: number;
+  /** Our key for matching the outcome back; never sent (the documented link item has none). */
+  request_id?: string;
+}
+
+/** A link as amoCRM answered it, with the `request_id` runBatch tagged its item with. */
+export type LinkWritten = Link & { request_id: string };
+
+export type NoteType = 'common' | 'call_in' | 'call_out' | 'service_message' | 'message_cashier' | 'geolocation' | 'sms_in' | 'sms_out' | 'extended_service_message' | 'attachment';
+
+export interface NotesQuery {
+  /** `filter[note_type]`, one or many. */
+  noteTypes?: readonly NoteType[];
+  /** Unix seconds: notes changed at or after (`filter[updated_at][from]`). */
+  updatedFrom?: number;
+  /** Unix seconds: notes changed at or before (`filter[updated_at][to]`). */
+  updatedTo?: number;
+  /** `order[id]`; without it amoCRM's own order. */
+  order?: 'asc' | 'desc';
+}
+
+const linksAnswerSchema = z.looseObject({ _embedded: z.looseObject({ links: z.array(linkSchema) }) });
 
 const unknownBody = z.unknown();
 
@@ -92,6 +134,30 @@ export class CustomersApi {
   }
 
   /**
+   * Links many customers at once (`POST /api/v4/customers/link`, items carry `entity_id`), 250 a request unless
+   * `options.batchSize` says otherwise. The documented link item has no `request_id`, so none is sent: amoCRM then
+   * names items by their position in the request, which is how answers and validation errors are matched back.
+   */
+  linkMany(links: readonly BulkLinkSpec[], options?: BatchOptions): Promise<BatchOutcome<BulkLinkSpec, LinkWritten>> {
+    return runBatch(links, async (chunk) => {
+      const body = chunk.map(({ request_id: _tag, ...link }) => link);
+      let answer: z.infer<typeof linksAnswerSchema> | null;
+      try {
+        answer = await this.transport.request({ method: 'POST', path: '/api/v4/customers/link', body, schema: linksAnswerSchema });
+      } catch (error) {
+        if (!(error instanceof AmoValidationError)) throw error;
+        const items = error.items.map((entry) => ({ ...entry, requestId: chunk[Number(entry.requestId)]?.request_id ?? entry.requestId }));
+        throw new AmoValidationError(error.message, { status: error.status, requestId: error.requestId, method: error.method, url: error.url, detail: error.detail, items });
+      }
+      return (answer?._embedded.links ?? []).map((link, index) => {
+        const sent = chunk[index];
+        if (!sent || link.entity_id !== sent.entity_id || link.to_entity_id !== sent.to_entity_id) throw new AmoError('amoCRM answered POST /customers/link in an order other than the request');
+        return { ...link, request_id: sent.request_id };
+      });
+    }, { batchSize: MAX_BATCH_SIZE, ...options });
+  }
+
+  /**
    * Records purchases. `accrue_bonus=false`: МойСклад owns the points, amoCRM's own loyalty must not add any
    * (the parameter is used by the official SDK but its semantics are unconfirmed in the public docs).
    */
@@ -108,9 +174,74 @@ export class CustomersApi {
     return runBatch(notes, (chunk) => this.write('POST', `/api/v4/customers/${customerId}/notes`, 'notes', chunk), options);
   }
 
+  /** Notes on many customers at once (`POST /api/v4/customers/notes`, each with `entity_id`), 250 a request by default. */
+  addNotesMany(notes: readonly CustomerNoteWrite[], options?: BatchOptions): Promise<BatchOutcome<CustomerNoteWrite, Written>> {
+    return runBatch(notes, (chunk) => this.write('POST', '/api/v4/customers/notes', 'notes', chunk), { batchSize: MAX_BATCH_SIZE, ...options });
+  }
+
+  /** One customer's notes, 250 a page (`GET /api/v4/customers/{id}/notes`); a customer without notes yields nothing. */
+  iterateNotes(customerId: number, query: NotesQuery = {}): AsyncGenerator<Note> {
+    return paginateHal(this.transport, `/api/v4/customers/${customerId}/notes`, 'notes', noteSchema, notesQuery(query), MAX_PAGE_SIZE);
+  }
+
+  /**
+   * Notes of many customers (`GET /api/v4/customers/notes?filter[entity_id][]=…`), 250 a page. Without
+   * `customerIds`, the notes of every customer of the account.
+   */
+  iterateNotesOf(customerIds: readonly number[] | null, query: NotesQuery = {}): AsyncGenerator<Note> {
+    const ids: Record<string, QueryValue> = {};
+    (customerIds ?? []).forEach((id, index) => (ids[`filter[entity_id][${index}]`] = id));
+    return paginateHal(this.transport, '/api/v4/customers/notes', 'notes', noteSchema, { ...ids, ...notesQuery(query) }, MAX_PAGE_SIZE);
+  }
+
+  /**
+   * The id of the customer's first note whose text contains `marker`, or null. Our notes end with a marker naming
+   * the МойСклад document, so a retry after a crash finds the note it wrote instead of writing a second one.
+   */
+  async findNoteContaining(customerId: number, marker: string, query: NotesQuery = {}): Promise<number | null> {
+    for await (const note of this.iterateNotes(customerId, query)) if (note.params?.text?.includes(marker)) return note.id;
+    return null;
+  }
+
+  /** Full-text search over the customers' filled fields (`query`), 250 a page; callers re-check the hits. */
+  search(text: string): AsyncGenerator<Customer> {
+    return paginateHal(this.transport, '/api/v4/customers', 'customers', customerSchema, { query: text }, MAX_PAGE_SIZE);
+  }
+
+  /** One customer's purchases, 250 a page (`GET /api/v4/customers/{id}/transactions`). */
+  iterateTransactions(customerId: number): AsyncGenerator<Transaction> {
+    return paginateHal(this.transport, `/api/v4/customers/${customerId}/transactions`, 'transactions', transactionSchema, {}, MAX_PAGE_SIZE);
+  }
+
+  /** The id of the customer's first purchase whose comment contains `marker`, or null (same recovery as notes). */
+  async findTransactionContaining(customerId: number, marker: string): Promise<number | null> {
+    for await (const transaction of this.iterateTransactions(customerId)) if (transaction.comment?.includes(marker)) return transaction.id;
+    return null;
+  }
+
+  /**
+   * Customers whose custom field `fieldCode` holds exactly `value` (e.g. our МойСклад id field). amoCRM's documented
+   * search is `query` over filled fields (filtering by field values is a paid add-on), so every hit is re-checked.
+   */
+  async findByFieldValue(fieldCode: string, value: string): Promise<Customer[]> {
+    const hits: Customer[] = [];
+    for await (const customer of this.search(value)) {
+      if (customer.custom_fields_values?.some((field) => field.field_code === fieldCode && field.values?.some((entry) => String(entry.value) === value))) hits.push(customer);
+    }
+    return hits;
+  }
+
   private async write(method: 'POST' | 'PATCH', path: string, key: string, chunk: unknown[], query?: Record<string, string>): Promise<Written[]> {
     const answer = await this.transport.request({ method, path, body: chunk, schema: writeAnswerSchema(key), ...(query ? { query } : {}) });
     return (answer?._embedded[key] ?? []) as Written[];
   }
 }
 
+function notesQuery(query: NotesQuery): Record<string, QueryValue> {
+  const out: Record<string, QueryValue> = {};
+  (query.noteTypes ?? []).forEach((type, index) => (out[`filter[note_type][${index}]`] = type));
+  if (query.updatedFrom !== undefined) out['filter[updated_at][from]'] = query.updatedFrom;
+  if (query.updatedTo !== undefined) out['filter[updated_at][to]'] = query.updatedTo;
+  if (query.order) out['order[id]'] = query.order;
+  return out;
+}

@@ -86,7 +86,7 @@ describe('amoCRM typed methods', () => {
     expect(await client.contacts.findByPhoneOrEmail('nobody@example.com')).toEqual([]);
   });
 
-  it('products catalog: finds it, maps fields by code, creates documented elements, ensures a GROUP path once, deletes', async () => {
+  it('products catalog: finds it, maps fields by code, creates documented elements, writes the GROUP tree whole, deletes', async () => {
     ctx.fake.insert('catalogs', { name: 'Счета', type: 'invoices' });
     const products = ctx.fake.insert('catalogs', { name: 'Товары', type: 'products' });
     const { custom_fields_values } = parseExample(ref.catalogElementFieldsFragment) as { custom_fields_values: Array<{ field_id: number; field_name: string; field_code: string; field_type: string }> };
@@ -97,9 +97,12 @@ describe('amoCRM typed methods', () => {
     const fields = await client.catalogs.fieldsByCode(catalog!.id);
     expect(fields.get('PRICE')?.id).toBe(271211);
     const group = fields.get('GROUP')!;
-    expect(await client.catalogs.ensureGroupPath(catalog!.id, group.id, ['Телефоны'])).toBe(10663);
-    const leaf = await client.catalogs.ensureGroupPath(catalog!.id, group.id, ['Фото', 'Камеры']);
-    expect(await client.catalogs.ensureGroupPath(catalog!.id, group.id, ['Фото', 'Камеры'])).toBe(leaf);
+    expect((await client.catalogs.getField(catalog!.id, group.id)).nested).toEqual([{ id: 10663, parent_id: null, value: 'Телефоны' }]);
+    await client.catalogs.writeCategoryTree(catalog!.id, group.id, [
+      { id: 10663, parent_id: null, value: 'Телефоны' },
+      { value: 'Фото', request_id: 'g0', parent_id: null },
+      { value: 'Камеры', request_id: 'g1', parent_request_id: 'g0' },
+    ]);
     expect(ctx.fake.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
     expect((ctx.fake.customFieldTrees.get(group.id)!.nested as unknown[]).length).toBe(3);
     const created = await client.catalogs.createElements(catalog!.id, parseExample(ref.createCatalogElementsRequest) as never);

@@ -43,18 +43,39 @@ describeEachDatabase('AccountsRepository', (kind) => {
     await expect(accounts.moyskladToken(2)).rejects.toThrow(/cannot decrypt/);
   });
 
-  it('ensure creates once, keeps data and follows a subdomain rename; each account gets its own webhook secret', async () => {
+  it('ensure creates once, keeps data and follows a subdomain rename; each account gets its own webhook secret per service', async () => {
     await accounts.ensure(7, 'old');
-    const secret = await accounts.webhookSecret(7);
+    const secret = await accounts.webhookSecret(7, 'moysklad');
+    const amoSecret = await accounts.webhookSecret(7, 'amocrm');
     await accounts.saveSettings(7, { referralBonusNew: 100 });
     await accounts.ensure(7, 'renamed');
     expect(await accounts.find(7)).toMatchObject({ subdomain: 'renamed' });
     expect(await accounts.getSettings(7)).toEqual({ referralBonusNew: 100 });
-    expect(await accounts.webhookSecret(7)).toBe(secret);
+    expect(await accounts.webhookSecret(7, 'moysklad')).toBe(secret);
+    expect(await accounts.webhookSecret(7, 'amocrm')).toBe(amoSecret);
+    expect(amoSecret).not.toBe(secret);
     await accounts.ensure(8, 'other');
     expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
-    expect(await accounts.webhookSecret(8)).not.toBe(secret);
+    expect(await accounts.webhookSecret(8, 'moysklad')).not.toBe(secret);
     expect(await accounts.getSettings(999)).toEqual({});
+  });
+
+  it('rotates both webhook secrets on demand and on revoke; an account from before 0006 gets its amoCRM secret on first use', async () => {
+    await accounts.ensure(9, 'shop');
+    const before = [await accounts.webhookSecret(9, 'moysklad'), await accounts.webhookSecret(9, 'amocrm')];
+    await accounts.rotateWebhookSecrets(9);
+    const rotated = [await accounts.webhookSecret(9, 'moysklad'), await accounts.webhookSecret(9, 'amocrm')];
+    expect(rotated[0]).not.toBe(before[0]);
+    expect(rotated[1]).not.toBe(before[1]);
+    await accounts.wipeCredentials(9);
+    expect(await accounts.webhookSecret(9, 'moysklad')).not.toBe(rotated[0]);
+    expect(await accounts.webhookSecret(9, 'amocrm')).not.toBe(rotated[1]);
+
+    await database().db.updateTable('accounts').set({ amo_webhook_secret_enc: null }).where('id', '=', 9).execute();
+    expect(await accounts.webhookSecret(9, 'amocrm')).toBeNull();
+    const created = await Promise.all([accounts.webhookSecret(9, 'amocrm', { create: true }), accounts.webhookSecret(9, 'amocrm', { create: true })]);
+    expect(created[0]).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect(created[1]).toBe(created[0]);
   });
 
   it('tracks re-auth and re-install needs, and wipes every credential on revoke', async () => {
@@ -65,15 +86,16 @@ describeEachDatabase('AccountsRepository', (kind) => {
     await accounts.saveMoySkladConnection(5, 'admin', 'ms-token-2');
     expect(await accounts.find(5)).toMatchObject({ needsReauth: false });
 
+    clock += 1000;
     expect(await accounts.wipeCredentials(5)).toBe(true);
     expect(await accounts.wipeCredentials(404)).toBe(false);
-    expect(await accounts.find(5)).toMatchObject({ status: 'revoked', needsReinstall: true, hasAmoTokens: false, moyskladConnected: false });
+    expect(await accounts.find(5)).toMatchObject({ status: 'revoked', needsReinstall: true, hasAmoTokens: false, moyskladConnected: false, revokedAt: clock });
     expect(await accounts.amoTokens(5)).toBeNull();
     expect(await accounts.moyskladToken(5)).toBeNull();
     expect(await accounts.listActive()).toEqual([]);
 
     await accounts.saveAmoTokens(5, 'shop', amoTokens); // reinstall
-    expect(await accounts.find(5)).toMatchObject({ status: 'active', needsReinstall: false });
+    expect(await accounts.find(5)).toMatchObject({ status: 'active', needsReinstall: false, revokedAt: null });
   });
 
   it('lets one owner at a time hold the token refresh lock, until it is released or expires', async () => {

@@ -16,6 +16,9 @@ export interface AccountRecord {
   moyskladAccountId: string | null;
   hasAmoTokens: boolean;
   amoTokenExpiresAt: number | null;
+  /** When a revoke was confirmed (null while active, and again after a reinstall). */
+  revokedAt: number | null;
+  personalDataPurgedAt: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -28,7 +31,18 @@ export interface AmoTokens {
   expiresAt: number | null;
 }
 
-type SecretColumn = 'amo_access_token_enc' | 'amo_refresh_token_enc' | 'moysklad_token_enc' | 'webhook_secret_enc';
+type SecretColumn = 'amo_access_token_enc' | 'amo_refresh_token_enc' | 'moysklad_token_enc' | 'webhook_secret_enc' | 'amo_webhook_secret_enc';
+
+/**
+ * Which service posts to a webhook URL. Each has its own secret, so a secret read by someone who can list the
+ * webhooks of one system (any МойСклад admin, any amoCRM admin) does not open the other system's URL.
+ */
+export type WebhookService = 'moysklad' | 'amocrm';
+const WEBHOOK_SECRET_COLUMN = { moysklad: 'webhook_secret_enc', amocrm: 'amo_webhook_secret_enc' } as const satisfies Record<WebhookService, SecretColumn>;
+
+function newWebhookSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
 
 const settingsJson = z.record(z.string(), z.unknown());
 
@@ -66,7 +80,8 @@ export class AccountsRepository {
         needs_reinstall: 0,
         needs_reauth: 0,
         settings_json: '{}',
-        webhook_secret_enc: this.seal(accountId, 'webhook_secret_enc', randomBytes(24).toString('base64url')),
+        webhook_secret_enc: this.seal(accountId, 'webhook_secret_enc', newWebhookSecret()),
+        amo_webhook_secret_enc: this.seal(accountId, 'amo_webhook_secret_enc', newWebhookSecret()),
         created_at: now,
         updated_at: now,
       })
@@ -96,11 +111,11 @@ export class AccountsRepository {
     await this.update(accountId, { needs_reauth: 1 });
   }
 
-  /** Install: stores the tokens, (re)activates the account and clears needs_reinstall. */
+  /** Install: stores the tokens, (re)activates the account and clears needs_reinstall (and a pending purge). */
   async saveAmoTokens(accountId: number, subdomain: string, tokens: AmoTokens): Promise<void> {
     await this.ensure(accountId, subdomain);
     await this.updateAmoTokens(accountId, tokens);
-    await this.update(accountId, { status: 'active', needs_reinstall: 0 });
+    await this.update(accountId, { status: 'active', needs_reinstall: 0, revoked_at: null, personal_data_purged_at: null });
   }
 
   /** Token refresh: replaces the pair of a known account. False when the account does not exist. */
@@ -130,10 +145,15 @@ export class AccountsRepository {
     await this.update(accountId, { needs_reinstall: 1 });
   }
 
-  /** Revoke hook: forgets every credential and marks the account revoked. False for an unknown account. */
+  /**
+   * Revoke hook: forgets every credential, marks the account revoked (its personal data is purged after the grace
+   * period) and replaces both webhook secrets, so URLs registered before are dead. False for an unknown account.
+   */
   async wipeCredentials(accountId: number): Promise<boolean> {
     const updated = await this.update(accountId, {
       status: 'revoked',
+      revoked_at: this.now(),
+      personal_data_purged_at: null,
       amo_access_token_enc: null,
       amo_refresh_token_enc: null,
       amo_token_expires_at: null,
@@ -141,6 +161,8 @@ export class AccountsRepository {
       amo_refresh_lock_until: null,
       moysklad_token_enc: null,
       needs_reinstall: 1,
+      webhook_secret_enc: this.seal(accountId, 'webhook_secret_enc', newWebhookSecret()),
+      amo_webhook_secret_enc: this.seal(accountId, 'amo_webhook_secret_enc', newWebhookSecret()),
     });
     return updated;
   }
@@ -157,10 +179,38 @@ export class AccountsRepository {
     await this.update(accountId, { settings_json: JSON.stringify(settings) });
   }
 
-  /** The random secret embedded in our webhook URLs for this account (compare with crypto.timingSafeEqual). */
-  async webhookSecret(accountId: number): Promise<string | null> {
-    const row = await this.db.selectFrom('accounts').select('webhook_secret_enc').where('id', '=', accountId).executeTakeFirst();
-    return row ? this.open(accountId, 'webhook_secret_enc', row.webhook_secret_enc) : null;
+  /**
+   * The random secret embedded in `service`'s webhook URL for this account (compare with crypto.timingSafeEqual).
+   * An account created before migration 0006 has no amoCRM secret yet: with `create`, one is made now (first writer
+   * wins, so concurrent callers agree); without, null.
+   */
+  async webhookSecret(accountId: number, service: WebhookService, options: { create?: boolean } = {}): Promise<string | null> {
+    const column = WEBHOOK_SECRET_COLUMN[service];
+    const read = async () => (await this.db.selectFrom('accounts').select(['webhook_secret_enc', 'amo_webhook_secret_enc']).where('id', '=', accountId).executeTakeFirst()) ?? null;
+    let row = await read();
+    if (!row) return null;
+    if (!row[column] && options.create) {
+      await this.db
+        .updateTable('accounts')
+        .set({ [column]: this.seal(accountId, column, newWebhookSecret()), updated_at: this.now() })
+        .where('id', '=', accountId)
+        .where(column, 'is', null)
+        .execute();
+      row = await read();
+    }
+    const blob = row?.[column];
+    return blob ? this.open(accountId, column, blob) : null;
+  }
+
+  /**
+   * New secrets for both services' webhook URLs (reinstall, МойСклад reconnect): whoever read the old URLs — from
+   * either system's webhook list, or from a log — can no longer post to us. The connect job registers the new URLs.
+   */
+  async rotateWebhookSecrets(accountId: number): Promise<void> {
+    await this.update(accountId, {
+      webhook_secret_enc: this.seal(accountId, 'webhook_secret_enc', newWebhookSecret()),
+      amo_webhook_secret_enc: this.seal(accountId, 'amo_webhook_secret_enc', newWebhookSecret()),
+    });
   }
 
   /**
@@ -214,6 +264,8 @@ function toRecord(row: Selectable<AccountsTable>): AccountRecord {
     moyskladAccountId: row.moysklad_account_id,
     hasAmoTokens: row.amo_access_token_enc !== null,
     amoTokenExpiresAt: row.amo_token_expires_at === null ? null : Number(row.amo_token_expires_at),
+    revokedAt: row.revoked_at == null ? null : Number(row.revoked_at),
+    personalDataPurgedAt: row.personal_data_purged_at == null ? null : Number(row.personal_data_purged_at),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
   };

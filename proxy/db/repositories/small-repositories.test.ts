@@ -4,7 +4,10 @@ import { IdempotencyKeysRepository } from './idempotency-keys.js';
 import { LinksRepository } from './links.js';
 import { OperationLogRepository } from './operation-log.js';
 import { SeenEventsRepository } from './seen-events.js';
-import { SyncCursorsRepository } from './sync-cursors.js';
+import { AccountSyncRepository } from './account-sync.js';
+import { CreateIntentsRepository } from './create-intents.js';
+import { EntityLeasesRepository } from './entity-leases.js';
+import { EMPTY_POSITION, SyncStreamsRepository } from './sync-streams.js';
 
 describeEachDatabase('small repositories', (kind) => {
   const database = useTestDatabase(kind);
@@ -74,18 +77,77 @@ describeEachDatabase('small repositories', (kind) => {
     expect(await links.amoIdFor(1, 'counterparty', 'ms-1')).toBeNull();
   });
 
-  it('sync cursors are per stream and roll back with the transaction that carried them', async () => {
-    const cursors = new SyncCursorsRepository(database().db, now);
-    await cursors.save(1, 'retaildemand', '2026-01-01 10:00:00.000');
-    await expect(
-      database().db.transaction().execute(async (trx) => {
-        await cursors.save(1, 'retaildemand', '2026-01-02 10:00:00.000', trx);
-        throw new Error('destination write failed');
-      }),
-    ).rejects.toThrow();
-    expect(await cursors.get(1, 'retaildemand')).toBe('2026-01-01 10:00:00.000');
-    expect(await cursors.get(1, 'counterparty')).toBeNull();
-    expect(await cursors.list(1)).toEqual([{ stream: 'retaildemand', cursor: '2026-01-01 10:00:00.000', updatedAt: clock }]);
+  it('links keep the digest of the last write, per link, and lose it when re-linked to another entity', async () => {
+    const links = new LinksRepository(database().db, now);
+    await links.linkMany(1, 'product', [
+      { moyskladId: 'p-1', amoId: 10, writtenHash: 'h1' },
+      { moyskladId: 'p-2', amoId: 11 },
+    ]);
+    expect(await links.lookup(1, 'product', ['p-1', 'p-2', 'p-3'])).toEqual(
+      new Map([
+        ['p-1', { amoId: 10, writtenHash: 'h1' }],
+        ['p-2', { amoId: 11, writtenHash: null }],
+      ]),
+    );
+    await links.link(1, 'product', 'p-1', 10); // same entity again: the digest stays
+    await links.setWrittenHashes(1, 'product', [{ moyskladId: 'p-2', writtenHash: 'h2' }]);
+    expect((await links.lookup(1, 'product', ['p-1', 'p-2'])).get('p-2')?.writtenHash).toBe('h2');
+    expect((await links.lookup(1, 'product', ['p-1'])).get('p-1')?.writtenHash).toBe('h1');
+    await links.link(1, 'product', 'p-1', 12); // another amoCRM entity: nothing was written to it yet
+    expect((await links.lookup(1, 'product', ['p-1'])).get('p-1')).toEqual({ amoId: 12, writtenHash: null });
+    expect(await links.lookupByAmoId(1, 'product', [11, 12, 99])).toEqual(new Map([[11, 'p-2'], [12, 'p-1']]));
+  });
+
+  it('account sync state: one row per account, typed, defaults until written', async () => {
+    const state = new AccountSyncRepository(database().db, now);
+    expect(await state.get(1)).toMatchObject({ mode: 'webhooks', connectedAt: null, import: { state: 'idle', done: 0, total: 0 }, catalog: null });
+    await state.setImportProgress(1, { state: 'running', done: 5, total: 9 });
+    await state.saveCatalog(1, { catalogId: 7, fieldIds: { SKU: 1, GROUP: 4 } });
+    await state.markConnected(1, 'polling');
+    await state.touchLastChange(1);
+    expect(await state.get(1)).toMatchObject({
+      mode: 'polling',
+      connectedAt: clock,
+      import: { state: 'running', done: 5, total: 9 },
+      catalog: { catalogId: 7, fieldIds: { SKU: 1, GROUP: 4 } },
+      lastChangeAt: clock,
+    });
+  });
+
+  it('stream positions are per stream; reset forgets those with a prefix', async () => {
+    const streams = new SyncStreamsRepository(database().db, now);
+    const position = { updated: '2026-01-01 10:00:00.123', id: 'a', reachedEndAt: 5, recent: ['a@2026-01-01 10:00:00.123'], completed: false };
+    await streams.save(1, 'reconcile.product', position);
+    await streams.save(1, 'import.product', { ...position, completed: true });
+    expect(await streams.get(1, 'reconcile.product')).toEqual(position);
+    expect((await streams.get(1, 'import.product')).completed).toBe(true);
+    await streams.reset(1, ['reconcile.']);
+    expect(await streams.get(1, 'reconcile.product')).toEqual(EMPTY_POSITION);
+    expect((await streams.get(1, 'import.product')).completed).toBe(true);
+  });
+
+  it('create intents: recorded in bulk, found by key, cleared', async () => {
+    const intents = new CreateIntentsRepository(database().db, now);
+    await intents.record(1, ['counterparty:a', 'contact:a']);
+    await intents.record(1, ['counterparty:a']); // twice is fine
+    expect(await intents.has(1, 'counterparty:a')).toBe(true);
+    expect(await intents.existing(1, ['counterparty:a', 'contact:a', 'contact:b'])).toEqual(new Set(['counterparty:a', 'contact:a']));
+    await intents.clear(1, ['counterparty:a']);
+    expect(await intents.existing(1, ['counterparty:a', 'contact:a'])).toEqual(new Set(['contact:a']));
+  });
+
+  it('entity leases: one holder at a time across connections, expiry frees them, the holder renews', async () => {
+    const leases = new EntityLeasesRepository(database().db, now);
+    const rival = new EntityLeasesRepository(database().connectAgain().db, now);
+    const [mine, theirs] = await Promise.all([leases.acquire(1, ['buyer:a', 'buyer:b'], 'job-1', 1_000), rival.acquire(1, ['buyer:b', 'buyer:c'], 'job-2', 1_000)]);
+    expect(new Set([...mine].filter((key) => theirs.has(key)))).toEqual(new Set()); // never both
+    expect([...mine, ...theirs].sort()).toEqual(['buyer:a', 'buyer:b', 'buyer:c']);
+    expect(await leases.acquire(1, ['buyer:a'], 'job-1', 1_000)).toEqual(new Set(['buyer:a'])); // renewal by the holder
+    expect(await rival.acquire(1, ['buyer:a'], 'job-2', 1_000)).toEqual(new Set());
+    clock += 1_001;
+    expect(await rival.acquire(1, ['buyer:a'], 'job-2', 1_000)).toEqual(new Set(['buyer:a'])); // expired
+    await rival.release(1, ['buyer:a'], 'job-2');
+    expect(await leases.acquire(1, ['buyer:a'], 'job-1', 1_000)).toEqual(new Set(['buyer:a']));
   });
 
   it('seen events: the first delivery wins, concurrent duplicates lose, expiry makes it new again', async () => {

@@ -109,6 +109,34 @@ describe('X-Auth-Token verification over HTTP', () => {
   });
 });
 
+describe('token binding and lifetime', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness('sqlite');
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses a token naming a known account under another subdomain', async () => {
+    // The account is on record as `shop` (its first call created it)…
+    const settings = { referralBonusNew: 1, referralBonusReferrer: 1, referrerRewardAt: 'signup', priceTypeId: null };
+    expect((await h.call('PUT', '/api/widget/settings', { claims: { accountId: 4242, subdomain: 'shop', isAdmin: true }, body: settings })).status).toBe(200);
+    expect((await h.call('GET', '/api/widget/status', { claims: { accountId: 4242, subdomain: 'shop' } })).status).toBe(200);
+    // …so a token for account 4242 issued by another account's base URL is not its own.
+    const other = await h.call('GET', '/api/widget/status', { claims: { accountId: 4242, subdomain: 'demo' }, headers: { 'Accept-Language': 'en' } });
+    expect(other.status).toBe(401);
+    expect(other.json.code).toBe('token_invalid');
+  });
+
+  it('caps the lifetime it accepts (exp − iat) at an hour', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect((await h.call('GET', '/api/widget/status', { claims: { iat: now, nbf: now, exp: now + 1800 } })).status).toBe(200);
+    expect((await h.call('GET', '/api/widget/status', { claims: { iat: now, nbf: now, exp: now + 3600 } })).status).toBe(200);
+    const longLived = await h.call('GET', '/api/widget/status', { claims: { iat: now, nbf: now, exp: now + 7 * 86_400 } });
+    expect(longLived.status).toBe(401);
+    expect(longLived.json.code).toBe('token_invalid');
+  });
+});
+
 describeEachDatabase('replayed disposable tokens', (kind) => {
   let h: Harness;
   beforeAll(async () => {
@@ -116,23 +144,37 @@ describeEachDatabase('replayed disposable tokens', (kind) => {
   });
   afterAll(async () => h?.close());
 
-  it('the same jti is refused while the token lives, even when both arrive at once', async () => {
+  const settings = { referralBonusNew: 5, referralBonusReferrer: 5, referrerRewardAt: 'signup', priceTypeId: null };
+
+  it('a read accepts the same token again within its lifetime (amoCRM does not document one token per request)', async () => {
     const token = await signToken();
-    const first = await h.call('GET', '/api/widget/status', { token });
-    const second = await h.call('GET', '/api/widget/status', { token });
+    for (let i = 0; i < 3; i++) expect((await h.call('GET', '/api/widget/status', { token })).status).toBe(200);
+  });
+
+  it('a state-changing call refuses a jti already used for one, even when both arrive at once', async () => {
+    const token = await signToken({ isAdmin: true });
+    const first = await h.call('PUT', '/api/widget/settings', { token, body: settings });
+    const second = await h.call('PUT', '/api/widget/settings', { token, body: settings });
     expect(first.status).toBe(200);
     expect(second.status).toBe(401);
     expect(second.json.code).toBe('token_replayed');
 
-    const racing = await signToken();
-    const answers = await Promise.all(Array.from({ length: 8 }, () => h.call('GET', '/api/widget/status', { token: racing })));
+    const racing = await signToken({ isAdmin: true });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => h.call('PUT', '/api/widget/settings', { token: racing, body: settings })));
     expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
     expect(answers.filter((a) => a.status === 401 && a.json.code === 'token_replayed')).toHaveLength(7);
   });
 
+  it('a token read with first may still make its one state-changing call', async () => {
+    const token = await signToken({ isAdmin: true });
+    expect((await h.call('GET', '/api/widget/settings', { token })).status).toBe(200);
+    expect((await h.call('PUT', '/api/widget/settings', { token, body: settings })).status).toBe(200);
+    expect((await h.call('PUT', '/api/widget/settings', { token, body: settings })).status).toBe(401);
+  });
+
   it('the same jti in two accounts are two different tokens', async () => {
     const jti = randomUUID();
-    expect((await h.call('GET', '/api/widget/status', { claims: { jti, accountId: 1 } })).status).toBe(200);
-    expect((await h.call('GET', '/api/widget/status', { claims: { jti, accountId: 2 } })).status).toBe(200);
+    expect((await h.call('PUT', '/api/widget/settings', { claims: { jti, accountId: 1, isAdmin: true }, body: settings })).status).toBe(200);
+    expect((await h.call('PUT', '/api/widget/settings', { claims: { jti, accountId: 2, isAdmin: true }, body: settings })).status).toBe(200);
   });
 });

@@ -14,12 +14,18 @@ declare global {
   }
 }
 
-/** Refuses the request (401 problem+json) unless `X-Auth-Token` is a valid, unused amoCRM disposable token. */
+/** Methods that change nothing: a repeated token is accepted on them (see verify-disposable-token.ts). */
+const READ_METHODS = new Set(['GET', 'HEAD']);
+
+/**
+ * Refuses the request (401 problem+json) unless `X-Auth-Token` is a valid amoCRM disposable token, not already used
+ * for a state-changing call when this one changes state.
+ */
 export function requireDisposableToken(options: DisposableTokenOptions): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers['x-auth-token'];
     const token = typeof header === 'string' ? header.trim() : undefined;
-    const check = await verifyDisposableToken(token || undefined, options);
+    const check = await verifyDisposableToken(token || undefined, options, !READ_METHODS.has(req.method));
     if (!check.ok) {
       // Which claim failed stays in the server log only: telling a caller "wrong aud" helps forgers.
       logOf(req)?.info({ authFailure: check.failure }, 'widget token refused');

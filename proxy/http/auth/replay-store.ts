@@ -1,6 +1,7 @@
 /**
- * Remembers the `jti` of every disposable token we accepted, until that token expires, so that
- * a captured X-Auth-Token cannot be replayed while it is still valid.
+ * Remembers the `jti` of every disposable token a state-changing call used, until that token expires, so that a
+ * captured X-Auth-Token cannot change anything twice while it is still valid (reads may repeat a token: see
+ * verify-disposable-token.ts for why).
  *
  * amoCRM calls these tokens "disposable", but its docs do not say that amoCRM itself enforces
  * single use (unconfirmed, amocrm-widget.md §5), so we enforce it here. The store is shared by every proxy

@@ -2,6 +2,26 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
 import type { ReplayStore } from './replay-store.js';
 
+/**
+ * How we verify amoCRM's disposable tokens (X-Auth-Token, https://www.amocrm.ru/developers/content/oauth/disposable-tokens),
+ * and why each rule is as strict as it is:
+ *
+ * - Signature HS256 with the integration secret (alg pinned), `aud` = our origin, `client_uuid` = our integration,
+ *   `iss` = the account base URL of the token's own `subdomain`, nbf/exp with 30 s of clock skew.
+ * - `account_id` is bound to that subdomain: once we know the account (install hook, first call), a token naming the
+ *   account under another subdomain is refused. Account and user are taken from the token only.
+ * - The accepted lifetime is capped: `exp − iat` (or `exp − nbf` without `iat`) may not exceed
+ *   MAX_TOKEN_LIFETIME_SECONDS. amoCRM's documented example lives 1800 s; the lifetime is not stated as a rule, so the
+ *   cap leaves room (1 h) while refusing a token minted to live for days.
+ * - Replays: amoCRM calls the tokens "disposable" but does not document that `$authorizedAjax` mints a new one per
+ *   request. Refusing every repeated `jti` would break a real widget if amoCRM reuses a token, so:
+ *   reads (GET/HEAD) accept a token again within its lifetime — a replayed read shows the caller nothing its token
+ *   did not already allow; state-changing calls (POST/PUT/PATCH/DELETE) record the `jti` and refuse it the second
+ *   time, across processes (the replay store is a table). Those calls also carry an Idempotency-Key where a retry
+ *   must be safe (bonus operations), so a legitimate retry sends a fresh token and the same key.
+ */
+export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
+
 /** Who is calling, taken from the signed token only — never from the request body or query. */
 export type WidgetAuth = {
   accountId: number;
@@ -20,6 +40,8 @@ export type DisposableTokenOptions = {
   /** e.g. `https://{subdomain}.amocrm.ru` or, in the sandbox, `http://127.0.0.1:PORT/a/{subdomain}`. */
   baseUrlTemplate: string;
   replayStore: ReplayStore;
+  /** The subdomain we have on record for an account (null when the account is not known yet). */
+  accountSubdomain?: (accountId: number) => Promise<string | null>;
   /** Seconds of clock skew tolerated on nbf/exp/iat. */
   clockToleranceSeconds?: number;
   now?: () => Date;
@@ -36,6 +58,7 @@ const claimsSchema = z.object({
   jti: z.string().min(1).max(200),
   exp: z.number().int(),
   nbf: z.number().int(),
+  iat: z.number().int().optional(),
   account_id: z.coerce.number().int().positive(),
   user_id: z.coerce.number().int().nonnegative(),
   subdomain: subdomainSchema,
@@ -61,10 +84,14 @@ export function renderAccountBaseUrl(template: string, subdomain: string): strin
   return template.replaceAll('{subdomain}', subdomain).replace(/\/+$/, '');
 }
 
-/** Verifies an amoCRM disposable token (amocrm-widget.md §5) and remembers its jti. */
+/**
+ * Verifies an amoCRM disposable token (see the rules above). `stateChanging`: the call changes state, so the token's
+ * `jti` is recorded and a repeat is refused.
+ */
 export async function verifyDisposableToken(
   token: string | undefined,
   options: DisposableTokenOptions,
+  stateChanging = true,
 ): Promise<TokenCheck> {
   if (!token) return { ok: false, failure: 'token_missing' };
   if (token.length > 4096) return { ok: false, failure: 'token_invalid' };
@@ -93,10 +120,15 @@ export async function verifyDisposableToken(
   if (c.iss.replace(/\/+$/, '') !== renderAccountBaseUrl(options.baseUrlTemplate, c.subdomain)) {
     return { ok: false, failure: 'token_invalid' };
   }
-  // Remember the id until the token could no longer pass the exp check anyway.
-  const rememberUntil = new Date((c.exp + (options.clockToleranceSeconds ?? 30)) * 1000);
-  if (!(await options.replayStore.remember(c.account_id, c.jti, rememberUntil))) {
-    return { ok: false, failure: 'token_replayed' };
+  if (c.exp - (c.iat ?? c.nbf) > MAX_TOKEN_LIFETIME_SECONDS) return { ok: false, failure: 'token_invalid' };
+  const known = await options.accountSubdomain?.(c.account_id);
+  if (known && known.toLowerCase() !== c.subdomain.toLowerCase()) return { ok: false, failure: 'token_invalid' };
+  if (stateChanging) {
+    // Remember the id until the token could no longer pass the exp check anyway.
+    const rememberUntil = new Date((c.exp + (options.clockToleranceSeconds ?? 30)) * 1000);
+    if (!(await options.replayStore.remember(c.account_id, c.jti, rememberUntil))) {
+      return { ok: false, failure: 'token_replayed' };
+    }
   }
   const isAdmin = c.is_admin === true || c.is_admin === 1 || c.is_admin === '1';
   return {

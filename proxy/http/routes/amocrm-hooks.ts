@@ -1,6 +1,7 @@
-import express, { type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
+import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
-import type { InstallationService } from '../../services/installation-service.js';
+import type { InstallationService, InstallOutcome } from '../../services/installation-service.js';
 import { renderAccountBaseUrl } from '../auth/verify-disposable-token.js';
 import { logOf, sendProblem, widgetErrorHandler } from './problem.js';
 
@@ -37,14 +38,51 @@ export function subdomainFromReferer(referer: string, baseUrlTemplate: string): 
   return match?.[1]?.toLowerCase() ?? null;
 }
 
-const INSTALLED_PAGE = `<!doctype html><html lang="ru"><meta charset="utf-8"><title>МойСклад для amoCRM</title>
-<p>Интеграция установлена. Это окно можно закрыть.</p><p lang="en">The integration is installed. You can close this window.</p></html>`;
+/** A bilingual notice for whoever opened the hook URL (amoCRM ignores the body); nothing in it comes from the request. */
+function notice(ru: string, en: string): string {
+  return `<!doctype html><html lang="ru"><meta charset="utf-8"><title>МойСклад для amoCRM</title>
+<p>${ru}</p><p lang="en">${en}</p></html>`;
+}
 
-export function createAmoHooksRouter(deps: { installation: InstallationService; baseUrlTemplate: string }): Router {
+/** Each outcome answered for what it is: "installed" only once the code exchange has succeeded. */
+const INSTALL_ANSWERS: Record<InstallOutcome | 'pending', { status: number; page: string }> = {
+  installed: { status: 200, page: notice('Интеграция установлена. Это окно можно закрыть.', 'The integration is installed. You can close this window.') },
+  pending: { status: 202, page: notice('Установка продолжается. Откройте настройки виджета через минуту.', 'The installation is still in progress. Open the widget settings in a minute.') },
+  code_reused: { status: 409, page: notice('Этот код установки уже использован.', 'This installation code has already been used.') },
+  code_refused: { status: 400, page: notice('amoCRM не принял код установки. Установите интеграцию заново.', 'amoCRM refused the installation code. Install the integration again.') },
+  failed: { status: 502, page: notice('amoCRM сейчас недоступен. Установите интеграцию заново через несколько минут.', 'amoCRM is unreachable right now. Install the integration again in a few minutes.') },
+};
+
+export type HookLimits = {
+  /** Install hook calls per source IP per window (default 30 per 10 minutes). */
+  installPerSource?: number;
+  /** Install hook calls per account (subdomain of the referer) per window (default 5 per 10 minutes). */
+  installPerAccount?: number;
+  windowMs?: number;
+  /** How long the install hook waits for the code exchange before answering 202 (default 2.5 s; amoCRM waits 3 s). */
+  installWaitMs?: number;
+};
+
+export function createAmoHooksRouter(deps: { installation: InstallationService; baseUrlTemplate: string; limits?: HookLimits }): Router {
   const router = express.Router();
+  const windowMs = deps.limits?.windowMs ?? 10 * 60_000;
+  const tooMany = (req: Request, res: Response) => sendProblem(req, res, 429, 'rate_limited');
+  // Every call that gets through costs a POST of our client_secret to amoCRM: a source, and an account, get a few.
+  const perSource = rateLimit({ windowMs, limit: deps.limits?.installPerSource ?? 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
+  const perAccount = rateLimit({
+    windowMs,
+    limit: deps.limits?.installPerAccount ?? 5,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: tooMany,
+    keyGenerator: (req) => {
+      const referer = typeof req.query['referer'] === 'string' ? req.query['referer'] : '';
+      return `account:${subdomainFromReferer(referer, deps.baseUrlTemplate) ?? '-'}`;
+    },
+  });
+  const installWaitMs = deps.limits?.installWaitMs ?? 2_500;
 
-  // amoCRM waits 3 s and never retries: answer at once, exchange the code in the background.
-  router.get(INSTALL_PATH, (req, res) => {
+  router.get(INSTALL_PATH, perSource, perAccount, async (req, res) => {
     const query = installQuery.safeParse(req.query);
     const subdomain = query.success ? subdomainFromReferer(query.data.referer, deps.baseUrlTemplate) : null;
     if (!query.success || !subdomain) {
@@ -57,8 +95,13 @@ export function createAmoHooksRouter(deps: { installation: InstallationService; 
       // start OAuth flows ourselves, so there is nothing to compare it with, and it is only logged.
       logOf(req)?.info({ hasState: true }, 'install hook carried state');
     }
-    deps.installation.startInstallation({ subdomain, accountBaseUrl: renderAccountBaseUrl(deps.baseUrlTemplate, subdomain), code: query.data.code });
-    res.status(200).type('html').send(INSTALLED_PAGE);
+    const outcome = deps.installation.startInstallation({ subdomain, accountBaseUrl: renderAccountBaseUrl(deps.baseUrlTemplate, subdomain), code: query.data.code });
+    // amoCRM waits 3 s and never retries: wait for the exchange as long as that allows, then say how far it got.
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([outcome, new Promise<'pending'>((resolve) => (timer = setTimeout(() => resolve('pending'), installWaitMs)))]);
+    clearTimeout(timer);
+    const answer = INSTALL_ANSWERS[waited];
+    res.status(answer.status).type('html').send(answer.page);
   });
 
   router.get(REVOKE_PATH, async (req, res) => {
@@ -68,7 +111,9 @@ export function createAmoHooksRouter(deps: { installation: InstallationService; 
       sendProblem(req, res, 403, 'revoke_signature_invalid');
       return;
     }
-    await deps.installation.revoke(Number(query.data.account_id));
+    const outcome = await deps.installation.revoke(Number(query.data.account_id));
+    if (outcome === 'still_authorized') return sendProblem(req, res, 409, 'revoke_not_confirmed');
+    if (outcome === 'unconfirmed') return sendProblem(req, res, 503, 'revoke_unconfirmed');
     res.status(204).end();
   });
 

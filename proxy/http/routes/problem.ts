@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
 import { ZodError } from 'zod';
-import { bodyParserProblem, HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
+import { requestProblem, HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
 import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
 
@@ -63,7 +63,7 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
     sendProblem(req, res, 400, 'validation_failed', { errors: validationErrors(error) });
     return;
   }
-  const body = bodyParserProblem(error);
+  const body = requestProblem(error);
   if (body) return sendProblem(req, res, body.status, body.code === 'bad_request' ? 'validation_failed' : body.code);
   logOf(req)?.error({ err: error }, 'widget route failed');
   sendProblem(req, res, 500, 'internal_error');

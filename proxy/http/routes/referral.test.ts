@@ -104,6 +104,13 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
     expect(points(referrerId)).toBe(300);
     const log = await h.database.db.selectFrom('operation_log').select('kind').where('kind', '=', 'referral.referrer_rewarded').execute();
     expect(log).toHaveLength(1);
+    // Both amoCRM customers are told, once: the referrer got its reward for this buyer's first purchase.
+    const notes = (await h.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', 'amocrm.customer_note').execute()).map((job) => JSON.parse(job.payload_json) as { amoCustomerId: number; text: string });
+    expect(notes.filter((note) => note.text.includes('за первую покупку'))).toEqual([
+      { amoCustomerId: 1, text: 'Реферальная программа: начислено 300 баллов за первую покупку приглашённого покупателя Пётр.' },
+      { amoCustomerId: 7001, text: 'Реферальная программа: за первую покупку этого покупателя пригласившему (Иван Петров) начислено 300 баллов.' },
+    ]);
+    expect(notes.find((note) => note.amoCustomerId === 1 && note.text.includes('зарегистрирован'))?.text).toContain('будет начислено 300 баллов после первой покупки');
   });
 
   it('no consent to the processing of personal data, no sign-up; an invalid name gets its own message', async () => {

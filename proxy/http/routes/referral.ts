@@ -1,16 +1,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { z } from 'zod';
 import type { ReferralService } from '../../services/referral-service.js';
 import { ServiceError } from '../../services/service-error.js';
+import { requestProblem } from '../errors.js';
 import { logOf } from './problem.js';
 import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
-import { renderDone, renderForm, renderMessage } from './referral-page.js';
+import { REFERRAL_PAGE_CSP, renderConfirm, renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
-/** A name, a phone, a checkbox and the CSRF value. */
-const FORM_LIMIT_BYTES = 4 * 1024;
+export const REFERRAL_PATH_PREFIX = '/r/';
+/** A name, a phone, a checkbox and the CSRF value; enforced by the app's body parser (see `BodyLimit`). */
+export const REFERRAL_FORM_LIMIT_BYTES = 4 * 1024;
 const codeParams = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/) });
 const signupBody = z.object({
   csrf: z.string().min(16).max(100),
@@ -18,6 +20,8 @@ const signupBody = z.object({
   phone: z.string().trim().min(5).max(30),
   /** The form's checkbox: personal data (name, phone) is processed only with the person's consent. */
   consent: z.literal('yes'),
+  /** The code sent to the phone (the optional confirmation step). */
+  confirmation: z.string().trim().regex(/^\d{4,8}$/).optional(),
 });
 
 /** Which message a refused form gets: the first field that is wrong decides. */
@@ -49,6 +53,12 @@ function cookieValue(req: Request, name: string): string | undefined {
   return undefined;
 }
 
+/** `+7999•••••01`: enough for a person to recognise their number, not enough to read it off a shoulder-surfed screen. */
+function maskPhone(phone: string): string {
+  const compact = phone.replace(/[^\d+]/g, '');
+  return compact.length > 6 ? `${compact.slice(0, 5)}•••••${compact.slice(-2)}` : '•••';
+}
+
 function sameToken(a: string | undefined, b: string): boolean {
   if (!a || a.length !== b.length) return false;
   return timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -60,6 +70,11 @@ function sameToken(a: string | undefined, b: string): boolean {
  */
 export function createReferralRouter(options: ReferralRouterOptions): Router {
   const router = express.Router();
+  // Every answer under /r is (or may be) the HTML page: its own policy replaces the app-wide API one.
+  router.use('/r', (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', REFERRAL_PAGE_CSP);
+    next();
+  });
   const windowMs = options.limits?.windowMs ?? 15 * 60_000;
   const tooMany = (req: Request, res: Response) => res.status(429).type('html').send(renderMessage(languageOf(req), problemMessages.rate_limited[languageOf(req)]));
   const viewLimit = rateLimit({ windowMs, limit: options.limits?.getPerWindow ?? 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
@@ -84,30 +99,53 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
       const csrf = randomBytes(24).toString('base64url');
       res.cookie(CSRF_COOKIE, csrf, { httpOnly: true, sameSite: 'strict', secure: options.secureCookies, path: '/r', maxAge: 3600_000 });
       res.setHeader('Cache-Control', 'no-store');
-      res.status(200).type('html').send(renderForm({ lang, code: params.data.code, csrf, bonusForNew: landing.bonusForNew }));
+      const offer = { friend: landing.referrerFirstName, shop: landing.shopName, points: landing.bonusForNew, privacyPolicyUrl: landing.privacyPolicyUrl };
+      res.status(200).type('html').send(renderForm({ lang, code: params.data.code, csrf, offer }));
     } catch (error) {
       answerError(req, res, error);
     }
   });
 
-  // The app may already have parsed the form with its larger app-wide limit; the declared length still decides.
-  const smallForm: RequestHandler = (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > FORM_LIMIT_BYTES) answerError(req, res, new ServiceError(413, 'body_too_large'));
-    else next();
-  };
-  router.post('/r/:code', postLimit, smallForm, express.urlencoded({ extended: false, limit: FORM_LIMIT_BYTES }), async (req, res) => {
+  router.post('/r/:code', postLimit, async (req, res) => {
     const lang = languageOf(req);
     const params = codeParams.safeParse(req.params);
     if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
     const body = signupBody.safeParse(req.body ?? {});
     if (!body.success) return answerError(req, res, new ServiceError(400, formProblem(body.error)));
     if (!sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) return answerError(req, res, new ServiceError(403, 'csrf_failed'));
+    const { name, phone, confirmation } = body.data;
+    const confirmPage = (friend: string, maskedPhone: string, error?: string) =>
+      renderConfirm({ lang, code: params.data.code, csrf: body.data.csrf, friend, name, phone, maskedPhone, ...(error ? { error } : {}) });
+    let friend = '';
     try {
-      const outcome = await options.referral.signUp(params.data.code, { name: body.data.name, phone: body.data.phone, consent: true });
-      res.status(200).type('html').send(renderDone(lang, outcome.pointsForYou));
+      friend = (await options.referral.landing(params.data.code)).referrerFirstName;
+      const outcome = await options.referral.signUp(params.data.code, { name, phone, consent: true, confirmationCode: confirmation });
+      res.setHeader('Cache-Control', 'no-store');
+      if (outcome.kind === 'confirmation_sent') res.status(200).type('html').send(confirmPage(friend, maskPhone(outcome.phone)));
+      else res.status(200).type('html').send(renderDone(lang, outcome, friend));
     } catch (error) {
+      if (error instanceof ServiceError && error.code === 'referral_code_invalid') {
+        res.status(422).type('html').send(confirmPage(friend, maskPhone(phone), problemMessages.referral_code_invalid[lang]));
+        return;
+      }
       answerError(req, res, error);
     }
   });
   return router;
 }
+
+/**
+ * The app parses bodies (and decodes path params) before this router runs, so those failures never reach it: mounted
+ * at the app level on `/r`, this answers them as the page does, in HTML, instead of problem+json.
+ */
+export const referralEarlyErrorHandler: ErrorRequestHandler = (error, req, res, next) => {
+  const problem = requestProblem(error);
+  if (!problem || res.headersSent) {
+    next(error);
+    return;
+  }
+  const code = problem.code === 'body_too_large' || problem.code === 'malformed_path' ? problem.code : 'referral_form_invalid';
+  const lang = languageOf(req);
+  logOf(req)?.warn({ code, status: problem.status }, 'referral page request rejected');
+  res.status(problem.status).type('html').send(renderMessage(lang, problemMessages[code][lang]));
+};

@@ -1,6 +1,6 @@
 import { MoySkladError } from '../errors.js';
-import { buildFilter } from '../filter.js';
-import { collect, paginate } from '../paginate.js';
+import { buildFilter, type FilterCondition } from '../filter.js';
+import { collect, MAX_PAGE_SIZE, paginate } from '../paginate.js';
 import { listEnvelopeSchema } from '../schemas/common.js';
 import { bonusProgramSchema, bonusTransactionSchema, type BonusProgram, type BonusTransaction } from '../schemas/entities.js';
 import type { MoySkladTransport } from '../transport.js';
@@ -23,6 +23,17 @@ export interface NewBonusTransaction {
 
 const ref = (href: string, type: string) => ({ meta: { href, type, mediaType: 'application/json' } });
 
+export interface BonusTransactionsQuery {
+  /** `updated>=` (whole seconds, Moscow time, rounded toward more rows): operations changed since. */
+  updatedSince?: Date;
+  /** `created>=`: operations created since. */
+  createdSince?: Date;
+  /** `agent=`: one buyer's operations. */
+  agentHref?: string;
+  /** `agent=` several buyers (repeated `=` is OR); combined with `agentHref`. */
+  agentHrefs?: readonly string[];
+}
+
 export class BonusApi {
   constructor(private readonly transport: MoySkladTransport) {}
 
@@ -30,6 +41,10 @@ export class BonusApi {
   async activeProgram(): Promise<BonusProgram | null> {
     const programs = await collect(paginate(this.transport, '/entity/bonusprogram', {}, bonusProgramSchema));
     return programs.find((program) => program.active) ?? null;
+  }
+
+  getTransaction(id: string): Promise<BonusTransaction> {
+    return this.transport.request({ method: 'GET', path: `/entity/bonustransaction/${encodeURIComponent(id)}`, schema: bonusTransactionSchema });
   }
 
   async findTransactionByKey(operationKey: string): Promise<BonusTransaction | undefined> {
@@ -70,6 +85,19 @@ export class BonusApi {
       idempotent: false,
       recover: () => this.findTransactionByKey(input.operationKey),
     });
+  }
+
+  /**
+   * Bonus operations of the whole account (or of some buyers), 1000 a page, oldest change first
+   * (`order=updated,asc;id`): read them in bulk and match them to sales by `parentDocument` in memory — that field is
+   * not filterable (md/dictionaries/_bonus_operation.md), so one listing per sale would be both slow and useless.
+   */
+  iterateAll(query: BonusTransactionsQuery = {}): AsyncGenerator<BonusTransaction> {
+    const conditions: FilterCondition[] = [];
+    if (query.updatedSince) conditions.push(['updated', '>=', query.updatedSince]);
+    if (query.createdSince) conditions.push(['created', '>=', query.createdSince]);
+    for (const href of [...(query.agentHref ? [query.agentHref] : []), ...(query.agentHrefs ?? [])]) conditions.push(['agent', '=', href]);
+    return paginate(this.transport, '/entity/bonustransaction', { filter: conditions.length ? buildFilter(conditions) : undefined, order: 'updated,asc;id' }, bonusTransactionSchema, MAX_PAGE_SIZE);
   }
 
   iterateTransactions(counterpartyHref: string): AsyncGenerator<BonusTransaction> {

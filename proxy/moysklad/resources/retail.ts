@@ -66,6 +66,11 @@ export class RetailApi {
     return paginate(this.transport, `/entity/${type}/${encodeURIComponent(id)}/positions`, { expand: 'assortment' }, positionSchema);
   }
 
+  /** A document read from a list (positions expanded) with every position, paging `/positions` when needed. */
+  async withAllPositions<T extends RetailDemand | RetailSalesReturn>(type: 'retaildemand' | 'retailsalesreturn', doc: T): Promise<WithAllPositions<T>> {
+    return { ...doc, allPositions: await this.completePositions(type, doc) };
+  }
+
   private async completePositions(type: 'retaildemand' | 'retailsalesreturn', doc: RetailDemand | RetailSalesReturn): Promise<Position[]> {
     const positions = doc.positions;
     if (!positions) return collect(this.iteratePositions(type, doc.id));

@@ -36,7 +36,7 @@ export const metaArraySchema = <Row extends z.ZodType>(row: Row) =>
 export const listEnvelopeSchema = <Row extends z.ZodType>(row: Row) =>
   z.looseObject({ context: z.unknown().optional(), meta: collectionMetaSchema, rows: z.array(row) });
 
-const errorItemSchema = z.looseObject({
+export const errorItemSchema = z.looseObject({
   error: z.string(),
   code: z.number().int().optional(),
   parameter: z.string().optional(),

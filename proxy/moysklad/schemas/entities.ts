@@ -58,8 +58,26 @@ export const productSchema = z.looseObject({
   productFolder: refSchema.optional(),
   salePrices: z.array(salePriceSchema).optional(),
   buyPrice: z.looseObject({ value: kopecksNumber }).optional(),
+  variantsCount: z.number().int().optional(),
 });
 export type Product = z.infer<typeof productSchema>;
+
+/** A product modification (md/dictionaries/_variant.md). `salePrices` already fall back to the product's per type. */
+export const variantSchema = z.looseObject({
+  meta: metaSchema,
+  id: z.string(),
+  name: z.string(),
+  updated: moscowTimestamp,
+  code: z.string().optional(),
+  article: z.string().optional(),
+  externalCode: z.string().optional(),
+  archived: z.boolean().optional(),
+  /** A reference, or the product itself with `expand=product`. */
+  product: refSchema,
+  characteristics: z.array(z.looseObject({ id: z.string(), name: z.string().optional(), value: z.string() })),
+  salePrices: z.array(salePriceSchema).optional(),
+});
+export type Variant = z.infer<typeof variantSchema>;
 
 export const productFolderSchema = z.looseObject({
   meta: metaSchema,
@@ -73,8 +91,11 @@ export const productFolderSchema = z.looseObject({
 });
 export type ProductFolder = z.infer<typeof productFolderSchema>;
 
-/** The assortment of a position may be expanded (then it has `name`) or be a bare reference. */
-const assortmentSchema = z.looseObject({ meta: metaSchema, id: z.string().optional(), name: z.string().optional() });
+/**
+ * The assortment of a position may be expanded (then it has `name`) or be a bare reference. `meta.type` says what it
+ * is: `product`, or `variant` (a modification), whose `product` names the product it belongs to.
+ */
+const assortmentSchema = z.looseObject({ meta: metaSchema, id: z.string().optional(), name: z.string().optional(), product: refSchema.optional() });
 
 export const positionSchema = z.looseObject({
   id: z.string(),
@@ -90,6 +111,7 @@ const retailDocumentShape = {
   id: z.string(),
   name: z.string(),
   updated: moscowTimestamp,
+  created: moscowTimestamp.optional(),
   moment: moscowTimestamp,
   applicable: z.boolean().optional(),
   sum: kopecksNumber,
@@ -126,6 +148,7 @@ export const bonusTransactionSchema = z.looseObject({
   categoryType: z.string().optional(),
   applicable: z.boolean().optional(),
   updated: moscowTimestamp.optional(),
+  created: moscowTimestamp.optional(),
 });
 export type BonusTransaction = z.infer<typeof bonusTransactionSchema>;
 

@@ -12,7 +12,9 @@ import {
   tokenResponseSchema,
   webhookSchema,
   bulkDeleteResultSchema,
+  variantSchema,
 } from './entities.js';
+import { mskDocsExamples } from './msk-docs-examples.js';
 import { webhookPayloadSchema } from './events.js';
 
 /** Minimal documented unwrapping: drop a leading "POST /path" line; wrap a `"key": {...}` fragment in braces. */
@@ -94,5 +96,24 @@ describe('МойСклад schemas accept every documented example verbatim', ()
     expect(error.path).toBe('salePrices.0.value');
     expect(counterpartySchema.safeParse({ ...(parseExample(ref.createIndividualResponse) as object), updated: '2023-08-14T21:34:00Z' }).success).toBe(false);
     expect(webhookPayloadSchema.safeParse({ events: [] }).success).toBe(false);
+  });
+});
+
+describe('modifications and the assortment as md/dictionaries/_variant.md and _assortment.md print them', () => {
+  const docs = (key: keyof typeof mskDocsExamples) => JSON.parse(mskDocsExamples[key]) as { rows?: unknown[] } & Record<string, unknown>;
+
+  it('variant list and single variant', () => {
+    const [row] = listEnvelopeSchema(variantSchema).parse(docs('variantList')).rows;
+    expect(row).toMatchObject({ name: 'ТоварМногоМодификаций (1, 100, 10)', product: { meta: { type: 'product' } } });
+    expect(row!.characteristics.map((c) => [c.name, c.value])).toEqual([['Цвет', 'красны'], ['Свежесть', 'Свежий'], ['Вкус', 'Вкусный']]);
+    expect(variantSchema.parse(docs('variant')).characteristics.length).toBeGreaterThan(0);
+    expect(() => variantSchema.parse({ ...docs('variant'), characteristics: [{ name: 'Цвет' }] })).toThrow(); // value is what we read
+  });
+
+  it('assortment rows of type product parse as products', () => {
+    const rows = docs('assortmentList').rows as Array<{ meta: { type: string } }>;
+    const products = rows.filter((r) => r.meta.type === 'product');
+    expect(products.length).toBeGreaterThan(0);
+    for (const row of products) expect(productSchema.parse(row).id).toEqual(expect.any(String));
   });
 });

@@ -43,6 +43,22 @@ export class FakeMoySklad {
     return row;
   }
 
+  /** One item of a POST: a webhook triple is unique (30003), a syncId returns the earlier object, `meta` updates. */
+  upsert(type: string, body: Record<string, unknown>): Row | { errors: Array<{ error: string; code: number }> } {
+    const meta = body.meta as { href?: string } | undefined;
+    if (meta?.href) {
+      const row = this.table(type).find((candidate) => candidate.id === meta.href!.split('/').pop());
+      if (!row) return { errors: [{ error: 'not found', code: 1021 }] };
+      const { meta: _meta, ...changes } = body;
+      return Object.assign(row, changes);
+    }
+    if (type === 'webhook' && this.table('webhook').some((hook) => hook.url === body.url && hook.action === body.action && hook.entityType === body.entityType)) {
+      return { errors: [{ error: 'Вебхук уже существует', code: 30003 }] };
+    }
+    const existing = body.syncId ? this.table(type).find((row) => row.syncId === body.syncId) : undefined;
+    return existing ?? this.insert(type, { ...body, ...(type === 'webhook' ? { enabled: true, method: 'POST' } : {}), ...(type === 'bonustransaction' ? { transactionStatus: 'COMPLETED' } : {}) });
+  }
+
   rateHeaders(): Record<string, string> {
     return {
       'X-RateLimit-Limit': String(this.rate.limit),
@@ -114,14 +130,26 @@ export class FakeMoySklad {
         const row = this.table(params.type!).find((candidate) => candidate.id === params.id);
         return row ? HttpResponse.json(row, { headers: this.rateHeaders() }) : msError(404, 1021, `Объект с UUID ${params.id} не найден`);
       }),
+      handle('post', '/entity/:type/delete', async (request, params) => {
+        const body = (await request.json()) as Array<{ meta: { href: string } }>;
+        const rows = this.table(params.type!);
+        return HttpResponse.json(
+          body.map((item) => {
+            const id = item.meta.href.split('/').pop();
+            const index = rows.findIndex((row) => row.id === id);
+            if (index < 0) return { errors: [{ error: 'not found', code: 1021 }] };
+            rows.splice(index, 1);
+            return { info: `Сущность '${params.type}' с UUID: ${id} успешно удалена` };
+          }),
+          { headers: this.rateHeaders() },
+        );
+      }),
       handle('post', '/entity/:type', async (request, params) => {
-        const body = (await request.json()) as Record<string, unknown>;
-        if (params.type === 'webhook' && this.table('webhook').some((hook) => hook.url === body.url && hook.action === body.action && hook.entityType === body.entityType)) {
-          return msError(412, 30003, 'Вебхук уже существует');
-        }
-        const existing = body.syncId ? this.table(params.type!).find((row) => row.syncId === body.syncId) : undefined;
-        const row = existing ?? this.insert(params.type!, { ...body, ...(params.type === 'webhook' ? { enabled: true, method: 'POST' } : {}), ...(params.type === 'bonustransaction' ? { transactionStatus: 'COMPLETED' } : {}) });
-        return HttpResponse.json(row, { headers: this.rateHeaders() });
+        const body = (await request.json()) as Record<string, unknown> | Record<string, unknown>[];
+        // The documented bulk form: an array in, an array out, a failed item as `{ errors }` in its place.
+        if (Array.isArray(body)) return HttpResponse.json(body.map((item) => this.upsert(params.type!, item)), { headers: this.rateHeaders() });
+        const result = this.upsert(params.type!, body);
+        return 'errors' in result ? msError(412, (result.errors as Array<{ code: number }>)[0]!.code, 'Вебхук уже существует') : HttpResponse.json(result, { headers: this.rateHeaders() });
       }),
       handle('put', '/entity/:type/:id', async (request, params) => {
         const row = this.table(params.type!).find((candidate) => candidate.id === params.id);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccountsRepository } from '../../db/repositories/accounts.js';
-import { MAX_REFERRAL_BONUS_POINTS } from '../bonus-bounds.js';
+import { MAX_BONUS_PER_USER_PER_DAY, MAX_BONUS_POINTS, MAX_REFERRAL_BONUS_POINTS, MAX_REFERRALS_PER_REFERRER_PER_DAY } from '../bonus-bounds.js';
 import { DEFAULT_SETTINGS, type AccountsPort, type AccountView, type Settings } from '../ports.js';
 
 // Stored settings are read leniently: a field written by an older version, or missing, falls back to its default.
@@ -9,6 +9,12 @@ const storedSettings = z.object({
   referralBonusReferrer: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS).catch(DEFAULT_SETTINGS.referralBonusReferrer),
   referrerRewardAt: z.enum(['signup', 'first_purchase']).catch(DEFAULT_SETTINGS.referrerRewardAt),
   priceTypeId: z.string().nullable().catch(DEFAULT_SETTINGS.priceTypeId),
+  bonusMaxPerOperation: z.number().int().min(1).max(MAX_BONUS_POINTS).catch(DEFAULT_SETTINGS.bonusMaxPerOperation),
+  bonusMaxPerUserPerDay: z.number().int().min(1).max(MAX_BONUS_PER_USER_PER_DAY).catch(DEFAULT_SETTINGS.bonusMaxPerUserPerDay),
+  referralMaxPerReferrerPerDay: z.number().int().min(1).max(MAX_REFERRALS_PER_REFERRER_PER_DAY).catch(DEFAULT_SETTINGS.referralMaxPerReferrerPerDay),
+  referralPhoneConfirmation: z.boolean().catch(DEFAULT_SETTINGS.referralPhoneConfirmation),
+  shopName: z.string().max(100).catch(DEFAULT_SETTINGS.shopName),
+  privacyPolicyUrl: z.url({ protocol: /^https?$/ }).max(500).nullable().catch(DEFAULT_SETTINGS.privacyPolicyUrl),
 });
 
 /** AccountsPort over proxy/db's AccountsRepository (which encrypts every secret column). */
@@ -33,8 +39,8 @@ export class AccountsAdapter implements AccountsPort {
   ensure(accountId: number, subdomain: string): Promise<void> {
     return this.repository.ensure(accountId, subdomain);
   }
-  saveMoySkladConnection(accountId: number, login: string, token: string): Promise<void> {
-    return this.repository.saveMoySkladConnection(accountId, login, token);
+  saveMoySkladConnection(accountId: number, login: string, token: string, moyskladAccountId?: string): Promise<void> {
+    return this.repository.saveMoySkladConnection(accountId, login, token, moyskladAccountId ?? null);
   }
   clearMoySkladConnection(accountId: number): Promise<void> {
     return this.repository.clearMoySkladConnection(accountId);
@@ -50,6 +56,9 @@ export class AccountsAdapter implements AccountsPort {
   }
   wipeCredentials(accountId: number): Promise<boolean> {
     return this.repository.wipeCredentials(accountId);
+  }
+  rotateWebhookSecrets(accountId: number): Promise<void> {
+    return this.repository.rotateWebhookSecrets(accountId);
   }
 
   async getSettings(accountId: number): Promise<Settings> {

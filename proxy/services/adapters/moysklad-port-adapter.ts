@@ -7,7 +7,7 @@ import { obtainToken } from '../../moysklad/obtain-token.js';
 import type { RetryPolicy } from '../../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';
 import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
-import { normalizePhoneDigits } from '../phone.js';
+import { normalizePhone, phoneDigits } from '../../phone.js';
 import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from '../ports.js';
 
 export type MoySkladAdapterOptions = {
@@ -72,9 +72,9 @@ export class MoySkladPortAdapter implements MoySkladPort {
     return this.call(() => obtainToken(login, password, { ...this.common(), limiter: new MoySkladUserLimiter() }));
   }
 
-  async checkToken(token: string): Promise<{ login: string | null }> {
+  async checkToken(token: string): Promise<{ login: string | null; accountId: string | null }> {
     const context = await this.call(() => this.client(token).employeeContext());
-    return { login: context.uid ?? null };
+    return { login: context.uid ?? null, accountId: context.accountId ?? null };
   }
 
   async activeBonusProgram(token: string): Promise<BonusProgramView | null> {
@@ -108,7 +108,7 @@ export class MoySkladPortAdapter implements MoySkladPort {
         description: input.description,
       }),
     );
-    return { id: transaction.id, status: transaction.transactionStatus ?? 'COMPLETED' };
+    return { id: transaction.id, status: transaction.transactionStatus ?? 'COMPLETED', moment: transaction.moment ?? null };
   }
 
   async priceTypes(token: string): Promise<{ id: string; name: string }[]> {
@@ -116,19 +116,20 @@ export class MoySkladPortAdapter implements MoySkladPort {
     return types.map((type) => ({ id: type.id, name: type.name }));
   }
 
-  async counterpartyIdsByPhone(token: string, phoneDigits: string): Promise<string[]> {
+  async counterpartyIdsByPhone(token: string, phone: string): Promise<string[]> {
     // МойСклад's `search` matches the stored text as a substring and phones are stored as typed
     // ("+7 (999) 123-45-67", "89991234567" …; the matching rule is unconfirmed). So search for a few
-    // renderings of the tail and compare digit strings exactly here; each search reads at most 500 rows.
-    const last4 = phoneDigits.slice(-4);
-    const probes = [phoneDigits.slice(-10), last4, `${last4.slice(0, 2)}-${last4.slice(2)}`, `${last4.slice(0, 2)} ${last4.slice(2)}`];
+    // renderings of the tail and compare by the one phone rule here; each search reads at most 500 rows.
+    const digits = phoneDigits(phone);
+    const last4 = digits.slice(-4);
+    const probes = [digits.slice(-10), last4, `${last4.slice(0, 2)}-${last4.slice(2)}`, `${last4.slice(0, 2)} ${last4.slice(2)}`];
     const client = this.client(token);
     const ids = new Set<string>();
     for (const search of probes) {
       await this.call(async () => {
         let seen = 0;
         for await (const counterparty of client.counterparties.iterate({ search, pageSize: 100 })) {
-          if (counterparty.phone && normalizePhoneDigits(counterparty.phone) === phoneDigits) ids.add(counterparty.id);
+          if (normalizePhone(counterparty.phone) === phone) ids.add(counterparty.id);
           if (++seen >= 500) break;
         }
       });

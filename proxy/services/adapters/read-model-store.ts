@@ -1,11 +1,11 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { z } from 'zod';
+import { decodePageCursor, encodePageCursor } from '../../db/page-cursor.js';
+import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
 import { referralCodeFor } from '../../sync/read-model-writer.js';
 import type { BonusProgramView, BuyerView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
 
-/** sync_cursors row that keeps the last seen active bonus program of an account (JSON in `cursor`). */
-export const BONUS_PROGRAM_STREAM = 'bonus_program_snapshot';
 
 const programSnapshot = z.object({
   program: z
@@ -19,22 +19,6 @@ const programSnapshot = z.object({
     })
     .nullable(),
 });
-
-const cursorShape = z.tuple([z.number().int(), z.string().min(1)]);
-
-/** Opaque page cursor: the (moment, id) of the last purchase shown, base64url-encoded. */
-export function encodeCursor(momentMs: number, id: string): string {
-  return Buffer.from(JSON.stringify([momentMs, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [number, string] | null {
-  try {
-    const parsed = cursorShape.safeParse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-}
 
 function toBuyerView(row: Selectable<BuyersTable>): BuyerView {
   return {
@@ -57,25 +41,31 @@ export class KyselyReadModel implements ReadModelPort {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
-    const row = await this.db
+  /**
+   * Buyers are served only while their account is active: from a confirmed uninstall on, the card API and the
+   * referral page find nobody, even before the personal data is purged (PERSONAL_DATA_GRACE_HOURS).
+   */
+  private activeBuyers() {
+    return this.db
       .selectFrom('buyers')
-      .selectAll()
-      .where('account_id', '=', accountId)
-      .where('amo_customer_id', '=', amoCustomerId)
-      .executeTakeFirst();
+      .selectAll('buyers')
+      .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.id', '=', 'buyers.account_id').where('accounts.status', '=', 'active')));
+  }
+
+  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
+    const row = await this.activeBuyers().where('buyers.account_id', '=', accountId).where('buyers.amo_customer_id', '=', amoCustomerId).executeTakeFirst();
     return row ? toBuyerView(row) : null;
   }
 
   async buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null> {
-    const row = await this.db.selectFrom('buyers').selectAll().where('referral_code', '=', code).executeTakeFirst();
+    const row = await this.activeBuyers().where('buyers.referral_code', '=', code).executeTakeFirst();
     return row ? { accountId: Number(row.account_id), buyer: toBuyerView(row) } : null;
   }
 
   async purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage> {
     // A cursor that does not decode is treated as "from the start" rather than an error: it can only come
     // from an old client, and the first page is a safe answer.
-    const after = cursor ? decodeCursor(cursor) : null;
+    const after = cursor ? decodePageCursor(cursor) : null;
     let query = this.db
       .selectFrom('purchases')
       .selectAll()
@@ -112,7 +102,7 @@ export class KyselyReadModel implements ReadModelPort {
         pointsSpent: Number(row.points_spent),
         returned: Number(row.returned) === 1,
       })),
-      nextCursor: rows.length > limit && last ? encodeCursor(Number(last.moment_ms), last.id) : null,
+      nextCursor: rows.length > limit && last ? encodePageCursor(Number(last.moment_ms), last.id) : null,
     };
   }
 
@@ -126,15 +116,10 @@ export class KyselyReadModel implements ReadModelPort {
   }
 
   async bonusProgram(accountId: number): Promise<BonusProgramView | null> {
-    const row = await this.db
-      .selectFrom('sync_cursors')
-      .select('cursor')
-      .where('account_id', '=', accountId)
-      .where('stream', '=', BONUS_PROGRAM_STREAM)
-      .executeTakeFirst();
-    if (!row) return null;
+    const row = await this.db.selectFrom('account_sync').select('bonus_program_json').where('account_id', '=', accountId).executeTakeFirst();
+    if (!row?.bonus_program_json) return null;
     try {
-      const parsed = programSnapshot.safeParse(JSON.parse(row.cursor));
+      const parsed = programSnapshot.safeParse(JSON.parse(row.bonus_program_json));
       return parsed.success ? parsed.data.program : null;
     } catch {
       return null;
@@ -167,7 +152,8 @@ export class KyselyReadModel implements ReadModelPort {
   async referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]> {
     const rows = await this.db
       .selectFrom('buyers as b')
-      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.referrer_moysklad_id'])
+      .leftJoin('buyers as r', (join) => join.onRef('r.account_id', '=', 'b.account_id').onRef('r.moysklad_id', '=', 'b.referrer_moysklad_id'))
+      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.amo_customer_id', 'b.referrer_moysklad_id', 'r.name as referrer_name', 'r.amo_customer_id as referrer_amo_customer_id'])
       .where('b.referrer_moysklad_id', 'is not', null)
       .where('b.purchase_count', '>', 0)
       .where(({ not, exists, selectFrom }) =>
@@ -183,16 +169,18 @@ export class KyselyReadModel implements ReadModelPort {
       .orderBy('b.updated_at')
       .limit(limit)
       .execute();
-    return rows.map((row) => ({ accountId: Number(row.account_id), buyerMoyskladId: row.moysklad_id, buyerName: row.name, referrerMoyskladId: String(row.referrer_moysklad_id) }));
+    return rows.map((row) => ({
+      accountId: Number(row.account_id),
+      buyerMoyskladId: row.moysklad_id,
+      buyerName: row.name,
+      buyerAmoCustomerId: row.amo_customer_id === null ? null : Number(row.amo_customer_id),
+      referrerMoyskladId: String(row.referrer_moysklad_id),
+      referrerName: row.referrer_name ?? '',
+      referrerAmoCustomerId: row.referrer_amo_customer_id === null || row.referrer_amo_customer_id === undefined ? null : Number(row.referrer_amo_customer_id),
+    }));
   }
 
   async saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void> {
-    const cursor = JSON.stringify({ program });
-    const now = this.now();
-    await this.db
-      .insertInto('sync_cursors')
-      .values({ account_id: accountId, stream: BONUS_PROGRAM_STREAM, cursor, updated_at: now })
-      .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor, updated_at: now }))
-      .execute();
+    await new AccountSyncRepository(this.db, this.now).saveBonusProgram(accountId, JSON.stringify({ program }));
   }
 }

@@ -1,4 +1,5 @@
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
+import { normalizePhone } from '../../phone.js';
 
 /**
  * The seed description: "Синхронизация контрагентов работает только с физ. лицами". МойСклад marks individuals
@@ -27,16 +28,10 @@ export function isSyncableBuyer(counterparty: Counterparty): boolean {
 
 /**
  * Phones are typed by hand at the till ("8 (912) 123-45-67", "+7 912 1234567"). amoCRM matches duplicates by the
- * stored text, so we send one canonical form: "+7XXXXXXXXXX" for Russian numbers, otherwise "+" and the digits.
+ * stored text, so we send one canonical form: E.164 by the proxy's one phone rule (proxy/phone.ts, shared with the
+ * referral page), or no phone when the text is not a valid number.
  */
-export function normalizePhone(raw: string | undefined): string | null {
-  if (!raw) return null;
-  const digits = raw.replace(/\D/g, '');
-  if (digits.length < 5) return null;
-  if (digits.length === 11 && (digits.startsWith('8') || digits.startsWith('7'))) return `+7${digits.slice(1)}`;
-  if (digits.length === 10 && digits.startsWith('9')) return `+7${digits}`;
-  return `+${digits}`;
-}
+export { normalizePhone };
 
 export function normalizeEmail(raw: string | undefined): string | null {
   const email = raw?.trim().toLowerCase();

@@ -1,181 +1,368 @@
-import { createHash } from 'node:crypto';
-import { AmoError, AmoValidationError } from '../../amocrm/errors.js';
+import type { AmoClient } from '../../amocrm/client.js';
+import type { AmoRejectedItem } from '../../amocrm/errors.js';
+import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
 import { buyerSnapshot, contactFields, customerFieldValues, customerMarkerField, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, type BuyerSnapshot } from '../mapping/buyer.js';
 import type { RuleContext } from '../rule-context.js';
-import { z } from 'zod';
-import { customersOfContact, singleId } from './amo-writes.js';
-import { createOnce } from './create-intent.js';
-
-export type BuyerOutcome = 'skipped' | 'created' | 'linked' | 'updated' | 'unchanged';
+import { writtenHash } from '../written-hash.js';
+import { rejectedAsGone } from './amo-writes.js';
+import { reportRejected } from './rejected.js';
 
 /**
- * Rule 1: an individual counterparty → an amoCRM customer with a main contact. Idempotent: the links table is
- * checked first, and a buyer already in amoCRM (same phone or e-mail) is linked, not duplicated.
+ * Finds contacts the shop already has in amoCRM for a buyer (same phone, then same e-mail), so a buyer is linked to
+ * them instead of duplicated. Live work asks amoCRM per buyer; the import reads every contact once (see below).
  */
-export async function syncBuyer(ctx: RuleContext, counterparty: Counterparty): Promise<BuyerOutcome> {
-  if (!isSyncableBuyer(counterparty)) return 'skipped';
-  const buyer = buyerSnapshot(counterparty);
-  const { accountId, amo, links } = ctx;
+export interface ContactFinder {
+  candidates(buyer: BuyerSnapshot): Promise<number[]>;
+}
 
-  let customerId = await links.amoIdFor(accountId, 'counterparty', buyer.moyskladId);
-  let contactId = await links.amoIdFor(accountId, 'contact', buyer.moyskladId);
+/** One search request per probe: right for a single buyer (a webhook) or a few (a reconciliation page). */
+export function queryContactFinder(amo: AmoClient): ContactFinder {
+  return {
+    async candidates(buyer) {
+      const found: number[] = [];
+      for (const probe of [buyer.phone, buyer.email]) {
+        if (!probe) continue;
+        for (const contact of await amo.contacts.findByPhoneOrEmail(probe)) found.push(contact.id);
+        if (found.length > 0) break;
+      }
+      return found;
+    },
+  };
+}
 
-  // Nothing we write changed since our last write (a sale re-syncs its buyer, the import's past sales re-sync the
-  // same buyers again and again): two amoCRM PATCHes saved. amoCRM's 7 requests/s are the sync's scarcest resource.
-  if (customerId !== null && contactId !== null && (await lastWritten(ctx, buyer.moyskladId)) === fingerprint(buyer, customerId, contactId)) {
-    await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
-    return 'unchanged';
-  }
+const lastTenDigits = (value: string) => value.replace(/\D/g, '').slice(-10);
 
-  // Someone deleted the customer or the contact in amoCRM: МойСклад stays the source of buyers, so the link is
-  // forgotten and the missing entity is made again below (instead of failing every later sale of this buyer).
-  if (customerId !== null && !(await updatedUnlessGone(() => amo.customers.updateBatch([{ id: customerId!, name: buyer.name, custom_fields_values: customerFieldValues(buyer) }])))) {
-    await links.unlinkByMoyskladId(accountId, 'counterparty', buyer.moyskladId);
-    customerId = null;
-  }
-  if (contactId !== null && !(await updatedUnlessGone(() => amo.contacts.updateBatch([{ id: contactId!, ...contactFields(buyer) }])))) {
-    await links.unlinkByMoyskladId(accountId, 'contact', buyer.moyskladId);
-    contactId = null;
-  }
-  if (customerId !== null && contactId !== null) {
-    await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
-    await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
-    return 'updated';
-  }
-
-  // A new buyer, or one half done: a crash between the customer's link and its contact must not leave the customer
-  // without a contact forever, so a linked customer without a contact link continues here too.
-  let outcome: BuyerOutcome = customerId === null ? 'created' : 'updated';
-  if (contactId === null) {
-    const existing = await findExistingContact(ctx, buyer);
-    if (existing !== null) {
-      contactId = existing;
-      await links.link(accountId, 'contact', buyer.moyskladId, contactId);
-      for (const candidate of customerId === null ? await customersOfContact(amo, contactId) : []) {
-        // A customer already standing for another МойСклад buyer is not ours to take (links are one-to-one).
-        if ((await links.moyskladIdFor(accountId, 'counterparty', candidate)) !== null) continue;
-        customerId = candidate;
-        outcome = 'linked';
-        break;
+/**
+ * Every contact of the account read once (250 a page), indexed by phone and e-mail: the import checks thousands of
+ * new buyers against it without a search request per buyer. A fresh account costs one request (204: no contacts).
+ */
+export async function indexedContactFinder(amo: AmoClient): Promise<ContactFinder> {
+  const byPhone = new Map<string, number[]>();
+  const byEmail = new Map<string, number[]>();
+  const add = (index: Map<string, number[]>, key: string, id: number) => {
+    const ids = index.get(key);
+    if (ids) ids.push(id);
+    else index.set(key, [id]);
+  };
+  for await (const contact of amo.contacts.iterate()) {
+    for (const field of contact.custom_fields_values ?? []) {
+      for (const entry of field.values ?? []) {
+        const value = String(entry.value ?? '').trim();
+        if (field.field_code === 'PHONE' && value.replace(/\D/g, '').length >= 10) add(byPhone, lastTenDigits(value), contact.id);
+        if (field.field_code === 'EMAIL' && value.includes('@')) add(byEmail, value.toLowerCase(), contact.id);
       }
     }
   }
-  const fields = [...customerFieldValues(buyer), customerMarkerField(buyer.moyskladId)];
-  if (customerId === null) {
-    // The link row is written right after amoCRM answers: a retry finds it and never creates a second customer.
-    customerId = await createOnce(ctx, `counterparty:${buyer.moyskladId}`, {
-      search: () => findMarkedCustomer(ctx, buyer.moyskladId),
-      create: async () => singleId(await amo.customers.createBatch([{ name: buyer.name, custom_fields_values: fields, request_id: buyer.moyskladId }]), 'customer'),
-      link: (id) => links.link(accountId, 'counterparty', buyer.moyskladId, id),
-    });
-  } else {
-    // Linked now (found through the contact) or linked before and just updated above: our fields and the link.
-    await amo.customers.updateBatch([{ id: customerId, custom_fields_values: fields }]);
-    await links.link(accountId, 'counterparty', buyer.moyskladId, customerId);
-  }
+  return {
+    async candidates(buyer) {
+      const phone = buyer.phone && buyer.phone.replace(/\D/g, '').length >= 10 ? byPhone.get(lastTenDigits(buyer.phone)) : undefined;
+      if (phone?.length) return phone;
+      return (buyer.email ? byEmail.get(buyer.email) : undefined) ?? [];
+    },
+  };
+}
 
-  if (contactId === null) {
-    contactId = await createOnce(ctx, `contact:${buyer.moyskladId}`, {
-      // A contact has no field of ours; the phone/e-mail search is how an earlier attempt's contact is found.
-      search: () => findExistingContact(ctx, buyer),
-      create: async () => singleId(await amo.contacts.createBatch([{ ...contactFields(buyer), request_id: buyer.moyskladId }]), 'contact'),
-      link: (id) => links.link(accountId, 'contact', buyer.moyskladId, id),
-    });
-  }
-  await amo.customers.link(customerId, [{ to_entity_id: contactId, to_entity_type: 'contacts', metadata: { is_main: true } }]);
-  await ctx.readModel.upsertBuyer(accountId, buyer, customerId);
-  await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
-  return outcome;
+type CustomerPayload = { name: string; custom_fields_values: ReturnType<typeof customerFieldValues> };
+type ContactPayload = ReturnType<typeof contactFields>;
+
+interface BuyerPlan {
+  buyer: BuyerSnapshot;
+  customerId: number | null;
+  contactId: number | null;
+  customer: CustomerPayload;
+  contact: ContactPayload;
+  customerHash: string;
+  contactHash: string;
+  customerWritten: string | null;
+  contactWritten: string | null;
+  /** A crash after both creates and before the customer→contact link left this to do. */
+  linkPending: boolean;
+  /** amoCRM refused a write of this buyer in this pass. */
+  refused: boolean;
+}
+
+export interface SyncBuyersOptions {
+  /** How existing amoCRM contacts are found for new buyers (default: a search request per buyer). */
+  contacts?: ContactFinder;
+  /**
+   * When the counterparties were read (sent time of the request). Buyers some job read later are skipped (the newest
+   * read is the one written), and events that arrived before this read need no request of their own.
+   */
+  readAt?: number;
 }
 
 /**
- * A person already known to amoCRM by phone, then by e-mail (the shop may have added them by hand). A contact that
- * is already the contact of another МойСклад buyer (two buyers sharing a family phone) is skipped: linking it again
- * would break the one-to-one links table and fail the job on every retry.
+ * МойСклад individuals → amoCRM customers with a main contact, for a page of buyers at once (a webhook's one buyer
+ * is a page of one). The caller holds the buyers' leases. What it writes:
+ * - linked buyers: only what changed since our last write (digests in `links.written_hash`), 250 a request;
+ * - new buyers: the shop's existing contact is reused (same phone or e-mail), else customers and contacts are
+ *   created 250 a request and linked with the bulk link route; intents guard every create against crashes;
+ * - the read model's buyer rows.
+ * Returns МойСклад id → amoCRM customer id of every buyer that has one now.
  */
-export async function findExistingContact(ctx: RuleContext, buyer: BuyerSnapshot): Promise<number | null> {
-  for (const probe of [buyer.phone, buyer.email]) {
-    if (!probe) continue;
-    for (const contact of await ctx.amo.contacts.findByPhoneOrEmail(probe)) {
-      const owner = await ctx.links.moyskladIdFor(ctx.accountId, 'contact', contact.id);
-      if (owner === null || owner === buyer.moyskladId) return contact.id;
+export async function syncBuyers(ctx: RuleContext, counterparties: readonly Counterparty[], options: SyncBuyersOptions = {}): Promise<Map<string, number>> {
+  const byId = new Map<string, BuyerSnapshot>();
+  for (const counterparty of counterparties) if (isSyncableBuyer(counterparty)) byId.set(counterparty.id, buyerSnapshot(counterparty));
+  const { accountId, links } = ctx;
+  const result = new Map<string, number>();
+  if (options.readAt !== undefined && byId.size > 0) {
+    // A job that read a buyer later has written (or will write) newer data: an older snapshot is not written.
+    const stale = [...(await ctx.readModel.buyersReadAt(accountId, [...byId.keys()]))].filter(([, readAt]) => readAt > options.readAt!).map(([id]) => id);
+    for (const id of stale) byId.delete(id);
+    for (const [id, link] of await links.lookup(accountId, 'counterparty', stale)) result.set(id, link.amoId);
+  }
+  const buyers = [...byId.values()];
+  if (buyers.length === 0) return result;
+  const ids = buyers.map((buyer) => buyer.moyskladId);
+  const [customerLinks, contactLinks, pendingLinks] = await Promise.all([
+    links.lookup(accountId, 'counterparty', ids),
+    links.lookup(accountId, 'contact', ids),
+    ctx.intents.existing(accountId, ids.map(mainContactIntent)),
+  ]);
+  const plans: BuyerPlan[] = buyers.map((buyer) => {
+    const customer: CustomerPayload = { name: buyer.name, custom_fields_values: [...customerFieldValues(buyer), customerMarkerField(buyer.moyskladId)] };
+    const contact = contactFields(buyer);
+    const customerLink = customerLinks.get(buyer.moyskladId);
+    const contactLink = contactLinks.get(buyer.moyskladId);
+    return {
+      buyer,
+      customerId: customerLink?.amoId ?? null,
+      contactId: contactLink?.amoId ?? null,
+      customer,
+      contact,
+      customerHash: writtenHash(customer),
+      contactHash: writtenHash(contact),
+      customerWritten: customerLink?.writtenHash ?? null,
+      contactWritten: contactLink?.writtenHash ?? null,
+      linkPending: pendingLinks.has(mainContactIntent(buyer.moyskladId)),
+      refused: false,
+    };
+  });
+
+  // 1. Linked entities whose payload changed since our last write. Deleted in amoCRM meanwhile: made again below.
+  await updateChanged(ctx, plans);
+
+  // 2. New or half-done buyers.
+  const incomplete = plans.filter((plan) => plan.customerId === null || plan.contactId === null || plan.linkPending);
+  if (incomplete.length > 0) await completeBuyers(ctx, incomplete, options.contacts ?? queryContactFinder(ctx.amo));
+
+  for (const plan of plans) if (plan.customerId !== null) result.set(plan.buyer.moyskladId, plan.customerId);
+  // A buyer counts as read only once it is written whole: an event about one amoCRM refused must run its own job.
+  const complete = plans.filter((plan) => plan.customerId !== null && plan.contactId !== null && !plan.linkPending && !plan.refused);
+  const incompleteRows = plans.filter((plan) => !complete.includes(plan));
+  if (complete.length > 0) await ctx.readModel.upsertBuyers(accountId, complete.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), options.readAt ?? null);
+  if (incompleteRows.length > 0) await ctx.readModel.upsertBuyers(accountId, incompleteRows.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), null);
+  return result;
+}
+
+const customerIntent = (id: string) => `counterparty:${id}`;
+const contactIntent = (id: string) => `contact:${id}`;
+const mainContactIntent = (id: string) => `main-contact:${id}`;
+
+async function updateChanged(ctx: RuleContext, plans: BuyerPlan[]): Promise<void> {
+  const { accountId, amo, links } = ctx;
+  const customers = plans.filter((plan) => plan.customerId !== null && plan.customerWritten !== plan.customerHash);
+  if (customers.length > 0) {
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.customers.updateBatch(
+      customers.map((plan) => ({ id: plan.customerId!, ...plan.customer, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    await links.setWrittenHashes(accountId, 'counterparty', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(customers).get(item.request_id!)!.customerHash })));
+    await handleRejected(ctx, outcome.rejected, customers, 'customer');
+  }
+  const contacts = plans.filter((plan) => plan.contactId !== null && plan.contactWritten !== plan.contactHash);
+  if (contacts.length > 0) {
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.contacts.updateBatch(
+      contacts.map((plan) => ({ id: plan.contactId!, ...plan.contact, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    await links.setWrittenHashes(accountId, 'contact', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(contacts).get(item.request_id!)!.contactHash })));
+    await handleRejected(ctx, outcome.rejected, contacts, 'contact');
+  }
+}
+
+/**
+ * A rejected update: the entity was deleted in amoCRM (МойСклад stays the source of buyers, so the link is forgotten
+ * and the entity made again), or amoCRM refused the values (reported; the rest of the page goes on).
+ */
+async function handleRejected(ctx: RuleContext, rejected: AmoRejectedItem<{ request_id?: string }>[], plans: BuyerPlan[], what: 'customer' | 'contact'): Promise<void> {
+  const byId = plansById(plans);
+  const refused: AmoRejectedItem<{ request_id?: string }>[] = [];
+  for (const entry of rejected) {
+    const plan = byId.get(entry.item?.request_id ?? entry.requestId);
+    if (!plan) continue;
+    if (rejectedAsGone(entry)) {
+      await ctx.links.unlinkByMoyskladId(ctx.accountId, what === 'customer' ? 'counterparty' : 'contact', plan.buyer.moyskladId);
+      if (what === 'customer') plan.customerId = null;
+      else plan.contactId = null;
+    } else {
+      plan.refused = true;
+      refused.push(entry);
     }
+  }
+  await reportRejected(ctx, `buyer ${what}`, refused, 'counterparty');
+}
+
+function plansById(plans: BuyerPlan[]): Map<string, BuyerPlan> {
+  return new Map(plans.map((plan) => [plan.buyer.moyskladId, plan]));
+}
+
+async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: ContactFinder): Promise<void> {
+  const { accountId, amo, links } = ctx;
+  const refusedIn = async (what: string, rejected: AmoRejectedItem<unknown>[]) => {
+    const byId = plansById(plans);
+    for (const entry of rejected) {
+      const plan = byId.get(entry.requestId);
+      if (plan) plan.refused = true;
+    }
+    await reportRejected(ctx, what, rejected, 'counterparty');
+  };
+  const ids = plans.map((plan) => plan.buyer.moyskladId);
+  const earlier = await ctx.intents.existing(accountId, ids.flatMap((id) => [customerIntent(id), contactIntent(id)]));
+  const adopted: BuyerPlan[] = [];
+
+  for (const plan of plans) {
+    const id = plan.buyer.moyskladId;
+    // An earlier attempt may have created the customer before crashing: our МойСклад id field finds it.
+    if (plan.customerId === null && earlier.has(customerIntent(id))) {
+      const found = await findMarkedCustomer(ctx, id);
+      if (found !== null) {
+        plan.customerId = found;
+        await links.link(accountId, 'counterparty', id, found);
+        adopted.push(plan);
+      }
+    }
+    if (plan.contactId === null) {
+      // The shop's own contact (or one an interrupted attempt created: it has the buyer's phone or e-mail too).
+      const existing = await ownContactFor(ctx, finder, plan.buyer);
+      if (existing !== null) {
+        plan.contactId = existing;
+        // What we would write is what the contact already says (or the shop's data, which we leave alone).
+        await links.linkMany(accountId, 'contact', [{ moyskladId: id, amoId: existing, writtenHash: plan.contactHash }]);
+        if (plan.customerId === null) {
+          for (const candidate of await amo.contacts.customersOf(existing)) {
+            // A customer already standing for another МойСклад buyer is not ours to take (links are one-to-one).
+            const owner = await links.moyskladIdFor(accountId, 'counterparty', candidate);
+            if (owner !== null && owner !== id) continue;
+            plan.customerId = candidate;
+            await links.link(accountId, 'counterparty', id, candidate);
+            adopted.push(plan);
+            break;
+          }
+        }
+      }
+    }
+  }
+
+  const newCustomers = plans.filter((plan) => plan.customerId === null);
+  const newContacts = plans.filter((plan) => plan.contactId === null);
+  const needLink = plans.filter((plan) => plan.customerId === null || plan.contactId === null || plan.linkPending || adopted.includes(plan));
+  // Every intent before any write: a crash anywhere below leaves each unfinished step with its intent.
+  await ctx.intents.record(accountId, [
+    ...newCustomers.map((plan) => customerIntent(plan.buyer.moyskladId)),
+    ...newContacts.map((plan) => contactIntent(plan.buyer.moyskladId)),
+    ...needLink.map((plan) => mainContactIntent(plan.buyer.moyskladId)),
+  ]);
+
+  if (newCustomers.length > 0) {
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.customers.createBatch(
+      newCustomers.map((plan) => ({ ...plan.customer, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    const byId = plansById(newCustomers);
+    const created = outcome.done.map(({ item, result }) => {
+      const plan = byId.get(item.request_id!)!;
+      plan.customerId = result.id;
+      return { moyskladId: plan.buyer.moyskladId, amoId: result.id, writtenHash: plan.customerHash };
+    });
+    // Link rows right after amoCRM answers, before anything else can fail: a retry then updates, never re-creates.
+    await links.linkMany(accountId, 'counterparty', created);
+    await ctx.intents.clear(accountId, created.map((row) => customerIntent(row.moyskladId)));
+    await refusedIn('buyer customer', outcome.rejected);
+  }
+  if (adopted.length > 0) {
+    // A customer found through the shop's contact (or left by a crash) gets our fields.
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.customers.updateBatch(
+      adopted.map((plan) => ({ id: plan.customerId!, ...plan.customer, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    await links.setWrittenHashes(accountId, 'counterparty', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(adopted).get(item.request_id!)!.customerHash })));
+    await refusedIn('buyer customer', outcome.rejected);
+  }
+  if (newContacts.length > 0) {
+    ctx.signal?.throwIfAborted();
+    const outcome = await amo.contacts.createBatch(
+      newContacts.map((plan) => ({ ...plan.contact, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    const byId = plansById(newContacts);
+    const created = outcome.done.map(({ item, result }) => {
+      const plan = byId.get(item.request_id!)!;
+      plan.contactId = result.id;
+      return { moyskladId: plan.buyer.moyskladId, amoId: result.id, writtenHash: plan.contactHash };
+    });
+    await links.linkMany(accountId, 'contact', created);
+    await ctx.intents.clear(accountId, created.map((row) => contactIntent(row.moyskladId)));
+    await refusedIn('buyer contact', outcome.rejected);
+  }
+
+  const linkable = needLink.filter((plan) => plan.customerId !== null && plan.contactId !== null);
+  if (linkable.length > 0) {
+    ctx.signal?.throwIfAborted();
+    // Linking twice is harmless (amoCRM keeps one link), so a replay after a crash needs no search.
+    const outcome = await amo.customers.linkMany(
+      linkable.map((plan) => ({ entity_id: plan.customerId!, to_entity_id: plan.contactId!, to_entity_type: 'contacts' as const, metadata: { is_main: true }, request_id: plan.buyer.moyskladId })),
+      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+    );
+    const done = outcome.done.map(({ item }) => item.request_id!);
+    await ctx.intents.clear(accountId, done.map(mainContactIntent));
+    for (const plan of linkable) if (done.includes(plan.buyer.moyskladId)) plan.linkPending = false;
+    await refusedIn('buyer contact link', outcome.rejected);
+  }
+}
+
+/**
+ * A contact amoCRM already has for the buyer. One that already stands for another МойСклад buyer (two buyers sharing
+ * a family phone) is skipped: linking it again would break the one-to-one links table.
+ */
+async function ownContactFor(ctx: RuleContext, finder: ContactFinder, buyer: BuyerSnapshot): Promise<number | null> {
+  const candidates = await finder.candidates(buyer);
+  if (candidates.length === 0) return null;
+  const owners = await ctx.links.lookupByAmoId(ctx.accountId, 'contact', candidates);
+  for (const id of candidates) {
+    const owner = owners.get(id);
+    if (owner === undefined || owner === buyer.moyskladId) return id;
   }
   return null;
 }
 
-/** Records what was just written for a buyer, so an unchanged buyer is skipped next time (the import's pages too). */
-export async function rememberBuyerWritten(ctx: RuleContext, buyer: BuyerSnapshot, customerId: number, contactId: number): Promise<void> {
-  await rememberWritten(ctx, buyer.moyskladId, fingerprint(buyer, customerId, contactId));
-}
-
-/** What we last wrote to amoCRM for a buyer, as a digest of the written values and the ids written to. */
-function fingerprint(buyer: BuyerSnapshot, customerId: number, contactId: number): string {
-  const written = { customerId, contactId, name: buyer.name, customer: customerFieldValues(buyer), contact: contactFields(buyer) };
-  return createHash('sha256').update(JSON.stringify(written)).digest('base64url');
-}
-
-const writtenStream = (moyskladId: string) => `amo_buyer:${moyskladId}`;
-
-async function lastWritten(ctx: RuleContext, moyskladId: string): Promise<string | null> {
-  const row = await ctx.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ctx.accountId).where('stream', '=', writtenStream(moyskladId)).executeTakeFirst();
-  return row?.cursor ?? null;
-}
-
-async function rememberWritten(ctx: RuleContext, moyskladId: string, value: string): Promise<void> {
-  const now = Date.now();
-  await ctx.db
-    .insertInto('sync_cursors')
-    .values({ account_id: ctx.accountId, stream: writtenStream(moyskladId), cursor: value, updated_at: now })
-    .onConflict((oc) => oc.columns(['account_id', 'stream']).doUpdateSet({ cursor: value, updated_at: now }))
-    .execute();
-}
-
-/** Forget what was written (the customer turned out to be gone): the next sync writes everything again. */
-export async function forgetWritten(ctx: RuleContext, moyskladId: string): Promise<void> {
-  await ctx.db.deleteFrom('sync_cursors').where('account_id', '=', ctx.accountId).where('stream', '=', writtenStream(moyskladId)).execute();
-}
-
-/** amoCRM's answer when the entity we update no longer exists (deleted in its UI). */
-export function isGoneInAmo(error: unknown): boolean {
-  // Only the entity itself: a NotFound on a nested path (a catalog element of a purchase) is another matter.
-  if (error instanceof AmoValidationError) return error.items.some((item) => item.errors.some((e) => e.code === 'NotFound' && (e.path === undefined || e.path === 'id' || e.path === 'entity_id')));
-  return error instanceof AmoError && error.status === 404;
-}
-
-async function updatedUnlessGone(update: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await update();
-    return true;
-  } catch (error) {
-    if (isGoneInAmo(error)) return false;
-    throw error;
-  }
-}
-
-const customersPageSchema = z.looseObject({
-  _embedded: z.looseObject({
-    customers: z.array(
-      z.looseObject({
-        id: z.number().int(),
-        custom_fields_values: z.array(z.looseObject({ field_code: z.string().nullable().optional(), values: z.array(z.looseObject({ value: z.unknown() })).nullable().optional() })).nullable().optional(),
-      }),
-    ),
-  }),
-});
-
 /** A customer an earlier, interrupted attempt created: full-text search, then an exact check of our id field. */
 async function findMarkedCustomer(ctx: RuleContext, moyskladId: string): Promise<number | null> {
-  const answer = await ctx.amo.transport.request({ method: 'GET', path: '/api/v4/customers', query: { query: moyskladId, limit: 50 }, schema: customersPageSchema });
-  const hit = answer?._embedded.customers.find((customer) =>
-    customer.custom_fields_values?.some((field) => field.field_code === MOYSKLAD_ID_FIELD_CODE && field.values?.some((v) => String(v.value) === moyskladId)),
-  );
-  return hit?.id ?? null;
+  for await (const customer of ctx.amo.customers.search(moyskladId)) {
+    if (customer.custom_fields_values?.some((field) => field.field_code === MOYSKLAD_ID_FIELD_CODE && field.values?.some((v) => String(v.value) === moyskladId))) return customer.id;
+  }
+  return null;
 }
 
-/** Rule 4: points changed in МойСклад (a bonus transaction) → the customer's points field and the read model. */
-export async function refreshBuyerPoints(ctx: RuleContext, counterpartyId: string): Promise<void> {
-  const counterparty = await ctx.ms.counterparties.get(counterpartyId);
-  await syncBuyer(ctx, counterparty);
+/** Points (or anything else) changed in МойСклад for these buyers: re-read them and write what changed. */
+export async function refreshBuyers(ctx: RuleContext, counterpartyIds: readonly string[]): Promise<void> {
+  const readAt = Date.now();
+  const counterparties: Counterparty[] = [];
+  for (const id of new Set(counterpartyIds)) counterparties.push(await ctx.ms.counterparties.get(id));
+  await syncBuyers(ctx, counterparties, { readAt });
+}
+
+/**
+ * An event about a buyer that arrived at `receivedAt` is already applied when a live job read the buyer after it:
+ * that read saw the change. Such an event's job then costs no request at all.
+ */
+export async function buyerReadSince(ctx: RuleContext, moyskladId: string, receivedAt: number | undefined): Promise<boolean> {
+  if (receivedAt === undefined) return false;
+  const readAt = await ctx.readModel.buyerReadAt(ctx.accountId, moyskladId);
+  return readAt !== null && readAt > receivedAt;
 }

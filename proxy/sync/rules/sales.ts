@@ -1,19 +1,22 @@
+import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
 import { AmoError } from '../../amocrm/errors.js';
+import type { TransactionWrite } from '../../amocrm/resources/customers.js';
 import { MoySkladNotFoundError } from '../../moysklad/errors.js';
-import { parseMoscow } from '../../moysklad/moscow-time.js';
+import { parseMoscow, toMoscowString } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
-import type { Position, RetailDemand, RetailSalesReturn } from '../../moysklad/schemas/entities.js';
-import { isSyncableBuyer } from '../mapping/buyer.js';
-import { returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts, type SaleLine } from '../mapping/sale.js';
+import type { BonusTransaction, Position, RetailDemand, RetailSalesReturn } from '../../moysklad/schemas/entities.js';
+import { returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts } from '../mapping/sale.js';
+import type { PurchaseItemRecord, PurchaseRecord, StoredPurchase } from '../read-model-writer.js';
 import type { RuleContext } from '../rule-context.js';
-import { findNoteWithMarker, findTransactionWithMarker, singleId } from './amo-writes.js';
-import { forgetWritten, isGoneInAmo, syncBuyer } from './buyers.js';
+import { findNoteWithMarker, findTransactionWithMarker, isGoneInAmo, rejectedAsGone, singleId } from './amo-writes.js';
+import { syncBuyers } from './buyers.js';
 import { createOnce } from './create-intent.js';
-import { FolderCache, syncProduct } from './products.js';
+import { buyerLease, withLeases } from '../leases.js';
+import { FolderCache, syncProducts } from './products.js';
+import { reportRejected } from './rejected.js';
 
 export type Document<T> = T & { allPositions: Position[] };
-export type SaleOutcome = 'synced' | 'anonymous' | 'returned';
 
 const MOSCOW_OFFSET = '+03:00';
 
@@ -24,145 +27,352 @@ export function moscowIso(moment: string): string {
   return `${date}T${withMs}${MOSCOW_OFFSET}`;
 }
 
-/** Points spent and earned on a sale: bonus transactions whose parentDocument is the sale (not filterable, so matched here). */
-async function salePoints(ctx: RuleContext, agentHref: string, saleId: string): Promise<{ earned: number; spent: number }> {
-  let earned = 0;
-  let spent = 0;
-  for await (const tx of ctx.ms.bonus.iterateTransactions(agentHref)) {
-    if (!tx.parentDocument || idFromHref(tx.parentDocument.meta.href) !== saleId) continue;
-    if (tx.transactionStatus === 'CANCELED') continue;
-    if (tx.transactionType === 'EARNING') earned += tx.bonusValue;
-    else spent += tx.bonusValue;
-  }
-  return { earned, spent };
-}
-
-/** A position's product as an amoCRM catalog element: synced on the spot if the sale arrived before the product. */
-async function lineOf(ctx: RuleContext, position: Position, folders: FolderCache): Promise<SaleLine> {
-  const assortmentId = position.assortment.id ?? idFromHref(position.assortment.meta.href);
-  let name = position.assortment.name ?? null;
-  let elementId: number | null = null;
-  if (position.assortment.meta.type === 'product') {
-    elementId = await ctx.links.amoIdFor(ctx.accountId, 'product', assortmentId);
-    if (elementId === null || name === null) {
-      const product = await ctx.ms.catalog.getProduct(assortmentId);
-      name = product.name;
-      if (elementId === null && (await syncProduct(ctx, product, folders)) !== 'no_catalog') {
-        elementId = await ctx.links.amoIdFor(ctx.accountId, 'product', assortmentId);
-      }
-    }
-  }
-  return { name: name ?? assortmentId, quantity: position.quantity, priceKopecks: kopecksFromApi(position.price), catalogElementId: elementId };
-}
+export type SalePoints = Map<string, { earned: number; spent: number }>;
 
 /**
- * Rule 3: a retail sale → on the buyer's customer: a purchase (transaction with catalog elements, which dynamic
- * segmentation reads) and a note (number, date, sum, products, points); then the read model and the points field.
- * Each amoCRM write is guarded by a link row and, for a crash between write and link, by a marker search.
+ * Points earned and spent per sale, from bonus operations whose `parentDocument` is the sale (it is not filterable,
+ * so operations are read in bulk and matched here). Canceled operations do not count.
  */
-export async function syncSale(ctx: RuleContext, sale: Document<RetailDemand>, folders = new FolderCache()): Promise<SaleOutcome> {
-  const { accountId, amo, links } = ctx;
-  const agentHref = sale.agent.meta.href;
-  const agentId = idFromHref(agentHref);
-  const counterparty = await ctx.ms.counterparties.get(agentId);
-  if (!isSyncableBuyer(counterparty)) return 'anonymous';
-
-  const returned = await ctx.db.selectFrom('purchases').select('returned').where('account_id', '=', accountId).where('id', '=', sale.id).executeTakeFirst();
-  if (returned?.returned === 1) return 'returned';
-
-  // First the buyer: created if new, re-created if deleted in amoCRM, points refreshed (the till changed them with
-  // this sale). Doing it before the purchase means the purchase never goes to a customer that no longer exists.
-  await syncBuyer(ctx, counterparty);
-  const customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
-  if (customerId === null) throw new Error(`buyer ${agentId} of sale ${sale.id} could not be linked`);
-
-  const lines: SaleLine[] = [];
-  for (const position of sale.allPositions) lines.push(await lineOf(ctx, position, folders));
-  const points = await salePoints(ctx, agentHref, sale.id);
-  const facts: SaleFacts = {
-    moyskladId: sale.id,
-    number: sale.name,
-    moment: sale.moment,
-    sumKopecks: kopecksFromApi(sale.sum),
-    lines,
-    pointsEarned: points.earned,
-    pointsSpent: points.spent,
-  };
-  const marker = saleMarker(sale.id);
-  const catalog = await ctx.catalog();
-
-  const writePurchase = async (buyerCustomer: number) => {
-    if ((await links.amoIdFor(accountId, 'retaildemand', sale.id)) === null) {
-      await createOnce(ctx, `retaildemand:${sale.id}`, {
-        search: () => findTransactionWithMarker(amo, buyerCustomer, marker),
-        create: async () => singleId(await amo.customers.createTransactions(buyerCustomer, [transactionPayload(facts, catalog?.catalogId ?? null)]), 'transaction'),
-        link: (id) => links.link(accountId, 'retaildemand', sale.id, id),
-      });
-    }
-    if ((await links.amoIdFor(accountId, 'retaildemand_note', sale.id)) === null) {
-      await createOnce(ctx, `retaildemand_note:${sale.id}`, {
-        search: () => findNoteWithMarker(amo, buyerCustomer, marker),
-        create: async () =>
-          singleId(await amo.customers.addNotes(buyerCustomer, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: saleNoteText(facts) }, request_id: sale.id }]), 'note'),
-        link: (id) => links.link(accountId, 'retaildemand_note', sale.id, id),
-      });
-    }
-  };
-  try {
-    await writePurchase(customerId);
-  } catch (error) {
-    if (!isGoneInAmo(error)) throw error;
-    // The customer was deleted in amoCRM after our last write to it (an unchanged buyer is not re-sent, so nothing
-    // told us earlier): make the buyer again and put the purchase there.
-    await forgetWritten(ctx, agentId);
-    await syncBuyer(ctx, counterparty);
-    const again = await links.amoIdFor(accountId, 'counterparty', agentId);
-    if (again === null || again === customerId) throw error;
-    await writePurchase(again);
+export function pointsBySale(transactions: Iterable<BonusTransaction>, into: SalePoints = new Map()): SalePoints {
+  for (const tx of transactions) {
+    if (!tx.parentDocument || tx.parentDocument.meta.type !== 'retaildemand' || tx.transactionStatus === 'CANCELED') continue;
+    const saleId = idFromHref(tx.parentDocument.meta.href);
+    const points = into.get(saleId) ?? { earned: 0, spent: 0 };
+    if (tx.transactionType === 'EARNING') points.earned += tx.bonusValue;
+    else points.spent += tx.bonusValue;
+    into.set(saleId, points);
   }
+  return into;
+}
 
-  await ctx.readModel.upsertPurchase(accountId, {
+/** МойСклад writes a sale's bonus operations with the sale: those created since a minute before it are enough. */
+const POINTS_LOOKBACK_MS = 60_000;
+
+/**
+ * The bonus operations of a few sales: one listing by buyer for a single sale (a webhook), one listing by creation
+ * time for a page of them (reconciliation).
+ */
+export async function loadSalePoints(ctx: RuleContext, sales: readonly Document<RetailDemand>[]): Promise<SalePoints> {
+  if (sales.length === 0) return new Map();
+  const since = new Date(Math.min(...sales.map((sale) => parseMoscow(sale.created ?? sale.moment).getTime())) - POINTS_LOOKBACK_MS);
+  const agents = new Set(sales.map((sale) => sale.agent.meta.href));
+  const transactions: BonusTransaction[] = [];
+  const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
+  for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  return pointsBySale(transactions);
+}
+
+/** The product a line belongs to: itself, or a modification's product (expanded assortments carry `product`). */
+function productOf(position: Position): string | null {
+  const assortment = position.assortment;
+  if (assortment.meta.type === 'product') return assortment.id ?? idFromHref(assortment.meta.href);
+  if (assortment.meta.type === 'variant') {
+    const product = (assortment as { product?: { meta?: { href?: string } } }).product?.meta?.href;
+    return product ? idFromHref(product) : null;
+  }
+  return null;
+}
+
+export function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints): PurchaseRecord {
+  const items: PurchaseItemRecord[] = sale.allPositions.map((position) => {
+    const assortmentId = position.assortment.id ?? idFromHref(position.assortment.meta.href);
+    return { name: position.assortment.name ?? assortmentId, quantity: position.quantity, priceKopecks: kopecksFromApi(position.price), assortmentId, productId: productOf(position) };
+  });
+  const earnedSpent = points.get(sale.id) ?? { earned: 0, spent: 0 };
+  return {
     id: sale.id,
-    buyerMoyskladId: agentId,
+    buyerMoyskladId: idFromHref(sale.agent.meta.href),
     number: sale.name,
     moment: moscowIso(sale.moment),
     momentMs: parseMoscow(sale.moment).getTime(),
-    sumKopecks: facts.sumKopecks,
-    pointsEarned: points.earned,
-    pointsSpent: points.spent,
-    items: lines.map(({ name, quantity, priceKopecks }) => ({ name, quantity, priceKopecks })),
-  });
-  return 'synced';
+    sumKopecks: kopecksFromApi(sale.sum),
+    pointsEarned: earnedSpent.earned,
+    pointsSpent: earnedSpent.spent,
+    items,
+  };
 }
 
-async function hasPurchase(ctx: RuleContext, saleId: string): Promise<boolean> {
-  const row = await ctx.db.selectFrom('purchases').select('id').where('account_id', '=', ctx.accountId).where('id', '=', saleId).executeTakeFirst();
-  return row !== undefined;
+/**
+ * Retail sales → the read model (the card's purchases and totals). Only sales of buyers the sync knows (individuals
+ * already synced); anonymous and company sales stay out. Returns the buyers whose purchases were recorded.
+ */
+export async function recordSales(ctx: RuleContext, sales: readonly Document<RetailDemand>[], points: SalePoints): Promise<string[]> {
+  const known = await ctx.readModel.knownBuyers(ctx.accountId, sales.map((sale) => idFromHref(sale.agent.meta.href)));
+  const records = sales.map((sale) => purchaseRecord(sale, points)).filter((record) => known.has(record.buyerMoyskladId));
+  await ctx.readModel.upsertPurchases(ctx.accountId, records);
+  return [...new Set(records.map((record) => record.buyerMoyskladId))];
+}
+
+const saleIntent = (id: string) => `retaildemand:${id}`;
+const noteIntent = (id: string) => `retaildemand_note:${id}`;
+
+function factsOf(purchase: StoredPurchase, elements: Map<string, number>): SaleFacts {
+  return {
+    moyskladId: purchase.id,
+    number: purchase.number,
+    moment: toMoscowString(new Date(purchase.momentMs)),
+    sumKopecks: purchase.sumKopecks,
+    lines: purchase.items.map((item) => ({
+      name: item.name,
+      quantity: item.quantity,
+      priceKopecks: item.priceKopecks,
+      catalogElementId: item.productId ? (elements.get(item.productId) ?? null) : null,
+    })),
+    pointsEarned: purchase.pointsEarned,
+    pointsSpent: purchase.pointsSpent,
+  };
+}
+
+export interface WritePurchasesOptions {
+  /** amoCRM requests in flight at once for different customers (purchases are one request per customer). */
+  concurrency?: number;
+  /** Write amoCRM purchases (default true). */
+  transactions?: boolean;
+  /** Write notes (default true); only of these purchases when given. */
+  notes?: boolean | ReadonlySet<string>;
+}
+
+/**
+ * Puts what amoCRM does not have yet of these buyers' purchases there: per customer ONE purchases request carrying
+ * all of them (catalog elements with quantities, which dynamic segmentation reads), then every note in bulk, 250 a
+ * request. The read model is the source; links say what is written; intents guard every create against crashes.
+ * The caller holds the buyers' leases. A returned purchase gets its note (history) but no amoCRM purchase.
+ */
+export async function writePurchases(ctx: RuleContext, buyerIds: readonly string[], options: WritePurchasesOptions = {}): Promise<void> {
+  const { accountId, links } = ctx;
+  if (buyerIds.length === 0) return;
+  const purchases = await ctx.readModel.purchasesOf(accountId, buyerIds);
+  if (purchases.length === 0) return;
+  const saleIds = purchases.map((p) => p.id);
+  const [transactions, notes, intents] = await Promise.all([
+    links.lookup(accountId, 'retaildemand', saleIds),
+    links.lookup(accountId, 'retaildemand_note', saleIds),
+    ctx.intents.existing(accountId, saleIds.flatMap((id) => [saleIntent(id), noteIntent(id)])),
+  ]);
+  const wantNote = options.notes ?? true;
+  const needTransaction = options.transactions === false ? [] : purchases.filter((p) => !p.returned && !transactions.has(p.id));
+  const needNote = wantNote === false ? [] : purchases.filter((p) => !notes.has(p.id) && (wantNote === true || wantNote.has(p.id)));
+  if (needTransaction.length === 0 && needNote.length === 0) return;
+
+  let customers = await customersOf(ctx, buyerIds);
+  const elements = await catalogElements(ctx, [...needTransaction, ...needNote]);
+  const catalog = await ctx.catalog();
+
+  const gone = new Set<string>();
+  await forEachConcurrently(groupBy(needTransaction, (p) => p.buyerMoyskladId), options.concurrency ?? 1, async ([buyerId, list]) => {
+    const customerId = customers.get(buyerId);
+    if (customerId === undefined) return;
+    try {
+      await writeTransactions(ctx, customerId, list, intents, elements, catalog?.catalogId ?? null);
+    } catch (error) {
+      if (!isGoneInAmo(error)) throw error;
+      gone.add(buyerId);
+    }
+  });
+
+  let pendingNotes = needNote.filter((p) => customers.has(p.buyerMoyskladId));
+  const rejected = await writeNotes(ctx, pendingNotes, customers, intents, elements);
+  for (const buyerId of rejected) gone.add(buyerId);
+
+  if (gone.size > 0) {
+    // Customers deleted in amoCRM after our last write to them (an unchanged buyer is not re-sent, so nothing told
+    // us earlier): the buyers are made again and their purchases and notes written to the new customers.
+    for (const buyerId of gone) {
+      await links.unlinkByMoyskladId(accountId, 'counterparty', buyerId);
+    }
+    await syncBuyers(ctx, await Promise.all([...gone].map((id) => ctx.ms.counterparties.get(id))));
+    customers = await customersOf(ctx, [...gone]);
+    for (const [buyerId, list] of groupBy(needTransaction.filter((p) => gone.has(p.buyerMoyskladId)), (p) => p.buyerMoyskladId)) {
+      const customerId = customers.get(buyerId);
+      if (customerId !== undefined) await writeTransactions(ctx, customerId, list, intents, elements, catalog?.catalogId ?? null);
+    }
+    pendingNotes = needNote.filter((p) => gone.has(p.buyerMoyskladId) && customers.has(p.buyerMoyskladId));
+    const again = await writeNotes(ctx, pendingNotes, customers, intents, elements);
+    if (again.length > 0) throw new AmoError(`amoCRM customers of buyers ${again.join(', ')} vanished twice while their purchases were written`);
+  }
+}
+
+async function customersOf(ctx: RuleContext, buyerIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await ctx.links.lookup(ctx.accountId, 'counterparty', buyerIds);
+  return new Map([...rows].map(([id, link]) => [id, link.amoId]));
+}
+
+/**
+ * amoCRM catalog elements of the purchases' products. A product the sync has not written yet (the sale came first)
+ * is read from МойСклад and written now, so the purchase carries it.
+ */
+async function catalogElements(ctx: RuleContext, purchases: readonly StoredPurchase[]): Promise<Map<string, number>> {
+  const productIds = [...new Set(purchases.flatMap((p) => p.items.map((item) => item.productId).filter((id): id is string => !!id)))];
+  if (productIds.length === 0 || !(await ctx.catalog())) return new Map();
+  let linked = await ctx.links.lookup(ctx.accountId, 'product', productIds);
+  const missing = productIds.filter((id) => !linked.has(id));
+  if (missing.length > 0) {
+    const products = [];
+    for (const id of missing) {
+      try {
+        products.push(await ctx.ms.catalog.getProduct(id));
+      } catch (error) {
+        if (!(error instanceof MoySkladNotFoundError)) throw error;
+      }
+    }
+    await syncProducts(ctx, products, new FolderCache());
+    linked = await ctx.links.lookup(ctx.accountId, 'product', productIds);
+  }
+  return new Map([...linked].map(([id, link]) => [id, link.amoId]));
+}
+
+async function writeTransactions(ctx: RuleContext, customerId: number, purchases: readonly StoredPurchase[], intents: Set<string>, elements: Map<string, number>, catalogId: number | null): Promise<void> {
+  const { accountId, amo, links } = ctx;
+  const fresh: StoredPurchase[] = [];
+  for (const purchase of purchases) {
+    if (!intents.has(saleIntent(purchase.id))) {
+      fresh.push(purchase);
+      continue;
+    }
+    // An earlier attempt may have written this purchase before crashing: its comment carries our marker.
+    const found = await findTransactionWithMarker(amo, customerId, saleMarker(purchase.id));
+    if (found === null) fresh.push(purchase);
+    else {
+      await links.link(accountId, 'retaildemand', purchase.id, found);
+      await ctx.intents.clear(accountId, [saleIntent(purchase.id)]);
+    }
+  }
+  if (fresh.length === 0) return;
+  await ctx.intents.record(accountId, fresh.map((p) => saleIntent(p.id)));
+  ctx.signal?.throwIfAborted();
+  const payloads: TransactionWrite[] = fresh.map((purchase) => transactionPayload(factsOf(purchase, elements), catalogId));
+  const outcome = await amo.customers.createTransactions(customerId, payloads, { batchSize: MAX_BATCH_SIZE, skipInvalid: true });
+  const written = outcome.done.map(({ item, result }) => ({ moyskladId: String(item.request_id), amoId: result.id }));
+  await links.linkMany(accountId, 'retaildemand', written);
+  await ctx.intents.clear(accountId, written.map((row) => saleIntent(row.moyskladId)));
+  if (outcome.rejected.some(rejectedAsGone)) throw new AmoError(`amoCRM customer ${customerId} is gone`, { status: 404 });
+  await reportRejected(ctx, 'purchase', outcome.rejected, 'retaildemand');
+}
+
+/** Notes of many customers in bulk; returns the buyers whose customer turned out to be deleted in amoCRM. */
+async function writeNotes(ctx: RuleContext, purchases: readonly StoredPurchase[], customers: Map<string, number>, intents: Set<string>, elements: Map<string, number>): Promise<string[]> {
+  const { accountId, amo, links } = ctx;
+  const fresh: StoredPurchase[] = [];
+  for (const purchase of purchases) {
+    const customerId = customers.get(purchase.buyerMoyskladId)!;
+    if (!intents.has(noteIntent(purchase.id))) {
+      fresh.push(purchase);
+      continue;
+    }
+    const found = await findNoteWithMarker(amo, customerId, saleMarker(purchase.id));
+    if (found === null) fresh.push(purchase);
+    else {
+      await links.link(accountId, 'retaildemand_note', purchase.id, found);
+      await ctx.intents.clear(accountId, [noteIntent(purchase.id)]);
+    }
+  }
+  if (fresh.length === 0) return [];
+  await ctx.intents.record(accountId, fresh.map((p) => noteIntent(p.id)));
+  ctx.signal?.throwIfAborted();
+  const outcome = await amo.customers.addNotesMany(
+    fresh.map((purchase) => ({
+      entity_id: customers.get(purchase.buyerMoyskladId)!,
+      note_type: 'extended_service_message' as const,
+      params: { service: 'МойСклад', text: saleNoteText(factsOf(purchase, elements)) },
+      request_id: purchase.id,
+    })),
+    { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+  );
+  const written = outcome.done.map(({ item, result }) => ({ moyskladId: String(item.request_id), amoId: result.id }));
+  await links.linkMany(accountId, 'retaildemand_note', written);
+  await ctx.intents.clear(accountId, written.map((row) => noteIntent(row.moyskladId)));
+  const byId = new Map(fresh.map((p) => [p.id, p]));
+  const gone = outcome.rejected.filter(rejectedAsGone);
+  await reportRejected(ctx, 'purchase note', outcome.rejected.filter((entry) => !rejectedAsGone(entry)), 'retaildemand');
+  // Their intents stay: the customer may have got the note before it vanished; the retry searches first.
+  return [...new Set(gone.map((entry) => byId.get(entry.requestId)?.buyerMoyskladId).filter((id): id is string => id !== undefined))];
+}
+
+/** Purchase notes per bulk request: amoCRM's maximum. */
+const NOTES_PER_REQUEST = 250;
+
+/**
+ * The bulk lane's way to write many buyers' purchases (the import, a reconciliation page): each customer's purchases
+ * go in one request under that buyer's lease alone, `concurrency` customers at a time, and the notes follow 250 a
+ * request under the leases of just their buyers. A live job for one of these buyers waits one request at most.
+ */
+export async function writePurchasesInBulk(ctx: RuleContext, buyerIds: readonly string[], options: { concurrency: number; transactions?: boolean; notes?: boolean; onBuyerDone?: () => Promise<void> }): Promise<void> {
+  if (options.transactions !== false) {
+    await forEachConcurrently(new Map(buyerIds.map((id) => [id, id])), options.concurrency, async ([buyerId]) => {
+      await withLeases(ctx, [buyerLease(buyerId)], () => writePurchases(ctx, [buyerId], { notes: false }));
+      await options.onBuyerDone?.();
+    });
+  }
+  if (options.notes === false) return;
+  const wanted = new Set(buyerIds);
+  const pending = (await ctx.readModel.purchasesOf(ctx.accountId, buyerIds)).map((p) => ({ id: p.id, buyerMoyskladId: p.buyerMoyskladId })).filter((p) => wanted.has(p.buyerMoyskladId));
+  const noted = await ctx.links.lookup(ctx.accountId, 'retaildemand_note', pending.map((p) => p.id));
+  await writeNotesInChunks(ctx, pending.filter((p) => !noted.has(p.id)));
+}
+
+/** Notes of these purchases, 250 a request, each request under the leases of its buyers only. */
+export async function writeNotesInChunks(ctx: RuleContext, purchases: readonly { id: string; buyerMoyskladId: string }[]): Promise<void> {
+  for (let i = 0; i < purchases.length; i += NOTES_PER_REQUEST) {
+    const chunk = purchases.slice(i, i + NOTES_PER_REQUEST);
+    const buyers = [...new Set(chunk.map((p) => p.buyerMoyskladId))];
+    await withLeases(ctx, buyers.map(buyerLease), () => writePurchases(ctx, buyers, { transactions: false, notes: new Set(chunk.map((p) => p.id)) }));
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/** Runs `work` over the entries with at most `concurrency` at once; the first failure stops taking new ones. */
+async function forEachConcurrently<K, V>(entries: Map<K, V>, concurrency: number, work: (entry: [K, V]) => Promise<void>): Promise<void> {
+  const queue = [...entries];
+  let failure: unknown = null;
+  const runners = Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, async () => {
+    while (queue.length > 0 && failure === null) {
+      const entry = queue.shift()!;
+      try {
+        await work(entry);
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  });
+  await Promise.all(runners);
+  if (failure !== null) throw failure;
 }
 
 /**
  * A retail return reverses the sale: the amoCRM purchase is deleted (so ltv and purchase count drop), a note says
- * so, the read model marks the purchase returned. A return without a known sale only refreshes the points.
+ * so, the read model marks the purchase returned. A return without a known sale only refreshes the points. The
+ * caller holds the buyer's lease.
  */
 export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesReturn>): Promise<'reversed' | 'unlinked'> {
   const { accountId, amo, links } = ctx;
   const agentId = idFromHref(doc.agent.meta.href);
   const saleId = doc.demand ? idFromHref(doc.demand.meta.href) : null;
-  if (saleId !== null && !(await hasPurchase(ctx, saleId))) {
+  if (saleId !== null && (await ctx.readModel.purchase(accountId, saleId)) === null) {
     // The return came before its sale (reordered webhooks, or both between two reconciliations). Applying the sale
     // first makes the outcome order-independent: otherwise the sale, applied later, would re-create the purchase.
     try {
-      await syncSale(ctx, await ctx.ms.retail.getRetailDemand(saleId));
+      const sale = await ctx.ms.retail.getRetailDemand(saleId);
+      await recordSales(ctx, [sale], await loadSalePoints(ctx, [sale]));
     } catch (error) {
       if (!(error instanceof MoySkladNotFoundError)) throw error;
     }
   }
   const customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
-  if (saleId === null || customerId === null) {
-    if (customerId !== null) await syncBuyer(ctx, await ctx.ms.counterparties.get(agentId));
+  const sale = saleId === null ? null : await ctx.readModel.purchase(accountId, saleId);
+  if (saleId === null || customerId === null || sale === null) {
+    if (customerId !== null) await syncBuyers(ctx, [await ctx.ms.counterparties.get(agentId)]);
     return 'unlinked';
   }
-  const sale = await ctx.db.selectFrom('purchases').selectAll().where('account_id', '=', accountId).where('id', '=', saleId).executeTakeFirst();
   await ctx.readModel.markReturned(accountId, saleId);
 
   const transactionId = await links.amoIdFor(accountId, 'retaildemand', saleId);
@@ -175,8 +385,10 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
     }
     await links.unlinkByMoyskladId(accountId, 'retaildemand', saleId);
   }
+  // The sale's own note first (history), when it was never written (returned before the import wrote it).
+  await writePurchases(ctx, [agentId]);
   if ((await links.amoIdFor(accountId, 'retailsalesreturn_note', doc.id)) === null) {
-    const facts = { moyskladId: saleId, number: sale?.number ?? '—', moment: doc.moment, sumKopecks: kopecksFromApi(doc.sum) };
+    const facts = { moyskladId: saleId, number: sale.number, moment: toMoscowString(new Date(sale.momentMs)), sumKopecks: kopecksFromApi(doc.sum) };
     const marker = saleMarker(`${saleId}:return`);
     await createOnce(ctx, `retailsalesreturn_note:${doc.id}`, {
       search: () => findNoteWithMarker(amo, customerId, marker),
@@ -185,6 +397,6 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
       link: (id) => links.link(accountId, 'retailsalesreturn_note', doc.id, id),
     });
   }
-  await syncBuyer(ctx, await ctx.ms.counterparties.get(agentId));
+  await syncBuyers(ctx, [await ctx.ms.counterparties.get(agentId)]);
   return 'reversed';
 }

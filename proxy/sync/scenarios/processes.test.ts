@@ -7,8 +7,8 @@ type Row = Record<string, unknown>;
 const isPerson = (c: Row) => c.companyType === 'individual' && c.name !== 'Розничный покупатель';
 
 async function importState(h: SyncHarness): Promise<{ state: string; done: number; total: number } | null> {
-  const row = await h.database.db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ACCOUNT_ID).where('stream', '=', 'initial_import').executeTakeFirst();
-  return row ? (JSON.parse(row.cursor) as { state: string; done: number; total: number }) : null;
+  const row = await h.database.db.selectFrom('account_sync').select(['import_state', 'import_done', 'import_total']).where('account_id', '=', ACCOUNT_ID).executeTakeFirst();
+  return row ? { state: row.import_state, done: Number(row.import_done), total: Number(row.import_total) } : null;
 }
 
 /** The end state of a clean run: every person, product and sale of МойСклад exactly once in amoCRM. */

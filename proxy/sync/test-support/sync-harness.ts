@@ -145,8 +145,8 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       await until(
         'initial import done',
         async () => {
-          const row = await db.selectFrom('sync_cursors').select('cursor').where('account_id', '=', ACCOUNT_ID).where('stream', '=', 'initial_import').executeTakeFirst();
-          return row ? (JSON.parse(row.cursor) as { state: string }).state === 'done' : false;
+          const row = await db.selectFrom('account_sync').select('import_state').where('account_id', '=', ACCOUNT_ID).executeTakeFirst();
+          return row?.import_state === 'done';
         },
         timeoutMs,
       );

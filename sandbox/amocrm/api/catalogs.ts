@@ -20,12 +20,12 @@ const elementDeleteSchema = z.looseObject({ id: z.number().int().positive() });
 export function catalogsRouter(deps: ApiDeps): Router {
   const router = Router();
 
+  // crm_platform/catalogs-api documents only page and limit here: a `type=` is not a filter, so every list comes back
+  // (clients pick `type === 'products'` themselves), as a server that ignores unknown parameters would answer.
   router.get('/catalogs', (req, res) => {
     const account = accountOf(res);
-    const type = typeof req.query['type'] === 'string' ? req.query['type'] : null;
-    const list = [...account.catalogs.values()].filter((c) => type === null || c.type === type);
     const base = baseUrlOf(req, res);
-    sendPagedList(req, res, 'catalogs', list, (c) => catalogJson(account, c, base));
+    sendPagedList(req, res, 'catalogs', [...account.catalogs.values()], (c) => catalogJson(account, c, base));
   });
 
   router.get('/catalogs/:catalogId', (req, res) => {
@@ -69,7 +69,7 @@ export function catalogsRouter(deps: ApiDeps): Router {
       };
       if (item.custom_fields_values) element.custom_fields_values = applyCustomFieldChanges([], resolveCustomFields(fields, item.custom_fields_values).changes);
       account.catalogElements.set(element.id, element);
-      return { ...catalogElementJson(account, element, base), request_id: requestId };
+      return { ...catalogElementJson(account, element, base, 'write'), request_id: requestId };
     });
     sendBatchResult(req, res, 200, 'elements', created);
   });
@@ -93,7 +93,7 @@ export function catalogsRouter(deps: ApiDeps): Router {
       if (item.custom_fields_values) element.custom_fields_values = applyCustomFieldChanges(element.custom_fields_values, resolveCustomFields(fields, item.custom_fields_values).changes);
       element.updated_at = now;
       element.updated_by = callerOf(res).userId;
-      return { ...catalogElementJson(account, element, base), request_id: requestId };
+      return { ...catalogElementJson(account, element, base, 'write'), request_id: requestId };
     });
     sendBatchResult(req, res, 200, 'elements', updated);
   });

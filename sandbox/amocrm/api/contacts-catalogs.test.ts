@@ -89,4 +89,47 @@ describe('contacts and the products catalog', () => {
     const unknownParent = await h.api('PATCH', `/api/v4/catalogs/${catalogId}/custom_fields`, [{ id: group.id, nested: [{ value: 'X', parent_id: 1 }] }]);
     expect(unknownParent.status).toBe(400);
   });
+
+  it('lists every contact 250 a page and shows a contact\'s customers with=customers (crm_platform/contacts-api)', async () => {
+    await h.api('POST', '/api/v4/contacts', Array.from({ length: 250 }, (_, j) => ({ name: `К${j}` })));
+    await h.api('POST', '/api/v4/contacts', Array.from({ length: 50 }, (_, j) => ({ name: `К${250 + j}` })));
+    const first = await h.api('GET', '/api/v4/contacts?limit=250');
+    expect(first.json._embedded.contacts).toHaveLength(250);
+    const second = await h.api('GET', first.json._links.next.href.replace(h.base, ''));
+    expect(second.json._embedded.contacts).toHaveLength(50);
+    expect(second.json._links.next).toBeUndefined();
+    const names = [...first.json._embedded.contacts, ...second.json._embedded.contacts].map((c: any) => c.name);
+    expect(new Set(names).size).toBe(300);
+
+    await h.api('PATCH', '/api/v4/customers/mode', { mode: 'segments', is_enabled: true });
+    const contactId = first.json._embedded.contacts[0].id;
+    const customers = (await h.api('POST', '/api/v4/customers', [{ name: 'Один' }, { name: 'Два' }])).json._embedded.customers.map((c: any) => c.id);
+    await h.api('POST', '/api/v4/customers/link', customers.map((entity_id: number) => ({ entity_id, to_entity_id: contactId, to_entity_type: 'contacts' })));
+    const withCustomers = (await h.api('GET', `/api/v4/contacts/${contactId}?with=customers`)).json;
+    expect(withCustomers._embedded.customers).toEqual(customers.map((id: number) => ({ id, _links: { self: { href: `${h.base}/api/v4/customers/${id}` } } })));
+    expect((await h.api('GET', `/api/v4/contacts/${contactId}`)).json._embedded.customers).toBeUndefined();
+  });
+
+  it('prints "is_deleted": null on elements read back and false in write answers, as the documented examples do', async () => {
+    const catalogId = h.emu.store.productsCatalogId('demo');
+    const created = (await h.api('POST', `/api/v4/catalogs/${catalogId}/elements`, [{ name: 'Элемент' }])).json._embedded.elements[0];
+    expect(created.is_deleted).toBe(false);
+    expect((await h.api('PATCH', `/api/v4/catalogs/${catalogId}/elements`, [{ id: created.id, name: 'Новое имя элемента' }])).json._embedded.elements[0].is_deleted).toBe(false);
+    const listed = (await h.api('GET', `/api/v4/catalogs/${catalogId}/elements`)).json._embedded.elements[0];
+    const single = (await h.api('GET', `/api/v4/catalogs/${catalogId}/elements/${created.id}`)).json;
+    for (const element of [listed, single]) {
+      expect(element.is_deleted).toBeNull();
+      // The keys of the documented element, in the same places.
+      expect(Object.keys(element)).toEqual(expect.arrayContaining(['id', 'name', 'created_by', 'updated_by', 'created_at', 'updated_at', 'is_deleted', 'custom_fields_values', 'catalog_id', 'account_id', '_links']));
+    }
+  });
+
+  it('ignores an undocumented type= on GET /catalogs and answers every list', async () => {
+    const regular = h.emu.addCatalogAsUser('demo', { name: 'Просто список' });
+    for (const query of ['', '?type=products', '?type=regular']) {
+      const catalogs = (await h.api('GET', `/api/v4/catalogs${query}`)).json._embedded.catalogs.map((c: any) => [c.name, c.type]);
+      expect(catalogs, query).toEqual([['Товары', 'products'], ['Просто список', 'regular']]);
+    }
+    expect((await h.api('GET', `/api/v4/catalogs/${regular}`)).json).toMatchObject({ id: regular, type: 'regular', sdk_widget_code: null });
+  });
 });

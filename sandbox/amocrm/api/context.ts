@@ -55,6 +55,34 @@ export function stringFilter(req: Request, key: string): string[] | null {
   return list.map(String);
 }
 
+/**
+ * `filter[key]=ts` or `filter[key][from]=…&filter[key][to]=…` (Unix seconds) as an inclusive range, or null when
+ * absent. The single value means "changed after it" in the docs; whether that bound is inclusive is unconfirmed —
+ * inclusive here, so a client resuming from the last second it saw never misses a note of that second.
+ */
+export function rangeFilter(req: Request, key: string): { from: number | null; to: number | null } | null {
+  const filter = req.query['filter'];
+  if (filter === null || typeof filter !== 'object' || Array.isArray(filter)) return null;
+  const raw = (filter as Record<string, unknown>)[key];
+  if (raw === undefined) return null;
+  const int = (value: unknown): number | null => {
+    if (value === undefined) return null;
+    const n = Number(value);
+    if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < 0) throw new ApiProblem(400, 'Bad Request', `filter[${key}] must be a Unix timestamp or a from/to range of them`);
+    return n;
+  };
+  if (typeof raw === 'string') return { from: int(raw), to: null };
+  if (raw !== null && typeof raw === 'object' && !Array.isArray(raw)) {
+    const { from, to, ...rest } = raw as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || (from === undefined && to === undefined)) throw new ApiProblem(400, 'Bad Request', `filter[${key}] takes only [from] and [to]`);
+    return { from: int(from), to: int(to) };
+  }
+  throw new ApiProblem(400, 'Bad Request', `filter[${key}] must be a Unix timestamp or a from/to range of them`);
+}
+
+export const inRange = (value: number, range: { from: number | null; to: number | null } | null): boolean =>
+  range === null || ((range.from === null || value >= range.from) && (range.to === null || value <= range.to));
+
 export function queryText(req: Request): string | null {
   const raw = req.query['query'];
   return typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() || null : null;

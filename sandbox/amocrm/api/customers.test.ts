@@ -116,7 +116,7 @@ describe('customers API (conformance with the reference examples)', () => {
       { to_entity_id: contacts[1].id, to_entity_type: 'contacts' },
     ]);
     expect(linked.status).toBe(200);
-    expect(linked.json._embedded.links[0]).toMatchObject({ entity_id: customerId, entity_type: 'customers', to_entity_id: contacts[0].id, to_entity_type: 'contacts', metadata: { is_main: true } });
+    expect(linked.json._embedded.links[0]).toMatchObject({ entity_id: customerId, entity_type: 'customers', to_entity_id: contacts[0].id, to_entity_type: 'contacts', metadata: { main_contact: true } }); // the answer says main_contact (entity-links-api)
     const customer = (await h.api('GET', `/api/v4/customers/${customerId}?with=contacts`)).json;
     expect(customer._embedded.contacts.map((c: any) => [c.id, c.is_main])).toEqual([[contacts[0].id, true], [contacts[1].id, false]]);
     const links = await h.api('GET', `/api/v4/customers/${customerId}/links?filter[to_entity_type]=contacts`);

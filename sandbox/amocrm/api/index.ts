@@ -4,6 +4,7 @@ import type { TokenRegistry } from '../auth/token-registry.js';
 import { faultInjector, type Faults } from '../limits/faults.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import { ApiProblem, sendNginxPage, sendProblem } from '../http/problem.js';
+import type { RequestLog } from '../http/request-log.js';
 import { accountRouter } from './account.js';
 import { bonusPointsRouter } from './bonus-points.js';
 import { catalogsRouter } from './catalogs.js';
@@ -14,6 +15,7 @@ import { customerLinksRouter } from './customer-links.js';
 import { customersModeRouter, customersRouter, requireCustomersEnabled } from './customers.js';
 import { notesRouter } from './notes.js';
 import { transactionsRouter } from './transactions.js';
+import { usersRouter } from './users.js';
 import { webhooksRouter } from './webhooks.js';
 import { widgetsRouter } from './widgets.js';
 
@@ -21,7 +23,7 @@ import { widgetsRouter } from './widgets.js';
  * `/a/{subdomain}/api/v4`: blocked accounts get the nginx 403 page before auth is checked; then Bearer auth, the
  * 7 rps limit, injected faults, and the entity routers (specific paths before `/customers/:id`).
  */
-export function apiV4Router(deps: ApiDeps & { tokens: TokenRegistry; limiter: RateLimiter; faults: () => Faults }): Router {
+export function apiV4Router(deps: ApiDeps & { tokens: TokenRegistry; limiter: RateLimiter; faults: () => Faults; requestLog: RequestLog }): Router {
   const router = Router();
   const { limiter } = deps;
 
@@ -44,8 +46,10 @@ export function apiV4Router(deps: ApiDeps & { tokens: TokenRegistry; limiter: Ra
 
   const injectFaults = faultInjector(deps.faults, deps.nowMs);
   const integrationFaults: RequestHandler = (req, res, next) => (callerIsUi(res.locals) ? next() : injectFaults(req, res, next));
+  // First, so that every call is recorded whatever answers it (block page, 401, 429, an injected fault).
+  router.use(deps.requestLog.middleware((res) => accountOf(res).data.subdomain, (res) => callerIsUi(res.locals)));
   router.use(identifyCaller(deps.tokens), rejectBlocked, requireCaller, enforceRate, express.json({ limit: '10mb' }), integrationFaults);
-  router.use(accountRouter());
+  router.use(accountRouter(), usersRouter());
   router.use(customersModeRouter());
   const customers = Router();
   customers.use('/customers', requireCustomersEnabled);

@@ -6,7 +6,7 @@ import type { FieldError } from '../http/problem.js';
 import type { AccountState } from '../state/account-state.js';
 import type { NoteRecord } from '../state/types.js';
 import { customerNoteV2 } from '../webhooks/v2-payloads.js';
-import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, intFilter, sortByOrder, stringFilter, unixNow, type ApiDeps } from './context.js';
+import { accountOf, allowFilters, baseUrlOf, callerOf, idParam, inRange, intFilter, rangeFilter, sortByOrder, stringFilter, unixNow, type ApiDeps } from './context.js';
 import { customerFromPath } from './customer-lookup.js';
 import { noteJson } from './serializers.js';
 import { requestIdSchema } from './write-schemas.js';
@@ -29,24 +29,28 @@ type NoteCreate = z.infer<typeof noteCreateSchema>;
 export function notesRouter(deps: ApiDeps): Router {
   const router = Router();
 
+  // crm_platform/events-and-notes «Список примечаний»: by entity type (filter[entity_id] allowed) or by one entity.
   router.get(['/customers/notes', '/customers/:customerId/notes'], (req, res) => {
     const account = accountOf(res);
     const pathCustomer = req.params['customerId'] === undefined ? null : idParam(req, 'customerId');
-    allowFilters(req, ['entity_id', 'id', 'note_type']);
+    allowFilters(req, pathCustomer === null ? ['id', 'entity_id', 'note_type', 'updated_at'] : ['id', 'note_type', 'updated_at']);
     const entityIds = intFilter(req, 'entity_id');
     const ids = intFilter(req, 'id');
     const types = stringFilter(req, 'note_type');
+    const updated = rangeFilter(req, 'updated_at');
     const list = sortByOrder(req, [...account.notes.values()].filter(
-      (n) => (pathCustomer === null || n.entity_id === pathCustomer) && (entityIds === null || entityIds.includes(n.entity_id)) && (ids === null || ids.includes(n.id)) && (types === null || types.includes(n.note_type)),
+      (n) =>
+        (pathCustomer === null || n.entity_id === pathCustomer) && (entityIds === null || entityIds.includes(n.entity_id)) && (ids === null || ids.includes(n.id)) &&
+        (types === null || types.includes(n.note_type)) && inRange(n.updated_at, updated),
     ));
     const base = baseUrlOf(req, res);
     sendPagedList(req, res, 'notes', list, (n) => noteJson(account, n, base));
   });
 
-  router.get('/customers/:customerId/notes/:noteId', (req, res) => {
+  router.get(['/customers/notes/:noteId', '/customers/:customerId/notes/:noteId'], (req, res) => {
     const account = accountOf(res);
     const note = account.notes.get(idParam(req, 'noteId') ?? -1);
-    if (!note || String(note.entity_id) !== req.params['customerId']) return sendNoContent(res);
+    if (!note || (req.params['customerId'] !== undefined && String(note.entity_id) !== req.params['customerId'])) return sendNoContent(res);
     sendHal(res, 200, noteJson(account, note, baseUrlOf(req, res)));
   });
 

@@ -45,22 +45,32 @@ export function transactionJson(account: AccountState, t: TransactionRecord, bas
   return {
     ...plain,
     account_id: account.data.id,
-    _links: self(`${base}/api/v4/customers/transactions/${t.id}`),
+    _links: self(`${base}/api/v4/customers/${t.customer_id}/transactions/${t.id}`), // as in the documented examples
     _embedded: { customer: { id: t.customer_id, _links: self(`${base}/api/v4/customers/${t.customer_id}`) }, catalog_elements: catalog_elements.map((e) => ({ id: e.id, metadata: { ...e.metadata } })) },
   };
 }
 
 export function noteJson(account: AccountState, n: NoteRecord, base: string): Record<string, unknown> {
-  return { ...n, params: { ...n.params }, group_id: null, is_need_to_trigger_digital_pipeline: false, account_id: account.data.id, _links: self(`${base}/api/v4/customers/${n.entity_id}/notes/${n.id}`) };
+  return { ...n, params: { ...n.params }, group_id: 0, is_need_to_trigger_digital_pipeline: false, account_id: account.data.id, _links: self(`${base}/api/v4/customers/${n.entity_id}/notes/${n.id}`) };
 }
 
 export function catalogJson(account: AccountState, c: CatalogRecord, base: string): Record<string, unknown> {
   return { ...c, can_show_in_cards: true, can_be_deleted: c.type === 'regular', sdk_widget_code: null, account_id: account.data.id, _links: self(`${base}/api/v4/catalogs/${c.id}`) };
 }
 
-export function catalogElementJson(account: AccountState, e: CatalogElementRecord, base: string): Record<string, unknown> {
-  const { custom_fields_values, ...plain } = e;
-  return { ...plain, custom_fields_values: fieldsOrNull(custom_fields_values), account_id: account.data.id, _links: self(`${base}/api/v4/catalogs/${e.catalog_id}/elements/${e.id}`) };
+/**
+ * crm_platform/catalogs-api prints `"is_deleted": null` for elements read back (list and by id) and `false` in the
+ * answers to create/edit; reads here do the same (deleted elements are never read back), so clients parse both.
+ */
+export function catalogElementJson(account: AccountState, e: CatalogElementRecord, base: string, answer: 'read' | 'write' = 'read'): Record<string, unknown> {
+  const { custom_fields_values, is_deleted, ...plain } = e;
+  return {
+    ...plain,
+    is_deleted: answer === 'read' && !is_deleted ? null : is_deleted,
+    custom_fields_values: fieldsOrNull(custom_fields_values),
+    account_id: account.data.id,
+    _links: self(`${base}/api/v4/catalogs/${e.catalog_id}/elements/${e.id}`),
+  };
 }
 
 export function customFieldJson(account: AccountState, f: CustomFieldDef, base: string): Record<string, unknown> {

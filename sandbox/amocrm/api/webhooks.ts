@@ -8,21 +8,22 @@ import { webhookJson } from './serializers.js';
 
 /** Webhook subscriptions: list, create-or-update by destination (201), delete by destination (204). Admin only. */
 
-const API_SETTINGS = [
+/**
+ * The events of crm_platform/webhooks-api «Возможные события», and nothing else: anything outside this list (e.g.
+ * `delete_catalog`) is refused with amoCRM's 400 validation-errors answer (NotSupportedChoice at `settings.N`).
+ */
+export const DOCUMENTED_WEBHOOK_SETTINGS = [
   'responsible_lead', 'responsible_contact', 'responsible_company', 'responsible_customer', 'responsible_task',
   'restore_lead', 'restore_contact', 'restore_company',
   'add_lead', 'add_contact', 'add_company', 'add_customer', 'add_talk', 'add_task',
   'update_lead', 'update_contact', 'update_company', 'update_customer', 'update_talk', 'update_task',
   'delete_lead', 'delete_contact', 'delete_company', 'delete_customer', 'delete_task',
-  'status_lead', 'note_lead', 'note_contact', 'note_company', 'note_customer', 'add_chat_template_review',
-  // Catalog events are UI-only in the real service (reference §8.2, unconfirmed); the emulator accepts them via API
-  // so the sandbox can subscribe without a UI. Only `delete_catalog` is ever delivered.
-  'add_catalog', 'update_catalog', 'delete_catalog',
+  'status_lead', 'note_lead', 'note_contact', 'note_company', 'note_customer',
 ] as const;
 
 const MAX_WEBHOOKS = 100;
 
-const createSchema = z.looseObject({ destination: z.url(), settings: z.array(z.enum(API_SETTINGS)).min(1), sort: z.number().int().optional() });
+const createSchema = z.looseObject({ destination: z.url(), settings: z.array(z.enum(DOCUMENTED_WEBHOOK_SETTINGS)).min(1), sort: z.number().int().optional() });
 const deleteSchema = z.looseObject({ destination: z.url() });
 
 export function webhooksRouter(deps: ApiDeps): Router {

@@ -7,7 +7,7 @@ import type { AccountState } from '../state/account-state.js';
  * every attempt is recorded in `log` so tests can assert on it.
  */
 
-export type WebhookEntity = 'customers' | 'contacts' | 'catalogs';
+export type WebhookEntity = 'customers' | 'contacts';
 export type WebhookAction = 'add' | 'update' | 'delete' | 'note';
 
 export interface WebhookDelivery {
@@ -20,7 +20,7 @@ export interface WebhookDelivery {
   at: number;
 }
 
-const SETTING_ENTITY: Record<WebhookEntity, string> = { customers: 'customer', contacts: 'contact', catalogs: 'catalog' };
+const SETTING_ENTITY: Record<WebhookEntity, string> = { customers: 'customer', contacts: 'contact' };
 
 export function webhookSetting(entity: WebhookEntity, action: WebhookAction): string {
   return `${action}_${SETTING_ENTITY[entity]}`;

@@ -1,9 +1,10 @@
 import type { AccountState } from '../state/account-state.js';
-import type { CatalogElementRecord, ContactRecord, CustomFieldValue, CustomerRecord, NoteRecord } from '../state/types.js';
+import type { ContactRecord, CustomFieldValue, CustomerRecord, NoteRecord } from '../state/types.js';
 
 /**
- * CRM webhooks use the old v2 field names (`date_create`, `last_modified`, `custom_fields[{id,name,code,values}]`),
- * reference §8.3. Shapes for notes and catalog deletions are unconfirmed and modelled on the documented ones.
+ * CRM webhooks use the old v2 field names (`date_create`, `last_modified`, `custom_fields[{id,name,code,values}]`)
+ * plus `created_at`/`updated_at`, as in crm_platform/webhooks-format «Пример создания контакта». amoCRM prints no
+ * customer or note example; those follow the same pattern (the note shape is unconfirmed).
  */
 
 function customFieldsV2(values: CustomFieldValue[]): Array<Record<string, unknown>> {
@@ -35,6 +36,8 @@ export function customerV2(account: AccountState, customer: CustomerRecord): Rec
     custom_fields: customFieldsV2(customer.custom_fields_values),
     linked_contacts_id: account.linksOf(customer.id).filter((l) => l.to_entity_type === 'contacts').map((l) => l.to_entity_id),
     account_id: account.data.id,
+    created_at: customer.created_at,
+    updated_at: customer.updated_at,
   };
 }
 
@@ -52,6 +55,8 @@ export function contactV2(account: AccountState, contact: ContactRecord): Record
     modified_user_id: contact.updated_by,
     custom_fields: customFieldsV2(contact.custom_fields_values),
     account_id: account.data.id,
+    created_at: contact.created_at,
+    updated_at: contact.updated_at,
   };
 }
 
@@ -73,8 +78,4 @@ export function customerNoteV2(account: AccountState, note: NoteRecord): Record<
 
 export function deletedV2(id: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id, ...extra };
-}
-
-export function catalogElementDeletedV2(element: CatalogElementRecord): Record<string, unknown> {
-  return deletedV2(element.id, { catalog_id: element.catalog_id, name: element.name });
 }

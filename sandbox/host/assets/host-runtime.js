@@ -188,7 +188,16 @@
       var buttons = modal.querySelectorAll('.amo-modal__footer button');
       buttons.forEach(function (b) { b.disabled = true; });
       try {
-        var answer = await Promise.resolve(active ? active.call('onSave', [evt]) : true);
+        var answer;
+        try {
+          answer = await Promise.resolve(active ? active.call('onSave', [evt]) : true);
+        } catch (rejection) {
+          // amo-docs (web_sdk/settings) says only that onSave returns true or a Promise; what amoCRM shows for a
+          // rejected one is undocumented. The host keeps the modal open and shows nothing of its own: a widget must
+          // say why itself, next to what the admin has to correct.
+          host.record('onSave:rejected', String(rejection && rejection.message ? rejection.message : rejection));
+          return;
+        }
         if (answer === false) throw new Error(document.documentElement.lang === 'en' ? 'The widget refused to save' : 'Виджет не дал сохранить настройки');
         // The widget may write its value into evt.fields (Kommo's way) or into the hidden input.
         var after = collectFields();
@@ -209,7 +218,8 @@
         close();
         await navigate(window.location.pathname + window.location.search, false);
       } catch (error) {
-        host.record('onSave:rejected', String(error && error.message ? error.message : error));
+        // The host's own failures (a `false` answer, saving the state) are the host's to say.
+        host.record('onSave:failed', String(error && error.message ? error.message : error));
         showError(error && error.message ? error.message : String(error));
       } finally {
         buttons.forEach(function (b) { b.disabled = false; });

@@ -5,10 +5,11 @@ import { counterpartyKind } from './counterparty.js';
 import { productKind } from './product.js';
 import { productFolderKind } from './productfolder.js';
 import { retailDemandKind, retailSalesReturnKind } from './retail-documents.js';
+import { variantKind } from './variant.js';
 
 /** Entity types served under /entity/{type} with the generic CRUD routes. */
 export const ENTITY_KINDS: ReadonlyMap<string, EntityKind> = new Map(
-  [counterpartyKind, productKind, productFolderKind, retailDemandKind, retailSalesReturnKind, bonusProgramKind, bonusTransactionKind].map(
+  [counterpartyKind, productKind, productFolderKind, variantKind, retailDemandKind, retailSalesReturnKind, bonusProgramKind, bonusTransactionKind].map(
     (kind) => [kind.type, kind],
   ),
 );

@@ -3,6 +3,7 @@ import { isObject, ref, refTarget } from '../references.js';
 import type { Doc } from '../store.js';
 import { folderPath } from './productfolder.js';
 import { invalidField, randomExternalCode, referencingDocs, refIdOf, rubCurrency, setDefault } from './kind-helpers.js';
+import { presentSalePrices, variantsByProduct } from './variant.js';
 
 /** Every price type gets a sale price; missing ones are 0 kopecks, as in the real service. */
 function normalizeSalePrices(doc: Doc, services: KindServices): void {
@@ -45,20 +46,28 @@ export const productKind: EntityKind = {
     checkFolder(next, services);
     if (next.salePrices !== prev.salePrices) normalizeSalePrices(next, services);
   },
+  // A product sold — itself or one of its modifications — stays (409/1028); deleting it deletes its modifications
+  // (each with its own DELETE event), as deleting a product in МойСклад removes them with it.
   blockers(id, services) {
+    const variants = new Set(services.store.list('variant').filter((v) => refIdOf(v.product, 'product') === id).map((v) => v.id));
     return referencingDocs(services, ['retaildemand', 'retailsalesreturn'], (doc) =>
       Array.isArray(doc.positions) &&
-      doc.positions.some((p) => isObject(p) && refIdOf(p.assortment, 'product') === id),
+      doc.positions.some((p) => isObject(p) && (refIdOf(p.assortment, 'product') === id || variants.has(refIdOf(p.assortment, 'variant') ?? ''))),
     );
   },
-  present(doc, services) {
-    const salePrices = (Array.isArray(doc.salePrices) ? doc.salePrices : []).map((price: Record<string, unknown>) => {
-      const typeId = refTarget(price.priceType)?.id;
-      const type = typeId ? services.store.get('pricetype', typeId) : undefined;
-      return type
-        ? { ...price, priceType: { ...ref('pricetype', type.id), id: type.id, name: type.name, externalCode: type.externalCode } }
-        : price;
-    });
-    return { ...doc, salePrices, pathName: folderPath(refIdOf(doc.productFolder, 'productfolder'), services) };
+  beforeWrite(prev, next, services, changes) {
+    if (!prev || next) return;
+    for (const variant of services.store.list('variant').filter((v) => refIdOf(v.product, 'product') === prev.id)) {
+      services.store.remove('variant', variant.id);
+      changes.add({ entityType: 'variant', entityId: variant.id, action: 'DELETE', name: String(variant.name ?? '') });
+    }
+  },
+  present(doc, services, cache) {
+    return {
+      ...doc,
+      salePrices: presentSalePrices(doc.salePrices, services),
+      pathName: folderPath(refIdOf(doc.productFolder, 'productfolder'), services),
+      variantsCount: variantsByProduct(services, cache).get(doc.id)?.length ?? 0,
+    };
   },
 };

@@ -3,6 +3,8 @@ import { ApiError, notFound } from '../api-error.js';
 import type { EmulatorCore } from '../core.js';
 import { kindOf } from '../entity-service.js';
 import { matchesFilter, parseFilter } from '../filter.js';
+import { checkFilterable, FILTERABLE } from '../filterable-fields.js';
+import { refIdOf } from '../kinds/kind-helpers.js';
 import { sendJson } from '../gzip-json.js';
 import { listEnvelope, parseOrder, parsePage, sortRows } from '../list-query.js';
 import { parseExpand, type ExpandTree } from '../presenter.js';
@@ -14,12 +16,18 @@ const MAX_BULK_ITEMS = 1000;
 const DOCUMENT_TYPES = new Set(['retaildemand', 'retailsalesreturn']);
 
 /**
- * Filter-only pseudo-fields of documents: `isDeleted` (no trash here, so always false) and
- * `assortment` (documents containing a product: `filter=assortment=<product href>`).
+ * Filter-only pseudo-fields: on documents `isDeleted` (no trash here, so always false) and `assortment` (documents
+ * containing a product or variant: `filter=assortment=<href>`); on products and variants `barcode` (the values of
+ * `barcodes`); on variants `productid` (the id of their product, md/dictionaries/_variant.md).
  */
-function documentFilterView(doc: Doc, view: Record<string, unknown>): Record<string, unknown> {
-  const positions = Array.isArray(doc.positions) ? (doc.positions as Record<string, unknown>[]) : [];
-  return { ...view, isDeleted: false, assortment: positions.map((p) => p.assortment) };
+function filterView(type: string, doc: Doc, view: Record<string, unknown>): Record<string, unknown> {
+  if (DOCUMENT_TYPES.has(type)) {
+    const positions = Array.isArray(doc.positions) ? (doc.positions as Record<string, unknown>[]) : [];
+    return { ...view, isDeleted: false, assortment: positions.map((p) => p.assortment) };
+  }
+  if (type !== 'product' && type !== 'variant') return view;
+  const barcodes = Array.isArray(doc.barcodes) ? doc.barcodes.flatMap((b) => (isObject(b) ? Object.values(b).map(String) : [])) : [];
+  return { ...view, barcode: barcodes, ...(type === 'variant' ? { productid: refIdOf(doc.product, 'product') } : {}) };
 }
 /** With `expand`, pages must be ≤ 100; a larger limit silently drops the expand. */
 const MAX_LIMIT_WITH_EXPAND = 100;
@@ -55,10 +63,10 @@ export function entityRoutes(core: EmulatorCore): Router {
     const query = req.query as Record<string, unknown>;
     const page = parsePage(query);
     const conditions = parseFilter(query.filter);
+    checkFilterable(FILTERABLE[type], conditions);
     const cache = new Map<string, unknown>();
     let rows = core.store.list(type).map((doc) => ({ doc, view: core.presenter.present(type, doc, new Map(), cache) }));
-    const isDocument = DOCUMENT_TYPES.has(type);
-    rows = rows.filter(({ doc, view }) => matchesFilter(isDocument ? documentFilterView(doc, view) : view, conditions));
+    rows = rows.filter(({ doc, view }) => matchesFilter(filterView(type, doc, view), conditions));
     if (typeof query.search === 'string' && query.search !== '')
       rows = rows.filter(({ view }) => matchesSearch(view, kindOf(type).searchFields ?? ['name'], query.search as string));
     const sorted = sortRows(rows, parseOrder(query.order), (row) => row.view).map((row) => row.doc);

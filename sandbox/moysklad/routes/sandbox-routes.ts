@@ -5,10 +5,10 @@ import { ApiError } from '../api-error.js';
 /** What the sandbox-only till endpoints call on the emulator. */
 export interface TillOperations {
   sellAtTill(input: unknown): unknown;
-  returnAtTill(retaildemandId: string): unknown;
+  returnAtTill(retaildemandId: string, input: unknown): unknown;
 }
 
-const returnInput = z.object({ retaildemandId: z.string().min(1) });
+const returnInput = z.object({ retaildemandId: z.string().min(1) }).passthrough();
 
 /**
  * `/sandbox/till/*`: NOT part of the МойСклад API. Plain JSON (no gzip or auth required) so a page or
@@ -31,8 +31,9 @@ export function sandboxRoutes(till: TillOperations): Router {
 
   router.post('/till/return', (req, res) => {
     const parsed = returnInput.safeParse(req.body);
-    if (!parsed.success) throw new ApiError(400, 2016, 'Ожидается {"retaildemandId": "<uuid>"}');
-    res.json(till.returnAtTill(parsed.data.retaildemandId));
+    if (!parsed.success) throw new ApiError(400, 2016, 'Ожидается {"retaildemandId": "<uuid>", "positions"?: […]}');
+    const { retaildemandId, ...input } = parsed.data;
+    res.json(till.returnAtTill(retaildemandId, input));
   });
 
   router.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -34,7 +34,12 @@ function checkAllowed(core: EmulatorCore, res: Response): void {
   if (!core.options.webhooksAllowed) throw new ApiError(403, 30006, 'Тариф не позволяет использовать веб-хуки');
 }
 
-/** Webhook rules of md/dictionaries/_webhook.md: URL ≤ 255, http(s), unique triple, ≤ 5 per type+action. */
+/**
+ * Webhook rules of md/dictionaries/_webhook.md: URL ≤ 255, http(s), unique triple, and «Всего на одно уникальное
+ * сочетание entityType, action может быть создано не более 5 вебхуков с разными url для пользователей» — counted over
+ * every user's webhooks of the account (solutions, with their own limit of 1, are not emulated). The sixth is refused
+ * with 30007 and the documented text (md/_errors.md); the docs give no HTTP status, 412 as for every save error here.
+ */
 function validate(core: EmulatorCore, candidate: Doc): void {
   const url = String(candidate.url);
   if (url.length > 255) throw new ApiError(412, 30010, 'Длина URL веб-хука не может превышать 255 символов', { parameter: 'url' });
@@ -49,6 +54,31 @@ function validate(core: EmulatorCore, candidate: Doc): void {
     throw new ApiError(412, 30003, 'Веб-хук с такими entityType, action и url уже существует');
   if (sameKind.length >= MAX_PER_TYPE_AND_ACTION)
     throw new ApiError(412, 30007, `Нельзя создать больше '${MAX_PER_TYPE_AND_ACTION}' веб-хуков одинакового типа на одну сущность`);
+}
+
+/**
+ * Creates a webhook with every rule of POST /entity/webhook (30003, 30007, 30009, 30010, …) except the caller's rights,
+ * which the route checks. Also used by the sandbox helper that plays another integration registering its webhooks.
+ */
+export function createWebhook(core: EmulatorCore, body: unknown): Doc {
+  if (!core.options.webhooksAllowed) throw new ApiError(403, 30006, 'Тариф не позволяет использовать веб-хуки');
+  const parsed = webhookInput.safeParse(body);
+  if (!parsed.success) throw zodToApiError(parsed.error);
+  const id = randomUUID();
+  const webhook: Doc = {
+    meta: entityMeta('webhook', id),
+    id,
+    accountId: core.options.accountId,
+    entityType: parsed.data.entityType,
+    url: parsed.data.url,
+    method: 'POST',
+    enabled: parsed.data.enabled ?? true,
+    action: parsed.data.action,
+    diffType: parsed.data.diffType ?? 'NONE',
+  };
+  validate(core, webhook);
+  core.store.put('webhook', webhook);
+  return webhook;
 }
 
 /** `/entity/webhook` CRUD (admin only). Webhooks themselves produce no audit events or notifications. */
@@ -69,25 +99,46 @@ export function webhookRoutes(core: EmulatorCore): Router {
     sendJson(res, 200, listEnvelope('/entity/webhook', query, 'webhook', all.length, all.slice(page.offset, page.offset + page.limit), page));
   });
 
+  // An array body is the documented bulk form («Массовое создание и обновление вебхуков», ≤ 1,000 items). Each item
+  // succeeds or fails on its own: a failed one comes back as `{ errors: [...] }` in its place (the form client
+  // libraries such as wmakeev/moysklad parse); the rest are created. Items with `meta` update that webhook.
   router.post('/entity/webhook', (req, res) => {
     checkAllowed(core, res);
-    const parsed = webhookInput.safeParse(jsonBody(req));
-    if (!parsed.success) throw zodToApiError(parsed.error);
-    const id = randomUUID();
-    const webhook: Doc = {
-      meta: entityMeta('webhook', id),
-      id,
-      accountId: core.options.accountId,
-      entityType: parsed.data.entityType,
-      url: parsed.data.url,
-      method: 'POST',
-      enabled: parsed.data.enabled ?? true,
-      action: parsed.data.action,
-      diffType: parsed.data.diffType ?? 'NONE',
-    };
-    validate(core, webhook);
-    core.store.put('webhook', webhook);
-    sendJson(res, 200, webhook);
+    const body = jsonBody(req);
+    if (!Array.isArray(body)) return sendJson(res, 200, createWebhook(core, body));
+    if (body.length > 1000) throw new ApiError(413, 1002, 'В массиве может быть не более 1000 элементов');
+    const results = body.map((item: unknown) => {
+      try {
+        if (isObject(item) && isObject(item.meta) && typeof item.meta.href === 'string') {
+          const prev = find(String(item.meta.href).split('/').pop() ?? '');
+          const parsed = webhookInput.partial().safeParse(Object.fromEntries(Object.entries(item).filter(([key]) => key !== 'meta')));
+          if (!parsed.success) throw zodToApiError(parsed.error);
+          const next: Doc = { ...prev, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) };
+          validate(core, next);
+          core.store.put('webhook', next);
+          return next;
+        }
+        return createWebhook(core, item);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        return { errors: [error.toItem()] };
+      }
+    });
+    sendJson(res, 200, results);
+  });
+
+  // Bulk delete: `POST /entity/webhook/delete` with the webhooks' meta.
+  router.post('/entity/webhook/delete', (req, res) => {
+    checkAllowed(core, res);
+    const body = jsonBody(req);
+    if (!Array.isArray(body)) throw new ApiError(400, 2001, 'Тело запроса должно быть JSON-массивом');
+    const results = body.map((item: unknown) => {
+      const id = isObject(item) && isObject(item.meta) ? String(item.meta.href ?? '').split('/').pop() ?? '' : '';
+      if (!core.store.get('webhook', id)) return { errors: [notFound('webhook', id).toItem()] };
+      core.store.remove('webhook', id);
+      return { info: `Сущность 'webhook' с UUID: ${id} успешно удалена` };
+    });
+    sendJson(res, 200, results);
   });
 
   router.get('/entity/webhook/:id', (req, res) => {

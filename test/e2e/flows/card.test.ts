@@ -73,6 +73,18 @@ describe('customer card', () => {
     expect(transactions.some((t) => t.agent?.meta.href.endsWith(moyskladId) && t.bonusValue === 25)).toBe(true);
     // … and the sync mirrors it into the amoCRM customer's «Бонусные баллы» field.
     await expect.poll(() => amoBonusField(customer.amoCustomerId), { timeout: 15_000, interval: 200 }).toBe(String(before + 25));
+    // A trail people can read: МойСклад, the amoCRM note and the card's history name the amoCRM user (the host page
+    // acts as the account's first admin), not an id.
+    const admin = run.flow.sandbox.amocrm.accountInfo('demo').users[0]!.name;
+    const ours = transactions.find((t) => t.agent?.meta.href.endsWith(moyskladId) && t.bonusValue === 25) as { description?: string };
+    expect(ours.description).toBe(`Начисление из amoCRM (${admin}, amoCRM): Подарок за отзыв`);
+    const history = page.locator(`${CARD} [aria-labelledby="msk-operations-title"] li`).first();
+    await expect.poll(() => history.textContent()).toContain(admin);
+    expect(await history.textContent()).toContain('Начислено: 25');
+    expect(await history.textContent()).toContain('Подарок за отзыв');
+    await expect
+      .poll(() => run.flow.sandbox.amocrm.store.notes('demo', customer.amoCustomerId).map((note) => String((note as { params?: { text?: string } }).params?.text ?? '')), { timeout: 15_000, interval: 200 })
+      .toContainEqual(expect.stringContaining(`Начислено 25 бонусных баллов в МойСклад (${admin})`));
 
     expect(errors).toEqual([]);
     await screenshot(page, 'flow-card-accrued');
@@ -129,9 +141,20 @@ describe('widget settings in Settings → Integrations', () => {
     await page.fill('#msk-login', run.flow.sandbox.credentials.moysklad.login);
     await page.fill('#msk-password', 'not-the-password');
     await page.click(`${MODAL} .js-widget-save`);
-    const modalError = page.locator(`${MODAL} .amo-modal__error`);
-    await modalError.waitFor({ state: 'visible' });
-    expect(await modalError.textContent()).toContain('Неверный логин или пароль МойСклад');
+    // Said once, under the password it concerns, scrolled into the visible part of the modal, the password focused.
+    const refusal = page.locator(`${MODAL} [role="alert"]:visible`);
+    await refusal.waitFor({ state: 'visible' });
+    expect(await refusal.count()).toBe(1);
+    expect(await refusal.textContent()).toContain('Неверный логин или пароль МойСклад');
+    expect(await page.isHidden(`${MODAL} .amo-modal__error`)).toBe(true);
+    expect(await page.locator('#msk-password-error [role="alert"]').count()).toBe(1);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('msk-password');
+    const inView = await refusal.evaluate((element) => {
+      const body = element.closest('.amo-modal__body')!.getBoundingClientRect();
+      const box = element.getBoundingClientRect();
+      return box.top >= body.top - 1 && box.bottom <= body.bottom + 1;
+    });
+    expect(inView).toBe(true);
     expect(await page.isVisible(MODAL)).toBe(true); // a rejected onSave keeps the modal open
     await screenshot(page, 'flow-settings-wrong-password');
 

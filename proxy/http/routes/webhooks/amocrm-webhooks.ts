@@ -6,7 +6,7 @@ import type { Database } from '../../../db/schema.js';
 import type { JobQueue } from '../../../queue/job-queue.js';
 import { amoProductDeletedJob } from '../../../sync/jobs.js';
 import { HttpError } from '../../errors.js';
-import { webhookSecretMatches } from './verify-secret.js';
+import { webhookAccepted } from './verify-secret.js';
 
 const paramsSchema = z.object({ accountId: z.coerce.number().int().positive(), secret: z.string().min(16).max(128) });
 /**
@@ -29,7 +29,7 @@ export function amoWebhookRoutes(deps: AmoWebhookDeps) {
   return (app: Express) => {
     app.post('/webhooks/amocrm/:accountId/:secret', async (req: Request, res: Response) => {
       const params = paramsSchema.safeParse(req.params);
-      if (!params.success || !(await webhookSecretMatches(deps.accounts, params.data.accountId, params.data.secret))) {
+      if (!params.success || !(await webhookAccepted(deps.accounts, params.data.accountId, 'amocrm', params.data.secret))) {
         throw new HttpError(404, 'not_found', 'Not Found');
       }
       const payload = payloadSchema.safeParse(req.body);

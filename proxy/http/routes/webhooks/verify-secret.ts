@@ -1,13 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import type { AccountsRepository } from '../../../db/repositories/accounts.js';
+import type { AccountsRepository, WebhookService } from '../../../db/repositories/accounts.js';
 
 /**
- * Neither МойСклад nor amoCRM signs webhooks, so each account's URLs carry a random secret. Compared in constant
- * time; an unknown account and a wrong secret look the same to the caller.
+ * Neither МойСклад nor amoCRM signs webhooks, so each account's URL for each service carries a random secret of its
+ * own. A webhook is accepted only for an active account and the secret of the service whose route it came to,
+ * compared in constant time. An unknown account, a revoked one and a wrong secret look the same to the caller.
  */
-export async function webhookSecretMatches(accounts: AccountsRepository, accountId: number, presented: string): Promise<boolean> {
+export async function webhookAccepted(accounts: AccountsRepository, accountId: number, service: WebhookService, presented: string): Promise<boolean> {
   if (!Number.isSafeInteger(accountId) || accountId <= 0) return false;
-  const secret = await accounts.webhookSecret(accountId);
+  const account = await accounts.find(accountId);
+  // A revoked account's webhooks are refused, whatever secret they carry (its URLs are also re-keyed on revoke).
+  if (account?.status !== 'active') return false;
+  const secret = await accounts.webhookSecret(accountId, service);
   if (!secret) return false;
   const a = Buffer.from(secret);
   const b = Buffer.from(presented);

@@ -8,11 +8,13 @@ import { ACCOUNT_ID, startSyncHarness, type SyncHarness } from '../../../sync/te
 describe.each(DATABASE_KINDS)('webhook endpoints on %s', (kind) => {
   let h: SyncHarness;
   let secret: string;
+  let amoSecret: string;
   beforeAll(async () => {
     h = await startSyncHarness(kind, { seed: { buyers: 2, legalEntities: 0, entrepreneurs: 0, products: 2, sales: 1 } });
     await h.importDone();
     await h.queueIdle();
-    secret = (await h.proxy.context.accounts.webhookSecret(ACCOUNT_ID))!;
+    secret = (await h.proxy.context.accounts.webhookSecret(ACCOUNT_ID, 'moysklad'))!;
+    amoSecret = (await h.proxy.context.accounts.webhookSecret(ACCOUNT_ID, 'amocrm'))!;
   });
   afterAll(async () => {
     await h?.close();
@@ -35,7 +37,7 @@ describe.each(DATABASE_KINDS)('webhook endpoints on %s', (kind) => {
     });
   };
   const postAmo = (body: string, options: { secret?: string; contentType?: string } = {}) =>
-    fetch(`${h.proxy.url}/webhooks/amocrm/${ACCOUNT_ID}/${options.secret ?? secret}`, {
+    fetch(`${h.proxy.url}/webhooks/amocrm/${ACCOUNT_ID}/${options.secret ?? amoSecret}`, {
       method: 'POST',
       headers: { 'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded' },
       body,
@@ -117,5 +119,54 @@ describe.each(DATABASE_KINDS)('webhook endpoints on %s', (kind) => {
     expect(h.ms.list('product').length).toBeGreaterThan(0);
     const done = await h.database.db.selectFrom('jobs').select('state').where('kind', '=', 'sync.amo_product_deleted').execute();
     expect(done.map((row) => row.state)).toEqual(['completed']);
+  });
+
+  it('each service has its own secret: the МойСклад one does not open the amoCRM URL, nor the other way round', async () => {
+    expect(amoSecret).not.toBe(secret);
+    const before = await allJobs();
+    expect((await postAmo(`account[id]=${ACCOUNT_ID}&catalogs[delete][0][id]=5`, { secret })).status).toBe(404);
+    expect((await postMs(msBody([msEvent()]), { secret: amoSecret })).status).toBe(404);
+    expect(await allJobs()).toBe(before);
+  });
+
+  it('refuses an event whose href names no МойСклад entity id (`..`, another type, not a UUID) and enqueues nothing', async () => {
+    const before = await allJobs();
+    const base = String((product().meta as { href: string }).href).replace(/\/[^/]+$/, '');
+    for (const href of [`${base}/..`, `${base}/../../context/employee`, `${base.replace('/product', '/counterparty')}/${String(product().id)}`, `${base}/not-a-uuid`, `${base}/`]) {
+      const answer = await postMs(msBody([msEvent({ meta: { type: 'product', href } })]));
+      expect(answer.status, href).toBe(400);
+    }
+    expect(await allJobs()).toBe(before);
+  });
+
+  it('a forged amoCRM deletion of an element that still exists archives nothing in МойСклад; a real one does', async () => {
+    const links = await h.links('product');
+    const [moyskladId, elementId] = [...links.entries()][0]!;
+    const archived = () => (h.ms.get('product', moyskladId) as { archived?: boolean } | undefined)?.archived === true || h.ms.get('product', moyskladId) === undefined;
+    expect((await postAmo(`account[id]=${ACCOUNT_ID}&catalogs[delete][0][id]=${elementId}`)).status).toBe(200);
+    await h.queueIdle();
+    expect(archived()).toBe(false);
+    expect((await h.links('product')).get(moyskladId)).toBe(elementId);
+
+    expect(h.amo.deleteCatalogElementAsUser('demo', elementId)).toBe(true);
+    await h.until('the deletion reached МойСклад', async () => {
+      await h.amo.webhooksIdle();
+      return archived();
+    });
+    // amoCRM delivered it to the URL connect subscribed: the amoCRM secret, not МойСклад's.
+    expect(h.amo.webhookLog.map((delivery) => delivery.destination)).toContain(`${h.proxy.url}/webhooks/amocrm/${ACCOUNT_ID}/${amoSecret}`);
+  });
+
+  it('a revoked account’s webhooks are refused and enqueue nothing, even with its current secret', async () => {
+    const before = await allJobs();
+    // Marked revoked the way the revoke hook leaves it, secrets kept: the route itself must refuse.
+    await h.database.db.updateTable('accounts').set({ status: 'revoked' }).where('id', '=', ACCOUNT_ID).execute();
+    try {
+      expect((await postMs(msBody([msEvent()]))).status).toBe(404);
+      expect((await postAmo(`account[id]=${ACCOUNT_ID}&catalogs[delete][0][id]=5`)).status).toBe(404);
+      expect(await allJobs()).toBe(before);
+    } finally {
+      await h.database.db.updateTable('accounts').set({ status: 'active' }).where('id', '=', ACCOUNT_ID).execute();
+    }
   });
 });

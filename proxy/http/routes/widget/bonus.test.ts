@@ -48,7 +48,7 @@ describeEachDatabase('bonus operations', (kind) => {
     expect(Number(log[0]?.user_id)).toBe(78);
     const jobs = await h.database.db.selectFrom('jobs').selectAll().where('kind', '=', 'amocrm.customer_note').execute();
     expect(jobs).toHaveLength(1);
-    expect(jobs[0]?.ordering_key).toBe(`${ACCOUNT}:sync`); // in the account's order with the sync's amoCRM writes
+    expect(jobs[0]?.ordering_key).toBe(`${ACCOUNT}:customer:9001`); // the live lane: in order per customer, never behind bulk work
     expect(JSON.parse(jobs[0]!.payload_json)).toMatchObject({ amoCustomerId: 9001 });
     // …and the sync is asked to refresh the amoCRM points field from this transaction (no webhook comes for our own write).
     const refresh = await h.database.db.selectFrom('jobs').select('payload_json').where('kind', '=', 'sync.entity').execute();
@@ -122,8 +122,9 @@ describeEachDatabase('bonus operations', (kind) => {
   });
 
   it('account A cannot operate on or read account B’s customer (404)', async () => {
-    const other = { accountId: 5555, userId: 1, isAdmin: true };
-    for (const [method, path] of [['GET', '/api/widget/customers/9001/card'], ['GET', '/api/widget/customers/9001/purchases']] as const) {
+    const other = { accountId: 5555, userId: 1, isAdmin: true, subdomain: 'other' };
+    await h.seedBuyer({ accountId: 5555, amoCustomerId: 9002, subdomain: 'other' }); // a connected account of its own
+    for (const [method, path] of [['GET', '/api/widget/customers/9001/card'], ['GET', '/api/widget/customers/9001/purchases'], ['GET', '/api/widget/customers/9001/bonus-operations']] as const) {
       const response = await h.call(method, path, { claims: other });
       expect(response.status).toBe(404);
       expect(response.json.code).toBe('customer_not_linked');
@@ -131,5 +132,36 @@ describeEachDatabase('bonus operations', (kind) => {
     const bonus = await h.call('POST', '/api/widget/customers/9001/bonus', { claims: other, headers: { 'Idempotency-Key': randomUUID() }, body: { operation: 'accrue', amount: 5 } });
     expect(bonus.status).toBe(404);
     expect(bonusTransactions()).toHaveLength(0);
+  });
+
+  it('a manager cannot move unlimited points: per-operation and per-user daily caps, set by the admin, hold even for parallel requests', async () => {
+    const accrue = (amount: number, claims = user) =>
+      h.call('POST', '/api/widget/customers/9001/bonus', { claims, headers: { 'Idempotency-Key': randomUUID(), 'Accept-Language': 'en' }, body: { operation: 'accrue', amount } });
+    // The attack: 100,000 points per request, repeatedly.
+    const huge = await accrue(100_000);
+    expect(huge.status).toBe(422);
+    expect(huge.json.code).toBe('bonus_operation_limit_exceeded');
+    expect(bonusTransactions()).toHaveLength(0);
+
+    const settings = { referralBonusNew: 0, referralBonusReferrer: 0, referrerRewardAt: 'signup', priceTypeId: null, bonusMaxPerOperation: 300, bonusMaxPerUserPerDay: 1_000 };
+    expect((await h.call('PUT', '/api/widget/settings', { claims: admin, body: settings })).status).toBe(200);
+    expect((await h.call('GET', '/api/widget/customers/9001/card', { claims: user })).json.bounds).toEqual({ minAmount: 1, maxAmount: 300 });
+    expect((await accrue(301)).json.code).toBe('bonus_operation_limit_exceeded');
+
+    // Ten parallel accruals of 300 against a daily cap of 1,000: three pass, whatever the interleaving.
+    const parallel = await Promise.all(Array.from({ length: 10 }, () => accrue(300)));
+    expect(parallel.filter((answer) => answer.status === 200)).toHaveLength(3);
+    expect(parallel.filter((answer) => answer.status === 422 && answer.json.code === 'bonus_daily_limit_exceeded')).toHaveLength(7);
+    expect((await accrue(100)).status).toBe(200); // 1,000 reached exactly
+    expect((await accrue(1)).json.code).toBe('bonus_daily_limit_exceeded');
+    expect(bonusTransactions()).toHaveLength(4);
+    // The cap is per user: another manager still has a day's allowance.
+    expect((await accrue(300, { ...user, userId: 79 })).status).toBe(200);
+    // A refused МойСклад operation gives its reservation back.
+    expect((await h.call('POST', '/api/widget/customers/9001/bonus', { claims: { ...user, userId: 80 }, headers: { 'Idempotency-Key': randomUUID() }, body: { operation: 'redeem', amount: 300 } })).status).toBe(200);
+    h.emulator.ui.updateBonusProgram((h.emulator.list('bonusprogram')[0] as { id: string }).id, { active: false });
+    expect((await accrue(300, { ...user, userId: 81 })).json.code).toBe('bonus_program_inactive');
+    const left = await h.database.db.selectFrom('daily_counters').select(['subject', 'amount']).where('subject', '=', 'bonus:accrue:user:81').execute();
+    expect(left.map((row) => Number(row.amount))).toEqual([0]);
   });
 });

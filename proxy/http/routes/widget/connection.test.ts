@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
-import { accountOrderingKey } from '../../../sync/jobs.js';
+import { bulkOrderingKey } from '../../../sync/jobs.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
 import { PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './test-harness.js';
 
@@ -26,9 +26,13 @@ describeEachDatabase('МойСклад connection', (kind) => {
     const connectJobs = await h.database.db.selectFrom('jobs').select(['kind', 'payload_json', 'job_key', 'ordering_key']).where('kind', '=', 'sync.connect').execute();
     expect(connectJobs.map((job) => JSON.parse(job.payload_json))).toEqual([{ accountId: admin.accountId }]);
     // The sync's own key and order: never beside an import or an amoCRM write of the account.
-    expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, accountOrderingKey(admin.accountId)]]);
+    expect(connectJobs.map((job) => [job.job_key, job.ordering_key])).toEqual([[`${admin.accountId}:sync.connect`, bulkOrderingKey(admin.accountId)]]);
+    // The МойСклад login (an employee's e-mail) is for admins; a manager sees that МойСклад is connected.
     const status = await h.call('GET', '/api/widget/status', { claims: { ...admin, isAdmin: false } });
-    expect(status.json).toMatchObject({ connected: true, moysklad: { state: 'connected', login: SANDBOX_LOGIN }, isAdmin: false });
+    expect(status.json).toMatchObject({ connected: true, isAdmin: false });
+    expect(status.json.moysklad).toEqual({ state: 'connected' });
+    expect(status.text).not.toContain(SANDBOX_LOGIN);
+    expect((await h.call('GET', '/api/widget/status', { claims: admin })).json.moysklad).toEqual({ state: 'connected', login: SANDBOX_LOGIN });
 
     // The token МойСклад issued is stored encrypted: neither it nor the password is in a log line or a row.
     const row = await h.database.db.selectFrom('accounts').selectAll().where('id', '=', admin.accountId).executeTakeFirstOrThrow();
@@ -45,7 +49,8 @@ describeEachDatabase('МойСклад connection', (kind) => {
       await db.selectFrom('accounts').selectAll().execute(),
       await db.selectFrom('operation_log').selectAll().execute(),
       await db.selectFrom('jobs').selectAll().execute(),
-      await db.selectFrom('sync_cursors').selectAll().execute(),
+      await db.selectFrom('account_sync').selectAll().execute(),
+      await db.selectFrom('sync_streams').selectAll().execute(),
       await db.selectFrom('idempotency_keys').selectAll().execute(),
     ]);
     expect(everyRow).not.toContain(SANDBOX_PASSWORD);
@@ -83,5 +88,28 @@ describeEachDatabase('МойСклад connection', (kind) => {
     const response = await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } });
     expect(response.status).toBe(502);
     expect(response.json.code).toBe('moysklad_unreachable');
+  });
+
+  it('a МойСклад reconnect re-keys both webhook URLs: the old ones answer 404, the new ones are accepted', async () => {
+    const repository = new AccountsRepository(h.database.db, h.secrets);
+    expect((await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } })).status).toBe(200);
+    const old = { moysklad: (await repository.webhookSecret(admin.accountId, 'moysklad'))!, amocrm: (await repository.webhookSecret(admin.accountId, 'amocrm'))! };
+    const href = `${h.emulator.baseUrl}/entity/product/0b0832f6-1111-4222-8333-444455556666`;
+    const postMs = (secret: string) =>
+      fetch(`${h.base}/webhooks/moysklad/${admin.accountId}/${secret}?requestId=${Math.random()}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: [{ meta: { type: 'product', href }, action: 'UPDATE', accountId: 'x' }] }),
+      });
+    const postAmo = (secret: string) =>
+      fetch(`${h.base}/webhooks/amocrm/${admin.accountId}/${secret}`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `account[id]=${admin.accountId}` });
+    expect((await postMs(old.moysklad)).status).toBe(200);
+    expect((await postAmo(old.amocrm)).status).toBe(200);
+
+    expect((await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } })).status).toBe(200);
+    expect((await postMs(old.moysklad)).status).toBe(404);
+    expect((await postAmo(old.amocrm)).status).toBe(404);
+    expect((await postMs((await repository.webhookSecret(admin.accountId, 'moysklad'))!)).status).toBe(200);
+    expect((await postAmo((await repository.webhookSecret(admin.accountId, 'amocrm'))!)).status).toBe(200);
   });
 });

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AccountsRepository } from '../../../db/repositories/accounts.js';
+import { BonusOperationsRepository } from '../../../db/repositories/bonus-operations.js';
 import { describeEachDatabase } from '../../../test-support/databases.js';
 import { PUBLIC_URL, startHarness, type Harness } from './test-harness.js';
 
@@ -33,6 +35,22 @@ describeEachDatabase('customer card and purchases', (kind) => {
         .execute();
       await db.insertInto('purchase_items').values({ account_id: ACCOUNT, purchase_id: `rd-${String(i).padStart(2, '0')}`, position: 0, name: `Товар ${i}`, quantity: 1.5, price_kopecks: 6_667 }).execute();
     }
+    // 7 bonus operations: one from the widget (with its author), one belonging to sale rd-05, the rest from МойСклад.
+    await new BonusOperationsRepository(db).upsertBonusOperations(
+      ACCOUNT,
+      Array.from({ length: 7 }, (_, i) => ({
+        id: `tx-${i}`,
+        buyerMoyskladId: moyskladId,
+        momentMs: Date.UTC(2026, 10, 2, 9, i),
+        moment: `2026-11-02T12:0${i}:00.000+03:00`,
+        type: i === 5 ? ('SPENDING' as const) : ('EARNING' as const),
+        value: 10 + i,
+        status: i === 4 ? 'WAIT_PROCESSING' : 'COMPLETED',
+        retailDemandId: i === 5 ? 'rd-05' : null,
+        author: i === 6 ? { amoUserId: 5000002, name: 'Борис Менеджеров' } : null,
+        comment: i === 6 ? 'за отзыв' : null,
+      })),
+    );
   });
   afterAll(async () => h?.close());
 
@@ -48,7 +66,7 @@ describeEachDatabase('customer card and purchases', (kind) => {
       purchaseCount: 2,
       referralLink: `${PUBLIC_URL}/r/ref777x12`,
       program: null,
-      bounds: { minAmount: 1, maxAmount: 100_000 },
+      bounds: { minAmount: 1, maxAmount: 10_000 }, // the default per-operation cap of the settings
     });
     expect(card.json.purchases).toHaveLength(10);
     expect(card.json.purchases[0]).toEqual({
@@ -62,7 +80,60 @@ describeEachDatabase('customer card and purchases', (kind) => {
       returned: false,
     });
     expect(card.json.nextCursor).toEqual(expect.any(String));
+    // The bonus operations, newest first: who, how many, why, which sale.
+    expect(card.json.operations.map((o: { id: string }) => o.id)).toEqual(['tx-6', 'tx-5', 'tx-4', 'tx-3', 'tx-2']);
+    expect(card.json.operations[0]).toEqual({
+      id: 'tx-6',
+      moment: '2026-11-02T12:06:00.000+03:00',
+      kind: 'earned',
+      points: 16,
+      status: 'completed',
+      author: { amoUserId: 5000002, name: 'Борис Менеджеров' },
+      comment: 'за отзыв',
+      purchaseNumber: null,
+    });
+    expect(card.json.operations[1]).toMatchObject({ kind: 'spent', points: 15, author: null, purchaseNumber: '0005' });
+    expect(card.json.operations[2]).toMatchObject({ status: 'pending' });
+    const more = await h.call('GET', `/api/widget/customers/12/bonus-operations?limit=5&cursor=${encodeURIComponent(card.json.operationsCursor)}`, { claims: caller });
+    expect(more.status).toBe(200);
+    expect(more.json).toEqual({ items: [expect.objectContaining({ id: 'tx-1' }), expect.objectContaining({ id: 'tx-0' })], nextCursor: null });
     expect(JSON.stringify(h.emulator.stats())).toBe(before);
+  });
+
+  it('answers a repeated card request with 304 and no body until something on the card changes', async () => {
+    const first = await h.call('GET', '/api/widget/customers/12/card', { claims: caller });
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+    expect(first.headers.get('cache-control')).toBe('private, no-cache');
+    const same = await h.call('GET', '/api/widget/customers/12/card', { claims: caller, headers: { 'If-None-Match': etag! } });
+    expect(same.status).toBe(304);
+    expect(same.text).toBe('');
+    // A weak form of the same tag (as a proxy in between may rewrite it) is the same card too.
+    expect((await h.call('GET', '/api/widget/customers/12/card', { claims: caller, headers: { 'If-None-Match': `"x", W/${etag}` } })).status).toBe(304);
+
+    // A till sale moves the points: the next poll gets the new card and a new tag.
+    await h.database.db.updateTable('buyers').set({ points: 341 }).where('account_id', '=', ACCOUNT).execute();
+    const changed = await h.call('GET', '/api/widget/customers/12/card', { claims: caller, headers: { 'If-None-Match': etag! } });
+    expect(changed.status).toBe(200);
+    expect(changed.json.points).toBe(341);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    await h.database.db.updateTable('buyers').set({ points: 340 }).where('account_id', '=', ACCOUNT).execute();
+    expect((await h.call('GET', '/api/widget/customers/12/card', { claims: caller, headers: { 'If-None-Match': etag! } })).status).toBe(304);
+  });
+
+  it('the one card request also says when МойСклад is not connected or needs a new login', async () => {
+    const accounts = new AccountsRepository(h.database.db, h.secrets);
+    try {
+      await accounts.markMoySkladNeedsReauth(ACCOUNT);
+      const expired = await h.call('GET', '/api/widget/customers/12/card', { claims: caller });
+      expect([expired.status, expired.json.code]).toEqual([409, 'moysklad_needs_reauth']);
+      await accounts.clearMoySkladConnection(ACCOUNT);
+      const off = await h.call('GET', '/api/widget/customers/12/card', { claims: caller });
+      expect([off.status, off.json.code]).toEqual([409, 'not_connected']);
+    } finally {
+      await accounts.saveMoySkladConnection(ACCOUNT, 'admin@demo', 'seeded-token');
+    }
+    expect((await h.call('GET', '/api/widget/customers/12/card', { claims: caller })).status).toBe(200);
   });
 
   it('pages through every purchase exactly once, newest first', async () => {
@@ -82,7 +153,7 @@ describeEachDatabase('customer card and purchases', (kind) => {
   });
 
   it('refuses bad ids, limits and cursors with 400 problem+json', async () => {
-    for (const path of ['/api/widget/customers/abc/card', '/api/widget/customers/0/card', '/api/widget/customers/1e3/card', '/api/widget/customers/12%27%20OR%201=1/card', '/api/widget/customers/12/purchases?limit=0', '/api/widget/customers/12/purchases?limit=51', "/api/widget/customers/12/purchases?cursor=';DROP TABLE buyers;--"]) {
+    for (const path of ['/api/widget/customers/abc/card', '/api/widget/customers/0/card', '/api/widget/customers/1e3/card', '/api/widget/customers/12%27%20OR%201=1/card', '/api/widget/customers/12/purchases?limit=0', '/api/widget/customers/12/purchases?limit=51', '/api/widget/customers/12/bonus-operations?limit=51', "/api/widget/customers/12/purchases?cursor=';DROP TABLE buyers;--"]) {
       const response = await h.call('GET', path, { claims: caller });
       expect(response.status, path).toBe(400);
       expect(response.headers.get('content-type')).toContain('application/problem+json');

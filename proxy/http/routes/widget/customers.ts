@@ -1,5 +1,5 @@
 import { defineRoute, type WidgetRoute } from './route-definition.js';
-import { amoCustomerParams, cardView, purchasePage, purchasesQuery } from './schemas.js';
+import { amoCustomerParams, bonusOperationPage, cardView, purchasePage, purchasesQuery } from './schemas.js';
 import type { WidgetServices } from './services.js';
 
 export function customerRoutes(services: WidgetServices): WidgetRoute[] {
@@ -8,11 +8,12 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       method: 'get',
       path: '/api/widget/customers/:amoCustomerId/card',
       operationId: 'getCustomerCard',
-      summary: 'Everything the customer card shows, from the read model (no live МойСклад call)',
+      summary: 'Everything the customer card shows, from the read model (no live МойСклад call); polled conditionally',
       admin: false,
       params: amoCustomerParams,
       success: { status: 200, description: 'Card', schema: cardView },
-      problems: { 404: ['customer_not_linked'] },
+      conditional: true,
+      problems: { 404: ['customer_not_linked'], 409: ['not_connected', 'moysklad_needs_reauth'] },
       handle: async ({ auth, params }) => ({ status: 200, body: await services.card.card(auth, params.amoCustomerId) }),
     }),
     defineRoute({
@@ -28,6 +29,21 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       handle: async ({ auth, params, query }) => ({
         status: 200,
         body: await services.card.purchases(auth, params.amoCustomerId, query.cursor || null, query.limit),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/widget/customers/:amoCustomerId/bonus-operations',
+      operationId: 'listBonusOperations',
+      summary: 'Bonus operations of the customer (who, when, how many points, why, which sale), newest first, paged',
+      admin: false,
+      params: amoCustomerParams,
+      query: purchasesQuery,
+      success: { status: 200, description: 'One page', schema: bonusOperationPage },
+      problems: { 404: ['customer_not_linked'] },
+      handle: async ({ auth, params, query }) => ({
+        status: 200,
+        body: await services.card.operations(auth, params.amoCustomerId, query.cursor || null, query.limit),
       }),
     }),
   ];

@@ -28,6 +28,11 @@ export type WidgetRoute<P extends Schema | undefined = Schema | undefined, Q ext
   /** Request headers the route needs besides X-Auth-Token (documented only; checked by the handler). */
   headers?: { name: string; required: boolean; description: string }[];
   success: { status: number; description: string; schema?: Schema };
+  /**
+   * A GET the widget polls: the answer carries a strong `ETag` over its body, and a request whose `If-None-Match`
+   * names it is answered 304 without a body (the widget keeps what it shows).
+   */
+  conditional?: boolean;
   /** Problem codes this route may answer with (beyond the common auth/validation ones), by status. */
   problems: Partial<Record<number, ProblemCode[]>>;
   handle(input: RouteInput<P, Q, B>): Promise<RouteAnswer>;

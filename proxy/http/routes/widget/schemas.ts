@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { MAX_BONUS_COMMENT_LENGTH, MAX_BONUS_POINTS, MAX_REFERRAL_BONUS_POINTS, MIN_BONUS_POINTS } from '../../../services/bonus-bounds.js';
+import { jobProblemSchema } from '../../../queue/job-problem.js';
+import {
+  MAX_BONUS_COMMENT_LENGTH,
+  MAX_BONUS_PER_USER_PER_DAY,
+  MAX_BONUS_POINTS,
+  MAX_REFERRAL_BONUS_POINTS,
+  MAX_REFERRALS_PER_REFERRER_PER_DAY,
+  MIN_BONUS_POINTS,
+} from '../../../services/bonus-bounds.js';
 
 /**
  * The `/api/widget/*` contract (docs/architecture.md) as zod schemas: requests are parsed with them and the
@@ -36,12 +44,25 @@ export const bonusBody = z.strictObject({
 /** Client-generated, unique per user action (a UUID is ideal); printable ASCII only. */
 export const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7e]{1,100}$/);
 
+/**
+ * PUT /settings. The first four fields are required; the later ones are optional so that a client that predates them
+ * does not reset them (an omitted field keeps its stored value). GET and the PUT answer always carry every field
+ * (`settingsValues`).
+ */
 export const settingsSchema = z.strictObject({
   referralBonusNew: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS),
   referralBonusReferrer: z.number().int().min(0).max(MAX_REFERRAL_BONUS_POINTS),
   referrerRewardAt: z.enum(['signup', 'first_purchase']),
   priceTypeId: z.string().min(1).max(64).nullable(),
+  bonusMaxPerOperation: z.number().int().min(MIN_BONUS_POINTS).max(MAX_BONUS_POINTS).describe('largest manual accrual or redeem, in points').optional(),
+  bonusMaxPerUserPerDay: z.number().int().min(1).max(MAX_BONUS_PER_USER_PER_DAY).describe('points one amoCRM user may accrue (and separately redeem) per day, Moscow time').optional(),
+  referralMaxPerReferrerPerDay: z.number().int().min(1).max(MAX_REFERRALS_PER_REFERRER_PER_DAY).describe('sign-ups one referral link may bring per day').optional(),
+  referralPhoneConfirmation: z.boolean().describe('ask for a code sent to the phone (needs a configured sender)').optional(),
+  shopName: z.string().trim().max(100).describe('shown on the public referral page').optional(),
+  privacyPolicyUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(500).nullable().describe('linked next to the consent checkbox').optional(),
 });
+
+export const settingsValues = settingsSchema.required();
 
 // ── outputs ──
 
@@ -67,6 +88,19 @@ export const purchaseView = z.object({
 
 export const purchasePage = z.object({ items: z.array(purchaseView), nextCursor: z.string().nullable() });
 
+export const bonusOperationView = z.object({
+  id: z.string().describe('МойСклад bonustransaction id'),
+  moment: z.string().describe('ISO-8601 with offset'),
+  kind: z.enum(['earned', 'spent']),
+  points: z.number().int(),
+  status: z.enum(['completed', 'pending', 'canceled']),
+  author: z.object({ amoUserId: z.number().int(), name: z.string().nullable() }).nullable().describe('the amoCRM user who made it in the widget; null: the till or МойСклад'),
+  comment: z.string().nullable(),
+  purchaseNumber: z.string().nullable().describe('number of the sale it belongs to'),
+});
+
+export const bonusOperationPage = z.object({ items: z.array(bonusOperationView), nextCursor: z.string().nullable() });
+
 export const cardView = z.object({
   customer: z.object({ amoCustomerId: z.number().int(), moyskladId: z.string(), name: z.string() }),
   bonusCard: z.string().nullable(),
@@ -85,6 +119,8 @@ export const cardView = z.object({
     .nullable(),
   purchases: z.array(purchaseView),
   nextCursor: z.string().nullable(),
+  operations: z.array(bonusOperationView).describe('first page of bonus operations, newest first'),
+  operationsCursor: z.string().nullable(),
   bounds: z.object({ minAmount: z.number().int(), maxAmount: z.number().int() }),
 });
 
@@ -94,14 +130,14 @@ export const bonusResult = z.object({
   status: z.literal('completed'),
 });
 
-export const settingsView = settingsSchema.extend({ priceTypes: z.array(z.object({ id: z.string(), name: z.string() })) });
+export const settingsView = settingsValues.extend({ priceTypes: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 export const syncStatusView = z.object({
   lastSyncAt: z.string().nullable(),
   mode: z.enum(['webhooks', 'polling']),
   queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
-  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string(), failedAt: z.string() })),
+  failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string().describe('raw error text, for support'), problem: jobProblemSchema.nullable().describe('what, why and what to do, for the admin'), failedAt: z.string() })),
 });
 
 export const problemSchema = z.object({

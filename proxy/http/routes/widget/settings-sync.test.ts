@@ -16,7 +16,8 @@ describeEachDatabase('settings and sync status', (kind) => {
   it('settings: defaults, price types from МойСклад once connected, admin-only PUT, stored per account', async () => {
     const defaults = await h.call('GET', '/api/widget/settings', { claims: user });
     expect(defaults.status).toBe(200);
-    expect(defaults.json).toEqual({ referralBonusNew: 0, referralBonusReferrer: 0, referrerRewardAt: 'first_purchase', priceTypeId: null, priceTypes: [] });
+    const defaultCaps = { bonusMaxPerOperation: 10_000, bonusMaxPerUserPerDay: 30_000, referralMaxPerReferrerPerDay: 5, referralPhoneConfirmation: false, shopName: '', privacyPolicyUrl: null };
+    expect(defaults.json).toEqual({ referralBonusNew: 0, referralBonusReferrer: 0, referrerRewardAt: 'first_purchase', priceTypeId: null, ...defaultCaps, priceTypes: [] });
 
     await h.call('POST', '/api/widget/connection', { claims: admin, body: { login: SANDBOX_LOGIN, password: SANDBOX_PASSWORD } });
     const connected = await h.call('GET', '/api/widget/settings', { claims: user });
@@ -27,10 +28,19 @@ describeEachDatabase('settings and sync status', (kind) => {
     expect((await h.call('PUT', '/api/widget/settings', { claims: user, body: wanted })).status).toBe(403);
     const saved = await h.call('PUT', '/api/widget/settings', { claims: admin, body: wanted });
     expect(saved.status).toBe(200);
-    expect(saved.json).toEqual(wanted);
+    // Fields a client leaves out keep their values (a client older than them must not reset the caps).
+    expect(saved.json).toEqual({ ...wanted, ...defaultCaps });
     expect((await h.call('GET', '/api/widget/settings', { claims: user })).json).toMatchObject(wanted);
     const logged = await h.database.db.selectFrom('operation_log').select(['user_id', 'details_json']).where('kind', '=', 'settings.updated').execute();
-    expect(logged.map((row) => [Number(row.user_id), JSON.parse(row.details_json)])).toEqual([[admin.userId, wanted]]);
+    expect(logged.map((row) => [Number(row.user_id), JSON.parse(row.details_json)])).toEqual([[admin.userId, { ...wanted, ...defaultCaps }]]);
+
+    const caps = { bonusMaxPerOperation: 500, bonusMaxPerUserPerDay: 2_000, referralMaxPerReferrerPerDay: 3, referralPhoneConfirmation: true, shopName: 'Чайная лавка', privacyPolicyUrl: 'https://shop.example/privacy' };
+    expect((await h.call('PUT', '/api/widget/settings', { claims: admin, body: { ...wanted, ...caps } })).json).toEqual({ ...wanted, ...caps });
+    expect((await h.call('PUT', '/api/widget/settings', { claims: admin, body: wanted })).json).toEqual({ ...wanted, ...caps });
+    for (const bad of [{ bonusMaxPerOperation: 0 }, { bonusMaxPerOperation: 100_001 }, { referralMaxPerReferrerPerDay: 0 }, { privacyPolicyUrl: 'javascript:alert(1)' }, { shopName: 'x'.repeat(101) }]) {
+      const refused = await h.call('PUT', '/api/widget/settings', { claims: admin, body: { ...wanted, ...bad } });
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
     expect((await h.call('GET', '/api/widget/settings', { claims: { accountId: 1, isAdmin: true } })).json.referralBonusNew).toBe(0);
   });
 
@@ -39,7 +49,7 @@ describeEachDatabase('settings and sync status', (kind) => {
     const { db } = h.database;
     const now = Date.now();
     for (const id of [8080, 9090]) {
-      await db.insertInto('accounts').values({ id, subdomain: `s${id}`, status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
+      await db.insertInto('accounts').values({ id, subdomain: 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
     }
     const mine = await queue.enqueue({ kind: 'sync.counterparty', accountId: 8080, payload: {} });
     const theirs = await queue.enqueue({ kind: 'sync.counterparty', accountId: 9090, payload: {} });
@@ -50,7 +60,7 @@ describeEachDatabase('settings and sync status', (kind) => {
     expect(status.status).toBe(200);
     // Jobs exist but nothing has been synced yet: the status page says «never».
     expect(status.json).toMatchObject({ lastSyncAt: null, mode: 'webhooks', queue: { pending: 1, running: 0, failed: 1 }, import: { state: 'idle', done: 0, total: 0 } });
-    expect(status.json.failedJobs).toEqual([{ id: String(mine.id), kind: 'sync.counterparty', error: 'МойСклад answered 500', failedAt: expect.stringMatching(/Z$/) }]);
+    expect(status.json.failedJobs).toEqual([{ id: String(mine.id), kind: 'sync.counterparty', error: 'МойСклад answered 500', problem: null, failedAt: expect.stringMatching(/Z$/) }]);
 
     expect((await h.call('POST', `/api/widget/sync/jobs/${mine.id}/retry`, { claims: user })).status).toBe(403);
     const foreign = await h.call('POST', `/api/widget/sync/jobs/${theirs.id}/retry`, { claims: admin });
@@ -63,5 +73,26 @@ describeEachDatabase('settings and sync status', (kind) => {
     const again = await h.call('POST', `/api/widget/sync/jobs/${mine.id}/retry`, { claims: admin });
     expect(again.status).toBe(409);
     expect(again.json.code).toBe('job_not_failed');
+  });
+
+  it('sync: a failed job says what, why and what to do; an admin skips what no retry can fix', async () => {
+    const queue = new JobQueue(h.database, { defaultMaxAttempts: 1 });
+    const now = Date.now();
+    await h.database.db.insertInto('accounts').values({ id: 8181, subdomain: 's8181', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now }).execute();
+    const problem = { entity: { type: 'counterparty', moyskladId: 'ms-1', name: 'Иван Петров' }, field: 'custom_fields_values.0.values.0.value', message: 'This value is not a valid email address.', hint: 'fix_in_moysklad' };
+    const { id } = await queue.enqueue({ kind: 'sync.entity', accountId: 8181, payload: {} });
+    const [job] = await queue.claim('w1', ['sync.entity'], 1, 60_000);
+    await queue.fail(job!, 'w1', 'amoCRM refused the request (HTTP 400): Request validation failed', { permanent: true, problem: problem as never });
+    const owner = { accountId: 8181, isAdmin: true, userId: 3, subdomain: 's8181' };
+    const status = await h.call('GET', '/api/widget/sync', { claims: owner });
+    expect(status.json.failedJobs).toEqual([{ id: String(id), kind: 'sync.entity', error: 'amoCRM refused the request (HTTP 400): Request validation failed', problem, failedAt: expect.any(String) }]);
+
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: { ...owner, isAdmin: false } })).status).toBe(403);
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: admin })).status).toBe(404); // another account's admin
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: owner })).status).toBe(204);
+    expect((await h.call('GET', '/api/widget/sync', { claims: owner })).json).toMatchObject({ queue: { failed: 0 }, failedJobs: [] });
+    expect((await h.call('POST', `/api/widget/sync/jobs/${id}/skip`, { claims: owner })).json.code).toBe('job_not_failed');
+    const logged = await h.database.db.selectFrom('operation_log').select(['user_id', 'details_json']).where('kind', '=', 'sync.job_skipped').execute();
+    expect(logged.map((row) => [Number(row.user_id), JSON.parse(row.details_json)])).toEqual([[3, { jobId: String(id), kind: 'sync.entity' }]]);
   });
 });

@@ -1,5 +1,5 @@
 import { defineRoute, type WidgetRoute } from './route-definition.js';
-import { settingsSchema, settingsView } from './schemas.js';
+import { settingsSchema, settingsValues, settingsView } from './schemas.js';
 import type { WidgetServices } from './services.js';
 
 export function settingsRoutes(services: WidgetServices): WidgetRoute[] {
@@ -18,10 +18,10 @@ export function settingsRoutes(services: WidgetServices): WidgetRoute[] {
       method: 'put',
       path: '/api/widget/settings',
       operationId: 'putSettings',
-      summary: 'Replace the widget settings',
+      summary: 'Replace the widget settings (fields added later may be omitted: they keep their stored values)',
       admin: true,
       body: settingsSchema,
-      success: { status: 200, description: 'Saved settings', schema: settingsSchema },
+      success: { status: 200, description: 'Saved settings', schema: settingsValues },
       problems: {},
       handle: async ({ auth, body }) => ({ status: 200, body: await services.settings.put(auth, body) }),
     }),

@@ -28,5 +28,19 @@ export function syncRoutes(services: WidgetServices): WidgetRoute[] {
         return { status: 202 };
       },
     }),
+    defineRoute({
+      method: 'post',
+      path: '/api/widget/sync/jobs/:jobId/skip',
+      operationId: 'skipSyncJob',
+      summary: 'Set a failed job of this account aside as resolved (for what a retry cannot fix)',
+      admin: true,
+      params: jobParams,
+      success: { status: 204, description: 'Set aside' },
+      problems: { 404: ['job_not_found'], 409: ['job_not_failed'] },
+      handle: async ({ auth, params }) => {
+        await services.sync.skip(auth, params.jobId);
+        return { status: 204 };
+      },
+    }),
   ];
 }

@@ -11,10 +11,17 @@ import type { Express } from 'express';
 import { SignJWT, type JWTPayload } from 'jose';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
 import { createApp } from '../../../app.js';
+import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
-import type { AmoOAuthPort } from '../../../services/ports.js';
+import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
+import type { HookLimits } from '../amocrm-hooks.js';
+import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
+import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
+import { JobQueue } from '../../../queue/job-queue.js';
+import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
+import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
 import { createWidgetApi, type WidgetApi, type WidgetApiConfig } from '../widget-api.js';
 
 export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
@@ -67,12 +74,15 @@ export type Harness = {
   secrets: SecretBox;
   logLines: string[];
   call(method: string, path: string, options?: { token?: string | null; claims?: TokenClaims; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any; text: string }>;
-  /** Creates the account row, a МойСклад counterparty and its read-model buyer; returns the counterparty id. */
-  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string }): Promise<string>;
+  /**
+   * Creates the account row (connected to МойСклад with a stand-in token unless `connected: false`), a МойСклад
+   * counterparty and its read-model buyer; returns the counterparty id.
+   */
+  seedBuyer(input: { accountId: number; amoCustomerId: number; name?: string; points?: number; subdomain?: string; phone?: string; connected?: boolean }): Promise<string>;
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -93,20 +103,28 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     AMOCRM_BASE_URL_TEMPLATE: options.amoBaseTemplate ?? AMO_BASE_TEMPLATE,
     MOYSKLAD_API_URL: baseUrl,
     ALLOWED_ORIGINS: ['http://127.0.0.1:9'],
+    ...(options.personalDataGraceHours !== undefined ? { PERSONAL_DATA_GRACE_HOURS: options.personalDataGraceHours } : {}),
   };
   const api = createWidgetApi({
     config,
     database,
     secrets,
     logger,
+    ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
+      ...(options.amoAuthorization ? { amoAuthorization: options.amoAuthorization } : {}),
+      ...(options.hookLimits ? { hookLimits: options.hookLimits } : {}),
       moyskladAdapter: { sleep: async () => undefined },
       ...(options.referralPostLimit ? { referralLimits: { postPerWindow: options.referralPostLimit } } : {}),
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
     },
   });
-  const app = createApp({ logger, database, routes: [api.register] });
+  // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
+  const accounts = new AccountsRepository(database.db, secrets);
+  const queue = new JobQueue(database);
+  const webhooks = { db: database.db, accounts, queue };
+  const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -142,12 +160,12 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       const counterparty = emulator.ui.createCounterparty({ name: input.name ?? 'Иван Петров', companyType: 'individual', phone: input.phone ?? '+79990000001' }) as { id: string };
       const now = Date.now();
       const { db } = database;
+      // Through the repository, so the account has real (encrypted) webhook secrets like one made by the install hook.
       const exists = await db.selectFrom('accounts').select('id').where('id', '=', input.accountId).executeTakeFirst();
       if (!exists) {
-        await db
-          .insertInto('accounts')
-          .values({ id: input.accountId, subdomain: input.subdomain ?? 'demo', status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'x', created_at: now, updated_at: now })
-          .execute();
+        await accounts.ensure(input.accountId, input.subdomain ?? 'demo');
+        // The card answers only for an account connected to МойСклад; tests that connect for real overwrite this.
+        if (input.connected !== false) await accounts.saveMoySkladConnection(input.accountId, SANDBOX_LOGIN, 'seeded-token');
       }
       await db
         .insertInto('buyers')

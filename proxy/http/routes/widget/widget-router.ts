@@ -1,4 +1,5 @@
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Router } from 'express';
+import { createHash } from 'node:crypto';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { requireAdmin, requireDisposableToken, authOf, type DisposableTokenOptions } from '../../auth/disposable-token.js';
 import { widgetCors } from '../../cors.js';
 import { ServiceError } from '../../../services/service-error.js';
@@ -14,7 +15,7 @@ import { syncRoutes } from './sync.js';
 
 export const WIDGET_API_PREFIX = '/api/widget';
 
-/** Widget bodies are tiny (a login form, a bonus operation); anything bigger is refused before parsing. */
+/** Widget bodies are tiny (a login form, a bonus operation); enforced by the app's body parser (see `BodyLimit`). */
 export const WIDGET_BODY_LIMIT_BYTES = 8 * 1024;
 
 export type WidgetRouterOptions = {
@@ -39,12 +40,6 @@ export function createWidgetRouter(services: WidgetServices, options: WidgetRout
   const router = express.Router();
   router.use(WIDGET_API_PREFIX, widgetCors({ extraOrigins: options.extraOrigins ?? [] }));
   router.use(WIDGET_API_PREFIX, requireDisposableToken(options.token));
-  // The app may already have parsed the body with a larger app-wide limit; the declared length still decides.
-  router.use(WIDGET_API_PREFIX, (req, res, next) => {
-    if (Number(req.headers['content-length'] ?? 0) > WIDGET_BODY_LIMIT_BYTES) sendProblem(req, res, 413, 'body_too_large');
-    else next();
-  });
-  router.use(WIDGET_API_PREFIX, express.json({ limit: WIDGET_BODY_LIMIT_BYTES, strict: true }));
   for (const route of widgetRoutes(services)) {
     const chain: RequestHandler[] = route.admin ? [requireAdmin] : [];
     router[route.method](route.path, ...chain, handlerFor(route));
@@ -74,8 +69,33 @@ function handlerFor(route: WidgetRoute): RequestHandler {
     const answer = await route.handle({ auth: authOf(req), params, query, body, req, res } as Parameters<WidgetRoute['handle']>[0]);
     checkAnswer(route, answer.body, req);
     if (answer.body === undefined) res.status(answer.status).end();
+    else if (route.conditional) sendConditional(req, res, answer.status, answer.body);
     else res.status(answer.status).json(answer.body);
   };
+}
+
+/**
+ * The ETag is a hash of exactly what the caller would read, so "not modified" means the screen needs no change.
+ * Answers are per user (the token decides the account and admin flags): `private`, and `no-cache` so any cache
+ * asks again every time instead of serving a stale card.
+ */
+function sendConditional(req: Request, res: Response, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  const etag = `"${createHash('sha256').update(json).digest('base64url').slice(0, 32)}"`;
+  res.setHeader('ETag', etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  if (status === 200 && ifNoneMatch(req).includes(etag)) {
+    res.status(304).end();
+    return;
+  }
+  res.status(status).type('application/json').send(json);
+}
+
+/** The entity tags of If-None-Match; a weak `W/"…"` compares equal to its strong form (RFC 9110 §13.1.2). */
+function ifNoneMatch(req: Request): string[] {
+  const header = req.get('If-None-Match');
+  if (!header) return [];
+  return header.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
 }
 
 function parsePart(schema: WidgetRoute['params'], value: unknown, where: string): unknown {

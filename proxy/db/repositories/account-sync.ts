@@ -1,0 +1,142 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { AccountSyncTable, Database, ImportState, SyncMode } from '../schema.js';
+
+export type { ImportState, SyncMode };
+
+export interface ImportProgress {
+  state: ImportState;
+  done: number;
+  total: number;
+}
+
+/** The ids of the products catalog's preset fields, by field code (they differ per account). */
+export interface CatalogFieldIds {
+  SKU?: number;
+  DESCRIPTION?: number;
+  PRICE?: number;
+  GROUP?: number;
+  EXTERNAL_ID?: number;
+}
+
+export interface ProductsCatalog {
+  catalogId: number;
+  fieldIds: CatalogFieldIds;
+}
+
+export interface AccountSyncState {
+  mode: SyncMode;
+  connectedAt: number | null;
+  connectError: string | null;
+  import: ImportProgress;
+  catalog: ProductsCatalog | null;
+  groupTreeJson: string | null;
+  bonusProgramJson: string | null;
+  lastChangeAt: number | null;
+}
+
+type Patch = Omit<Updateable<AccountSyncTable>, 'account_id' | 'updated_at'>;
+
+const num = (value: number | string | null): number | null => (value === null ? null : Number(value));
+
+/**
+ * The sync's state of each account, one row per account and one column per fact (mode, connection, import
+ * progress, products catalog, GROUP tree cache, bonus-program snapshot, last applied change). A missing row reads
+ * as "never connected".
+ */
+export class AccountSyncRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(accountId: number): Promise<AccountSyncState> {
+    const row = await this.db.selectFrom('account_sync').selectAll().where('account_id', '=', accountId).executeTakeFirst();
+    return row ? toState(row) : EMPTY;
+  }
+
+  async update(accountId: number, patch: Patch): Promise<void> {
+    const now = this.now();
+    await this.db
+      .insertInto('account_sync')
+      .values({ account_id: accountId, ...patch, updated_at: now })
+      .onConflict((oc) => oc.column('account_id').doUpdateSet({ ...patch, updated_at: now }))
+      .execute();
+  }
+
+  setImportProgress(accountId: number, progress: ImportProgress): Promise<void> {
+    return this.update(accountId, { import_state: progress.state, import_done: progress.done, import_total: progress.total });
+  }
+
+  markConnected(accountId: number, mode: SyncMode, at = this.now()): Promise<void> {
+    return this.update(accountId, { connected_at: at, mode, connect_error: null });
+  }
+
+  setMode(accountId: number, mode: SyncMode): Promise<void> {
+    return this.update(accountId, { mode });
+  }
+
+  saveCatalog(accountId: number, catalog: ProductsCatalog | null): Promise<void> {
+    const ids = catalog?.fieldIds ?? {};
+    return this.update(accountId, {
+      catalog_id: catalog?.catalogId ?? null,
+      catalog_sku_field_id: ids.SKU ?? null,
+      catalog_description_field_id: ids.DESCRIPTION ?? null,
+      catalog_price_field_id: ids.PRICE ?? null,
+      catalog_group_field_id: ids.GROUP ?? null,
+      catalog_external_id_field_id: ids.EXTERNAL_ID ?? null,
+      // A new catalog has its own GROUP tree.
+      group_tree_json: null,
+    });
+  }
+
+  saveGroupTree(accountId: number, json: string | null): Promise<void> {
+    return this.update(accountId, { group_tree_json: json });
+  }
+
+  saveBonusProgram(accountId: number, json: string | null): Promise<void> {
+    return this.update(accountId, { bonus_program_json: json });
+  }
+
+  /** A change was applied to one side (a row of a stream, a webhook's entity): the status page's "last sync". */
+  touchLastChange(accountId: number, at = this.now()): Promise<void> {
+    return this.update(accountId, { last_change_at: at });
+  }
+
+  /** Forgets the connection (МойСклад disconnected or the account revoked): the next connect starts over. */
+  async reset(accountId: number): Promise<void> {
+    await this.db.deleteFrom('account_sync').where('account_id', '=', accountId).execute();
+  }
+}
+
+const EMPTY: AccountSyncState = {
+  mode: 'webhooks',
+  connectedAt: null,
+  connectError: null,
+  import: { state: 'idle', done: 0, total: 0 },
+  catalog: null,
+  groupTreeJson: null,
+  bonusProgramJson: null,
+  lastChangeAt: null,
+};
+
+function toState(row: Selectable<AccountSyncTable>): AccountSyncState {
+  const fieldIds: CatalogFieldIds = {};
+  const pairs: [keyof CatalogFieldIds, number | null][] = [
+    ['SKU', num(row.catalog_sku_field_id)],
+    ['DESCRIPTION', num(row.catalog_description_field_id)],
+    ['PRICE', num(row.catalog_price_field_id)],
+    ['GROUP', num(row.catalog_group_field_id)],
+    ['EXTERNAL_ID', num(row.catalog_external_id_field_id)],
+  ];
+  for (const [code, id] of pairs) if (id !== null) fieldIds[code] = id;
+  return {
+    mode: row.mode,
+    connectedAt: num(row.connected_at),
+    connectError: row.connect_error,
+    import: { state: row.import_state, done: Number(row.import_done), total: Number(row.import_total) },
+    catalog: row.catalog_id === null ? null : { catalogId: Number(row.catalog_id), fieldIds },
+    groupTreeJson: row.group_tree_json,
+    bonusProgramJson: row.bonus_program_json,
+    lastChangeAt: num(row.last_change_at),
+  };
+}
