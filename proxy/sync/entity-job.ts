@@ -37,8 +37,9 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
         await withLeases(ctx, [productLease(job.id)], async () => syncProducts(ctx, [await ms.catalog.getProduct(job.id)], new FolderCache()));
         break;
       case 'productfolder': {
-        // A renamed folder changes the GROUP path of its products: re-sync the linked ones in it.
-        const products = await collect(ms.catalog.iterateProducts({ filter: [['productFolder', '=', `${ms.transport.baseUrl}/entity/productfolder/${job.id}`]] }));
+        // A renamed folder changes the GROUP path of its products and of those in its sub-folders. `productFolder` is
+        // a documented filter of /entity/assortment (sub-folders included), not of /entity/product.
+        const products = await collect(ms.catalog.iterateProductsInFolder(`${ms.transport.baseUrl}/entity/productfolder/${job.id}`, { includeArchived: true }));
         await withLeases(ctx, products.map((p) => productLease(p.id)), () => syncProducts(ctx, products, new FolderCache()));
         break;
       }

@@ -100,6 +100,8 @@ describe.each(DATABASE_KINDS)('products on %s', (kind) => {
     expect(harness.amo.deleteCatalogElementAsUser(SUBDOMAIN, links.get(String(sold.id))!)).toBe(true);
     expect(harness.amo.deleteCatalogElementAsUser(SUBDOMAIN, spareElement)).toBe(true);
     expect(harness.amo.deleteCatalogElementAsUser(SUBDOMAIN, ownId)).toBe(true);
+    // No webhook tells us (amoCRM documents none for catalog elements): the catalog sweep finds the deletions.
+    expect(await harness.sweepCatalog()).toEqual({ deleted: 2, skipped: false });
     await harness.queueIdle();
     expect(harness.ms.get('product', String(sold.id)).archived).toBe(true);
     expect(() => harness.ms.get('product', String(spare.id))).toThrow();

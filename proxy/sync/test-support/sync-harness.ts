@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../config.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
+import { sweepAmoCatalog } from '../reconcile.js';
 
 export const ACCOUNT_ID = 31000001;
 export const SUBDOMAIN = 'demo';
@@ -44,6 +45,11 @@ export interface SyncHarness {
   queueIdle(timeoutMs?: number): Promise<void>;
   /** Time passes for the queue: jobs waiting out a retry backoff become due now (backoff is not time-scaled). */
   fastForwardRetries(): Promise<void>;
+  /**
+   * Runs the amoCRM catalog sweep now (amoCRM documents no webhook for deleted catalog elements: the sweep is how
+   * deletions made in amoCRM are found).
+   */
+  sweepCatalog(): Promise<{ deleted: number; skipped: boolean }>;
   /** Links of one kind: МойСклад id → amoCRM id. */
   links(kind: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -175,6 +181,9 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       const now = Date.now();
       await db.updateTable('jobs').set({ run_at: now }).where('state', '=', 'available').where('run_at', '>', now).execute();
       first.proxy.context.queue.nudge();
+    },
+    async sweepCatalog() {
+      return sweepAmoCatalog(await first.sync.engine.context(ACCOUNT_ID, { lane: 'bulk' }));
     },
     async links(kind) {
       const rows = await db.selectFrom('links').select(['moysklad_id', 'amo_id']).where('account_id', '=', ACCOUNT_ID).where('kind', '=', kind as never).execute();
