@@ -21,29 +21,44 @@ if (which === 'bench') {
     const k = `cardLatency.c${c}`;
     console.log(`| ${c} | ${show(get(`${k}.proxy.p50Ms`))} / ${show(get(`${k}.proxy.p95Ms`))} / ${show(get(`${k}.proxy.p99Ms`))} | ${show(get(`${k}.proxy.requestsPerSecond`))} | ${show(get(`${k}.naive.p50Ms`))} / ${show(get(`${k}.naive.p95Ms`))} / ${show(get(`${k}.naive.p99Ms`))} | ${show(get(`${k}.naive.requestsPerSecond`))} | ${show(get(`${k}.naiveOverProxyP50`))} / ${show(get(`${k}.naiveOverProxyP95`))} / ${show(get(`${k}.naiveOverProxyP99`))} |`);
   }
-  console.log(`\n### Initial import (${show(get('initialImport.measuredAt'))}, data set ${show(get('initialImport.dataSet'))}, ×${show(get('initialImport.compression'))})${skipped('initialImport')}`);
-  console.log(
-    table([
-      ['elapsed, compressed (s)', 'initialImport.elapsedSecCompressed'],
-      ['elapsed, real-time equivalent (s)', 'initialImport.elapsedSecRealTimeEquivalent'],
-      ['МойСклад requests', 'initialImport.moysklad.requests'],
-      ['МойСклад 429s', 'initialImport.moysklad.rejected429'],
-      ['МойСклад max accepted in a window (limit 11)', 'initialImport.moysklad.maxAcceptedInWindow'],
-      ['МойСклад achieved ÷ allowed rate', 'initialImport.moysklad.achievedOverAllowed'],
-      ['amoCRM requests', 'initialImport.amocrm.requests'],
-      ['amoCRM 429s', 'initialImport.amocrm.rejected429'],
-      ['amoCRM 403s (blocked)', 'initialImport.amocrm.rejected403'],
-      ['amoCRM max accepted in a second (limit 7)', 'initialImport.amocrm.maxAcceptedInAnySecond'],
-      ['amoCRM achieved ÷ allowed rate', 'initialImport.amocrm.achievedOverAllowed'],
-      ['amoCRM mean batch size', 'initialImport.amocrm.meanBatchSize'],
-      ['amoCRM mean batch ÷ 250', 'initialImport.amocrm.meanBatchOver250'],
-      ['total ÷ minimum for this run\'s request count', 'initialImport.totalOverMinAtThisRequestCount'],
-      ['total ÷ minimum with full 250-item batches', 'initialImport.totalOverMinWithFullBatches'],
-      ['amoCRM requests by endpoint', 'initialImport.amocrm.topEndpoints'],
-    ]),
-  );
-  console.log(`\n### Real time (${show(get('realTime.measuredAt'))})${skipped('realTime')}`);
-  console.log(table([['sales', 'realTime.sales'], ['visible within the cap', 'realTime.visible'], ['p50 ms', 'realTime.p50Ms'], ['p95 ms', 'realTime.p95Ms'], ['max ms', 'realTime.maxMs'], ['each sale, in order (ms)', 'realTime.latenciesInSaleOrderMs']]));
+  for (const key of ['initialImport', 'initialImportFull']) {
+    if (get(key) === undefined) continue;
+    console.log(`\n### Initial import${key.endsWith('Full') ? ', size full' : ', default sandbox data'} (${show(get(`${key}.measuredAt`))}, load average ${show(get(`${key}.loadAverage1mAtStart`))}, data set ${show(get(`${key}.dataSet`))}, ×${show(get(`${key}.compression`))})${skipped(key)}`);
+    console.log(
+      table([
+        ['elapsed, real-time equivalent (s)', `${key}.elapsedSec`],
+        ['physical minimum (s)', `${key}.minimumSec`],
+        ['elapsed ÷ minimum', `${key}.elapsedOverMinimum`],
+        ['minimum, computed from the data set', `${key}.minimumFormula`],
+        ['amoCRM requests (minimum)', `${key}.amocrm.requests`],
+        ['amoCRM requests ÷ minimum', `${key}.amocrm.requestsOverMinimum`],
+        ['amoCRM 429s / 403s', `${key}.amocrm.rejected429`],
+        ['amoCRM max accepted in a second (limit 7)', `${key}.amocrm.maxAcceptedInAnySecond`],
+        ['amoCRM achieved requests/s', `${key}.amocrm.achievedPerSec`],
+        ['amoCRM requests by endpoint', `${key}.amocrm.byEndpoint`],
+        ['МойСклад requests', `${key}.moysklad.requests`],
+        ['МойСклад requests ÷ minimum', `${key}.moysklad.requestsOverMinimum`],
+        ['МойСклад 429s', `${key}.moysklad.rejected429`],
+        ['МойСклад requests by endpoint', `${key}.moysklad.byEndpoint`],
+      ]),
+    );
+  }
+  for (const key of ['realTime', 'realTimeFull']) {
+    if (get(key) === undefined) continue;
+    console.log(`\n### Real time${key.endsWith('Full') ? ', size full' : ''} (${show(get(`${key}.measuredAt`))}, load average ${show(get(`${key}.loadAverage1mAtStart`))})${skipped(key)}`);
+    console.log(
+      table([
+        ['sales (visible within the cap)', `${key}.sales`],
+        ['p50 ms, all sales', `${key}.p50Ms`],
+        ['p95 ms', `${key}.p95Ms`],
+        ['max ms', `${key}.maxMs`],
+        ['first sale right after the import (ms)', `${key}.firstAfterImportMs`],
+        ['steady state', `${key}.steady`],
+        ['during a reconciliation pass writing a backlog', `${key}.duringReconcile`],
+        ['each sale, in order (ms)', `${key}.latenciesInSaleOrderMs`],
+      ]),
+    );
+  }
   console.log(`\n### Memory (${show(get('memory.measuredAt'))})${skipped('memory')}`);
   console.log(
     table([

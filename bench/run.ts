@@ -39,7 +39,8 @@ for (const section of SECTIONS) {
   Object.assign(figures, context);
   figures.durationMs = Math.round(performance.now() - started);
   figures.size = size;
-  mergeResults(section.key, figures);
+  // Small and full runs are kept side by side (`initialImport`, `initialImportFull`, …).
+  mergeResults(size === 'full' ? `${section.key}Full` : section.key, figures);
   collected.push({ section, figures });
   log(`   done in ${figures.durationMs} ms${'skipped' in figures ? ` (skipped: ${String(figures.skipped)})` : ''}`);
 }

@@ -18,6 +18,7 @@ export const AMO_SETUP_REQUESTS = [
   'POST /api/v4/customers/custom_fields — create the missing ones',
   'GET /api/v4/catalogs — find the products catalog',
   'GET /api/v4/catalogs/{id}/custom_fields — its field ids (SKU, PRICE, GROUP, …) and the GROUP tree',
+  'GET /api/v4/catalogs/{id}/custom_fields/{id} — the GROUP tree again right before it is written whole (a node the shop added meanwhile must not be lost)',
   'PATCH /api/v4/catalogs/{id}/custom_fields — add the folder tree to GROUP, all nodes in one write',
   'GET /api/v4/catalogs/{id}/custom_fields/{id} — the new nodes’ ids',
   'POST /api/v4/webhooks — subscribe to customer changes',

@@ -66,9 +66,10 @@ export class AmoAccountLimiter {
     if (!(rps > 0 && rps <= AMO_MAX_RPS)) throw new RangeError(`AmoAccountLimiter: requestsPerSecond must be in (0, ${AMO_MAX_RPS}]`);
     this.requestsPerSecond = rps;
     this.store = options.store ?? new InMemoryRateLimitStore();
-    this.slowdownRecoveryMs = options.slowdownRecoveryMs ?? 30_000;
     this.probeCooldownMs = options.probeCooldownMs ?? DEFAULT_PROBE_COOLDOWN_MS;
     this.timeScale = options.timeScale ?? 1;
+    // In the same time base as the window: a compressed emulator recovers in compressed time too.
+    this.slowdownRecoveryMs = options.slowdownRecoveryMs ?? 30_000 * this.timeScale;
     this.spacingMargin = options.spacingMargin ?? DEFAULT_SPACING_MARGIN;
     if (!(this.spacingMargin >= 1)) throw new RangeError('AmoAccountLimiter: spacingMargin must be ≥ 1');
     if (!(this.timeScale > 0)) throw new RangeError('AmoAccountLimiter: timeScale must be > 0');

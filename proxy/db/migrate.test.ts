@@ -8,7 +8,7 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems', '0011-data-that-must-not-drift']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -20,6 +20,7 @@ describeEachDatabase('migrations', (kind) => {
       ['0006-security-hardening', 'Success'],
       ['0007-bonus-operations', 'Success'],
       ['0008-job-problems', 'Success'],
+      ['0011-data-that-must-not-drift', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 
@@ -67,6 +68,24 @@ describeEachDatabase('migrations', (kind) => {
     const intents = await sql<{ intent_key: string }>`select intent_key from create_intents`.execute(db);
     expect(intents.rows.map((r) => r.intent_key)).toEqual(['counterparty:abc']);
     await expect(sql`select count(*) from sync_cursors`.execute(db)).rejects.toThrow();
+  });
+
+  it('0011 carries purchases returned before it over as whole returns', async () => {
+    const { db, dialect } = database();
+    await migrateTo(db, dialect, '0008-job-problems');
+    const at = 1_700_000_000_000;
+    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
+              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    for (const [id, returned] of [['kept', 0], ['back', 1]] as const) {
+      await sql`insert into purchases (account_id, id, buyer_moysklad_id, number, moment, moment_ms, sum_kopecks, points_earned, points_spent, returned, updated_at)
+                values (7, ${id}, 'b', ${id}, '2026-01-01T10:00:00.000+03:00', ${at}, 191075, 0, 0, ${returned}, ${at})`.execute(db);
+      await sql`insert into purchase_items (account_id, purchase_id, position, name, quantity, price_kopecks) values (7, ${id}, 0, 'Товар', 2.5, 76430)`.execute(db);
+    }
+    await migrateToLatest(db, dialect);
+    const purchases = await sql<{ id: string; returned_kopecks: number }>`select id, returned_kopecks from purchases order by id`.execute(db);
+    expect(purchases.rows.map((r) => [r.id, Number(r.returned_kopecks)])).toEqual([['back', 191075], ['kept', 0]]);
+    const items = await sql<{ purchase_id: string; returned_quantity: number }>`select purchase_id, returned_quantity from purchase_items order by purchase_id`.execute(db);
+    expect(items.rows.map((r) => [r.purchase_id, Number(r.returned_quantity)])).toEqual([['back', 2.5], ['kept', 0]]);
   });
 
   it('two connections migrating at once leave one consistent schema', async () => {

@@ -9,6 +9,7 @@ import { syncStateTablesMigration } from './migrations/0005-sync-state-tables.js
 import { securityHardeningMigration } from './migrations/0006-security-hardening.js';
 import { bonusOperationsMigration } from './migrations/0007-bonus-operations.js';
 import { jobProblemsMigration } from './migrations/0008-job-problems.js';
+import { dataThatMustNotDriftMigration } from './migrations/0011-data-that-must-not-drift.js';
 import type { Database } from './schema.js';
 
 /**
@@ -25,6 +26,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0006-security-hardening': securityHardeningMigration,
     '0007-bonus-operations': bonusOperationsMigration,
     '0008-job-problems': jobProblemsMigration,
+    '0011-data-that-must-not-drift': dataThatMustNotDriftMigration,
   };
 }
 

@@ -25,6 +25,7 @@ export interface Database {
   daily_counters: DailyCountersTable;
   referral_notes: ReferralNotesTable;
   bonus_operations: BonusOperationsTable;
+  purchase_returns: PurchaseReturnsTable;
 }
 
 export type Flag = 0 | 1;
@@ -60,7 +61,16 @@ export interface AccountsTable {
   updated_at: number;
 }
 
-export type LinkKind = 'counterparty' | 'contact' | 'product' | 'productfolder' | 'retaildemand' | 'retaildemand_note' | 'retailsalesreturn_note';
+export type LinkKind =
+  | 'counterparty'
+  | 'contact'
+  | 'product'
+  | 'productfolder'
+  | 'retaildemand'
+  | 'retaildemand_note'
+  | 'retailsalesreturn_note'
+  /** A note keeping a buyer's values that amoCRM's limits cut (0011); `written_hash` says which values it holds. */
+  | 'counterparty_fit_note';
 
 export interface LinksTable {
   account_id: number;
@@ -104,7 +114,29 @@ export interface PurchasesTable {
   sum_kopecks: number;
   points_earned: number;
   points_spent: number;
+  /** Every line was taken back (derived from `purchase_returns`, or a whole return before 0011). */
   returned: Flag;
+  /** Σ of the sums of this sale's returns (0011, derived from `purchase_returns`): the net sum is `sum − returned`. */
+  returned_kopecks: Generated<number>;
+  updated_at: number;
+}
+
+/** One retail return of a sale (0011). Several partial returns of one sale add up; the purchase's net is derived. */
+export interface PurchaseReturnsTable {
+  account_id: number;
+  /** МойСклад retailsalesreturn id. */
+  id: string;
+  /** The sale (МойСклад retaildemand id) it returns from. */
+  purchase_id: string;
+  number: string;
+  moment_ms: number;
+  sum_kopecks: number;
+  /** Points earned on the sale that this return took back (SPENDING operations of the return). */
+  points_taken_back: number;
+  /** Points spent on the sale that this return gave back (EARNING operations of the return). */
+  points_given_back: number;
+  /** The returned lines, JSON `[{assortmentId, quantity}]`. */
+  lines_json: string;
   updated_at: number;
 }
 
@@ -119,6 +151,8 @@ export interface PurchaseItemsTable {
   assortment_id: string | null;
   /** The product the line belongs to (a variant's product), whose amoCRM catalog element the purchase carries. */
   product_id: string | null;
+  /** How much of the line returns took back (0011, derived from `purchase_returns`, first line of an item first). */
+  returned_quantity: Generated<number>;
 }
 
 export type SyncMode = 'webhooks' | 'polling';
@@ -147,8 +181,21 @@ export interface AccountSyncTable {
   bonus_program_json: string | null;
   /** When the sync last applied a change to either side (epoch ms): the status page's "last sync". */
   last_change_at: number | null;
+  /** Ids of the GROUP tree nodes the sync created (JSON array, 0011); only those are ever removed. */
+  group_own_nodes_json: string | null;
+  /** The whole-catalog repricing after a price-type change (0011): null = never ran. */
+  reprice_state: RepriceState | null;
+  reprice_price_type_id: string | null;
+  reprice_done: Generated<number>;
+  reprice_total: Generated<number>;
+  /** Products without a price of the chosen type (not written as 0), and the first of them (JSON `[{id, name}]`). */
+  reprice_missing_count: Generated<number>;
+  reprice_missing_json: string | null;
+  reprice_finished_at: number | null;
   updated_at: number;
 }
+
+export type RepriceState = 'running' | 'done' | 'failed';
 
 /**
  * A keyset position in one МойСклад stream (`import.product`, `reconcile.counterparty`, `audit.product`, …):

@@ -249,6 +249,19 @@ export type SyncStatusView = {
   mode: 'webhooks' | 'polling';
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
+  /**
+   * The whole-catalog repricing after the price type changed (null: never ran). `unpriced`: the first products that
+   * have no price of that type (their PRICE stays empty), `unpricedCount` all of them.
+   */
+  reprice: {
+    state: 'running' | 'done' | 'failed';
+    priceTypeId: string | null;
+    done: number;
+    total: number;
+    unpricedCount: number;
+    unpriced: { moyskladId: string; name: string }[];
+    finishedAt: string | null;
+  } | null;
   /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
   failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };

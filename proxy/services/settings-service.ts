@@ -1,5 +1,6 @@
 import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import type { AccountsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
+import { repriceJob } from '../sync/jobs.js';
+import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
 
 export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
 /** What PUT /settings may send: the original fields, and any of the later ones. */
@@ -9,7 +10,7 @@ type Log = { warn(obj: object, msg: string): void };
 
 /** Widget settings of an account (referral bonuses, price type) and the choices МойСклад offers. */
 export class SettingsService {
-  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; operationLog: OperationLogPort; log?: Log }) {}
+  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; operationLog: OperationLogPort; jobs: Pick<JobsPort, 'enqueue'>; log?: Log }) {}
 
   async get(auth: WidgetAuth): Promise<SettingsView> {
     const settings = await this.deps.accounts.getSettings(auth.accountId);
@@ -25,6 +26,8 @@ export class SettingsService {
     const saved = await this.deps.accounts.getSettings(auth.accountId);
     // Who changed the referral rewards and when: support's first question when points look wrong.
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'settings.updated', details: { ...saved } });
+    // Another price type: every catalog element gets its price (a bulk job, progress on the sync status).
+    if (saved.priceTypeId !== current.priceTypeId) await this.deps.jobs.enqueue(repriceJob(auth.accountId, saved.priceTypeId));
     return saved;
   }
 

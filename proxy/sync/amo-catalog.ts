@@ -3,6 +3,8 @@ import type { AmoClient } from '../amocrm/client.js';
 import { AmoError } from '../amocrm/errors.js';
 import type { NestedNode } from '../amocrm/resources/catalogs.js';
 import type { CatalogFieldIds, ProductsCatalog } from '../db/repositories/account-sync.js';
+import type { CatalogElement } from '../amocrm/schemas/entities.js';
+import { withLeases } from './leases.js';
 import type { RuleContext } from './rule-context.js';
 
 export type { ProductsCatalog };
@@ -63,19 +65,99 @@ export async function groupIdsFor(ctx: RuleContext, catalog: ProductsCatalog, pa
   const missingIn = (tree: Tree) => wanted.filter((path) => resolve(tree, path) === null);
   let tree = parseTree(state.groupTreeJson);
   if (tree === null || missingIn(tree).length > 0) {
-    tree = await readTree(ctx, catalog.catalogId, fieldId);
-    const absent = missingIn(tree);
-    if (absent.length > 0) {
-      ctx.signal?.throwIfAborted();
-      await ctx.amo.catalogs.writeCategoryTree(catalog.catalogId, fieldId, withAdditions(tree, absent));
-      tree = await readTree(ctx, catalog.catalogId, fieldId);
-      const still = missingIn(tree);
-      if (still.length > 0) throw new AmoError(`category "${still[0]!.join(' / ')}" missing after the GROUP field was updated`);
-    }
-    await ctx.state.saveGroupTree(ctx.accountId, JSON.stringify(tree));
+    // One writer of the whole tree at a time (products of two jobs, the sweep removing empty nodes).
+    tree = await withLeases(ctx, [GROUP_TREE_LEASE], async () => {
+      let current = await readTree(ctx, catalog.catalogId, fieldId);
+      const absent = missingIn(current);
+      if (absent.length > 0) {
+        const before = new Set(current.map((node) => node.id));
+        ctx.signal?.throwIfAborted();
+        await ctx.amo.catalogs.writeCategoryTree(catalog.catalogId, fieldId, withAdditions(current, absent));
+        current = await readTree(ctx, catalog.catalogId, fieldId);
+        const still = missingIn(current);
+        if (still.length > 0) throw new AmoError(`category "${still[0]!.join(' / ')}" missing after the GROUP field was updated`);
+        // The nodes this write made are ours: only such nodes are ever removed again (pruneGroupTree).
+        const made = absent.flatMap((path) => path.map((_, depth) => resolve(current, path.slice(0, depth + 1))!)).filter((id) => !before.has(id));
+        if (made.length > 0) await ctx.state.saveGroupOwnNodes(ctx.accountId, [...(await ctx.state.get(ctx.accountId)).groupOwnNodeIds, ...made]);
+      }
+      await ctx.state.saveGroupTree(ctx.accountId, JSON.stringify(current));
+      return current;
+    });
   }
   for (const path of wanted) ids.set(pathKey(path), resolve(tree, path)!);
   return ids;
+}
+
+/** Held while the GROUP tree is read and written whole, so two writers never drop each other's nodes. */
+const GROUP_TREE_LEASE = 'catalog:group-tree';
+
+/** The GROUP nodes elements point at (by `enum_id`; by name when a value carries none — then every such node). */
+export function groupNodesInUse(catalog: ProductsCatalog, elements: Iterable<Pick<CatalogElement, 'custom_fields_values'>>): { ids: Set<number>; names: Set<string> } {
+  const used = { ids: new Set<number>(), names: new Set<string>() };
+  for (const element of elements) {
+    const group = element.custom_fields_values?.find((field) => field.field_code === 'GROUP' || (catalog.fieldIds.GROUP !== undefined && field.field_id === catalog.fieldIds.GROUP));
+    for (const value of group?.values ?? []) {
+      if (typeof value.enum_id === 'number') used.ids.add(value.enum_id);
+      else if (value.value !== undefined && value.value !== null) used.names.add(String(value.value));
+    }
+  }
+  return used;
+}
+
+/**
+ * Nodes to remove from a GROUP tree: nodes the sync made (`own`) that hold nothing — no element points at them or at
+ * any node below them, and they are no longer the path of a МойСклад folder (`folderPaths`, when known: a renamed
+ * folder leaves its old path behind). The shop's own nodes, and any node above one that is kept, stay. Without
+ * `folderPaths` (null) the folders are not asked: the answer is then a superset, a cheap "anything to do at all?".
+ */
+export function emptyOwnNodes(tree: Tree, own: ReadonlySet<number>, used: { ids: ReadonlySet<number>; names: ReadonlySet<string> }, folderPaths: readonly (readonly string[])[] | null): Set<number> {
+  const folders = folderPaths === null ? null : new Set(folderPaths.flatMap((path) => path.map((_, depth) => pathKey(path.slice(0, depth + 1)))));
+  const children = new Map<number | null, Tree>();
+  for (const node of tree) children.set(node.parent_id, [...(children.get(node.parent_id) ?? []), node]);
+  const remove = new Set<number>();
+  const keep = (node: Tree[number], path: string[]): boolean => {
+    const here = [...path, node.value];
+    // Every child is visited (no short-circuit), so removable nodes deep in a kept branch are found too.
+    const keptBelow = (children.get(node.id) ?? []).map((child) => keep(child, here)).some(Boolean);
+    const kept = keptBelow || !own.has(node.id) || used.ids.has(node.id) || used.names.has(node.value) || (folders !== null && folders.has(pathKey(here)));
+    if (!kept) remove.add(node.id);
+    return kept;
+  };
+  for (const root of children.get(null) ?? []) keep(root, []);
+  return remove;
+}
+
+/**
+ * Removes the GROUP nodes the sync made that no longer hold anything (see `emptyOwnNodes`), in one write of the
+ * whole tree read afresh under the tree's lease. `used` comes from a listing of every element (the catalog sweep
+ * has one). Costs nothing when the cached tree has no candidate; else one МойСклад read of the folders, one read and
+ * one write of the field. Returns how many nodes were removed.
+ */
+export async function pruneGroupTree(ctx: RuleContext, catalog: ProductsCatalog, used: { ids: ReadonlySet<number>; names: ReadonlySet<string> }, folderPaths: () => Promise<string[][]>): Promise<number> {
+  const fieldId = catalog.fieldIds.GROUP;
+  if (fieldId === undefined) return 0;
+  const state = await ctx.state.get(ctx.accountId);
+  const own = new Set(state.groupOwnNodeIds);
+  const cached = parseTree(state.groupTreeJson);
+  if (own.size === 0 || cached === null || emptyOwnNodes(cached, own, used, null).size === 0) return 0;
+  const paths = await folderPaths();
+  return withLeases(ctx, [GROUP_TREE_LEASE], async () => {
+    const tree = await readTree(ctx, catalog.catalogId, fieldId);
+    const remove = emptyOwnNodes(tree, own, used, paths);
+    const present = new Set(tree.map((node) => node.id));
+    const stillOwn = [...own].filter((id) => present.has(id) && !remove.has(id));
+    if (remove.size > 0) {
+      const kept = tree.filter((node) => !remove.has(node.id));
+      ctx.signal?.throwIfAborted();
+      await ctx.amo.catalogs.writeCategoryTree(catalog.catalogId, fieldId, kept.map((node) => ({ id: node.id, parent_id: node.parent_id, value: node.value })));
+      await ctx.state.saveGroupTree(ctx.accountId, JSON.stringify(kept));
+      await ctx.operationLog.append({ accountId: ctx.accountId, userId: null, kind: 'sync.group_nodes_removed', details: { nodes: tree.filter((node) => remove.has(node.id)).map((node) => ({ id: node.id, value: node.value })) } });
+    } else {
+      await ctx.state.saveGroupTree(ctx.accountId, JSON.stringify(tree));
+    }
+    if (stillOwn.length !== own.size) await ctx.state.saveGroupOwnNodes(ctx.accountId, stillOwn);
+    return remove.size;
+  });
 }
 
 export { pathKey as groupPathKey };

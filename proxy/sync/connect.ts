@@ -90,15 +90,16 @@ async function rememberMoySkladAccountId(engine: SyncEngine, accountId: number):
 }
 
 /**
- * amoCRM has no documented webhook for products deleted from the catalog (`delete_catalog` is accepted by the
- * sandbox; unconfirmed on the real service), so a refusal is fine: the catalog sweep finds deletions anyway.
+ * `update_customer` (crm_platform/webhooks-api lists it): our bonus fields edited by hand in amoCRM are put back
+ * (proxy/sync/rules/customer-fields.ts). amoCRM documents no webhook for catalog elements: the catalog sweep finds
+ * deletions. A refusal (no rights, tariff) is logged: the fields are then only corrected by our next write.
  */
 async function registerAmoWebhooks(engine: SyncEngine, accountId: number): Promise<void> {
   const ctx = await engine.context(accountId, { lane: 'bulk' });
   try {
-    await ctx.amo.account.subscribeWebhook(await engine.amoWebhookUrl(accountId), ['delete_catalog']);
+    await ctx.amo.account.subscribeWebhook(await engine.amoWebhookUrl(accountId), ['update_customer']);
   } catch (error) {
     if (!(error instanceof AmoError) || error.status === undefined || error.status >= 500) throw error;
-    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused the catalog webhook; relying on the catalog sweep');
+    ctx.logger.warn({ accountId, status: error.status }, 'amoCRM refused the customer webhook; hand edits of the bonus fields are corrected by our next write only');
   }
 }

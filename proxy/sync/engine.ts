@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { CreateIntentsRepository } from '../db/repositories/create-intents.js';
 import type { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
@@ -38,6 +39,7 @@ export interface SyncEngineDeps {
   intents: CreateIntentsRepository;
   leases: EntityLeasesRepository;
   readModel: ReadModelWriter;
+  bonusOperations: BonusOperationsRepository;
   operationLog: OperationLogRepository;
   logger: SyncLogger;
   options: SyncEngineOptions;
@@ -73,6 +75,7 @@ export class SyncEngine {
       leaseOwner: `${lane}:${randomUUID()}`,
       state,
       readModel: this.deps.readModel,
+      bonusOperations: this.deps.bonusOperations,
       operationLog: this.deps.operationLog,
       queue: this.deps.queue,
       priceTypeId: typeof settings.priceTypeId === 'string' ? settings.priceTypeId : null,

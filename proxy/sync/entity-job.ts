@@ -5,6 +5,7 @@ import { collect } from '../moysklad/paginate.js';
 import type { SyncEngine } from './engine.js';
 import type { EntityPayload } from './jobs.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { buyerReadSince, refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
 import { loadSalePoints, recordSales, syncReturn, writePurchases } from './rules/sales.js';
@@ -64,7 +65,12 @@ export async function handleEntityChange(engine: SyncEngine, job: EntityPayload,
         break;
       }
       case 'bonustransaction': {
+        // A till sale's own operations were listed (and recorded) by the sale's job, which read the buyer after them:
+        // their webhooks then cost nothing. Anything else is read, recorded and applied to the buyer's balance.
+        const known = await ctx.bonusOperations.buyerOf(job.accountId, job.id);
+        if (known !== null && job.action === 'CREATE' && (await buyerReadSince(ctx, known, job.receivedAt))) break;
         const tx = await ms.bonus.getTransaction(job.id);
+        await recordBonusOperations(ctx, [tx]);
         const agentId = tx.agent ? idFromHref(tx.agent.meta.href) : null;
         if (agentId !== null) {
           await withLeases(ctx, [buyerLease(agentId)], async () => {

@@ -4,9 +4,10 @@ import { idFromHref } from '../moysklad/schemas/common.js';
 import type { SyncEngine } from './engine.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
 import { readAhead } from './read-ahead.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { indexedContactFinder, syncBuyers, type ContactFinder } from './rules/buyers.js';
 import { FolderCache, syncProducts } from './rules/products.js';
-import { pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type SalePoints } from './rules/sales.js';
+import { pointsByReturn, pointsBySale, recordSales, syncReturn, writeNotesInChunks, writePurchasesInBulk, type ReturnPoints, type SalePoints } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
@@ -50,6 +51,9 @@ export async function runInitialImport(
   const progress = new Progress(state, accountId, onProgress);
   const folders = new FolderCache();
   const points: SalePoints = new Map();
+  // The points returns moved, from the same read of bonus operations; unset when a restarted import skips that read
+  // (returns then read their own).
+  const returnPoints: { moved?: ReturnPoints } = {};
   let contacts: ContactFinder | null = null;
 
   async function* reader(): AsyncGenerator<Work> {
@@ -57,8 +61,9 @@ export async function runInitialImport(
       const position = await streams.get(accountId, importStream(name));
       if (position.completed && name !== 'productfolder') continue;
       if (name === 'retaildemand') {
-        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk.
-        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) pointsBySale(page.rows, points);
+        // Points per sale come from bonus operations (their `parentDocument`, not filterable): all of them, in bulk,
+        // before the sales (re-read after a restart: the points live in memory). They fill the card's history too.
+        for await (const page of readStream(ctx, 'bonustransaction', EMPTY_POSITION)) yield { stream: 'bonustransaction', page };
       }
       // Folders are kept in memory for the products' GROUP paths: read them again after a restart.
       let first = true;
@@ -84,7 +89,8 @@ export async function runInitialImport(
         await writeAllPurchases(ctx, progress);
         continue;
       }
-      await applyImportPage(ctx, work, { folders, points, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      await applyImportPage(ctx, work, { folders, points, returnPoints, contacts: async () => (contacts ??= await indexedContactFinder(ctx.amo)) });
+      if (work.stream === 'bonustransaction') continue; // read in full each time; no position of its own
       await streams.save(accountId, importStream(work.stream), work.page.position);
       if (work.page.rows.length > 0) await state.touchLastChange(accountId);
       await progress.advance(work.page.rows.length);
@@ -106,7 +112,7 @@ export async function runInitialImport(
 async function applyImportPage(
   ctx: RuleContext,
   work: Exclude<Work, { stream: 'completed' } | { stream: 'purchases' }>,
-  shared: { folders: FolderCache; points: SalePoints; contacts: () => Promise<ContactFinder> },
+  shared: { folders: FolderCache; points: SalePoints; returnPoints: { moved?: ReturnPoints }; contacts: () => Promise<ContactFinder> },
 ): Promise<void> {
   switch (work.stream) {
     case 'productfolder':
@@ -126,10 +132,15 @@ async function applyImportPage(
     case 'retaildemand':
       await recordSales(ctx, work.page.rows, shared.points);
       return;
-    case 'retailsalesreturn':
-      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+    case 'retailsalesreturn': {
+      const points = shared.returnPoints.moved;
+      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc, points ? { points } : {}).then(() => undefined));
       return;
+    }
     case 'bonustransaction':
+      pointsBySale(work.page.rows, shared.points);
+      shared.returnPoints.moved = pointsByReturn(work.page.rows, shared.returnPoints.moved);
+      await recordBonusOperations(ctx, work.page.rows);
       return;
   }
 }

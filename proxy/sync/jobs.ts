@@ -7,6 +7,10 @@ export const SYNC_JOBS = {
   entity: 'sync.entity',
   reconcile: 'sync.reconcile',
   amoProductDeleted: 'sync.amo_product_deleted',
+  /** amoCRM `update_customer`: our bonus fields may have been edited by hand (МойСклад is their source). */
+  amoCustomerChanged: 'sync.amo_customer_changed',
+  /** The price type changed on the settings page: every catalog element gets the new type's price. */
+  reprice: 'sync.reprice',
   /** Enqueued by proxy/services/bonus-service.ts after a widget bonus operation. */
   customerNote: 'amocrm.customer_note',
 } as const;
@@ -25,6 +29,14 @@ export const entityPayload = accountPayload.extend({
 });
 export type EntityPayload = z.infer<typeof entityPayload>;
 export const amoProductDeletedPayload = accountPayload.extend({ elementId: z.number().int().positive() });
+/**
+ * What an `update_customer` webhook says our two fields hold (a hint only: the job acts on a re-read). `known`: the
+ * payload named fields by code, so a field it leaves out is empty; otherwise nothing can be told from it.
+ */
+export const customerFieldClaimsSchema = z.object({ known: z.boolean(), points: z.string().max(300).nullable(), card: z.string().max(300).nullable() });
+export type CustomerFieldClaims = z.infer<typeof customerFieldClaimsSchema>;
+export const amoCustomerChangedPayload = accountPayload.extend({ customerId: z.number().int().positive(), claims: customerFieldClaimsSchema });
+export const repricePayload = accountPayload.extend({ priceTypeId: z.string().max(64).nullable() });
 export const customerNotePayload = z.object({ amoCustomerId: z.number().int().positive(), text: z.string().min(1).max(10_000) });
 
 /**
@@ -77,6 +89,37 @@ export function customerNoteJob(accountId: number, amoCustomerId: number, text: 
     payload: { amoCustomerId, text },
     jobKey,
     orderingKey: `${accountId}:customer:${amoCustomerId}`,
+  };
+}
+
+/**
+ * A customer changed in amoCRM (webhook): in the live lane, in order per customer, a waiting duplicate folded into the
+ * waiting job with the newest claims. Our own writes fire this too; their jobs cost no request (see
+ * proxy/sync/rules/customer-fields.ts).
+ */
+export function amoCustomerChangedJob(accountId: number, customerId: number, claims: CustomerFieldClaims) {
+  return {
+    kind: SYNC_JOBS.amoCustomerChanged,
+    accountId,
+    payload: { accountId, customerId, claims },
+    jobKey: `${accountId}:amo-customer-changed:${customerId}`,
+    orderingKey: `${accountId}:customer:${customerId}`,
+    replacePayloadWhenDeduplicated: true,
+  };
+}
+
+/**
+ * Repricing the whole catalog is bulk work (one at a time with the import and reconciliation). A second change of
+ * the price type while one waits replaces it; one that comes while it runs queues a fresh pass after it.
+ */
+export function repriceJob(accountId: number, priceTypeId: string | null) {
+  return {
+    kind: SYNC_JOBS.reprice,
+    accountId,
+    payload: { accountId, priceTypeId },
+    jobKey: `${accountId}:${SYNC_JOBS.reprice}`,
+    orderingKey: bulkOrderingKey(accountId),
+    replacePayloadWhenDeduplicated: true,
   };
 }
 

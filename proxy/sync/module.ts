@@ -1,4 +1,4 @@
-import { AmoError, AmoValidationError } from '../amocrm/errors.js';
+import { AmoError, AmoResponseShapeError, AmoValidationError } from '../amocrm/errors.js';
 import type { AmoRetryOptions } from '../amocrm/transport.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
@@ -6,6 +6,7 @@ import { LinksRepository } from '../db/repositories/links.js';
 import { OperationLogRepository } from '../db/repositories/operation-log.js';
 import { SeenEventsRepository } from '../db/repositories/seen-events.js';
 import { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import { CreateIntentsRepository } from '../db/repositories/create-intents.js';
 import { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import { SyncStreamsRepository } from '../db/repositories/sync-streams.js';
@@ -19,9 +20,11 @@ import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
 import { runInitialImport } from './initial-import.js';
-import { accountPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, SYNC_JOBS } from './jobs.js';
+import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, repricePayload, SYNC_JOBS } from './jobs.js';
 import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
+import { repriceCatalog } from './reprice.js';
+import { restoreBonusFields } from './rules/customer-fields.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 
@@ -77,6 +80,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     intents: new CreateIntentsRepository(db),
     leases: new EntityLeasesRepository(db),
     readModel: new ReadModelWriter(db),
+    bonusOperations: new BonusOperationsRepository(db),
     operationLog,
     logger,
     options: {
@@ -110,6 +114,17 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       if (error instanceof AmoValidationError) {
         const refused = refusedEntityProblem(entity ?? { type: 'record', moyskladId: null }, error.items);
         throw new ReadableJobError(refused, `amoCRM refused the request (HTTP ${error.status ?? 400}): ${error.detail ?? error.message}`, { cause: error });
+      }
+      if (error instanceof AmoResponseShapeError && error.issues.length > 0) {
+        // amoCRM answered, but a field we act on is not what its documentation prints (fields we do not act on are
+        // accepted as printed, `null` included: proxy/amocrm/schemas/entities.ts). The same answer would come on
+        // every retry: the job is parked with which answer and which field, for support.
+        const where = `${error.method ?? ''} ${pathOf(error.url)}`.trim();
+        throw new ReadableJobError(
+          { ...problem(entity, 'retry_later'), field: error.path.slice(0, 300) || null, message: `amoCRM answered ${where} with a value the integration cannot use: ${error.issues[0]?.message ?? 'invalid'}`.slice(0, 1000) },
+          error.message,
+          { cause: error },
+        );
       }
       if (error instanceof AmoError && error.status !== undefined && AMO_PERMANENT_STATUSES.has(error.status)) {
         const hint = error.status === 402 ? 'amocrm_tariff' : error.status === 404 ? 'deleted_in_amocrm' : 'retry_later';
@@ -153,6 +168,10 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
       [SYNC_JOBS.amoProductDeleted]: defineJobHandler(amoProductDeletedPayload, ({ accountId, elementId }, job) =>
         parkWhenNotReady(async () => void (await deleteProductFromAmo(await engine.context(accountId, { lane: 'live', signal: job.signal }), elementId))),
       ),
+      [SYNC_JOBS.reprice]: defineJobHandler(repricePayload, ({ accountId }, job) => parkWhenNotReady(() => repriceCatalog(engine, accountId, job.signal))),
+      [SYNC_JOBS.amoCustomerChanged]: defineJobHandler(amoCustomerChangedPayload, ({ accountId, customerId, claims }, job) =>
+        parkWhenNotReady(async () => void (await restoreBonusFields(await engine.context(accountId, { lane: 'live', signal: job.signal }), customerId, claims))),
+      ),
       [SYNC_JOBS.customerNote]: defineJobHandler(customerNotePayload, (payload, job) =>
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
@@ -166,4 +185,14 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     start: () => scheduler.start(),
     stop: () => scheduler.stop(),
   };
+}
+
+/** The path of a (redacted) request URL, for a message an admin may read: no host, no query. */
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
 }

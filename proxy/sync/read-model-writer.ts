@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { z } from 'zod';
 import type { Database } from '../db/schema.js';
 import type { BuyerSnapshot } from './mapping/buyer.js';
 
@@ -28,7 +29,56 @@ export interface PurchaseRecord {
 
 /** A purchase of the read model with its lines, as the amoCRM writer needs it. */
 export interface StoredPurchase extends PurchaseRecord {
+  /** Every line was taken back. */
   returned: boolean;
+  /** Σ of the sums of its returns so far: the purchase's net sum is `sumKopecks − returnedKopecks`. */
+  returnedKopecks: number;
+  /** The lines as sold, each with how much of it returns took back. */
+  items: (PurchaseItemRecord & { returnedQuantity: number })[];
+}
+
+/** One retail return of a sale (МойСклад retailsalesreturn), as the read model keeps it. */
+export interface ReturnRecord {
+  id: string;
+  purchaseId: string;
+  number: string;
+  momentMs: number;
+  sumKopecks: number;
+  /** Points earned on the sale that the return took back, and points spent on it that it gave back. */
+  pointsTakenBack: number;
+  pointsGivenBack: number;
+  lines: { assortmentId: string; quantity: number }[];
+}
+
+const returnLinesSchema = z.array(z.object({ assortmentId: z.string(), quantity: z.number() }));
+
+/** Quantities are decimals in МойСклад (weight goods): compare with a tolerance, not exactly. */
+const QUANTITY_EPSILON = 1e-9;
+
+/**
+ * Which part of each line the returns took back: the returned quantity of an item is spread over the sale's lines of
+ * that item first to last (the till does the same when a return names an item, not a line). Pure, so the writer and
+ * its tests share one rule.
+ */
+export function returnedQuantities(items: readonly { assortmentId?: string | null; quantity: number }[], returns: readonly { lines: readonly { assortmentId: string; quantity: number }[] }[]): number[] {
+  const left = new Map<string, number>();
+  for (const ret of returns) for (const line of ret.lines) left.set(line.assortmentId, (left.get(line.assortmentId) ?? 0) + line.quantity);
+  return items.map((item) => {
+    const id = item.assortmentId;
+    if (!id) return 0;
+    const available = left.get(id) ?? 0;
+    const taken = Math.min(available, item.quantity);
+    if (taken > 0) left.set(id, available - taken);
+    return taken > QUANTITY_EPSILON ? taken : 0;
+  });
+}
+
+/** The lines of a purchase that are still the buyer's after its returns (what amoCRM's purchase must carry). */
+export function remainingItems<T extends { quantity: number; returnedQuantity: number }>(items: readonly T[]): (T & { quantity: number })[] {
+  return items.flatMap((item) => {
+    const quantity = item.quantity - item.returnedQuantity;
+    return quantity > QUANTITY_EPSILON ? [{ ...item, quantity: Math.round(quantity * 1000) / 1000 }] : [];
+  });
 }
 
 /**
@@ -48,6 +98,12 @@ export class ReadModelWriter {
 
   async upsertBuyer(accountId: number, buyer: BuyerSnapshot, amoCustomerId: number | null, executor: Kysely<Database> = this.db): Promise<void> {
     await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], null, executor);
+  }
+
+  /** The name, bonus card and points the sync last took from МойСклад for a buyer (what amoCRM's customer must say). */
+  async buyerCustomerFields(accountId: number, moyskladId: string): Promise<{ name: string; bonusCard: string | null; points: number } | null> {
+    const row = await this.db.selectFrom('buyers').select(['name', 'bonus_card', 'points']).where('account_id', '=', accountId).where('moysklad_id', '=', moyskladId).executeTakeFirst();
+    return row ? { name: row.name, bonusCard: row.bonus_card, points: Number(row.points) } : null;
   }
 
   /** When the buyer was last read from МойСклад (null: never recorded). */
@@ -174,14 +230,101 @@ export class ReadModelWriter {
           .execute();
       }
     }
+    // Lines were just replaced: what returns took back is derived again (only for sales that have returns).
+    await this.applyReturns(accountId, await this.withReturns(accountId, purchases.map((p) => p.id), executor), executor);
     for (const buyer of new Set(purchases.map((p) => p.buyerMoyskladId))) await this.recomputeTotals(accountId, buyer, executor);
   }
 
-  async markReturned(accountId: number, purchaseId: string, executor: Kysely<Database> = this.db): Promise<void> {
-    const purchase = await executor.selectFrom('purchases').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
-    if (!purchase) return;
-    await executor.updateTable('purchases').set({ returned: 1, updated_at: this.now() }).where('account_id', '=', accountId).where('id', '=', purchaseId).execute();
-    await this.recomputeTotals(accountId, purchase.buyer_moysklad_id, executor);
+  /**
+   * Records one return of a sale (replays change nothing) and derives the sale's net: the returned sum, the returned
+   * part of each line, and whether it is returned whole. Several partial returns of one sale add up in any order.
+   */
+  async upsertReturn(accountId: number, ret: ReturnRecord, executor: Kysely<Database> = this.db): Promise<void> {
+    const row = {
+      purchase_id: ret.purchaseId,
+      number: ret.number,
+      moment_ms: ret.momentMs,
+      sum_kopecks: ret.sumKopecks,
+      points_taken_back: ret.pointsTakenBack,
+      points_given_back: ret.pointsGivenBack,
+      lines_json: JSON.stringify(ret.lines),
+      updated_at: this.now(),
+    };
+    await executor
+      .insertInto('purchase_returns')
+      .values({ account_id: accountId, id: ret.id, ...row })
+      .onConflict((oc) => oc.columns(['account_id', 'id']).doUpdateSet(row))
+      .execute();
+    await this.applyReturns(accountId, [ret.purchaseId], executor);
+    const purchase = await executor.selectFrom('purchases').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', ret.purchaseId).executeTakeFirst();
+    if (purchase) await this.recomputeTotals(accountId, purchase.buyer_moysklad_id, executor);
+  }
+
+  /** The returns of one sale, oldest first. */
+  async returnsOf(accountId: number, purchaseId: string, executor: Kysely<Database> = this.db): Promise<ReturnRecord[]> {
+    const rows = await executor.selectFrom('purchase_returns').selectAll().where('account_id', '=', accountId).where('purchase_id', '=', purchaseId).orderBy('moment_ms').orderBy('id').execute();
+    return rows.map((row) => ({
+      id: row.id,
+      purchaseId: row.purchase_id,
+      number: row.number,
+      momentMs: Number(row.moment_ms),
+      sumKopecks: Number(row.sum_kopecks),
+      pointsTakenBack: Number(row.points_taken_back),
+      pointsGivenBack: Number(row.points_given_back),
+      lines: parseLines(row.lines_json),
+    }));
+  }
+
+  /** Which of these sales have returns recorded (or were returned whole before returns were recorded one by one). */
+  private async withReturns(accountId: number, purchaseIds: readonly string[], executor: Kysely<Database>): Promise<string[]> {
+    const found = new Set<string>();
+    for (let i = 0; i < purchaseIds.length; i += 500) {
+      const chunk = purchaseIds.slice(i, i + 500);
+      const rows = await executor
+        .selectFrom('purchases as p')
+        .select('p.id')
+        .where('p.account_id', '=', accountId)
+        .where('p.id', 'in', chunk)
+        .where((eb) => eb.or([eb('p.returned', '=', 1), eb.exists(eb.selectFrom('purchase_returns as r').select('r.id').whereRef('r.account_id', '=', 'p.account_id').whereRef('r.purchase_id', '=', 'p.id'))]))
+        .execute();
+      for (const row of rows) found.add(row.id);
+    }
+    return [...found];
+  }
+
+  /**
+   * Derives each sale's net from its returns (never incremented, so replays and reorders cannot drift it). A sale
+   * returned whole before returns were recorded one by one (no rows) stays returned whole.
+   */
+  private async applyReturns(accountId: number, purchaseIds: readonly string[], executor: Kysely<Database>): Promise<void> {
+    const now = this.now();
+    for (const purchaseId of purchaseIds) {
+      const purchase = await executor.selectFrom('purchases').select(['sum_kopecks', 'returned']).where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
+      if (!purchase) continue; // the return came first: derived when its sale is recorded
+      const returns = await this.returnsOf(accountId, purchaseId, executor);
+      const items = await executor.selectFrom('purchase_items').select(['position', 'quantity', 'assortment_id']).where('account_id', '=', accountId).where('purchase_id', '=', purchaseId).orderBy('position').execute();
+      const sum = Number(purchase.sum_kopecks);
+      const legacyWhole = returns.length === 0 && Number(purchase.returned) === 1;
+      const returnedKopecks = legacyWhole ? sum : Math.min(sum, returns.reduce((total, ret) => total + ret.sumKopecks, 0));
+      const quantities = legacyWhole ? items.map((item) => Number(item.quantity)) : returnedQuantities(items.map((item) => ({ assortmentId: item.assortment_id, quantity: Number(item.quantity) })), returns);
+      for (const [index, item] of items.entries()) {
+        await executor
+          .updateTable('purchase_items')
+          .set({ returned_quantity: quantities[index]! })
+          .where('account_id', '=', accountId)
+          .where('purchase_id', '=', purchaseId)
+          .where('position', '=', item.position)
+          .execute();
+      }
+      const allLinesBack = items.length > 0 && items.every((item, index) => Number(item.quantity) - quantities[index]! <= QUANTITY_EPSILON);
+      const whole = legacyWhole || allLinesBack || (returns.length > 0 && returnedKopecks >= sum);
+      await executor
+        .updateTable('purchases')
+        .set({ returned_kopecks: returnedKopecks, returned: whole ? 1 : 0, updated_at: now })
+        .where('account_id', '=', accountId)
+        .where('id', '=', purchaseId)
+        .execute();
+    }
   }
 
   /** Purchases of these buyers with their lines (the amoCRM writer compares them with the links it has). */
@@ -209,7 +352,8 @@ export class ReadModelWriter {
           sumKopecks: Number(row.sum_kopecks),
           pointsEarned: Number(row.points_earned),
           pointsSpent: Number(row.points_spent),
-          returned: row.returned === 1,
+          returned: Number(row.returned) === 1,
+          returnedKopecks: Number(row.returned_kopecks),
           items: items.get(row.id) ?? [],
         });
       }
@@ -265,8 +409,8 @@ export class ReadModelWriter {
     return (await query.execute()).map((row) => ({ id: row.id, buyerMoyskladId: row.buyer_moysklad_id }));
   }
 
-  private async itemsOf(accountId: number, purchaseIds: readonly string[]): Promise<Map<string, PurchaseItemRecord[]>> {
-    const byPurchase = new Map<string, PurchaseItemRecord[]>();
+  private async itemsOf(accountId: number, purchaseIds: readonly string[]): Promise<Map<string, StoredPurchase['items']>> {
+    const byPurchase = new Map<string, StoredPurchase['items']>();
     for (let i = 0; i < purchaseIds.length; i += 500) {
       const rows = await this.db
         .selectFrom('purchase_items')
@@ -278,7 +422,7 @@ export class ReadModelWriter {
         .execute();
       for (const row of rows) {
         const list = byPurchase.get(row.purchase_id) ?? [];
-        list.push({ name: row.name, quantity: Number(row.quantity), priceKopecks: Number(row.price_kopecks), assortmentId: row.assortment_id, productId: row.product_id });
+        list.push({ name: row.name, quantity: Number(row.quantity), priceKopecks: Number(row.price_kopecks), assortmentId: row.assortment_id, productId: row.product_id, returnedQuantity: Number(row.returned_quantity) });
         byPurchase.set(row.purchase_id, list);
       }
     }
@@ -289,7 +433,8 @@ export class ReadModelWriter {
   private async recomputeTotals(accountId: number, buyerMoyskladId: string, executor: Kysely<Database>): Promise<void> {
     const totals = await executor
       .selectFrom('purchases')
-      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>('sum_kopecks'), eb.lit(0)).as('total')])
+      // A partly returned purchase counts with what the buyer kept.
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.coalesce(eb.fn.sum<number>(eb('sum_kopecks', '-', eb.ref('returned_kopecks'))), eb.lit(0)).as('total')])
       .where('account_id', '=', accountId)
       .where('buyer_moysklad_id', '=', buyerMoyskladId)
       .where('returned', '=', 0)
@@ -300,5 +445,14 @@ export class ReadModelWriter {
       .where('account_id', '=', accountId)
       .where('moysklad_id', '=', buyerMoyskladId)
       .execute();
+  }
+}
+
+function parseLines(json: string): ReturnRecord['lines'] {
+  try {
+    const parsed = returnLinesSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
   }
 }

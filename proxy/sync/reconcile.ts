@@ -1,11 +1,16 @@
+import type { CatalogElement } from '../amocrm/schemas/entities.js';
+import { collect } from '../moysklad/paginate.js';
 import { idFromHref } from '../moysklad/schemas/common.js';
+import { groupNodesInUse, pruneGroupTree } from './amo-catalog.js';
+import { folderPath } from './mapping/product.js';
 import { toMoscowString, parseMoscow } from '../moysklad/moscow-time.js';
 import type { SyncEngine } from './engine.js';
 import { PURCHASE_CONCURRENCY, reconcileStream } from './initial-import.js';
 import { buyerLease, productLease, withLeases } from './leases.js';
+import { recordBonusOperations } from './rules/bonus-operations.js';
 import { refreshBuyers, syncBuyers } from './rules/buyers.js';
 import { deleteProductFromAmo, FolderCache, forgetDeletedProduct, syncProducts } from './rules/products.js';
-import { loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
+import { loadReturnPoints, loadSalePoints, recordSales, syncReturn, writePurchasesInBulk } from './rules/sales.js';
 import type { RuleContext } from './rule-context.js';
 import { readStream, type StreamName, type StreamPage, type StreamRows } from './streams.js';
 
@@ -73,10 +78,14 @@ async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: Fold
       await writePurchasesInBulk(ctx, recorded, { concurrency: PURCHASE_CONCURRENCY });
       return;
     }
-    case 'retailsalesreturn':
-      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc).then(() => undefined));
+    case 'retailsalesreturn': {
+      // The points the page's returns moved: one listing for the page, not one per return.
+      const points = await loadReturnPoints(ctx, work.page.rows);
+      for (const doc of work.page.rows) await withLeases(ctx, [buyerLease(idFromHref(doc.agent.meta.href))], () => syncReturn(ctx, doc, { points }).then(() => undefined));
       return;
+    }
     case 'bonustransaction': {
+      await recordBonusOperations(ctx, work.page.rows);
       // A bonus operation changes its buyer's balance: each buyer is read once per page, whatever its operations.
       const buyers = [...new Set(work.page.rows.flatMap((tx) => (tx.agent ? [idFromHref(tx.agent.meta.href)] : [])))];
       const known = [...(await ctx.readModel.knownBuyers(ctx.accountId, buyers))];
@@ -112,7 +121,8 @@ async function sweepAuditDeletions(engine: SyncEngine, ctx: RuleContext): Promis
 /**
  * amoCRM documents no webhook for deleted catalog elements, so we list the catalog and compare with our links.
  * A guard refuses to act when most linked elements seem gone at once (a switched-off catalog, a bad page): mass
- * deletion in МойСклад must never come from a glitch.
+ * deletion in МойСклад must never come from a glitch. The same listing says which GROUP nodes elements use: the
+ * nodes we made that hold nothing any more (a renamed folder's old path) are removed (`pruneGroupTree`).
  */
 export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: number; skipped: boolean }> {
   const catalog = await ctx.catalog();
@@ -120,8 +130,11 @@ export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: numb
   const linked = await ctx.links.listKind(ctx.accountId, 'product');
   if (linked.length === 0) return { deleted: 0, skipped: false };
   const present = new Set<number>();
+  const live: Pick<CatalogElement, 'custom_fields_values'>[] = [];
   for await (const element of ctx.amo.catalogs.iterateElements(catalog.catalogId)) {
-    if (!element.is_deleted) present.add(element.id);
+    if (element.is_deleted) continue;
+    present.add(element.id);
+    live.push({ custom_fields_values: element.custom_fields_values });
   }
   const missing = linked.filter((row) => !present.has(row.amoId));
   if (missing.length > Math.max(5, linked.length / 2)) {
@@ -129,5 +142,13 @@ export async function sweepAmoCatalog(ctx: RuleContext): Promise<{ deleted: numb
     return { deleted: 0, skipped: true };
   }
   for (const row of missing) await deleteProductFromAmo(ctx, row.amoId);
+  await pruneGroupTree(ctx, catalog, groupNodesInUse(catalog, live), () => currentFolderPaths(ctx));
   return { deleted: missing.length, skipped: false };
+}
+
+/** Every МойСклад folder's path as names from the root (1,000 folders a request). */
+async function currentFolderPaths(ctx: RuleContext): Promise<string[][]> {
+  const folders = await collect(ctx.ms.catalog.iterateFolders());
+  const byId = new Map(folders.map((folder) => [folder.id, folder]));
+  return folders.map((folder) => folderPath(folder.id, byId));
 }

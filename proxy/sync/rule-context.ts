@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AmoClient } from '../amocrm/client.js';
 import type { AccountSyncRepository, ProductsCatalog } from '../db/repositories/account-sync.js';
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import type { CreateIntentsRepository } from '../db/repositories/create-intents.js';
 import type { EntityLeasesRepository } from '../db/repositories/entity-leases.js';
 import type { LinksRepository } from '../db/repositories/links.js';
@@ -42,6 +43,8 @@ export interface RuleContext {
   leaseOwner: string;
   state: AccountSyncRepository;
   readModel: ReadModelWriter;
+  /** The card's history of bonus operations (read model). */
+  bonusOperations: BonusOperationsRepository;
   operationLog: OperationLogRepository;
   /** The job queue (bulk work hands what amoCRM refused to the live lane). */
   queue: JobQueue;

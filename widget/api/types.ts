@@ -95,6 +95,16 @@ export type SyncStatus = {
   mode: 'webhooks' | 'polling';
   queue: { pending: number; running: number; failed: number };
   import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
+  /** Repricing the catalog after the price type changed; `unpriced`: the first products without such a price. */
+  reprice: {
+    state: 'running' | 'done' | 'failed';
+    priceTypeId: string | null;
+    done: number;
+    total: number;
+    unpricedCount: number;
+    unpriced: { moyskladId: string; name: string }[];
+    finishedAt: string | null;
+  } | null;
   failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
 };
 

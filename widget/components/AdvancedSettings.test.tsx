@@ -38,6 +38,8 @@ describe('AdvancedSettings', () => {
     renderWithEnv(<AdvancedSettings />);
     expect(await screen.findByText('Задачи: в очереди 3, выполняется 1, с ошибкой 2')).toBeTruthy();
     expect(screen.getByText('идёт: 40 из 100')).toBeTruthy();
+    // Repricing after a price-type change: its progress, and the products left without a price of that type.
+    expect(screen.getByText('Пересчёт цен товаров').nextElementSibling?.textContent).toBe('завершён: 120 из 120Без цены выбранного типа — 2 (в amoCRM цена не заполнена): «Штатив», «Бленда»');
     expect(document.querySelector('time[datetime="2026-03-01T10:00:00+03:00"]')?.textContent?.replace(/[\u00a0\u202f]/g, ' ')).toBe('1 мар. 2026 г., 10:00 МСК');
     // A job without a known problem: what kind of work it was, the generic advice, the raw text for support.
     const reconcile = screen.getByText('Сверка с МойСклад').closest('li')!;

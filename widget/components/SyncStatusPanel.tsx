@@ -12,7 +12,10 @@ type FailedJob = SyncStatus['failedJobs'][number];
 /** Hints after which retrying cannot help: the admin may set the job aside. */
 const SKIPPABLE: ReadonlySet<string> = new Set(['fix_in_moysklad', 'deleted_in_amocrm']);
 
-/** Last sync, queue counters, import progress, and failed jobs: what, why, what to do, with retry and skip. */
+/**
+ * Last sync, queue counters, import and repricing progress (with the products that have no price of the chosen type),
+ * and failed jobs: what, why, what to do, with retry and skip.
+ */
 export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
   const { t, api } = useWidgetEnv();
   const action = useAction();
@@ -25,7 +28,7 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
       onChanged();
     });
 
-  const { import: progress } = sync;
+  const { import: progress, reprice } = sync;
   return (
     <section class="msk-widget__section" aria-labelledby="msk-sync-title">
       <h3 class="msk-widget__heading" id="msk-sync-title">
@@ -43,6 +46,20 @@ export function SyncStatusPanel({ sync, canRetry, onChanged }: Props) {
             <progress class="msk-widget__progress" max={progress.total} value={progress.done} />
           )}
         </dd>
+        {reprice && (
+          <>
+            <dt>{t('advanced_page.reprice')}</dt>
+            <dd>
+              {t(`advanced_page.reprice_${reprice.state}`, { done: reprice.done, total: reprice.total })}
+              {reprice.state === 'running' && reprice.total > 0 && <progress class="msk-widget__progress" max={reprice.total} value={reprice.done} />}
+              {reprice.unpricedCount > 0 && (
+                <span class="msk-widget__hint">
+                  {t('advanced_page.reprice_unpriced', { count: reprice.unpricedCount, names: reprice.unpriced.map((product) => `«${product.name}»`).join(', ') + (reprice.unpricedCount > reprice.unpriced.length ? '…' : '') })}
+                </span>
+              )}
+            </dd>
+          </>
+        )}
       </dl>
       <p>{t('advanced_page.queue', sync.queue)}</p>
       <h4 class="msk-widget__subheading">{t('advanced_page.failed_jobs')}</h4>

@@ -87,6 +87,7 @@ export function syncStatus(): SyncStatus {
     mode: 'webhooks',
     queue: { pending: 3, running: 1, failed: 2 },
     import: { state: 'running', done: 40, total: 100 },
+    reprice: { state: 'done', priceTypeId: 'pt-wholesale', done: 120, total: 120, unpricedCount: 2, unpriced: [{ moyskladId: 'p-1', name: 'Штатив' }, { moyskladId: 'p-2', name: 'Бленда' }], finishedAt: '2026-03-01T09:30:00+03:00' },
     failedJobs: [
       { id: 'job-1', kind: 'sync.reconcile', error: 'amoCRM answered 502', problem: null, failedAt: '2026-03-01T09:00:00+03:00' },
       {

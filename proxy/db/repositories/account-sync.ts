@@ -1,7 +1,8 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { AccountSyncTable, Database, ImportState, SyncMode } from '../schema.js';
+import { z } from 'zod';
+import type { AccountSyncTable, Database, ImportState, RepriceState, SyncMode } from '../schema.js';
 
-export type { ImportState, SyncMode };
+export type { ImportState, RepriceState, SyncMode };
 
 export interface ImportProgress {
   state: ImportState;
@@ -23,6 +24,30 @@ export interface ProductsCatalog {
   fieldIds: CatalogFieldIds;
 }
 
+/** A product that has no price of the chosen type (reported, never written as 0). */
+export interface UnpricedProduct {
+  moyskladId: string;
+  name: string;
+}
+
+/** The whole-catalog repricing after the price type changed on the settings page. */
+export interface RepriceProgress {
+  state: RepriceState;
+  /** The price type it applies (null: «Цена продажи», none chosen). */
+  priceTypeId: string | null;
+  done: number;
+  total: number;
+  /** Products without a price of that type, and the first of them by name. */
+  unpricedCount: number;
+  unpriced: UnpricedProduct[];
+  finishedAt: number | null;
+}
+
+/** How many unpriced products the status keeps by name (the count is exact). */
+export const UNPRICED_LISTED = 20;
+const unpricedSchema = z.array(z.object({ moyskladId: z.string(), name: z.string() }));
+const ownNodesSchema = z.array(z.number().int());
+
 export interface AccountSyncState {
   mode: SyncMode;
   connectedAt: number | null;
@@ -32,6 +57,10 @@ export interface AccountSyncState {
   groupTreeJson: string | null;
   bonusProgramJson: string | null;
   lastChangeAt: number | null;
+  /** Ids of the GROUP nodes the sync created (the only ones it ever removes). */
+  groupOwnNodeIds: number[];
+  /** null: the catalog was never repriced. */
+  reprice: RepriceProgress | null;
 }
 
 type Patch = Omit<Updateable<AccountSyncTable>, 'account_id' | 'updated_at'>;
@@ -93,6 +122,28 @@ export class AccountSyncRepository {
     return this.update(accountId, { group_tree_json: json });
   }
 
+  saveGroupOwnNodes(accountId: number, ids: readonly number[]): Promise<void> {
+    return this.update(accountId, { group_own_nodes_json: JSON.stringify([...new Set(ids)].sort((a, b) => a - b)) });
+  }
+
+  /** A repricing starts (or starts over) for `priceTypeId`. */
+  startReprice(accountId: number, priceTypeId: string | null, total: number): Promise<void> {
+    return this.update(accountId, { reprice_state: 'running', reprice_price_type_id: priceTypeId, reprice_done: 0, reprice_total: total, reprice_missing_count: 0, reprice_missing_json: null, reprice_finished_at: null });
+  }
+
+  setRepriceProgress(accountId: number, progress: Pick<RepriceProgress, 'done' | 'total' | 'unpricedCount' | 'unpriced'>): Promise<void> {
+    return this.update(accountId, {
+      reprice_done: progress.done,
+      reprice_total: progress.total,
+      reprice_missing_count: progress.unpricedCount,
+      reprice_missing_json: JSON.stringify(progress.unpriced.slice(0, UNPRICED_LISTED)),
+    });
+  }
+
+  finishReprice(accountId: number, state: Exclude<RepriceState, 'running'>, at = this.now()): Promise<void> {
+    return this.update(accountId, { reprice_state: state, reprice_finished_at: at });
+  }
+
   saveBonusProgram(accountId: number, json: string | null): Promise<void> {
     return this.update(accountId, { bonus_program_json: json });
   }
@@ -117,6 +168,8 @@ const EMPTY: AccountSyncState = {
   groupTreeJson: null,
   bonusProgramJson: null,
   lastChangeAt: null,
+  groupOwnNodeIds: [],
+  reprice: null,
 };
 
 function toState(row: Selectable<AccountSyncTable>): AccountSyncState {
@@ -138,5 +191,28 @@ function toState(row: Selectable<AccountSyncTable>): AccountSyncState {
     groupTreeJson: row.group_tree_json,
     bonusProgramJson: row.bonus_program_json,
     lastChangeAt: num(row.last_change_at),
+    groupOwnNodeIds: parsed(ownNodesSchema, row.group_own_nodes_json) ?? [],
+    reprice:
+      row.reprice_state === null
+        ? null
+        : {
+            state: row.reprice_state,
+            priceTypeId: row.reprice_price_type_id,
+            done: Number(row.reprice_done),
+            total: Number(row.reprice_total),
+            unpricedCount: Number(row.reprice_missing_count),
+            unpriced: parsed(unpricedSchema, row.reprice_missing_json) ?? [],
+            finishedAt: num(row.reprice_finished_at),
+          },
   };
+}
+
+function parsed<T>(schema: z.ZodType<T>, json: string | null): T | null {
+  if (!json) return null;
+  try {
+    const result = schema.safeParse(JSON.parse(json));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
 }

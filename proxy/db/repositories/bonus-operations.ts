@@ -98,6 +98,12 @@ export class BonusOperationsRepository {
     }
   }
 
+  /** The buyer of a known operation (null: not in the read model yet). */
+  async buyerOf(accountId: number, id: string): Promise<string | null> {
+    const row = await this.db.selectFrom('bonus_operations').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', id).executeTakeFirst();
+    return row?.buyer_moysklad_id ?? null;
+  }
+
   /** A buyer's operations, newest first; `cursor` is the `nextCursor` of the previous page (null: the first page). */
   async listBonusOperations(accountId: number, buyerMoyskladId: string, page: { cursor: string | null; limit: number }): Promise<BonusOperationPage> {
     // A cursor that does not decode reads as "from the start", as for purchases: only an old client can send one.

@@ -139,7 +139,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
     card: new CardService({ readModel, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
     bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
-    settings: new SettingsService({ accounts, moysklad, operationLog, log: logger }),
+    settings: new SettingsService({ accounts, moysklad, operationLog, jobs, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
   const referral = new ReferralService({

@@ -149,6 +149,7 @@ export const bonusTransactionSchema = z.looseObject({
   applicable: z.boolean().optional(),
   updated: moscowTimestamp.optional(),
   created: moscowTimestamp.optional(),
+  description: z.string().optional(),
 });
 export type BonusTransaction = z.infer<typeof bonusTransactionSchema>;
 

@@ -30,6 +30,7 @@ export class JobsAdapter implements JobsPort {
       mode: sync.mode,
       queue,
       import: sync.import,
+      reprice: sync.reprice && { ...sync.reprice, finishedAt: sync.reprice.finishedAt === null ? null : new Date(sync.reprice.finishedAt).toISOString() },
       failedJobs: failedJobs.map((job) => ({ id: String(job.id), kind: job.kind, error: job.error, problem: job.problem, failedAt: job.failedAt })),
     };
   }

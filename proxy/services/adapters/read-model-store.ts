@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { decodePageCursor, encodePageCursor } from '../../db/page-cursor.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
-import { referralCodeFor } from '../../sync/read-model-writer.js';
+import { referralCodeFor, remainingItems } from '../../sync/read-model-writer.js';
 import type { BonusProgramView, BuyerView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
 
 
@@ -90,18 +90,25 @@ export class KyselyReadModel implements ReadModelPort {
       : [];
     const last = page.at(-1);
     return {
-      items: page.map((row) => ({
-        id: row.id,
-        number: row.number,
-        moment: row.moment,
-        sumKopecks: Number(row.sum_kopecks),
-        items: items
+      items: page.map((row) => {
+        const returned = Number(row.returned) === 1;
+        const lines = items
           .filter((item) => item.purchase_id === row.id)
-          .map((item) => ({ name: item.name, quantity: Number(item.quantity), priceKopecks: Number(item.price_kopecks) })),
-        pointsEarned: Number(row.points_earned),
-        pointsSpent: Number(row.points_spent),
-        returned: Number(row.returned) === 1,
-      })),
+          .map((item) => ({ name: item.name, quantity: Number(item.quantity), priceKopecks: Number(item.price_kopecks), returnedQuantity: Number(item.returned_quantity) }));
+        // A sale returned in part shows what the buyer kept (net sum, remaining lines); one returned whole shows what
+        // was sold, marked returned.
+        const kept = returned ? lines : remainingItems(lines);
+        return {
+          id: row.id,
+          number: row.number,
+          moment: row.moment,
+          sumKopecks: returned ? Number(row.sum_kopecks) : Number(row.sum_kopecks) - Number(row.returned_kopecks),
+          items: kept.map(({ name, quantity, priceKopecks }) => ({ name, quantity, priceKopecks })),
+          pointsEarned: Number(row.points_earned),
+          pointsSpent: Number(row.points_spent),
+          returned,
+        };
+      }),
       nextCursor: rows.length > limit && last ? encodePageCursor(Number(last.moment_ms), last.id) : null,
     };
   }

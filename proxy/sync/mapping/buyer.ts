@@ -1,5 +1,6 @@
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
 import { normalizePhone } from '../../phone.js';
+import { AMO_LIMITS, fitText, fitWithMarker } from './amo-limits.js';
 
 /**
  * The seed description: "Синхронизация контрагентов работает только с физ. лицами". МойСклад marks individuals
@@ -70,11 +71,23 @@ export interface FieldValue {
 
 /** Values of our two customer fields. `null` values clear a field (the official SDK sends `values: null`). */
 export function customerFieldValues(buyer: Pick<BuyerSnapshot, 'bonusCard' | 'points'>): FieldValue[] {
+  const card = buyer.bonusCard === null ? null : fitText(buyer.bonusCard, AMO_LIMITS.text).value;
   return [
-    { field_code: BONUS_CARD_FIELD_CODE, values: buyer.bonusCard ? [{ value: buyer.bonusCard }] : null },
+    { field_code: BONUS_CARD_FIELD_CODE, values: card ? [{ value: card }] : null },
     { field_code: BONUS_POINTS_FIELD_CODE, values: [{ value: String(buyer.points) }] },
   ];
 }
+
+/** The amoCRM customer of a buyer: its name (fitted to amoCRM's limit), our two fields and our МойСклад id field. */
+export function customerPayload(buyer: BuyerSnapshot): { name: string; custom_fields_values: FieldValue[] } {
+  return { name: fitText(buyer.name, AMO_LIMITS.name).value, custom_fields_values: [...customerFieldValues(buyer), customerMarkerField(buyer.moyskladId)] };
+}
+
+/**
+ * An e-mail longer than amoCRM takes cannot be shortened into a working address: it is left out of the contact (and
+ * kept whole in the note, see `valuesCut`).
+ */
+const emailFits = (email: string) => email.length <= AMO_LIMITS.text;
 
 /** The contact of a buyer: PHONE and EMAIL are amoCRM's system multitext fields, addressed by code. */
 export function contactFields(buyer: BuyerSnapshot): {
@@ -85,11 +98,40 @@ export function contactFields(buyer: BuyerSnapshot): {
 } {
   const fields: FieldValue[] = [];
   if (buyer.phone) fields.push({ field_code: 'PHONE', values: [{ value: buyer.phone, enum_code: 'MOB' }] });
-  if (buyer.email) fields.push({ field_code: 'EMAIL', values: [{ value: buyer.email, enum_code: 'WORK' }] });
+  if (buyer.email && emailFits(buyer.email)) fields.push({ field_code: 'EMAIL', values: [{ value: buyer.email, enum_code: 'WORK' }] });
   return {
-    name: buyer.name,
-    ...(buyer.firstName ? { first_name: buyer.firstName } : {}),
-    ...(buyer.lastName ? { last_name: buyer.lastName } : {}),
+    name: fitText(buyer.name, AMO_LIMITS.name).value,
+    ...(buyer.firstName ? { first_name: fitText(buyer.firstName, AMO_LIMITS.name).value } : {}),
+    ...(buyer.lastName ? { last_name: fitText(buyer.lastName, AMO_LIMITS.name).value } : {}),
     custom_fields_values: fields,
   };
+}
+
+/** A buyer's value amoCRM got shortened (or not at all), with its label for the note that keeps it whole. */
+export interface CutValue {
+  label: string;
+  full: string;
+}
+
+/** What of a buyer amoCRM's limits cut: the customer then gets a note with these values whole. */
+export function valuesCut(buyer: BuyerSnapshot): CutValue[] {
+  const cut: CutValue[] = [];
+  const check = (label: string, value: string | null, max: number) => {
+    if (value !== null && fitText(value, max).cut) cut.push({ label, full: value });
+  };
+  check('Имя', buyer.name, AMO_LIMITS.name);
+  check('Имя (юр.)', buyer.firstName, AMO_LIMITS.name);
+  check('Фамилия (юр.)', buyer.lastName, AMO_LIMITS.name);
+  check('Бонусная карта', buyer.bonusCard, AMO_LIMITS.text);
+  if (buyer.email && !emailFits(buyer.email)) cut.push({ label: 'E-mail', full: buyer.email });
+  return cut;
+}
+
+/** The note that keeps a buyer's cut values whole; its marker names the buyer and these values (a digest). */
+export function cutValuesNoteText(cut: readonly CutValue[], marker: string): string {
+  const body = [
+    `Не всё из МойСклад помещается в поля amoCRM (не длиннее ${AMO_LIMITS.name} символов): в карточке значения сокращены, полностью они такие.`,
+    ...cut.map((value) => `${value.label}: ${value.full}`),
+  ].join('\n');
+  return fitWithMarker(body, marker);
 }

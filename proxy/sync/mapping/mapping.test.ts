@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { counterpartySchema, productFolderSchema, productSchema } from '../../moysklad/schemas/entities.js';
-import { buyerSnapshot, contactFields, customerFieldValues, isSyncableBuyer, normalizePhone } from './buyer.js';
+import { remainingItems, returnedQuantities } from '../read-model-writer.js';
+import { AMO_LIMITS, fitPrice, fitText, fitWithMarker } from './amo-limits.js';
+import { buyerSnapshot, contactFields, customerFieldValues, customerPayload, cutValuesNoteText, isSyncableBuyer, normalizePhone, valuesCut } from './buyer.js';
 import { folderPath, productElement, productPriceKopecks, roublesText } from './product.js';
-import { moscowDisplay, saleNoteText, transactionPayload } from './sale.js';
+import { moscowDisplay, returnNoteText, saleNoteText, transactionPayload } from './sale.js';
 
 const base = 'https://api.moysklad.ru/api/remap/1.2';
 const meta = (type: string, id: string) => ({ href: `${base}/entity/${type}/${id}`, type, mediaType: 'application/json' });
@@ -54,12 +56,19 @@ describe('product mapping', () => {
     salePrices: [{ value: 799050.0, priceType: priceType('t1', 'Цена продажи') }, { value: 700000.0, priceType: priceType('t2', 'Оптовая цена') }],
   });
 
-  it('picks the configured price type, else «Цена продажи», and keeps kopecks exact', () => {
+  it('picks the configured price type (else «Цена продажи» while none is chosen) and keeps kopecks exact', () => {
     expect(productPriceKopecks(product, null)).toBe(799050);
     expect(productPriceKopecks(product, 't2')).toBe(700000);
-    expect(productPriceKopecks(product, 'unknown')).toBe(799050);
     expect(roublesText(799050)).toBe('7990.50');
     expect(roublesText(700000)).toBe('7000');
+  });
+
+  it('has no price when the chosen type is unset (МойСклад shows 0) or gone, never another type\'s and never 0', () => {
+    const unset = productSchema.parse({ ...product, salePrices: [{ value: 799050, priceType: priceType('t1', 'Цена продажи') }, { value: 0, priceType: priceType('t2', 'Оптовая цена') }] });
+    expect(productPriceKopecks(unset, 't2')).toBeNull();
+    expect(productPriceKopecks(product, 'deleted-type')).toBeNull();
+    const element = productElement({ product: unset, priceTypeId: 't2', fieldIds: { PRICE: 3 }, groupEnumId: null });
+    expect(element.custom_fields_values.find((f) => 'field_id' in f && f.field_id === 3)).toEqual({ field_id: 3, values: null });
   });
 
   it('builds the element with field ids where known and codes otherwise', () => {
@@ -118,5 +127,58 @@ describe('sale mapping', () => {
     expect(payload.completed_at).toBe(Date.UTC(2026, 2, 12, 11, 5) / 1000);
     expect(payload._embedded?.catalog_elements).toEqual([{ id: 11, metadata: { catalog_id: 7, quantity: 1 } }]);
     expect(payload.request_id).toBe('d1');
+  });
+});
+
+describe('amoCRM limits', () => {
+  it('shortens text to the limit with an ellipsis, never splitting a character, and says so', () => {
+    expect(fitText('Иван', 255)).toEqual({ value: 'Иван', cut: false });
+    const long = 'Я'.repeat(300);
+    const fitted = fitText(long, 255);
+    expect([fitted.value.length, fitted.cut, fitted.value.endsWith('…')]).toEqual([255, true, true]);
+    const emoji = `${'a'.repeat(253)}😀😀`;
+    expect(fitText(emoji, 255).value).toBe(`${'a'.repeat(253)}…`);
+  });
+
+  it('keeps the marker of a shortened note whole and caps an int price', () => {
+    const text = fitWithMarker('x'.repeat(70_000), 'МойСклад: d1');
+    expect(text.length).toBe(AMO_LIMITS.noteText);
+    expect(text.endsWith('…\nМойСклад: d1')).toBe(true);
+    expect(fitWithMarker('short', 'МойСклад: d1')).toBe('short\nМойСклад: d1');
+    expect(fitPrice(3_000_000_000)).toBe(AMO_LIMITS.int);
+    expect(fitPrice(5)).toBe(5);
+  });
+
+  it('fits a buyer to amoCRM and lists what was cut for the note', () => {
+    const name = `Очень ${'длинное '.repeat(40)}имя`;
+    const buyer = buyerSnapshot(counterparty({ companyType: 'individual', name, email: `${'a'.repeat(260)}@example.com`, legalFirstName: 'Анна' }));
+    expect(customerPayload(buyer).name.length).toBeLessThanOrEqual(AMO_LIMITS.name);
+    expect(customerPayload(buyer).name).toMatch(/^Очень длинное .*…$/);
+    expect(contactFields(buyer).name).toBe(customerPayload(buyer).name);
+    expect(contactFields(buyer).custom_fields_values).toEqual([]); // a cut e-mail would be a wrong address
+    expect(valuesCut(buyer)).toEqual([{ label: 'Имя', full: name }, { label: 'E-mail', full: buyer.email }]);
+    const note = cutValuesNoteText(valuesCut(buyer), 'МойСклад: c1:full:abc');
+    expect(note).toContain(`Имя: ${name}`);
+    expect(note.endsWith('МойСклад: c1:full:abc')).toBe(true);
+    expect(valuesCut(buyerSnapshot(counterparty({ companyType: 'individual' })))).toEqual([]);
+  });
+});
+
+describe('returns', () => {
+  it('spreads returned quantities over the sale lines of an item first to last', () => {
+    const items = [{ assortmentId: 'a', quantity: 2 }, { assortmentId: 'b', quantity: 1 }, { assortmentId: 'a', quantity: 1 }, { assortmentId: null, quantity: 1 }];
+    expect(returnedQuantities(items, [{ lines: [{ assortmentId: 'a', quantity: 1 }] }, { lines: [{ assortmentId: 'a', quantity: 1.5 }, { assortmentId: 'x', quantity: 1 }] }])).toEqual([2, 0, 0.5, 0]);
+    expect(remainingItems([{ quantity: 2, returnedQuantity: 2 }, { quantity: 1.25, returnedQuantity: 0.5 }])).toEqual([{ quantity: 0.75, returnedQuantity: 0.5 }]);
+  });
+
+  it('writes a return note with the lines, the points taken and given back, and what is left', () => {
+    const sale = { moyskladId: 'd1', number: '00123', moment: '2026-03-12 14:05:00.000' };
+    const text = returnNoteText(sale, { moyskladId: 'r1', number: '7', sumKopecks: 179700, lines: [{ name: 'Штатив', quantity: 1, priceKopecks: 179700 }], pointsTakenBack: 18, pointsGivenBack: 5, remainingKopecks: 11375 });
+    expect(text).toContain('Возврат №7 по розничной продаже №00123 от 12.03.2026 14:05 на сумму');
+    expect(text).toContain('Возвращены товары: Штатив — 1 ×');
+    expect(text).toContain('Списано баллов, начисленных за покупку: 18, возвращено баллов, потраченных на покупку: 5.');
+    expect(text).toMatch(/По продаже осталось 113,75\s₽\./);
+    expect(text.endsWith('МойСклад: d1:return:r1')).toBe(true);
+    expect(returnNoteText(sale, { moyskladId: 'r2', number: '8', sumKopecks: 100, lines: [], pointsTakenBack: 0, pointsGivenBack: 0, remainingKopecks: null })).toContain('Баллы не менялись.\nПродажа возвращена полностью.');
   });
 });

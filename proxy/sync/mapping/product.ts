@@ -1,17 +1,23 @@
 import type { Product, ProductFolder } from '../../moysklad/schemas/entities.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
 import { kopecksFromApi, type Kopecks } from '../../moysklad/money.js';
+import { AMO_LIMITS, fitText } from './amo-limits.js';
 
 /** МойСклад's default sale price type; used when the admin has not chosen one on the settings page. */
 export const DEFAULT_PRICE_TYPE_NAME = 'Цена продажи';
 
-/** Picks the price the shop wants in amoCRM: the configured price type, else «Цена продажи», else none. */
+/**
+ * The price the shop wants in amoCRM: of the price type chosen on the settings page, or «Цена продажи» while none is
+ * chosen. null when the product has no price of that type: МойСклад lists every price type on every product and
+ * shows an unset one as 0 (and a deleted type not at all), so 0 means "no price" — it is never written as a price,
+ * and never replaced by another type's (the catalog would mix price types). The repricing job reports such products.
+ */
 export function productPriceKopecks(product: Product, priceTypeId: string | null): Kopecks | null {
   const prices = product.salePrices ?? [];
-  const chosen =
-    (priceTypeId ? prices.find((p) => p.priceType.id === priceTypeId) : undefined) ??
-    prices.find((p) => p.priceType.name === DEFAULT_PRICE_TYPE_NAME);
-  return chosen ? kopecksFromApi(chosen.value) : null;
+  const chosen = priceTypeId ? prices.find((p) => p.priceType.id === priceTypeId) : prices.find((p) => p.priceType.name === DEFAULT_PRICE_TYPE_NAME);
+  if (!chosen) return null;
+  const kopecks = kopecksFromApi(chosen.value);
+  return kopecks > 0 ? kopecks : null;
 }
 
 /** amoCRM's PRICE is a numeric field in roubles; a decimal string keeps kopecks exact ("7990.5" → 7 990,50 ₽). */
@@ -79,11 +85,12 @@ export function productElement({ product, priceTypeId, fieldIds, groupEnumId }: 
   custom_fields_values: ElementFieldValue[];
 } {
   const price = productPriceKopecks(product, priceTypeId);
+  // Fitted to amoCRM's limits (proxy/sync/mapping/amo-limits.ts): a long name is shortened, never refused.
   return {
-    name: product.name,
+    name: fitText(product.name, AMO_LIMITS.name).value,
     custom_fields_values: [
-      field(fieldIds, 'SKU', product.article ? [{ value: product.article }] : null),
-      field(fieldIds, 'DESCRIPTION', product.description ? [{ value: product.description }] : null),
+      field(fieldIds, 'SKU', product.article ? [{ value: fitText(product.article, AMO_LIMITS.text).value }] : null),
+      field(fieldIds, 'DESCRIPTION', product.description ? [{ value: fitText(product.description, AMO_LIMITS.longText).value }] : null),
       field(fieldIds, 'PRICE', price === null ? null : [{ value: roublesText(price) }]),
       field(fieldIds, 'GROUP', groupEnumId === null ? null : [{ enum_id: groupEnumId }]),
       field(fieldIds, 'EXTERNAL_ID', [{ value: product.id }]),

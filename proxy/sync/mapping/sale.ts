@@ -1,5 +1,6 @@
 import { parseMoscow } from '../../moysklad/moscow-time.js';
 import { kopecksToWholeRoubles, type Kopecks } from '../../moysklad/money.js';
+import { fitPrice, fitWithMarker } from './amo-limits.js';
 
 export interface SaleLine {
   name: string;
@@ -18,6 +19,8 @@ export interface SaleFacts {
   lines: SaleLine[];
   pointsEarned: number;
   pointsSpent: number;
+  /** The sum and lines are what is left after partial returns (an amoCRM purchase is re-created with them). */
+  partlyReturned?: boolean;
 }
 
 /** Every note we write ends with this marker, so a retry after a crash can find the note it already wrote. */
@@ -53,22 +56,56 @@ export function saleNoteText(sale: SaleFacts): string {
   if (sale.pointsSpent > 0) points.push(`списано баллов: ${sale.pointsSpent}`);
   if (sale.pointsEarned > 0) points.push(`начислено баллов: ${sale.pointsEarned}`);
   const pointsLine = points.join(', ');
-  return [
+  const body = [
     `Розничная продажа №${sale.number} от ${moscowDisplay(sale.moment)} на сумму ${formatRoubles(sale.sumKopecks)}.`,
     `Товары: ${items || '—'}.`,
     // Its own line in the note, so it starts with a capital letter.
     pointsLine ? `${pointsLine.charAt(0).toUpperCase()}${pointsLine.slice(1)}.` : null,
-    saleMarker(sale.moyskladId),
   ]
     .filter((line): line is string => line !== null)
     .join('\n');
+  // A receipt of hundreds of lines is shortened to what a note takes; the marker stays whole.
+  return fitWithMarker(body, saleMarker(sale.moyskladId));
 }
 
-export function returnNoteText(sale: Pick<SaleFacts, 'moyskladId' | 'number' | 'moment' | 'sumKopecks'>, returnNumber: string): string {
-  return [
-    `Возврат №${returnNumber} по розничной продаже №${sale.number} от ${moscowDisplay(sale.moment)} на сумму ${formatRoubles(sale.sumKopecks)}.`,
-    saleMarker(`${sale.moyskladId}:return`),
-  ].join('\n');
+export interface ReturnFacts {
+  moyskladId: string;
+  number: string;
+  sumKopecks: Kopecks;
+  /** The lines this return took back. */
+  lines: Pick<SaleLine, 'name' | 'quantity' | 'priceKopecks'>[];
+  /** Points earned on the sale that this return took back, and points spent on the sale that it gave back. */
+  pointsTakenBack: number;
+  pointsGivenBack: number;
+  /** What is left of the sale after every return so far (null: nothing, it is returned whole). */
+  remainingKopecks: Kopecks | null;
+}
+
+/**
+ * The return note on the customer card: which sale, how much, which lines, how many points moved (the buyer must
+ * understand why the balance dropped), and what is left of the sale. One note per return: a sale returned in parts
+ * gets one for each part, each with its own marker.
+ */
+export function returnNoteText(sale: Pick<SaleFacts, 'moyskladId' | 'number' | 'moment'>, ret: ReturnFacts): string {
+  const items = ret.lines.map((line) => `${line.name} — ${formatQuantity(line.quantity)} × ${formatRoubles(line.priceKopecks)}`).join('; ');
+  const points: string[] = [];
+  if (ret.pointsTakenBack > 0) points.push(`списано баллов, начисленных за покупку: ${ret.pointsTakenBack}`);
+  if (ret.pointsGivenBack > 0) points.push(`возвращено баллов, потраченных на покупку: ${ret.pointsGivenBack}`);
+  const pointsLine = points.length > 0 ? points.join(', ') : 'баллы не менялись';
+  const body = [
+    `Возврат №${ret.number} по розничной продаже №${sale.number} от ${moscowDisplay(sale.moment)} на сумму ${formatRoubles(ret.sumKopecks)}.`,
+    items ? `Возвращены товары: ${items}.` : null,
+    `${pointsLine.charAt(0).toUpperCase()}${pointsLine.slice(1)}.`,
+    ret.remainingKopecks === null ? 'Продажа возвращена полностью.' : `По продаже осталось ${formatRoubles(ret.remainingKopecks)}.`,
+  ]
+    .filter((line): line is string => line !== null)
+    .join('\n');
+  return fitWithMarker(body, returnMarker(sale.moyskladId, ret.moyskladId));
+}
+
+/** The marker of one return's note: it names the sale (so the sale's notes are found together) and the return. */
+export function returnMarker(saleId: string, returnId: string): string {
+  return saleMarker(`${saleId}:return:${returnId}`);
 }
 
 /**
@@ -90,8 +127,8 @@ export function transactionPayload(sale: SaleFacts, catalogId: number | null): {
           .filter((line): line is SaleLine & { catalogElementId: number } => line.catalogElementId !== null)
           .map((line) => ({ id: line.catalogElementId, metadata: { catalog_id: catalogId, quantity: line.quantity } }));
   return {
-    price: kopecksToWholeRoubles(sale.sumKopecks),
-    comment: `Розничная продажа №${sale.number} (${saleMarker(sale.moyskladId)})`,
+    price: fitPrice(kopecksToWholeRoubles(sale.sumKopecks)),
+    comment: `Розничная продажа №${sale.number}${sale.partlyReturned ? ' с учётом возврата' : ''} (${saleMarker(sale.moyskladId)})`,
     completed_at: Math.floor(parseMoscow(sale.moment).getTime() / 1000),
     request_id: sale.moyskladId,
     ...(elements.length > 0 ? { _embedded: { catalog_elements: elements } } : {}),

@@ -2,10 +2,11 @@ import type { AmoClient } from '../../amocrm/client.js';
 import type { AmoRejectedItem } from '../../amocrm/errors.js';
 import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
 import type { Counterparty } from '../../moysklad/schemas/entities.js';
-import { buyerSnapshot, contactFields, customerFieldValues, customerMarkerField, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, type BuyerSnapshot } from '../mapping/buyer.js';
+import { buyerSnapshot, contactFields, customerPayload, cutValuesNoteText, isSyncableBuyer, MOYSKLAD_ID_FIELD_CODE, valuesCut, type BuyerSnapshot, type CutValue } from '../mapping/buyer.js';
+import { saleMarker } from '../mapping/sale.js';
 import type { RuleContext } from '../rule-context.js';
 import { writtenHash } from '../written-hash.js';
-import { rejectedAsGone } from './amo-writes.js';
+import { findNoteWithMarker, rejectedAsGone } from './amo-writes.js';
 import { reportRejected } from './rejected.js';
 
 /**
@@ -63,7 +64,7 @@ export async function indexedContactFinder(amo: AmoClient): Promise<ContactFinde
   };
 }
 
-type CustomerPayload = { name: string; custom_fields_values: ReturnType<typeof customerFieldValues> };
+type CustomerPayload = ReturnType<typeof customerPayload>;
 type ContactPayload = ReturnType<typeof contactFields>;
 
 interface BuyerPlan {
@@ -80,6 +81,8 @@ interface BuyerPlan {
   linkPending: boolean;
   /** amoCRM refused a write of this buyer in this pass. */
   refused: boolean;
+  /** Values amoCRM's limits cut (kept whole in a note on the customer). */
+  cut: CutValue[];
 }
 
 export interface SyncBuyersOptions {
@@ -121,7 +124,7 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
     ctx.intents.existing(accountId, ids.map(mainContactIntent)),
   ]);
   const plans: BuyerPlan[] = buyers.map((buyer) => {
-    const customer: CustomerPayload = { name: buyer.name, custom_fields_values: [...customerFieldValues(buyer), customerMarkerField(buyer.moyskladId)] };
+    const customer: CustomerPayload = customerPayload(buyer);
     const contact = contactFields(buyer);
     const customerLink = customerLinks.get(buyer.moyskladId);
     const contactLink = contactLinks.get(buyer.moyskladId);
@@ -137,6 +140,7 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
       contactWritten: contactLink?.writtenHash ?? null,
       linkPending: pendingLinks.has(mainContactIntent(buyer.moyskladId)),
       refused: false,
+      cut: valuesCut(buyer),
     };
   });
 
@@ -150,6 +154,7 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
   for (const plan of plans) if (plan.customerId !== null) result.set(plan.buyer.moyskladId, plan.customerId);
   // A buyer counts as read only once it is written whole: an event about one amoCRM refused must run its own job.
   const complete = plans.filter((plan) => plan.customerId !== null && plan.contactId !== null && !plan.linkPending && !plan.refused);
+  await writeCutValueNotes(ctx, complete);
   const incompleteRows = plans.filter((plan) => !complete.includes(plan));
   if (complete.length > 0) await ctx.readModel.upsertBuyers(accountId, complete.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), options.readAt ?? null);
   if (incompleteRows.length > 0) await ctx.readModel.upsertBuyers(accountId, incompleteRows.map((plan) => ({ buyer: plan.buyer, amoCustomerId: plan.customerId })), null);
@@ -157,6 +162,45 @@ export async function syncBuyers(ctx: RuleContext, counterparties: readonly Coun
 }
 
 const customerIntent = (id: string) => `counterparty:${id}`;
+const cutNoteIntent = (id: string) => `counterparty_fit_note:${id}`;
+
+/**
+ * Buyers whose values amoCRM's limits cut (a 300-character name) get a note on the customer with those values whole,
+ * once per set of values: `links.written_hash` of kind `counterparty_fit_note` says which set the last note kept. In
+ * bulk, 250 notes a request; an intent and a marker naming the values keep a retry after a crash from writing twice.
+ */
+async function writeCutValueNotes(ctx: RuleContext, plans: readonly BuyerPlan[]): Promise<void> {
+  const { accountId, amo, links } = ctx;
+  const wanted = plans.filter((plan) => plan.cut.length > 0 && plan.customerId !== null);
+  if (wanted.length === 0) return;
+  const ids = wanted.map((plan) => plan.buyer.moyskladId);
+  const [noted, intents] = await Promise.all([links.lookup(accountId, 'counterparty_fit_note', ids), ctx.intents.existing(accountId, ids.map(cutNoteIntent))]);
+  const todo: { plan: BuyerPlan; hash: string; marker: string }[] = [];
+  for (const plan of wanted) {
+    const id = plan.buyer.moyskladId;
+    const hash = writtenHash(plan.cut);
+    if (noted.get(id)?.writtenHash === hash) continue;
+    const marker = saleMarker(`${id}:full:${hash.slice(0, 10)}`);
+    const found = intents.has(cutNoteIntent(id)) ? await findNoteWithMarker(amo, plan.customerId!, marker) : null;
+    if (found !== null) {
+      await links.linkMany(accountId, 'counterparty_fit_note', [{ moyskladId: id, amoId: found, writtenHash: hash }]);
+      await ctx.intents.clear(accountId, [cutNoteIntent(id)]);
+    } else todo.push({ plan, hash, marker });
+  }
+  if (todo.length === 0) return;
+  await ctx.intents.record(accountId, todo.map(({ plan }) => cutNoteIntent(plan.buyer.moyskladId)));
+  ctx.signal?.throwIfAborted();
+  const outcome = await amo.customers.addNotesMany(
+    todo.map(({ plan, marker }) => ({ entity_id: plan.customerId!, note_type: 'extended_service_message' as const, params: { service: 'МойСклад', text: cutValuesNoteText(plan.cut, marker) }, request_id: plan.buyer.moyskladId })),
+    { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
+  );
+  const byId = new Map(todo.map((entry) => [entry.plan.buyer.moyskladId, entry]));
+  const written = outcome.done.map(({ item, result }) => ({ moyskladId: String(item.request_id), amoId: result.id, writtenHash: byId.get(String(item.request_id))!.hash }));
+  await links.linkMany(accountId, 'counterparty_fit_note', written);
+  await ctx.intents.clear(accountId, written.map((row) => cutNoteIntent(row.moyskladId)));
+  // The note only keeps what the card shows shortened: a refusal is logged, never a reason to fail the buyer's job.
+  if (outcome.rejected.length > 0) ctx.logger.warn({ accountId, items: outcome.rejected.map((entry) => ({ requestId: entry.requestId, errors: entry.errors })) }, 'amoCRM refused notes with values cut to its limits');
+}
 const contactIntent = (id: string) => `contact:${id}`;
 const mainContactIntent = (id: string) => `main-contact:${id}`;
 

@@ -2,30 +2,24 @@ import { MAX_BATCH_SIZE } from '../../amocrm/batch.js';
 import { AmoError } from '../../amocrm/errors.js';
 import type { TransactionWrite } from '../../amocrm/resources/customers.js';
 import { MoySkladNotFoundError } from '../../moysklad/errors.js';
-import { parseMoscow, toMoscowString } from '../../moysklad/moscow-time.js';
+import { parseMoscow, toMoscowIso, toMoscowString } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
 import type { BonusTransaction, Position, RetailDemand, RetailSalesReturn } from '../../moysklad/schemas/entities.js';
-import { returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts } from '../mapping/sale.js';
-import type { PurchaseItemRecord, PurchaseRecord, StoredPurchase } from '../read-model-writer.js';
+import { returnMarker, returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts } from '../mapping/sale.js';
+import { remainingItems, type PurchaseItemRecord, type PurchaseRecord, type ReturnRecord, type StoredPurchase } from '../read-model-writer.js';
 import type { RuleContext } from '../rule-context.js';
+import { writtenHash } from '../written-hash.js';
 import { findNoteWithMarker, findTransactionWithMarker, isGoneInAmo, rejectedAsGone, singleId } from './amo-writes.js';
 import { syncBuyers } from './buyers.js';
 import { createOnce } from './create-intent.js';
 import { buyerLease, withLeases } from '../leases.js';
 import { FolderCache, syncProducts } from './products.js';
 import { reportRejected } from './rejected.js';
+import { recordBonusOperations } from './bonus-operations.js';
 
 export type Document<T> = T & { allPositions: Position[] };
 
-const MOSCOW_OFFSET = '+03:00';
-
-/** "2026-03-12 14:05:00.000" (Moscow) → "2026-03-12T14:05:00.000+03:00": the same instant with its zone explicit. */
-export function moscowIso(moment: string): string {
-  const [date, time = '00:00:00'] = moment.split(' ');
-  const withMs = time.includes('.') ? time : `${time}.000`;
-  return `${date}T${withMs}${MOSCOW_OFFSET}`;
-}
 
 export type SalePoints = Map<string, { earned: number; spent: number }>;
 
@@ -59,6 +53,7 @@ export async function loadSalePoints(ctx: RuleContext, sales: readonly Document<
   const transactions: BonusTransaction[] = [];
   const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
   for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  await recordBonusOperations(ctx, transactions);
   return pointsBySale(transactions);
 }
 
@@ -83,7 +78,7 @@ export function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints)
     id: sale.id,
     buyerMoyskladId: idFromHref(sale.agent.meta.href),
     number: sale.name,
-    moment: moscowIso(sale.moment),
+    moment: toMoscowIso(parseMoscow(sale.moment)),
     momentMs: parseMoscow(sale.moment).getTime(),
     sumKopecks: kopecksFromApi(sale.sum),
     pointsEarned: earnedSpent.earned,
@@ -106,13 +101,19 @@ export async function recordSales(ctx: RuleContext, sales: readonly Document<Ret
 const saleIntent = (id: string) => `retaildemand:${id}`;
 const noteIntent = (id: string) => `retaildemand_note:${id}`;
 
-function factsOf(purchase: StoredPurchase, elements: Map<string, number>): SaleFacts {
+/**
+ * A stored purchase as amoCRM shows it: `sold` for the sale's note (history), `net` for the amoCRM purchase, which
+ * carries what the buyer kept after partial returns (its sum and remaining lines).
+ */
+function factsOf(purchase: StoredPurchase, elements: Map<string, number>, view: 'sold' | 'net' = 'sold'): SaleFacts {
+  const net = view === 'net' && purchase.returnedKopecks > 0;
+  const items = net ? remainingItems(purchase.items) : purchase.items;
   return {
     moyskladId: purchase.id,
     number: purchase.number,
     moment: toMoscowString(new Date(purchase.momentMs)),
-    sumKopecks: purchase.sumKopecks,
-    lines: purchase.items.map((item) => ({
+    sumKopecks: net ? Math.max(0, purchase.sumKopecks - purchase.returnedKopecks) : purchase.sumKopecks,
+    lines: items.map((item) => ({
       name: item.name,
       quantity: item.quantity,
       priceKopecks: item.priceKopecks,
@@ -120,7 +121,14 @@ function factsOf(purchase: StoredPurchase, elements: Map<string, number>): SaleF
     })),
     pointsEarned: purchase.pointsEarned,
     pointsSpent: purchase.pointsSpent,
+    ...(net ? { partlyReturned: true } : {}),
   };
+}
+
+/** The amoCRM purchase of a stored purchase (what the buyer kept) and its digest, kept in `links.written_hash`. */
+function transactionOf(purchase: StoredPurchase, elements: Map<string, number>, catalogId: number | null): { payload: TransactionWrite; hash: string } {
+  const payload = transactionPayload(factsOf(purchase, elements, 'net'), catalogId);
+  return { payload, hash: writtenHash(payload) };
 }
 
 export interface WritePurchasesOptions {
@@ -158,8 +166,10 @@ export async function writePurchases(ctx: RuleContext, buyerIds: readonly string
   const elements = await catalogElements(ctx, [...needTransaction, ...needNote]);
   const catalog = await ctx.catalog();
 
+  // Purchases and notes go out side by side (they only need the customer): a till sale's two writes take two of
+  // amoCRM's slots at once instead of one after the other.
   const gone = new Set<string>();
-  await forEachConcurrently(groupBy(needTransaction, (p) => p.buyerMoyskladId), options.concurrency ?? 1, async ([buyerId, list]) => {
+  const transactionsDone = forEachConcurrently(groupBy(needTransaction, (p) => p.buyerMoyskladId), options.concurrency ?? 1, async ([buyerId, list]) => {
     const customerId = customers.get(buyerId);
     if (customerId === undefined) return;
     try {
@@ -169,10 +179,12 @@ export async function writePurchases(ctx: RuleContext, buyerIds: readonly string
       gone.add(buyerId);
     }
   });
-
   let pendingNotes = needNote.filter((p) => customers.has(p.buyerMoyskladId));
-  const rejected = await writeNotes(ctx, pendingNotes, customers, intents, elements);
-  for (const buyerId of rejected) gone.add(buyerId);
+  // Both settle before anything is thrown: no write may still be in flight when the caller's leases are released.
+  const [transactionsOutcome, notesOutcome] = await Promise.allSettled([transactionsDone, writeNotes(ctx, pendingNotes, customers, intents, elements)]);
+  if (transactionsOutcome.status === 'rejected') throw transactionsOutcome.reason;
+  if (notesOutcome.status === 'rejected') throw notesOutcome.reason;
+  for (const buyerId of notesOutcome.value) gone.add(buyerId);
 
   if (gone.size > 0) {
     // Customers deleted in amoCRM after our last write to them (an unchanged buyer is not re-sent, so nothing told
@@ -233,16 +245,18 @@ async function writeTransactions(ctx: RuleContext, customerId: number, purchases
     const found = await findTransactionWithMarker(amo, customerId, saleMarker(purchase.id));
     if (found === null) fresh.push(purchase);
     else {
-      await links.link(accountId, 'retaildemand', purchase.id, found);
+      await links.linkMany(accountId, 'retaildemand', [{ moyskladId: purchase.id, amoId: found, writtenHash: transactionOf(purchase, elements, catalogId).hash }]);
       await ctx.intents.clear(accountId, [saleIntent(purchase.id)]);
     }
   }
   if (fresh.length === 0) return;
   await ctx.intents.record(accountId, fresh.map((p) => saleIntent(p.id)));
   ctx.signal?.throwIfAborted();
-  const payloads: TransactionWrite[] = fresh.map((purchase) => transactionPayload(factsOf(purchase, elements), catalogId));
+  const planned = new Map(fresh.map((purchase) => [purchase.id, transactionOf(purchase, elements, catalogId)]));
+  const payloads: TransactionWrite[] = [...planned.values()].map((plan) => plan.payload);
   const outcome = await amo.customers.createTransactions(customerId, payloads, { batchSize: MAX_BATCH_SIZE, skipInvalid: true });
-  const written = outcome.done.map(({ item, result }) => ({ moyskladId: String(item.request_id), amoId: result.id }));
+  // The digest says which sum and lines amoCRM has: a later partial return re-creates the purchase only if they differ.
+  const written = outcome.done.map(({ item, result }) => ({ moyskladId: String(item.request_id), amoId: result.id, writtenHash: planned.get(String(item.request_id))?.hash ?? null }));
   await links.linkMany(accountId, 'retaildemand', written);
   await ctx.intents.clear(accountId, written.map((row) => saleIntent(row.moyskladId)));
   if (outcome.rejected.some(rejectedAsGone)) throw new AmoError(`amoCRM customer ${customerId} is gone`, { status: 404 });
@@ -349,11 +363,17 @@ async function forEachConcurrently<K, V>(entries: Map<K, V>, concurrency: number
 }
 
 /**
- * A retail return reverses the sale: the amoCRM purchase is deleted (so ltv and purchase count drop), a note says
- * so, the read model marks the purchase returned. A return without a known sale only refreshes the points. The
- * caller holds the buyer's lease.
+ * A retail return, whole or partial (a till may return a sale in several parts). The read model records it and
+ * derives what the buyer kept (net sum, remaining lines; see ReadModelWriter.upsertReturn). amoCRM cannot edit a
+ * purchase, so one whose sum or lines changed is deleted and made again with the net (a whole return only deletes
+ * it, so ltv and purchase count drop); a note says what came back and how many points moved. A return without a
+ * known sale only refreshes the points. The caller holds the buyer's lease.
+ *
+ * Crash safety: the old purchase is deleted and unlinked before the new one is created, and the create is guarded
+ * like every purchase create (intent + our marker), so a crash leaves at most a moment with none (the job's retry
+ * finishes it) and never two.
  */
-export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesReturn>): Promise<'reversed' | 'unlinked'> {
+export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesReturn>, options: { points?: ReturnPoints } = {}): Promise<'reversed' | 'reduced' | 'unlinked'> {
   const { accountId, amo, links } = ctx;
   const agentId = idFromHref(doc.agent.meta.href);
   const saleId = doc.demand ? idFromHref(doc.demand.meta.href) : null;
@@ -368,35 +388,118 @@ export async function syncReturn(ctx: RuleContext, doc: Document<RetailSalesRetu
     }
   }
   const customerId = await links.amoIdFor(accountId, 'counterparty', agentId);
-  const sale = saleId === null ? null : await ctx.readModel.purchase(accountId, saleId);
-  if (saleId === null || customerId === null || sale === null) {
+  const known = saleId === null ? null : await ctx.readModel.purchase(accountId, saleId);
+  if (saleId === null || customerId === null || known === null) {
     if (customerId !== null) await syncBuyers(ctx, [await ctx.ms.counterparties.get(agentId)]);
     return 'unlinked';
   }
-  await ctx.readModel.markReturned(accountId, saleId);
+  const noted = (await links.amoIdFor(accountId, 'retailsalesreturn_note', doc.id)) !== null;
+  const recorded = (await ctx.readModel.returnsOf(accountId, saleId)).find((ret) => ret.id === doc.id);
+  // Bulk work read the operations of the whole page (`options.points`); a replay of a return already recorded and
+  // noted needs no read of them at all.
+  const none = { takenBack: 0, givenBack: 0 };
+  const points = options.points
+    ? (options.points.get(doc.id) ?? none)
+    : recorded && noted
+      ? { takenBack: recorded.pointsTakenBack, givenBack: recorded.pointsGivenBack }
+      : ((await loadReturnPoints(ctx, [doc])).get(doc.id) ?? none);
+  await ctx.readModel.upsertReturn(accountId, returnRecord(doc, saleId, points));
+  const sale = (await ctx.readModel.purchase(accountId, saleId))!;
 
-  const transactionId = await links.amoIdFor(accountId, 'retaildemand', saleId);
-  if (transactionId !== null) {
-    try {
-      await amo.customers.deleteTransaction(transactionId);
-    } catch (error) {
-      // Deleted by an attempt that crashed before unlinking: the goal is reached.
-      if (!(error instanceof AmoError && error.status === 404)) throw error;
-    }
-    await links.unlinkByMoyskladId(accountId, 'retaildemand', saleId);
-  }
-  // The sale's own note first (history), when it was never written (returned before the import wrote it).
+  await dropOutdatedTransaction(ctx, sale);
+  // The net purchase (when something is left) and the sale's own note when it was never written.
   await writePurchases(ctx, [agentId]);
-  if ((await links.amoIdFor(accountId, 'retailsalesreturn_note', doc.id)) === null) {
-    const facts = { moyskladId: saleId, number: sale.number, moment: toMoscowString(new Date(sale.momentMs)), sumKopecks: kopecksFromApi(doc.sum) };
-    const marker = saleMarker(`${saleId}:return`);
+  if (!noted) {
+    const remaining = sale.returned ? null : Math.max(0, sale.sumKopecks - sale.returnedKopecks);
+    const text = returnNoteText(
+      { moyskladId: saleId, number: sale.number, moment: toMoscowString(new Date(sale.momentMs)) },
+      {
+        moyskladId: doc.id,
+        number: doc.name,
+        sumKopecks: kopecksFromApi(doc.sum),
+        lines: doc.allPositions.map((position) => ({ name: position.assortment.name ?? position.assortment.id ?? idFromHref(position.assortment.meta.href), quantity: position.quantity, priceKopecks: kopecksFromApi(position.price) })),
+        pointsTakenBack: points.takenBack,
+        pointsGivenBack: points.givenBack,
+        remainingKopecks: remaining,
+      },
+    );
+    const marker = returnMarker(saleId, doc.id);
     await createOnce(ctx, `retailsalesreturn_note:${doc.id}`, {
       search: () => findNoteWithMarker(amo, customerId, marker),
-      create: async () =>
-        singleId(await amo.customers.addNotes(customerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: returnNoteText(facts, doc.name) }, request_id: doc.id }]), 'note'),
+      create: async () => singleId(await amo.customers.addNotes(customerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text }, request_id: doc.id }]), 'note'),
       link: (id) => links.link(accountId, 'retailsalesreturn_note', doc.id, id),
     });
   }
   await syncBuyers(ctx, [await ctx.ms.counterparties.get(agentId)]);
-  return 'reversed';
+  return sale.returned ? 'reversed' : 'reduced';
+}
+
+/**
+ * The amoCRM purchase of a sale that returns changed: deleted when nothing is left, or when what amoCRM has (its
+ * digest) differs from what the buyer kept — `writePurchases` then makes it again with the net. Unchanged: kept.
+ */
+async function dropOutdatedTransaction(ctx: RuleContext, sale: StoredPurchase): Promise<void> {
+  const { accountId, links } = ctx;
+  const link = (await links.lookup(accountId, 'retaildemand', [sale.id])).get(sale.id);
+  if (!link) return;
+  if (!sale.returned) {
+    const catalog = await ctx.catalog();
+    if (transactionOf(sale, await catalogElements(ctx, [sale]), catalog?.catalogId ?? null).hash === link.writtenHash) return;
+  }
+  ctx.signal?.throwIfAborted();
+  try {
+    await ctx.amo.customers.deleteTransaction(link.amoId);
+  } catch (error) {
+    // Deleted by an attempt that crashed before unlinking: the goal is reached.
+    if (!(error instanceof AmoError && error.status === 404)) throw error;
+  }
+  await links.unlinkByMoyskladId(accountId, 'retaildemand', sale.id);
+}
+
+function returnRecord(doc: Document<RetailSalesReturn>, saleId: string, points: { takenBack: number; givenBack: number }): ReturnRecord {
+  return {
+    id: doc.id,
+    purchaseId: saleId,
+    number: doc.name,
+    momentMs: parseMoscow(doc.moment).getTime(),
+    sumKopecks: kopecksFromApi(doc.sum),
+    pointsTakenBack: points.takenBack,
+    pointsGivenBack: points.givenBack,
+    lines: doc.allPositions.map((position) => ({ assortmentId: position.assortment.id ?? idFromHref(position.assortment.meta.href), quantity: position.quantity })),
+  };
+}
+
+export type ReturnPoints = Map<string, { takenBack: number; givenBack: number }>;
+
+/**
+ * The points returns moved: МойСклад writes a return's bonus operations with `parentDocument` = the return (SPENDING
+ * takes back points earned on the sale, EARNING gives back points spent on it). Canceled ones do not count.
+ */
+export function pointsByReturn(transactions: Iterable<BonusTransaction>, into: ReturnPoints = new Map()): ReturnPoints {
+  for (const tx of transactions) {
+    const parent = tx.parentDocument;
+    if (!parent || parent.meta.type !== 'retailsalesreturn' || tx.transactionStatus === 'CANCELED') continue;
+    const id = idFromHref(parent.meta.href);
+    const points = into.get(id) ?? { takenBack: 0, givenBack: 0 };
+    if (tx.transactionType === 'SPENDING') points.takenBack += tx.bonusValue;
+    else points.givenBack += tx.bonusValue;
+    into.set(id, points);
+  }
+  return into;
+}
+
+/**
+ * The bonus operations of a few returns (`parentDocument` is not filterable): one listing by buyer for a single
+ * return (a webhook), one listing by creation time for a page of them (reconciliation).
+ */
+export async function loadReturnPoints(ctx: RuleContext, docs: readonly Document<RetailSalesReturn>[]): Promise<ReturnPoints> {
+  if (docs.length === 0) return new Map();
+  const since = new Date(Math.min(...docs.map((doc) => parseMoscow(doc.created ?? doc.moment).getTime())) - POINTS_LOOKBACK_MS);
+  const agents = new Set(docs.map((doc) => doc.agent.meta.href));
+  const filter = agents.size === 1 ? { agentHref: [...agents][0]!, createdSince: since } : { createdSince: since };
+  const transactions: BonusTransaction[] = [];
+  for await (const tx of ctx.ms.bonus.iterateAll(filter)) transactions.push(tx);
+  // Read anyway: they fill the card's history too.
+  await recordBonusOperations(ctx, transactions);
+  return pointsByReturn(transactions);
 }

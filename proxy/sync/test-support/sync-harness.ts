@@ -7,6 +7,8 @@ import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index
 import { loadConfig, type Config } from '../../config.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
+import { combineModules, widgetApiModule } from '../../compose.js';
+import { createWidgetApi } from '../../http/routes/widget-api.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
 import { sweepAmoCatalog } from '../reconcile.js';
 
@@ -50,6 +52,8 @@ export interface SyncHarness {
    * deletions made in amoCRM are found).
    */
   sweepCatalog(): Promise<{ deleted: number; skipped: boolean }>;
+  /** Calls the widget API as the widget does (a fresh amoCRM disposable token of `userId`, default the admin). */
+  widget(method: string, path: string, options?: { body?: unknown; headers?: Record<string, string>; userId?: number }): Promise<{ status: number; json: any }>;
   /** Links of one kind: МойСклад id → amoCRM id. */
   links(kind: string): Promise<Map<string, number>>;
   close(): Promise<void>;
@@ -57,10 +61,17 @@ export interface SyncHarness {
 
 export interface HarnessOptions {
   seed?: SeedOptionsInput;
+  /** amoCRM's one-second window scaled for the emulator and the client alike (default 0.05: 140 calls/s). */
+  amoTimeScale?: number;
   sync?: SyncModuleOptions;
   /** Connect the account (tokens on both sides) right away. */
   connect?: boolean;
   drainMs?: number;
+  /**
+   * Where the proxy reaches amoCRM, given the emulator's origin (default: the emulator itself). A test may put a
+   * relay in between, e.g. to answer with a shape amoCRM's documentation does not print.
+   */
+  amoOrigin?: (emulatorOrigin: string) => Promise<string>;
 }
 
 /**
@@ -72,14 +83,15 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   const ms = new MoySkladEmulator({ timeScale: 30 });
   const { baseUrl } = await ms.listen(0);
   ms.load(generateSeed({ buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, baseUrl, ...options.seed }));
+  // PUBLIC_URL must be known before start (webhook URLs and the widget tokens' audience are built from it).
+  const port = await freePort();
+  const redirectUri = `http://127.0.0.1:${port}/amocrm/install`;
   const amo = new AmoCrmEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: 'http://127.0.0.1:9/amocrm/install' },
-    timeScale: 0.05,
+    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri },
+    timeScale: options.amoTimeScale ?? 0.05,
   });
   const { origin } = await amo.listen(0);
   const database = await createTestDatabase(kind, { migrate: false });
-  // PUBLIC_URL must be known before start (webhook URLs are built from it), so the port is picked first.
-  const port = await freePort();
   const env: Record<string, string> = {
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -88,8 +100,8 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AMOCRM_CLIENT_ID: CLIENT_ID,
     AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
-    AMOCRM_REDIRECT_URI: 'http://127.0.0.1:9/amocrm/install',
-    AMOCRM_BASE_URL_TEMPLATE: `${origin}/a/{subdomain}`,
+    AMOCRM_REDIRECT_URI: redirectUri,
+    AMOCRM_BASE_URL_TEMPLATE: `${options.amoOrigin ? await options.amoOrigin(origin) : origin}/a/{subdomain}`,
     MOYSKLAD_API_URL: baseUrl,
     LOG_LEVEL: 'silent',
     RECONCILE_INTERVAL_SECONDS: '3600',
@@ -101,8 +113,10 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     const proxy = await startProxy(
       bootConfig,
       (context) => {
-        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
-        return sync;
+        // The production composition (proxy/compose.ts): the widget API beside the sync, with the sync kept at hand.
+        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: options.amoTimeScale ?? 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
+        const widgetApi = createWidgetApi({ config: context.config, database: context.database, secrets: context.secrets, logger: context.logger, queue: context.queue, moyskladLimiters: context.moyskladLimiters });
+        return combineModules([widgetApiModule(widgetApi), sync]);
       },
       { workerPollIntervalMs: 20, drainMs },
     );
@@ -181,6 +195,16 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       const now = Date.now();
       await db.updateTable('jobs').set({ run_at: now }).where('state', '=', 'available').where('run_at', '>', now).execute();
       first.proxy.context.queue.nudge();
+    },
+    async widget(method, path, more = {}) {
+      const token = await amo.issueDisposableToken(SUBDOMAIN, more.userId ?? 5000001);
+      const answer = await fetch(`${config.PUBLIC_URL}${path}`, {
+        method,
+        headers: { 'X-Auth-Token': token, Accept: 'application/json', ...(more.body === undefined ? {} : { 'Content-Type': 'application/json' }), ...more.headers },
+        ...(more.body === undefined ? {} : { body: JSON.stringify(more.body) }),
+      });
+      const text = await answer.text();
+      return { status: answer.status, json: text ? JSON.parse(text) : null };
     },
     async sweepCatalog() {
       return sweepAmoCatalog(await first.sync.engine.context(ACCOUNT_ID, { lane: 'bulk' }));

@@ -13,6 +13,8 @@ export interface Faults {
   failTokenEndpointNext?: { count: number; status: number };
   failFor?: { untilMs: number; status: number };
   slowBatchOver?: number;
+  /** Extra delay before every API call is handled (lets tests overlap requests of concurrent jobs). */
+  latencyMs?: number;
 }
 
 export function faultInjector(getFaults: () => Faults, now: () => number): RequestHandler {
@@ -26,7 +28,8 @@ export function faultInjector(getFaults: () => Faults, now: () => number): Reque
     if (faults.slowBatchOver !== undefined && Array.isArray(req.body) && req.body.length > faults.slowBatchOver) {
       return sendNginxPage(res, 504, 'Gateway Time-out');
     }
-    next();
+    if (faults.latencyMs) setTimeout(next, faults.latencyMs);
+    else next();
   };
 }
 

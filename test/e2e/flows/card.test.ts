@@ -37,7 +37,7 @@ describe('customer card', () => {
     expect(card.bonusCard).toMatch(/^\d{13}$/);
     expect(await widget.textContent()).toContain(card.bonusCard);
     expect(await widget.textContent()).toContain('Сумма покупок');
-    expect(await page.locator(`${CARD} .msk-widget__purchase`).count()).toBe(card.purchases.length);
+    expect(await page.locator(`${CARD} [data-purchase-id]`).count()).toBe(card.purchases.length);
     expect(card.purchases.length).toBeGreaterThan(0);
     // The widget's numbers are МойСклад's: the balance of the linked counterparty.
     const counterparty = run.flow.sandbox.moysklad.get('counterparty', card.customer.moyskladId) as { bonusPoints: number };

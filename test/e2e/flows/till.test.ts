@@ -12,7 +12,7 @@ const run = useFlowSandbox();
 async function newestPurchaseHead(page: Page): Promise<string> {
   await page.goto(run.flow.sandbox.urls.customerCard(run.flow.customer.amoCustomerId));
   await page.waitForSelector(`${CARD} [data-testid="points"]`);
-  return (await page.locator(`${CARD} .msk-widget__purchase`).first().textContent()) ?? '';
+  return (await page.locator(`${CARD} [data-purchase-id]`).first().textContent()) ?? '';
 }
 
 describe('sale and return at the till', () => {

@@ -137,6 +137,18 @@ export const syncStatusView = z.object({
   mode: z.enum(['webhooks', 'polling']),
   queue: z.object({ pending: z.number().int(), running: z.number().int(), failed: z.number().int() }),
   import: z.object({ state: z.enum(['idle', 'running', 'done', 'failed']), done: z.number().int(), total: z.number().int() }),
+  reprice: z
+    .object({
+      state: z.enum(['running', 'done', 'failed']),
+      priceTypeId: z.string().nullable(),
+      done: z.number().int(),
+      total: z.number().int(),
+      unpricedCount: z.number().int().describe('products without a price of this type (their amoCRM price stays empty, never 0)'),
+      unpriced: z.array(z.object({ moyskladId: z.string(), name: z.string() })).describe('the first of them'),
+      finishedAt: z.string().nullable(),
+    })
+    .nullable()
+    .describe('the whole-catalog repricing after the price type changed; null: never ran'),
   failedJobs: z.array(z.object({ id: z.string(), kind: z.string(), error: z.string().describe('raw error text, for support'), problem: jobProblemSchema.nullable().describe('what, why and what to do, for the admin'), failedAt: z.string() })),
 });
 
