@@ -17,7 +17,8 @@ export default defineConfig({
         },
       },
       {
-        esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+        // Vite 8 transforms with oxc (its `esbuild` option is ignored); same JSX setting as vite.config.ts.
+        oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
         test: {
           name: 'widget',
           environment: 'happy-dom',

@@ -1,15 +1,14 @@
 // `npx tsx bench/report.ts [bench|resilience]`: renders bench/results.json as the markdown tables pasted into
 // docs/benchmarks.md and docs/resilience.md, so the docs quote the file instead of retyping figures.
+import { machineLine, resilienceTable, show } from './report-tables.js';
 import { readResults } from './results-file.js';
 
 const results = readResults();
 const which = process.argv[2] ?? 'bench';
 const get = (path: string): unknown => path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), results);
-const show = (value: unknown) => (value === undefined ? '—' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 const table = (rows: Array<[string, string]>) => ['| figure | value |', '|---|---|', ...rows.map(([label, path]) => `| ${label} | ${show(get(path))} |`)].join('\n');
 
-const m = results.machine as Record<string, unknown> | undefined;
-console.log(`Machine: ${show(m?.cpuCount)} × ${show(m?.cpuModel)}, ${show(m?.totalMemoryGiB)} GiB RAM, ${show(m?.platform)}, node ${show(m?.node)}.\n`);
+console.log(`${machineLine(results)}\n`);
 
 if (which === 'bench') {
   const skipped = (key: string) => (get(`${key}.skipped`) ? `\n_skipped: ${show(get(`${key}.skipped`))}_\n` : '');
@@ -73,10 +72,5 @@ if (which === 'bench') {
     ]),
   );
 } else {
-  console.log('| scenario | lost | duplicated | other figures |');
-  console.log('|---|---|---|---|');
-  for (const [name, value] of Object.entries((results.resilience ?? {}) as Record<string, Record<string, unknown>>)) {
-    const { lost, duplicated, detail: _detail, machine: _machine, ...rest } = value;
-    console.log(`| ${name} | ${show(lost)} | ${show(duplicated)} | ${Object.entries(rest).map(([k, v]) => `${k}: ${show(v)}`).join('; ')} |`);
-  }
+  console.log(resilienceTable(results));
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { loadConfig } from './config.js';
 import { createLogger } from './logger.js';
@@ -54,7 +54,7 @@ it('boots with migrations, serves module routes, runs jobs, and on close drains 
 
   const { queue } = proxy.context;
   const { id } = await queue.enqueue({ kind: 'slow', payload: { n: 1 } });
-  while (!events.includes('start 1')) await sleep(5);
+  await vi.waitFor(() => expect(events).toContain('start 1'), { timeout: 10_000, interval: 5 });
   await proxy.close();
 
   expect(events).toEqual(['start 1', 'end 1']);

@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
 import { type RouteRegistrar, createApp } from './app.js';
 import { composeModules } from './compose.js';
+import { createExpressServer } from './express-server.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { type SecretBox, createSecretBox } from './crypto/secret-box.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
@@ -67,7 +68,7 @@ export async function startProxy(config: Config, compose: ComposeModules = () =>
   const modules = await compose(context);
 
   const app = createApp({ logger, database, routes: modules.routes ?? [], trustProxy: config.TRUST_PROXY });
-  const server = app.listen(config.PORT, config.HOST);
+  const server = createExpressServer(app).listen(config.PORT, config.HOST);
   // Bounded timeouts so slow or idle clients cannot hold sockets forever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 20_000;

@@ -134,7 +134,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         });
         if (!saved.ok) throw new Error(`saving the widget settings answered ${saved.status}`);
         const { call } = await amo.installWidget(SUBDOMAIN, { userId: ADMIN_USER_ID });
-        if (call.error !== null || call.status === null || call.status >= 400) throw new Error(`install call failed: ${call.error ?? call.status}`);
+        // The emulator waits for the hook 3 s × its time scale (300 ms at ×10 compression), which the proxy's real
+        // response time does not follow on a loaded machine; the proxy still gets the code and exchanges it. So a
+        // hook timeout is not a failure here: the installed state awaited below is what counts.
+        if ((call.error !== null && call.error !== 'timeout') || (call.status !== null && call.status >= 400)) throw new Error(`install call failed: ${call.error ?? call.status}`);
         const deadline = Date.now() + 20_000;
         while ((await api().status()).amocrm.state !== 'installed') {
           if (Date.now() > deadline) throw new Error('the proxy did not finish the amoCRM code exchange in 20 s');

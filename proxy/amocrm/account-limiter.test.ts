@@ -90,9 +90,32 @@ describe('amoCRM account limiter', () => {
     const limiter = new AmoAccountLimiter({ ...virtualClock() });
     await limiter.block('acc', 'HTTP 403');
     await expect(limiter.acquire('acc')).rejects.toBeInstanceOf(AmoBlockedError);
-    await expect(limiter.acquire('other')).resolves.toBeUndefined();
+    await expect(limiter.acquire('other')).resolves.toEqual({ probe: false });
     await limiter.unblock('acc');
-    await expect(limiter.acquire('acc')).resolves.toBeUndefined();
+    await expect(limiter.acquire('acc')).resolves.toEqual({ probe: false });
+  });
+
+  it('once a cool-down has passed, exactly one call of a blocked account goes out as a probe', async () => {
+    const clock = virtualClock();
+    const store = new InMemoryRateLimitStore();
+    // Two limiters on one store: two processes sharing the database.
+    const [a, b] = [new AmoAccountLimiter({ ...clock, store, probeCooldownMs: 60_000 }), new AmoAccountLimiter({ ...clock, store, probeCooldownMs: 60_000 })];
+    const blockedSince = clock.now();
+    await a.block('acc', 'HTTP 403');
+    await clock.sleep(59_999);
+    await expect(b.acquire('acc')).rejects.toBeInstanceOf(AmoBlockedError);
+    await clock.sleep(1);
+    const outcomes = await Promise.allSettled([a.acquire('acc'), b.acquire('acc'), a.acquire('acc'), b.acquire('acc')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual([{ probe: true }]);
+    expect(outcomes.filter((o) => o.status === 'rejected').every((o) => o.reason instanceof AmoBlockedError)).toBe(true);
+
+    // The probe met the block page again: still blocked since the first 403, next probe one cool-down later.
+    expect(await a.block('acc', 'HTTP 403 on GET /api/v4/account')).toMatchObject({ since: blockedSince, probeAt: clock.now() + 60_000 });
+    await expect(a.acquire('acc')).rejects.toBeInstanceOf(AmoBlockedError);
+    await clock.sleep(60_000);
+    await expect(b.acquire('acc')).resolves.toEqual({ probe: true });
+    await b.unblock('acc'); // the probe was answered
+    await expect(a.acquire('acc')).resolves.toEqual({ probe: false });
   });
 
   it('refuses rates above amoCRM’s 7/s', () => {

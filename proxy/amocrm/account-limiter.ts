@@ -5,6 +5,11 @@ import { InMemoryRateLimitStore, type BlockState, type RateLimitStore } from './
  * Paces calls to amoCRM per account: `requestsPerSecond` evenly spaced (amoCRM allows 7/s per integration; go
  * lower when other integrations share the account), slowed down after 429s, and stopped entirely while the
  * account is blocked (403). The slot bookkeeping lives in a RateLimitStore so processes can share it.
+ *
+ * A block does not last forever: amoCRM lifts it (through its support) without telling us, so once every
+ * `probeCooldownMs` ONE request — whichever comes first, in any process — goes out as a probe. If amoCRM answers it
+ * the transport clears the block (`unblock`); if it answers with the block page again the block stays and the next
+ * probe waits another cool-down. An operator can clear it at once with `npm run sync -- --unblock-amocrm`.
  */
 export interface AccountLimiterOptions {
   requestsPerSecond?: number;
@@ -13,6 +18,8 @@ export interface AccountLimiterOptions {
   spacingMargin?: number;
   /** After a 429 the pace halves (down to 1/8); each quiet period of this length restores one step. */
   slowdownRecoveryMs?: number;
+  /** How long a block stops every call before one probe request may go (default 15 min; not time-scaled). */
+  probeCooldownMs?: number;
   /**
    * Multiplies the one-second window (0.1 → 7 calls per 100 ms). Only for tests and benchmarks against the
    * sandbox emulator running with the same timeScale; production keeps 1.
@@ -32,12 +39,18 @@ const AMO_MAX_RPS = 7;
  */
 const DEFAULT_SPACING_MARGIN = 1.05;
 const MAX_SLOWDOWN = 8;
+/** One request per quarter of an hour cannot extend a block for repeated overruns, and finds its end soon enough. */
+const DEFAULT_PROBE_COOLDOWN_MS = 15 * 60_000;
+
+/** What `acquire` grants: a normal call, or the one probe of a blocked account (see `AmoAccountLimiter`). */
+export type AmoPermit = { probe: boolean };
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class AmoAccountLimiter {
   readonly requestsPerSecond: number;
   readonly store: RateLimitStore;
   private readonly slowdownRecoveryMs: number;
+  private readonly probeCooldownMs: number;
   private readonly timeScale: number;
   private readonly spacingMargin: number;
   private readonly now: () => number;
@@ -53,7 +66,7 @@ export class AmoAccountLimiter {
     if (!(rps > 0 && rps <= AMO_MAX_RPS)) throw new RangeError(`AmoAccountLimiter: requestsPerSecond must be in (0, ${AMO_MAX_RPS}]`);
     this.requestsPerSecond = rps;
     this.store = options.store ?? new InMemoryRateLimitStore();
-
+    this.probeCooldownMs = options.probeCooldownMs ?? DEFAULT_PROBE_COOLDOWN_MS;
     this.timeScale = options.timeScale ?? 1;
     // In the same time base as the window: a compressed emulator recovers in compressed time too.
     this.slowdownRecoveryMs = options.slowdownRecoveryMs ?? 30_000 * this.timeScale;
@@ -70,18 +83,19 @@ export class AmoAccountLimiter {
   }
 
   /**
-   * Resolves when this call may be sent; throws AmoBlockedError while the account is blocked. `bulk` calls (import,
-   * reconciliation) do not reserve a slot while a `live` call of the same account waits in this process, so a till
-   * sale's writes take the next slots instead of queueing behind a page of the import.
+   * Resolves when this call may be sent; throws AmoBlockedError while the account is blocked, except for the one
+   * call that is let through as the block's probe (`{ probe: true }`: report its answer with `unblock`). `bulk` calls
+   * (import, reconciliation) do not reserve a slot while a `live` call of the same account waits in this process, so
+   * a till sale's writes take the next slots instead of queueing behind a page of the import.
    */
-  async acquire(accountId: string, lane: 'live' | 'bulk' = 'live'): Promise<void> {
+  async acquire(accountId: string, lane: 'live' | 'bulk' = 'live'): Promise<AmoPermit> {
     if (lane === 'bulk') {
       while ((this.liveWaiting.get(accountId) ?? 0) > 0) await this.sleep(Math.max(1, this.spacingMs(accountId) / 2));
       return this.acquireSlot(accountId);
     }
     this.liveWaiting.set(accountId, (this.liveWaiting.get(accountId) ?? 0) + 1);
     try {
-      await this.acquireSlot(accountId);
+      return await this.acquireSlot(accountId);
     } finally {
       const left = (this.liveWaiting.get(accountId) ?? 1) - 1;
       if (left > 0) this.liveWaiting.set(accountId, left);
@@ -89,10 +103,17 @@ export class AmoAccountLimiter {
     }
   }
 
-  private async acquireSlot(accountId: string): Promise<void> {
+  private async acquireSlot(accountId: string): Promise<AmoPermit> {
     const now = this.now();
     const reservation = await this.store.reserveSlot(accountId, this.spacingMs(accountId, now), now);
-    if ('blocked' in reservation) throw blockedError(accountId, reservation.blocked);
+    if ('blocked' in reservation) {
+      const { probeAt } = reservation.blocked;
+      if (probeAt !== null && probeAt <= now && (await this.store.claimProbe(accountId, now, now + this.probeCooldownMs))) {
+        await this.waitForWindowRoom(accountId);
+        return { probe: true };
+      }
+      throw blockedError(accountId, reservation.blocked);
+    }
     const wait = reservation.sendAt - this.now();
     if (wait > 0) {
       await this.sleep(wait);
@@ -101,6 +122,7 @@ export class AmoAccountLimiter {
       if (block) throw blockedError(accountId, block);
     }
     await this.waitForWindowRoom(accountId);
+    return { probe: false };
   }
 
   /**
@@ -130,13 +152,19 @@ export class AmoAccountLimiter {
     await this.store.pushBack(accountId, now + backoffMs);
   }
 
-  async block(accountId: string, reason: string, until: number | null = null): Promise<BlockState> {
-    const state = { since: this.now(), until, reason };
+  /**
+   * Stops every call for the account (a 403 block page). A block that is already there (a failed probe) keeps its
+   * start; the next probe goes one cool-down from now.
+   */
+  async block(accountId: string, reason: string): Promise<BlockState> {
+    const now = this.now();
+    const existing = await this.store.getBlocked(accountId, now);
+    const state = { since: existing?.since ?? now, probeAt: now + this.probeCooldownMs, reason };
     await this.store.setBlocked(accountId, state);
     return state;
   }
 
-  /** Clears a 403 block once a human has sorted it out with amoCRM support. */
+  /** Clears a block: amoCRM answered a probe, or an operator ran `npm run sync -- --unblock-amocrm`. */
   async unblock(accountId: string): Promise<void> {
     await this.store.setBlocked(accountId, null);
   }
@@ -162,7 +190,7 @@ export class AmoAccountLimiter {
 }
 
 export function blockedError(accountId: string, state: BlockState): AmoBlockedError {
-  return new AmoBlockedError(`amoCRM account ${accountId} is blocked (${state.reason}); calls are stopped until the block is cleared`, {
+  return new AmoBlockedError(`amoCRM account ${accountId} is blocked (${state.reason}); calls are stopped until amoCRM answers a probe or an operator clears the block`, {
     accountId,
     blockedSince: state.since,
     status: 403,

@@ -1,9 +1,9 @@
-import axios from 'axios';
 import { afterEach, describe, expect, it } from 'vitest';
 // Tests only: the client itself never imports the sandbox.
 import { AmoCrmEmulator } from '../../sandbox/amocrm/emulator.js';
 import { AmoAccountLimiter } from './account-limiter.js';
 import { AmoClient } from './client.js';
+import { createAmoHttp } from './http.js';
 import { AmoBlockedError, AmoError } from './errors.js';
 import { accountBaseUrl, exchangeCode } from './oauth.js';
 import { collect } from './paginate.js';
@@ -42,7 +42,7 @@ async function installedClient(options: { timeScale?: number; limiterTimeScale?:
   const template = `${origin}/a/{subdomain}`;
   const tokenStore = new InMemoryTokenStore();
   const sendTimes: number[] = [];
-  const http = axios.create();
+  const http = createAmoHttp();
   http.interceptors.request.use((config) => {
     if (config.url?.includes('/api/v4/')) sendTimes.push(performance.now());
     return config;

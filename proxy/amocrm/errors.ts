@@ -42,7 +42,8 @@ export class AmoRateLimitError extends AmoError {}
 
 /**
  * 403: amoCRM blocked the account/IP for repeated limit violations (often an nginx HTML page). Every call for the
- * account stops until a human clears the block; hammering would only extend it.
+ * account stops (hammering would only extend the block) until a probe sent after a cool-down is answered or an
+ * operator clears it (AmoAccountLimiter).
  */
 export class AmoBlockedError extends AmoError {
   readonly accountId: string;

@@ -1,6 +1,7 @@
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { z } from 'zod';
-import { AmoAuthError, AmoError, AmoNetworkError, AmoResponseShapeError } from './errors.js';
+import { AmoAuthError, AmoError, AmoResponseShapeError } from './errors.js';
+import { amoHttp } from './http.js';
 import type { AmoTokens } from './token-store.js';
 
 export const DEFAULT_BASE_URL_TEMPLATE = 'https://{subdomain}.amocrm.ru';
@@ -23,7 +24,10 @@ export interface OAuthClientCredentials {
 export interface OAuthCallOptions {
   baseUrl: string;
   credentials: OAuthClientCredentials;
+  /** The amoCRM instance (createAmoHttp); the process's shared one by default. */
   http?: AxiosInstance;
+  /** Our public origin, for the User-Agent of the shared instance. */
+  publicUrl?: string;
   now?: () => number;
   timeoutMs?: number;
 }
@@ -38,22 +42,9 @@ export const tokenResponseSchema = z.looseObject({
 
 async function tokenCall(body: Record<string, string>, options: OAuthCallOptions): Promise<AmoTokens> {
   const url = `${options.baseUrl}/oauth2/access_token`;
-  const http = options.http ?? axios.create();
-  let response;
-  try {
-    response = await http.request({
-      method: 'POST',
-      url,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      data: JSON.stringify(body),
-      responseType: 'text',
-      transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
-      timeout: options.timeoutMs ?? 30_000,
-    });
-  } catch (cause) {
-    throw new AmoNetworkError('amoCRM token endpoint unreachable', { method: 'POST', url, cause });
-  }
+  const http = options.http ?? amoHttp(options.publicUrl);
+  // No answer at all becomes AmoNetworkError in the instance's interceptor (amocrm/http.ts).
+  const response = await http.request<string>({ method: 'POST', url, data: body, timeout: options.timeoutMs ?? 30_000 });
   const requestId = response.headers['x-request-id'] as string | undefined;
   if (response.status === 400 || response.status === 401) {
     // Reused/expired refresh token, wrong code or revoked integration. The body may echo hints; keep only the status.

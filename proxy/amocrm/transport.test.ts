@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { AmoAccountLimiter } from './account-limiter.js';
@@ -90,18 +91,65 @@ describe('amoCRM transport', () => {
     await expect(second.account.get()).resolves.toMatchObject({ id: 31000001 });
   });
 
+  it('sends the Bearer token, our User-Agent (product and the package.json version) and JSON bodies', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const client = await testAmoClient({ publicUrl: 'https://proxy.example.com' });
+    await client.account.get();
+    await client.customers.createBatch([{ name: 'Покупатель' }]);
+    const [read, write] = ctx.fake.requests;
+    expect(read).toMatchObject({ method: 'GET', auth: 'Bearer access-1', userAgent: `moysklad-amocrm/${version} (+https://proxy.example.com)`, contentType: null });
+    expect(write).toMatchObject({ method: 'POST', userAgent: `moysklad-amocrm/${version} (+https://proxy.example.com)`, contentType: 'application/json', body: [{ name: 'Покупатель' }] });
+  });
+
+  it('a block clears itself when amoCRM answers the one probe sent after the cool-down', async () => {
+    let hits = 0;
+    let blockPage = true;
+    ctx.server.use(
+      http.get(`${AMO_BASE}/api/v4/account`, () => {
+        hits += 1;
+        return blockPage ? new HttpResponse('<html><body>403 Forbidden nginx</body></html>', { status: 403, headers: { 'Content-Type': 'text/html' } }) : undefined;
+      }),
+    );
+    let now = 1_700_000_000_000; // the limiters' clock: the cool-down passes without waiting 15 minutes
+    const store = new InMemoryRateLimitStore();
+    const limiter = () => new AmoAccountLimiter({ store, now: () => now, probeCooldownMs: 15 * 60_000 });
+    const first = await testAmoClient({ limiter: limiter() });
+    const second = await testAmoClient({ limiter: limiter() }); // another process sharing the database's amo_rate row
+
+    await expect(first.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    now += 15 * 60_000 - 1;
+    await expect(second.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    expect(hits).toBe(1); // nothing leaves during the cool-down
+
+    now += 1; // the probe is due; amoCRM still shows its block page
+    await expect(second.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    await expect(first.account.get()).rejects.toBeInstanceOf(AmoBlockedError);
+    expect(hits).toBe(2); // one probe, not every waiting call
+
+    now += 15 * 60_000;
+    blockPage = false; // support lifted the block
+    await expect(first.account.get()).resolves.toMatchObject({ id: 31000001 }); // the probe, answered
+    expect(await store.getBlocked('31000001', now)).toBeNull();
+    await expect(second.account.get()).resolves.toMatchObject({ id: 31000001 });
+    expect(hits).toBe(4);
+  });
+
   it('429 storm: exponential backoff (≥ the minimum), slows the pace, then succeeds', async () => {
     let refusals = 3;
     const stamps: number[] = [];
     ctx.server.use(http.get(`${AMO_BASE}/api/v4/account`, () => (stamps.push(Date.now()), refusals-- > 0 ? problem(429, 'Too Many Requests') : undefined)));
-    const limiter = new AmoAccountLimiter();
+    // Pacing of ~2 ms (timeScale 0.01), so the gaps below come from the backoff, not from the even spacing.
+    const limiter = new AmoAccountLimiter({ timeScale: 0.01 });
+    const unthrottled = limiter.spacingMs('31000001');
     const client = await testAmoClient({ limiter, retry: { minBackoffMs: 20, maxBackoffMs: 1000 } });
     await expect(client.account.get()).resolves.toMatchObject({ id: 31000001 });
     const gaps = stamps.slice(1).map((t, i) => t - stamps[i]!);
     expect(gaps[0]).toBeGreaterThanOrEqual(18);
     expect(gaps[1]).toBeGreaterThanOrEqual(38);
     expect(gaps[2]).toBeGreaterThanOrEqual(78);
-    expect(limiter.spacingMs('31000001')).toBeGreaterThan(1000 / 7);
+    // Each of the three 429s halved the pace: calls are now spaced 8× wider than before the storm.
+    expect(limiter.spacingMs('31000001')).toBeCloseTo(unthrottled * 8);
+    expect(limiter.spacingMs('another-account')).toBeCloseTo(unthrottled);
 
     ctx.server.use(http.get(`${AMO_BASE}/api/v4/account`, () => problem(429, 'Too Many Requests')));
     await expect((await testAmoClient({ retry: { minBackoffMs: 1, maxBackoffMs: 2, maxRateLimitRetries: 2 } })).account.get()).rejects.toBeInstanceOf(AmoRateLimitError);

@@ -1,8 +1,9 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import type { AmoAccountLimiter } from './account-limiter.js';
 import { blockedError } from './account-limiter.js';
-import { AmoAuthError, AmoBlockedError, AmoError, AmoNetworkError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
+import { AmoAuthError, AmoBlockedError, AmoError, AmoRateLimitError, AmoResponseShapeError, redactUrl } from './errors.js';
+import { amoHttp } from './http.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
 import { accountBaseUrl, DEFAULT_BASE_URL_TEMPLATE, refreshTokens, type OAuthClientCredentials } from './oauth.js';
 import { errorFromResponse, safeProblem } from './response-errors.js';
@@ -30,8 +31,11 @@ export interface AmoTransportOptions {
   credentials: OAuthClientCredentials;
   tokenStore: TokenStore;
   limiter: AmoAccountLimiter;
+  /** Our public origin, named in the User-Agent of every call. */
+  publicUrl?: string;
   /** Live calls (someone waits) take the next slots before bulk calls of the same account. Default: live. */
   lane?: 'live' | 'bulk';
+  /** The amoCRM axios instance (createAmoHttp in ./http.ts); the process's shared one by default. */
   http?: AxiosInstance;
   logger?: ClientLogger;
   /** 401 that a refresh could not cure: mark the installation "needs reinstall". */
@@ -41,6 +45,7 @@ export interface AmoTransportOptions {
   retry?: Partial<AmoRetryOptions>;
   /** Refresh this long before `expiresAt` instead of waiting for a 401. */
   refreshSkewMs?: number;
+  /** Overrides the instance's timeout (60 s). */
   timeoutMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
@@ -80,7 +85,7 @@ export class AmoTransport {
     this.accountId = options.accountId;
     this.baseUrl = accountBaseUrl(options.baseUrlTemplate ?? DEFAULT_BASE_URL_TEMPLATE, options.subdomain);
     this.limiter = options.limiter;
-    this.http = options.http ?? axios.create();
+    this.http = options.http ?? amoHttp(options.publicUrl);
     this.logger = options.logger ?? silentLogger;
     this.retry = { ...defaultRetry, ...options.retry };
     this.now = options.now ?? Date.now;
@@ -117,10 +122,10 @@ export class AmoTransport {
         tokens = await this.refreshAfterRejection(tokens);
         refreshed = true;
       }
-      await this.limiter.acquire(this.accountId, this.options.lane ?? 'live');
+      const permit = await this.limiter.acquire(this.accountId, this.options.lane ?? 'live');
       let response: AxiosResponse<string>;
       try {
-        response = await this.send(req, url, tokens.accessToken, where);
+        response = await this.send(req, url, tokens.accessToken);
       } catch (error) {
         // No answer at all: repeat reads; a write may have been applied, so it is surfaced to the caller.
         if (req.method !== 'GET' || serverFailures >= this.retry.maxServerRetries) throw error;
@@ -131,6 +136,7 @@ export class AmoTransport {
       }
       const requestId = header(response, 'x-request-id');
       const status = response.status;
+      if (permit.probe) await this.afterProbe(response, where);
 
       if (status === 204) return null;
       if (status >= 200 && status < 300) return this.parse(req.schema, response.data, { ...where, requestId });
@@ -144,11 +150,8 @@ export class AmoTransport {
         throw await this.needsReinstall(new AmoAuthError('amoCRM rejected the access token', { ...where, status, requestId }));
       }
       if (status === 403) {
-        // Two different 403s: a problem+json answer is a rights refusal for this call (e.g. a manager's token on an
-        // admin-only endpoint) — surface it, nothing is blocked. Anything else (amoCRM's nginx HTML page) is the
-        // account/IP block for repeated limit violations: stop every call for the account. (The split by body type
-        // is our inference from the documented error shapes; amoCRM does not state it.)
-        if (safeProblem(response.data)) throw errorFromResponse(status, response.data, { ...where, requestId });
+        // A rights refusal for this call is surfaced; the block page stops every call for the account (isBlockPage).
+        if (!isBlockPage(response)) throw errorFromResponse(status, response.data, { ...where, requestId });
         throw await this.tripBreaker(response, where, requestId);
       }
       if (status === 429) {
@@ -170,26 +173,29 @@ export class AmoTransport {
     }
   }
 
-  private async send(req: AmoRequest<z.ZodType>, url: string, accessToken: string, where: { method: string; url: string }): Promise<AxiosResponse<string>> {
-    try {
-      return await this.http.request<string>({
-        method: req.method,
-        url,
-        headers: {
-          Authorization: `Bearer ${accessToken}`,
-          Accept: 'application/json',
-          ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        data: req.body === undefined ? undefined : JSON.stringify(req.body),
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        validateStatus: () => true,
-        timeout: this.options.timeoutMs ?? 60_000,
-        maxRedirects: 0, // a redirect to another host would carry our token
-      });
-    } catch (cause) {
-      throw new AmoNetworkError(`amoCRM ${req.method} ${new URL(url).pathname}: no response`, { ...where, cause });
+  /** One call through the amoCRM instance; no answer at all rejects with AmoNetworkError (its interceptor). */
+  private send(req: AmoRequest<z.ZodType>, url: string, accessToken: string): Promise<AxiosResponse<string>> {
+    return this.http.request<string>({
+      method: req.method,
+      url,
+      headers: { Authorization: `Bearer ${accessToken}` },
+      data: req.body,
+      ...(this.options.timeoutMs ? { timeout: this.options.timeoutMs } : {}),
+    });
+  }
+
+  /**
+   * The answer to a blocked account's probe: any API answer (even a refusal or a 429) means amoCRM serves the
+   * account again, so the block is cleared for every process. The block page again keeps it (the 403 branch
+   * renews it); a 5xx proves nothing, so the block stays until the next probe.
+   */
+  private async afterProbe(response: AxiosResponse<string>, where: { method: string; url: string }): Promise<void> {
+    if (isBlockPage(response) || response.status >= 500) {
+      this.logger.warn({ ...where, accountId: this.accountId, status: response.status }, 'amoCRM block probe: still blocked');
+      return;
     }
+    await this.limiter.unblock(this.accountId);
+    this.logger.info({ ...where, accountId: this.accountId, status: response.status }, 'amoCRM answers again: the account block is cleared');
   }
 
   private async currentTokens(): Promise<AmoTokens> {
@@ -208,7 +214,7 @@ export class AmoTransport {
       const latest = await store.load(this.accountId);
       if (latest && latest.accessToken !== rejected.accessToken) return latest;
       if (!latest?.refreshToken) throw new AmoAuthError('access token rejected and no refresh token to rotate');
-      await this.limiter.acquire(this.accountId); // the token endpoint is on the same account host and budget
+      const permit = await this.limiter.acquire(this.accountId); // the token endpoint is on the same account host and budget
       const rotated = await refreshTokens(latest.refreshToken, {
         baseUrl: this.baseUrl,
         credentials: this.options.credentials,
@@ -217,6 +223,7 @@ export class AmoTransport {
       });
       await store.save(this.accountId, rotated);
       this.logger.info({ accountId: this.accountId }, 'amoCRM tokens rotated');
+      if (permit.probe) await this.limiter.unblock(this.accountId); // the token endpoint answered: not blocked
       return rotated;
     }).catch(async (error: unknown) => {
       if (error instanceof AmoAuthError) throw await this.needsReinstall(error);
@@ -258,6 +265,15 @@ export class AmoTransport {
     this.logger.error({ ...where, path: error.path, issue: parsed.error.issues[0]?.message }, error.message); // no body: personal data
     throw error;
   }
+}
+
+/**
+ * amoCRM's two 403s: a problem+json answer refuses this call only (e.g. a manager's token on an admin endpoint);
+ * anything else (its nginx HTML page) is the account/IP block for repeated limit violations. (The split by body
+ * type is our inference from the documented error shapes; amoCRM does not state it.)
+ */
+function isBlockPage(response: AxiosResponse<string>): boolean {
+  return response.status === 403 && !safeProblem(response.data);
 }
 
 function header(response: AxiosResponse, name: string): string | undefined {

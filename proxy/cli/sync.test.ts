@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../test-support/databases.js';
 import { customers, notesOf, transactionsOf } from '../sync/test-support/amo-state.js';
 import { ACCOUNT_ID, startSyncHarness, type SyncHarness } from '../sync/test-support/sync-harness.js';
+import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
+import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { main } from './sync.js';
 import { parseSyncArgs } from './sync-args.js';
 
@@ -21,9 +23,10 @@ function captureIo() {
 
 describe('sync CLI flags', () => {
   it('accepts --account with an optional --full and rejects everything else', () => {
-    expect(parseSyncArgs(['--account', '31000001'])).toEqual({ ok: true, args: { account: 31000001, full: false } });
-    expect(parseSyncArgs(['--account=42', '--full'])).toEqual({ ok: true, args: { account: 42, full: true } });
-    for (const bad of [[], ['--account'], ['--account', 'abc'], ['--account', '0'], ['--account', '-5'], ['--account', '1', '--bogus'], ['--account', '1', 'extra'], ['--full']]) {
+    expect(parseSyncArgs(['--account', '31000001'])).toEqual({ ok: true, args: { account: 31000001, full: false, unblockAmocrm: false } });
+    expect(parseSyncArgs(['--account=42', '--full'])).toEqual({ ok: true, args: { account: 42, full: true, unblockAmocrm: false } });
+    expect(parseSyncArgs(['--account', '42', '--unblock-amocrm'])).toEqual({ ok: true, args: { account: 42, full: false, unblockAmocrm: true } });
+    for (const bad of [[], ['--account'], ['--account', 'abc'], ['--account', '0'], ['--account', '-5'], ['--account', '1', '--bogus'], ['--account', '1', 'extra'], ['--full'], ['--account', '1', '--full', '--unblock-amocrm']]) {
       const parsed = parseSyncArgs(bad);
       expect(parsed.ok, bad.join(' ')).toBe(false);
       if (!parsed.ok) expect(parsed.message).toContain('usage: npm run sync');
@@ -84,5 +87,36 @@ describe.each(DATABASE_KINDS)('npm run sync on %s', (kind) => {
     ]);
     const cliJobs = await harness.database.db.selectFrom('jobs').select('state').where('kind', '=', 'sync.cli_pass').execute();
     expect(cliJobs.map((job) => job.state)).toEqual(['completed', 'completed']);
+  });
+
+  it('--unblock-amocrm clears the block the server set after a 403, and the sale then reaches amoCRM', async () => {
+    h = await startSyncHarness(kind, { seed: { buyers: 2, legalEntities: 0, entrepreneurs: 0, products: 2, sales: 0 } });
+    const harness = h;
+    await harness.settle();
+    // What the server's transport records on amoCRM's block page, in the row every process shares.
+    const shared = new AmoAccountLimiter({ store: new AmoRateStore(harness.database.db, harness.database.dialect) });
+    await shared.block(String(ACCOUNT_ID), 'HTTP 403 on GET /api/v4/account');
+
+    const product = harness.ms.list('product').find((p) => !p.archived)!;
+    const saleId = String(harness.ms.sellAtTill({ buyer: { name: 'Покупатель при блокировке', phone: '+79961112233' }, positions: [{ productId: String(product.id), quantity: 1 }] }).retaildemand.id);
+    await harness.until('a job stopped by the block', async () => {
+      const row = await harness.database.db.selectFrom('jobs').select('id').where('last_error', 'like', '%is blocked%').executeTakeFirst();
+      return row !== undefined;
+    });
+    expect(transactionsOf(harness, saleId)).toHaveLength(0);
+
+    let run = captureIo();
+    expect(await main(['--account', String(ACCOUNT_ID), '--unblock-amocrm'], harness.env, run.io, FAST)).toBe(0);
+    expect(run.out()).toContain(`account ${ACCOUNT_ID}: amoCRM block cleared (blocked since`);
+    expect(run.out()).toContain('HTTP 403 on GET /api/v4/account');
+    expect(await shared.blockState(String(ACCOUNT_ID))).toBeNull();
+    run = captureIo();
+    expect(await main(['--account', String(ACCOUNT_ID), '--unblock-amocrm'], harness.env, run.io, FAST)).toBe(0);
+    expect(run.out()).toContain('amoCRM was not blocked');
+
+    await harness.until('the sale in amoCRM', async () => {
+      await harness.fastForwardRetries();
+      return transactionsOf(harness, saleId).length === 1;
+    });
   });
 });

@@ -8,6 +8,8 @@ import { createSecretBox } from '../crypto/secret-box.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { AccountsRepository } from '../db/repositories/accounts.js';
+import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
+import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { createLogger } from '../logger.js';
 import { JobQueue } from '../queue/job-queue.js';
 import { defineJobHandler, Worker } from '../queue/worker.js';
@@ -42,6 +44,8 @@ type Env = Record<string, string | undefined>;
  * `npm run sync -- --account <id> [--full]`: one sync pass for an account, in this process. Without `--full` it
  * continues from the saved cursors (or finishes an unfinished initial import); `--full` forgets the reconcile
  * cursors and re-applies everything (rules are idempotent, so this repairs drift and creates nothing twice).
+ * `--unblock-amocrm` only clears the account's amoCRM block (set after amoCRM's 403 block page), for every process
+ * sharing the database, once amoCRM support has lifted it; the server also probes once per cool-down by itself.
  * Exit codes: 0 done, 1 the account cannot be synced or the pass failed, 2 bad flags or configuration.
  */
 export async function main(
@@ -56,7 +60,7 @@ export async function main(
     io.err.write(`${parsed.message}\n`);
     return 2;
   }
-  const { account: accountId, full } = parsed.args;
+  const { account: accountId, full, unblockAmocrm } = parsed.args;
   let config: Config;
   try {
     config = loadConfig(env);
@@ -74,6 +78,7 @@ export async function main(
     const accounts = new AccountsRepository(database.db, secrets);
     const account = await accounts.find(accountId);
     if (!account) return fail(io, `account ${accountId} is unknown: the widget was never installed on it`);
+    if (unblockAmocrm) return await unblockAmo(database, accountId, io);
     // The same rule as every job and widget route (proxy/account-readiness.ts): no МойСклад call once it refused the token.
     const blocker = syncBlocker(account);
     if (blocker) return fail(io, `account ${accountId} is not connected: ${NOT_READY[blocker]}`);
@@ -152,6 +157,19 @@ async function runAsQueuedJob(engine: SyncEngine, queue: JobQueue, logger: Proxy
       .where('state', 'in', ['available', 'running'])
       .execute();
   }
+}
+
+/** `--unblock-amocrm`: clears the block in the shared amo_rate row; the server's next amoCRM call goes out normally. */
+async function unblockAmo(database: ReturnType<typeof openDatabase>, accountId: number, io: CliIo): Promise<number> {
+  const limiter = new AmoAccountLimiter({ store: new AmoRateStore(database.db, database.dialect) });
+  const block = await limiter.blockState(String(accountId));
+  if (!block) {
+    io.out.write(`account ${accountId}: amoCRM was not blocked, nothing to clear\n`);
+    return 0;
+  }
+  await limiter.unblock(String(accountId));
+  io.out.write(`account ${accountId}: amoCRM block cleared (blocked since ${new Date(block.since).toISOString()}: ${block.reason})\n`);
+  return 0;
 }
 
 /** `--full`: reconciliation streams and audit sweeps start from the beginning again. */

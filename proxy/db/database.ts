@@ -41,6 +41,10 @@ function openSqlite(path: string): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  // SQLite's own default page cache (2 MiB; better-sqlite3 builds with 16 MiB per connection). The OS page cache
+  // already holds the file as shared, reclaimable memory; a larger private copy only raised the proxy's RSS
+  // (+14 MiB after 2,000 card views over 100,000 buyers, issue 10). https://www.sqlite.org/pragma.html#pragma_cache_size
+  sqlite.pragma('cache_size = -2000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

@@ -11,7 +11,7 @@ import { MoySkladUserLimiter } from './user-limiter.js';
 // timeScale 30: the real 11 requests / 3 s window becomes 11 / 100 ms, so 200 calls take ~2 s.
 const emu = new MoySkladEmulator({ timeScale: 30 });
 let baseUrl = '';
-const common = { publicUrl: 'https://proxy.example.com', version: '1.0.0' };
+const common = { publicUrl: 'https://proxy.example.com' };
 
 beforeAll(async () => {
   ({ baseUrl } = await emu.listen(0));

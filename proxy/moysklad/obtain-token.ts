@@ -2,7 +2,7 @@ import { tokenResponseSchema } from './schemas/entities.js';
 import { MoySkladTransport, type MoySkladTransportOptions } from './transport.js';
 
 /** The transport's options minus the credentials (Basic auth from the login/password) and the 401 hook. */
-export type ObtainTokenOptions = Pick<MoySkladTransportOptions, 'limiter' | 'publicUrl' | 'version' | 'baseUrl' | 'http' | 'logger' | 'sleep' | 'retryPolicy' | 'timeoutMs'>;
+export type ObtainTokenOptions = Pick<MoySkladTransportOptions, 'limiter' | 'publicUrl' | 'baseUrl' | 'http' | 'logger' | 'sleep' | 'retryPolicy' | 'timeoutMs'>;
 
 /**
  * Exchanges login/password for a Bearer token: the ONLY call that uses Basic auth. Call it once per connection

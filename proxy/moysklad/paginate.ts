@@ -7,7 +7,7 @@ import type { MoySkladTransport, QueryValue } from './transport.js';
 export const MAX_PAGE_SIZE = 1000;
 export const MAX_EXPANDED_PAGE_SIZE = 100;
 
-export function pageSizeFor(query: Record<string, QueryValue>, requested?: number): number {
+function pageSizeFor(query: Record<string, QueryValue>, requested?: number): number {
   const cap = query.expand ? MAX_EXPANDED_PAGE_SIZE : MAX_PAGE_SIZE;
   return Math.min(cap, Math.max(1, requested ?? cap));
 }

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it, vi } from 'vitest';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError, MoySkladValidationError } from './errors.js';
@@ -15,7 +16,8 @@ describe('МойСклад transport', () => {
     await client.counterparties.update('c1', { name: 'Петров П.' });
     const [read, write] = ctx.fake.requests;
     expect(read!.headers.get('accept-encoding')).toBe('gzip');
-    expect(read!.headers.get('user-agent')).toBe('moysklad-amocrm/1.0.0 (+https://proxy.example.com)');
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(read!.headers.get('user-agent')).toBe(`moysklad-amocrm/${version} (+https://proxy.example.com)`);
     expect(read!.headers.get('authorization')).toBe('Bearer fake-token');
     expect(read!.headers.get('x-lognex-webhook-disablebyprefix')).toBeNull();
     expect(write!.headers.get('content-type')).toBe('application/json');

@@ -1,6 +1,7 @@
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import type { z } from 'zod';
-import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError, MoySkladValidationError, redactUrl } from './errors.js';
+import { MoySkladAuthError, MoySkladError, MoySkladRateLimitError, MoySkladValidationError, redactUrl } from './errors.js';
+import { moyskladHttp } from './http.js';
 import { silentLogger, type ClientLogger } from '../logger.js';
 import { errorFromResponse, numberHeader, type HeaderLookup } from './response-errors.js';
 import { defaultRetryPolicy, shouldRetry, type RetryPolicy } from './retry-policy.js';
@@ -21,17 +22,15 @@ export interface MoySkladTransportOptions {
   publicUrl: string;
   /** Live calls (someone waits) go ahead of bulk calls in the shared per-user limiter. Default: live. */
   lane?: LimiterLane;
-  /** Our version for the User-Agent (shows in the МойСклад audit). */
-  version: string;
   baseUrl?: string;
-  /** Injectable transport: any axios instance (or one with a custom adapter). */
+  /** The МойСклад axios instance (createMoySkladHttp in ./http.ts, e.g. with a test adapter); the process's shared one by default. */
   http?: AxiosInstance;
   logger?: ClientLogger;
   /** Called once per 401: the caller marks the connection "needs re-authentication". */
   onAuthLost?: (error: MoySkladAuthError) => void | Promise<void>;
   retryPolicy?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
-  /** Heavy МойСклад requests may take minutes; a short timeout plus retries would duplicate writes. */
+  /** Overrides the instance's timeout (5 min: heavy МойСклад requests may take minutes). */
   timeoutMs?: number;
 }
 
@@ -86,10 +85,9 @@ export class MoySkladTransport {
   private readonly logger: ClientLogger;
   private readonly retryPolicy: RetryPolicy;
   private readonly sleep: (ms: number) => Promise<void>;
-  private readonly commonHeaders: Record<string, string>;
-  private readonly publicUrl: string;
+  private readonly authorization: string;
   private readonly onAuthLost: MoySkladTransportOptions['onAuthLost'];
-  private readonly timeoutMs: number;
+  private readonly timeoutMs: number | undefined;
   private readonly lane: LimiterLane;
   /**
    * Set by the first 401. Later calls fail at once without touching the network: repeating requests that fail
@@ -100,24 +98,17 @@ export class MoySkladTransport {
   constructor(options: MoySkladTransportOptions) {
     this.baseUrl = (options.baseUrl ?? MOYSKLAD_DEFAULT_BASE_URL).replace(/\/+$/, '');
     this.limiter = options.limiter;
-    this.http = options.http ?? axios.create();
+    this.http = options.http ?? moyskladHttp(options.publicUrl.replace(/\/+$/, ''));
     this.logger = options.logger ?? silentLogger;
     this.retryPolicy = { ...defaultRetryPolicy, ...options.retryPolicy };
     this.sleep = options.sleep ?? defaultSleep;
-    this.publicUrl = options.publicUrl.replace(/\/+$/, '');
     this.onAuthLost = options.onAuthLost;
-    this.timeoutMs = options.timeoutMs ?? 300_000;
+    this.timeoutMs = options.timeoutMs;
     this.lane = options.lane ?? 'live';
-    const authorization =
+    this.authorization =
       options.auth.type === 'bearer'
         ? `Bearer ${options.auth.token}`
         : `Basic ${Buffer.from(`${options.auth.login}:${options.auth.password}`, 'utf8').toString('base64')}`;
-    this.commonHeaders = {
-      Authorization: authorization,
-      // Mandatory: without it МойСклад answers 415 with an empty body.
-      'Accept-Encoding': 'gzip',
-      'User-Agent': `moysklad-amocrm/${options.version} (+${this.publicUrl})`,
-    };
   }
 
   /** Turns a path or a МойСклад href into a URL under OUR base URL, so the token never goes to another host. */
@@ -172,10 +163,6 @@ export class MoySkladTransport {
   }
 
   private async attempt<Schema extends z.ZodType | null>(options: RequestOptions<Schema>, url: string, summary: { method: string; url: string }): Promise<Result<Schema>> {
-    const headers: Record<string, string> = { ...options.headers, ...this.commonHeaders };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (options.method !== 'GET') headers['X-Lognex-WebHook-DisableByPrefix'] = this.publicUrl;
-
     const release = await this.limiter.acquire(this.lane);
     // A call that waited for its turn while another call of this token got the 401 must not go out after it.
     const refused = refusedTokens.get(this.limiter);
@@ -185,20 +172,14 @@ export class MoySkladTransport {
     }
     let response: AxiosResponse<string>;
     try {
+      // Shared headers, the echo-stopper on writes and network failures are the instance's (./http.ts).
       response = await this.http.request<string>({
         method: options.method,
         url,
-        headers,
-        data: options.body === undefined ? undefined : JSON.stringify(options.body),
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        validateStatus: () => true,
-        timeout: this.timeoutMs,
-        maxRedirects: 5,
-        decompress: true,
+        headers: { ...extraHeaders(options.headers), Authorization: this.authorization },
+        data: options.body,
+        ...(this.timeoutMs ? { timeout: this.timeoutMs } : {}),
       });
-    } catch (cause) {
-      throw new MoySkladNetworkError(`МойСклад ${options.method} ${new URL(url).pathname}: no response (${(cause as { code?: string }).code ?? 'network error'})`, { request: summary, cause });
     } finally {
       release();
     }
@@ -249,4 +230,10 @@ export class MoySkladTransport {
     this.logger.error({ ...summary, path: error.path, issue: parsed.error.issues[0]?.message }, error.message);
     throw error;
   }
+}
+
+/** Per-call extra headers (e.g. `X-Lognex-Remap-Beta-Feature`) never replace the credentials or the instance's own. */
+const RESERVED_HEADERS = new Set(['authorization', 'accept-encoding', 'user-agent', 'x-lognex-webhook-disablebyprefix']);
+function extraHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterEach, expect, it } from 'vitest';
+import { afterEach, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createLogger } from '../logger.js';
 import { describeEachDatabase, useTestDatabase } from '../test-support/databases.js';
@@ -9,13 +9,12 @@ import { PermanentJobError, Worker, defineJobHandler } from './worker.js';
 const logger = createLogger({ level: 'silent' });
 const fastBackoff = { baseMs: 5, maxMs: 20 };
 
-async function waitFor(condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+/** Queue drained: nothing waiting, nothing running. */
+const drained = async (queue: JobQueue) => {
+  const counts = await queue.counts();
+  expect(counts.pending + counts.running).toBe(0);
+};
+const waitOptions = { timeout: 10_000, interval: 10 };
 
 describeEachDatabase('Worker', (kind) => {
   const database = useTestDatabase(kind);
@@ -45,7 +44,7 @@ describeEachDatabase('Worker', (kind) => {
 
     startWorker({ queue: queueA, handlers: { count: handlerFor('A') }, logger, concurrency: 4, pollIntervalMs: 20 });
     startWorker({ queue: queueB, handlers: { count: handlerFor('B') }, logger, concurrency: 4, pollIntervalMs: 20 });
-    await waitFor(async () => (await queueA.counts()).pending + (await queueA.counts()).running === 0);
+    await vi.waitFor(() => drained(queueA), waitOptions);
 
     expect(handled.size).toBe(200);
     expect([...handled.values()].every((by) => by.length === 1)).toBe(true);
@@ -75,7 +74,7 @@ describeEachDatabase('Worker', (kind) => {
     }
     startWorker({ queue: queueA, handlers: { ordered: handler }, logger, concurrency: 3, pollIntervalMs: 10 });
     startWorker({ queue: queueB, handlers: { ordered: handler }, logger, concurrency: 3, pollIntervalMs: 10 });
-    await waitFor(async () => (await queueA.counts()).pending + (await queueA.counts()).running === 0);
+    await vi.waitFor(() => drained(queueA), waitOptions);
 
     expect(overlaps).toBe(0);
     for (const key of ['buyer:1', 'buyer:2', 'buyer:3']) expect(orderByKey.get(key)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -103,7 +102,7 @@ describeEachDatabase('Worker', (kind) => {
     const strict = await queue.enqueue({ kind: 'strict', payload: { id: 5 } });
     const doomed = await queue.enqueue({ kind: 'doomed', maxAttempts: 5 });
 
-    await waitFor(async () => (await queue.counts()).failed === 3);
+    await vi.waitFor(async () => expect((await queue.counts()).failed).toBe(3), waitOptions);
     expect(calls).toBe(3);
     expect(await queue.get(flaky.id)).toMatchObject({ state: 'failed', attempts: 3, lastError: 'vendor down 3' });
     expect(await queue.get(strict.id)).toMatchObject({ state: 'failed', attempts: 1, lastError: expect.stringMatching(/^invalid payload: id:/) });
@@ -116,7 +115,7 @@ describeEachDatabase('Worker', (kind) => {
     await queue.claim('dead-worker', ['k'], 1, 50); // claimed, never finished
     const done: number[] = [];
     startWorker({ queue, logger, pollIntervalMs: 10, sweepIntervalMs: 20, handlers: { k: defineJobHandler(z.object({}), async (_p, { job }) => void done.push(job.id)) } });
-    await waitFor(async () => (await queue.get(id))?.state === 'completed');
+    await vi.waitFor(async () => expect((await queue.get(id))?.state).toBe('completed'), waitOptions);
     expect(done).toEqual([id]);
     expect(await queue.get(id)).toMatchObject({ attempts: 2, lastError: expect.stringMatching(/lease expired/) });
   });
@@ -127,7 +126,7 @@ describeEachDatabase('Worker', (kind) => {
     startWorker({ queue, logger, pollIntervalMs: 60_000, handlers: { k: defineJobHandler(z.object({ n: z.number() }), async ({ n }) => void done.push(n)) } });
     await sleep(50); // the worker has polled once and is now idle
     await queue.enqueue({ kind: 'k', payload: { n: 1 } });
-    await waitFor(() => done.length === 1, 2_000);
+    await vi.waitFor(() => expect(done).toHaveLength(1), { timeout: 2_000, interval: 10 });
   });
 
   it('keeps the lease alive for a job that outlives it', async () => {
@@ -140,7 +139,7 @@ describeEachDatabase('Worker', (kind) => {
     const { id } = await queue.enqueue({ kind: 'slow' });
     await sleep(350); // more than two lease lengths
     expect(await queue.returnExpiredLeases()).toBe(0);
-    await waitFor(async () => (await queue.get(id))?.state === 'completed');
+    await vi.waitFor(async () => expect((await queue.get(id))?.state).toBe('completed'), waitOptions);
     expect(finished).toBe(true);
   });
 
@@ -160,12 +159,12 @@ describeEachDatabase('Worker', (kind) => {
     const quick = await queue.enqueue({ kind: 'quick' });
     const stuck = await queue.enqueue({ kind: 'stuck' });
     worker.start();
-    await waitFor(() => started.length === 2);
+    await vi.waitFor(() => expect(started).toHaveLength(2), waitOptions);
 
     await worker.stop(200);
     expect(await queue.get(quick.id)).toMatchObject({ state: 'completed' });
     // Released, not failed: the attempt is given back and any worker can take it at once.
-    await waitFor(async () => (await queue.get(stuck.id))?.state === 'available');
+    await vi.waitFor(async () => expect((await queue.get(stuck.id))?.state).toBe('available'), waitOptions);
     expect(await queue.get(stuck.id)).toMatchObject({ attempts: 0, lockedBy: null });
     await queue.enqueue({ kind: 'quick' });
     await sleep(50);

@@ -11,7 +11,6 @@ import type { SyncLane } from './rule-context.js';
 
 export interface AccountClientsConfig {
   publicUrl: string;
-  version: string;
   moyskladApiUrl: string;
   amoBaseUrlTemplate: string;
   amoClientId: string;
@@ -73,7 +72,6 @@ export class AccountClients {
       token,
       limiter,
       publicUrl: this.config.publicUrl,
-      version: this.config.version,
       baseUrl: this.config.moyskladApiUrl,
       lane,
       onAuthLost: () => this.accounts.markMoySkladNeedsReauth(accountId),
@@ -91,6 +89,7 @@ export class AccountClients {
       credentials: { clientId: this.config.amoClientId, clientSecret: this.config.amoClientSecret, redirectUri: this.config.amoRedirectUri },
       tokenStore: this.tokenStore,
       limiter: this.amoLimiter,
+      publicUrl: this.config.publicUrl,
       lane,
       onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
       ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),

@@ -16,7 +16,6 @@ import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks
 import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
 import type { ProxyContext, ProxyModules } from '../server.js';
-import { PROXY_VERSION } from '../version.js';
 import { AccountClients, AccountNotReadyError } from './account-clients.js';
 import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
@@ -61,7 +60,6 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
   const clients = new AccountClients(
     {
       publicUrl: config.PUBLIC_URL,
-      version: PROXY_VERSION,
       moyskladApiUrl: config.MOYSKLAD_API_URL,
       amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
       amoClientId: config.AMOCRM_CLIENT_ID,

@@ -12,8 +12,10 @@ import { WidgetApiError } from './widget-api-client.js';
 
 let sandbox: RunningSandbox;
 let dataDir: string;
+let bootStartedAt: number;
 
 beforeAll(async () => {
+  bootStartedAt = Date.now();
   dataDir = mkdtempSync(join(tmpdir(), 'sandbox-orchestrator-'));
   sandbox = await startSandbox({
     dataDir,
@@ -47,6 +49,15 @@ describe('startSandbox', () => {
     // The password was used to obtain a token and is stored nowhere in the database file.
     const databaseBytes = readFileSync(join(dataDir, 'sandbox.sqlite'));
     expect(databaseBytes.includes(Buffer.from(sandbox.credentials.moysklad.password))).toBe(false);
+  });
+
+  it('reports when the data was last synced: the status route gives a time during the first import', async () => {
+    const status = await sandbox.widgetApi().syncStatus(); // GET /api/widget/sync, as the widget's status page asks
+    expect(status.import.state).toBe('done');
+    expect(status.lastSyncAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/);
+    const at = Date.parse(status.lastSyncAt!);
+    expect(at).toBeGreaterThanOrEqual(bootStartedAt);
+    expect(at).toBeLessThanOrEqual(Date.now());
   });
 
   it('serves the host page of the account with the widget archive and the till page', async () => {

@@ -1,4 +1,4 @@
-import { PAGE_SCRIPT } from './page-script.js';
+import { pageScript } from './page-script.js';
 import { PAGE_STYLE } from './page-style.js';
 
 /** Escapes text for an HTML attribute value (the mount path is the only dynamic part of the page). */
@@ -6,7 +6,7 @@ function escapeAttribute(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** The whole till page: markup, inline CSS and inline script; `basePath` is where the router is mounted. */
+/** The whole till page: markup, inline CSS and the bundled inline script; `basePath` is where the router is mounted. */
 export function renderPosPage(basePath: string): string {
   return `<!doctype html>
 <html lang="ru">
@@ -75,7 +75,7 @@ export function renderPosPage(basePath: string): string {
     </section>
   </div>
 </main>
-<script>${PAGE_SCRIPT}</script>
+<script>${pageScript()}</script>
 </body>
 </html>
 `;

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SUBDOMAIN, startStack, type Stack } from '../../bench/support/stack.js';
 import { waitForImport } from '../../bench/support/wait-import.js';
-import { COMPRESSION, sleep } from './support/fixture.js';
+import { COMPRESSION } from './support/fixture.js';
 import { settleLedger } from './support/ledger.js';
 import { recordScenario } from './support/record.js';
 
@@ -19,14 +19,16 @@ describe('the proxy is SIGKILLed during the initial import, then restarted', () 
   it('ends in the same state as an uninterrupted import: nothing lost, nothing twice', async () => {
     const first = await stack.startChildProxy();
     await stack.installAndConnect();
-    let progress = { done: 0, total: 0 };
-    const deadline = Date.now() + 120_000;
-    while (Date.now() < deadline) {
-      progress = (await stack.api().syncStatus()).import;
-      if (progress.total > 0 && progress.done >= progress.total * 0.3) break;
-      await sleep(100);
-    }
-    expect(progress.total).toBeGreaterThan(0);
+    // Kill once at least 30 % of the import is done (fails, rather than killing at some other point, if it never is).
+    const progress = await vi.waitFor(
+      async () => {
+        const current = (await stack.api().syncStatus()).import;
+        expect(current.total).toBeGreaterThan(0);
+        expect(current.done).toBeGreaterThanOrEqual(current.total * 0.3);
+        return current;
+      },
+      { timeout: 120_000, interval: 100 },
+    );
     const amoBeforeKill = stack.amo.store.customers(SUBDOMAIN).length;
     await first.stop('SIGKILL');
     const killedAt = Date.now();

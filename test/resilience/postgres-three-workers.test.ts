@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../proxy/db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../../proxy/test-support/databases.js';
@@ -63,7 +63,14 @@ describe('three proxy workers on one PostgreSQL', () => {
       ),
     );
     await settleLedger(stack, db, 150_000);
-    await sleep(2_000); // replays still queued would show up as duplicates only once processed
+    // Replays still queued would show up as duplicates only once processed: wait until the shared queue is empty.
+    await vi.waitFor(
+      async () => {
+        const { queue } = await stack.api().syncStatus();
+        expect(queue.pending + queue.running).toBe(0);
+      },
+      { timeout: 120_000, interval: 250 },
+    );
     const ledger = await settleLedger(stack, db, 60_000);
     clearInterval(sampler);
     const amo = stack.amo.stats('demo');

@@ -14,7 +14,6 @@ export const customFieldValueSchema = z.looseObject({
   field_type: z.string().optional(),
   values: z.array(z.looseObject({ value: z.unknown().optional(), enum_id: z.number().int().optional(), enum_code: z.string().nullable().optional() })).nullable(),
 });
-export type CustomFieldValue = z.infer<typeof customFieldValueSchema>;
 const customFieldValues = z.array(customFieldValueSchema).nullable().optional();
 
 export const accountSchema = z.looseObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** application/problem+json, with amoCRM's `validation-errors` for batch items. */
-export const validationItemSchema = z.looseObject({
+const validationItemSchema = z.looseObject({
   request_id: z.union([z.string(), z.number()]).transform(String),
   errors: z.array(z.looseObject({ code: z.string().optional(), path: z.string().optional(), detail: z.string().optional() })),
 });

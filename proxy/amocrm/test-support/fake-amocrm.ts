@@ -17,7 +17,7 @@ export class FakeAmoCrm {
   tokenCalls = 0;
   private seq = 1000;
   readonly tables = new Map<string, Row[]>();
-  readonly requests: Array<{ method: string; url: URL; body: unknown; auth: string | null }> = [];
+  readonly requests: Array<{ method: string; url: URL; body: unknown; auth: string | null; userAgent: string | null; contentType: string | null }> = [];
   readonly webhooks = new Map<string, string[]>();
   customFieldTrees = new Map<number, Row>();
 
@@ -69,7 +69,14 @@ export class FakeAmoCrm {
     const authed = (fn: (request: Request, params: Record<string, string>) => Response | Promise<Response>) =>
       async ({ request, params }: { request: Request; params: Record<string, string | readonly string[] | undefined> }) => {
         const text = request.method === 'GET' ? '' : await request.clone().text();
-        this.requests.push({ method: request.method, url: new URL(request.url), body: text ? JSON.parse(text) : undefined, auth: request.headers.get('authorization') });
+        this.requests.push({
+          method: request.method,
+          url: new URL(request.url),
+          body: text ? JSON.parse(text) : undefined,
+          auth: request.headers.get('authorization'),
+          userAgent: request.headers.get('user-agent'),
+          contentType: request.headers.get('content-type'),
+        });
         const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
         if (!this.accessTokens.has(token)) return problem(401, 'Unauthorized');
         return fn(request, params as Record<string, string>);

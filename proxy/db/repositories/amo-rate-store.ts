@@ -4,8 +4,8 @@ import type { Database } from '../schema.js';
 
 export interface BlockState {
   since: number;
-  /** null = until a human clears it (amoCRM lifts 403 blocks through support). */
-  until: number | null;
+  /** When one probe request may go (column blocked_until); null = only a human clears the block. */
+  probeAt: number | null;
   reason: string;
 }
 
@@ -31,12 +31,12 @@ export class AmoRateStore {
     const { rows } = await sql<{ send_at: number }>`
       update amo_rate set next_free_at = ${this.greatest()}(next_free_at, ${nowMs}) + ${spacingMs}
       where account_id = ${accountId}
-        and (blocked_since is null or (blocked_until is not null and blocked_until <= ${nowMs}))
+        and blocked_since is null
       returning next_free_at - ${spacingMs} as send_at`.execute(this.db);
     const reserved = rows[0];
     if (reserved) return { sendAt: Number(reserved.send_at) };
     const blocked = await this.getBlocked(accountId, nowMs);
-    // The block may have been lifted between the two statements; then simply try again.
+    // The block may have been cleared between the two statements; then simply try again.
     return blocked ? { blocked } : this.reserveSlot(accountId, spacing, now);
   }
 
@@ -51,21 +51,32 @@ export class AmoRateStore {
     await this.ensureRow(accountId);
     await this.db
       .updateTable('amo_rate')
-      .set({ blocked_since: state?.since ?? null, blocked_until: state?.until ?? null, blocked_reason: state?.reason ?? null })
+      .set({ blocked_since: state?.since ?? null, blocked_until: state?.probeAt ?? null, blocked_reason: state?.reason ?? null })
       .where('account_id', '=', accountId)
       .execute();
   }
 
-  async getBlocked(accountId: string, nowMs: number): Promise<BlockState | null> {
+  async getBlocked(accountId: string, _nowMs: number): Promise<BlockState | null> {
     const row = await this.db
       .selectFrom('amo_rate')
       .select(['blocked_since', 'blocked_until', 'blocked_reason'])
       .where('account_id', '=', accountId)
       .executeTakeFirst();
     if (!row || row.blocked_since === null) return null;
-    const until = row.blocked_until === null ? null : Number(row.blocked_until);
-    if (until !== null && until <= nowMs) return null;
-    return { since: Number(row.blocked_since), until, reason: row.blocked_reason ?? '' };
+    return { since: Number(row.blocked_since), probeAt: row.blocked_until === null ? null : Number(row.blocked_until), reason: row.blocked_reason ?? '' };
+  }
+
+  /** One conditional UPDATE: of several processes whose probe is due, exactly one changes the row and wins. */
+  async claimProbe(accountId: string, now: number, nextProbeAt: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('amo_rate')
+      .set({ blocked_until: Math.ceil(nextProbeAt) })
+      .where('account_id', '=', accountId)
+      .where('blocked_since', 'is not', null)
+      .where('blocked_until', 'is not', null)
+      .where('blocked_until', '<=', Math.floor(now))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   private async ensureRow(accountId: string): Promise<void> {

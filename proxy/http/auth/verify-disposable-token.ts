@@ -68,6 +68,18 @@ const claimsSchema = z.object({
   is_admin: z.union([z.boolean(), z.literal(1), z.literal(0), z.literal('1'), z.literal('0')]).optional(),
 });
 
+// One HMAC key per secret for the process: given raw bytes, jose imports a WebCrypto key on every verification
+// (an extra thread-pool job and ~9 KB of garbage per widget request, issue 10).
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export function renderAccountBaseUrl(template: string, subdomain: string): string {
   return template.replaceAll('{subdomain}', subdomain).replace(/\/+$/, '');
 }
@@ -86,7 +98,7 @@ export async function verifyDisposableToken(
   const now = options.now?.() ?? new Date();
   let payload: unknown;
   try {
-    const result = await jwtVerify(token, new TextEncoder().encode(options.clientSecret), {
+    const result = await jwtVerify(token, await hmacKey(options.clientSecret), {
       // Pinned: `none`, RS256-with-secret-as-public-key and friends are all refused.
       algorithms: ['HS256'],
       // amoCRM documents `aud` as the redirect URI's scheme://host; whether it ever carries a trailing

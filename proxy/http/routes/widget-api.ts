@@ -39,6 +39,7 @@ import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
 import type { ReplayStore } from '../auth/replay-store.js';
+import { PROXY_VERSION } from '../../version.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter, type HookLimits } from './amocrm-hooks.js';
 import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, referralEarlyErrorHandler, type ReferralRouterOptions } from './referral.js';
@@ -63,7 +64,6 @@ export type WidgetApiDeps = {
   queue?: JobQueue;
   /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
   moyskladLimiters?: MoySkladUserLimiters;
-  version?: string;
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
     moysklad?: MoySkladPort;
@@ -103,7 +103,6 @@ export type WidgetApi = {
 /** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
 export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const { config, database, logger } = deps;
-  const version = deps.version ?? '1.0.0';
   const accountsRepository = new AccountsRepository(database.db, deps.secrets);
   const accounts = new AccountsAdapter(accountsRepository);
   const bonusOperations = new BonusOperationsRepository(database.db);
@@ -112,17 +111,16 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersAdapter(database.db);
   const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
-  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, version, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
+  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
   const amoOAuth =
     deps.overrides?.amoOAuth ??
-    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI } });
+    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
   // refresh, one 7 rps budget per account in the database).
   const amoClients = new AccountClients(
     {
       publicUrl: config.PUBLIC_URL,
-      version,
       moyskladApiUrl: config.MOYSKLAD_API_URL,
       amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
       amoClientId: config.AMOCRM_CLIENT_ID,
@@ -214,7 +212,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   };
 
   const register: RouteRegistrar = (app: Express) => {
-    app.use(createOpenApiRouter(routes, { version, serverUrl: config.PUBLIC_URL }));
+    app.use(createOpenApiRouter(routes, { version: PROXY_VERSION, serverUrl: config.PUBLIC_URL }));
     app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(deps.overrides?.hookLimits ? { limits: deps.overrides.hookLimits } : {}) }));
     app.use(
       createReferralRouter({

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { MoySkladError } from '../errors.js';
 import { buildFilter, type FilterCondition } from '../filter.js';
 import { collect, MAX_PAGE_SIZE, paginate } from '../paginate.js';
@@ -106,5 +105,3 @@ export class BonusApi {
   }
 }
 
-export const bonusTransactionListSchema = listEnvelopeSchema(bonusTransactionSchema);
-export type BonusTransactionList = z.infer<typeof bonusTransactionListSchema>;

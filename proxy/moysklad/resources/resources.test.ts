@@ -8,7 +8,7 @@ import { testClient, useFakeMoySklad } from '../test-support/msw-setup.js';
 import { MoySkladUserLimiter } from '../user-limiter.js';
 
 const ctx = useFakeMoySklad();
-const tokenOptions = () => ({ limiter: new MoySkladUserLimiter(), publicUrl: 'https://proxy.example.com', version: '1.0.0' });
+const tokenOptions = () => ({ limiter: new MoySkladUserLimiter(), publicUrl: 'https://proxy.example.com' });
 
 describe('МойСклад typed methods', () => {
   it('obtainToken uses Basic once and returns the Bearer token; wrong password → auth error', async () => {

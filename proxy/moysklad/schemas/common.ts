@@ -14,11 +14,9 @@ export const metaSchema = z.looseObject({
   metadataHref: z.string().optional(),
   uuidHref: z.string().optional(),
 });
-export type Meta = z.infer<typeof metaSchema>;
 
 /** `{ meta: {...} }` — how every reference to another object looks. */
 export const refSchema = z.looseObject({ meta: metaSchema });
-export type Ref = z.infer<typeof refSchema>;
 
 export const collectionMetaSchema = z.looseObject({
   href: z.string(),
@@ -37,7 +35,6 @@ export const metaArraySchema = <Row extends z.ZodType>(row: Row) =>
 /** The envelope of every list endpoint: `{ context, meta, rows }`. */
 export const listEnvelopeSchema = <Row extends z.ZodType>(row: Row) =>
   z.looseObject({ context: z.unknown().optional(), meta: collectionMetaSchema, rows: z.array(row) });
-export type ListEnvelope<Row> = { meta: z.infer<typeof collectionMetaSchema>; rows: Row[] };
 
 export const errorItemSchema = z.looseObject({
   error: z.string(),
@@ -53,7 +50,6 @@ export const errorItemSchema = z.looseObject({
 
 /** Error body: `{ errors: [{ error, code, parameter, moreInfo, dependencies, … }] }`. */
 export const errorBodySchema = z.looseObject({ errors: z.array(errorItemSchema).min(1) });
-export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 /** Extracts the UUID at the end of a `meta.href`. */
 export function idFromHref(href: string): string {

@@ -38,7 +38,7 @@ export const priceTypeSchema = z.looseObject({
 });
 export type PriceType = z.infer<typeof priceTypeSchema>;
 
-export const salePriceSchema = z.looseObject({
+const salePriceSchema = z.looseObject({
   value: kopecksNumber,
   currency: refSchema.optional(),
   priceType: priceTypeSchema,

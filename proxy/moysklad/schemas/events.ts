@@ -5,15 +5,14 @@ import { metaSchema, moscowTimestamp } from './common.js';
  * Webhook payload МойСклад POSTs to our URL (`?requestId=` in the query). It carries no entity data: fetch
  * `events[].meta.href`.
  */
-export const webhookEventSchema = z.looseObject({
+const webhookEventSchema = z.looseObject({
   meta: metaSchema,
   action: z.enum(['CREATE', 'UPDATE', 'DELETE', 'PROCESSED']),
   accountId: z.string(),
   updatedFields: z.array(z.string()).optional(),
 });
-export type WebhookEvent = z.infer<typeof webhookEventSchema>;
 
-export const auditContextRefSchema = z.looseObject({
+const auditContextRefSchema = z.looseObject({
   meta: metaSchema,
   moment: moscowTimestamp,
   uid: z.string().optional(),
@@ -23,7 +22,6 @@ export const webhookPayloadSchema = z.looseObject({
   auditContext: auditContextRefSchema.optional(),
   events: z.array(webhookEventSchema).min(1),
 });
-export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 
 /** A row of `GET /audit`. */
 export const auditContextSchema = z.looseObject({
@@ -36,7 +34,6 @@ export const auditContextSchema = z.looseObject({
   entityType: z.string().optional(),
   events: z.looseObject({ meta: z.looseObject({ href: z.string() }) }).optional(),
 });
-export type AuditContext = z.infer<typeof auditContextSchema>;
 
 /** A row of `GET /audit/{id}/events` (and of `/entity/{type}/{id}/audit`). */
 export const auditEventSchema = z.looseObject({

@@ -25,7 +25,6 @@ export function testClient(overrides: Partial<MoySkladClientOptions> = {}) {
     token: 'fake-token',
     limiter: new MoySkladUserLimiter(),
     publicUrl: 'https://proxy.example.com',
-    version: '1.0.0',
     retryPolicy: { baseDelayMs: 1, maxDelayMs: 5, random: () => 0.5 },
     ...overrides,
   });

@@ -11,13 +11,14 @@ const accessTokenClaims = z.looseObject({ account_id: z.coerce.number().int().po
 
 /** AmoOAuthPort over proxy/amocrm's OAuth calls. */
 export class AmoOAuthAdapter implements AmoOAuthPort {
-  constructor(private readonly options: { credentials: OAuthClientCredentials; http?: AxiosInstance; timeoutMs?: number }) {}
+  constructor(private readonly options: { credentials: OAuthClientCredentials; publicUrl?: string; http?: AxiosInstance; timeoutMs?: number }) {}
 
   async exchangeCode(accountBaseUrl: string, code: string) {
     const tokens = await exchangeCode(code, {
       baseUrl: accountBaseUrl,
       credentials: this.options.credentials,
       ...(this.options.http ? { http: this.options.http } : {}),
+      ...(this.options.publicUrl ? { publicUrl: this.options.publicUrl } : {}),
       timeoutMs: this.options.timeoutMs ?? 15_000,
     });
     if (!tokens.refreshToken || tokens.expiresAt === null) throw new Error('amoCRM answered the code exchange without a refresh token');

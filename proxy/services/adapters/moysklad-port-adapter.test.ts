@@ -1,5 +1,6 @@
-import axios, { type InternalAxiosRequestConfig } from 'axios';
+import type { InternalAxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
+import { createMoySkladHttp } from '../../moysklad/http.js';
 import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
 import { MoySkladPortError } from '../ports.js';
 import { classifyMoySkladError, INTERACTIVE_TIMEOUT_MS, MoySkladPortAdapter } from './moysklad-port-adapter.js';
@@ -27,13 +28,14 @@ describe('classifyMoySkladError', () => {
 describe('MoySkladPortAdapter (a person is waiting)', () => {
   it('gives a failing МойСклад one quick retry and a bounded timeout, for the login as for every other call', async () => {
     const seen: InternalAxiosRequestConfig[] = [];
-    const http = axios.create({
+    const http = createMoySkladHttp({
+      publicUrl: 'https://proxy.example.test',
       adapter: async (config) => {
         seen.push(config);
         return { status: 503, statusText: 'Service Unavailable', data: '', headers: {}, config };
       },
     });
-    const adapter = new MoySkladPortAdapter({ baseUrl: 'http://ms.test/api/remap/1.2', publicUrl: 'https://proxy.example.test', version: '1.0.0', http, sleep: async () => undefined });
+    const adapter = new MoySkladPortAdapter({ baseUrl: 'http://ms.test/api/remap/1.2', publicUrl: 'https://proxy.example.test', http, sleep: async () => undefined });
     await expect(adapter.obtainToken('admin@demo', 'password')).rejects.toMatchObject({ failure: 'unreachable' });
     expect(seen).toHaveLength(2);
     await expect(adapter.priceTypes('token')).rejects.toBeInstanceOf(MoySkladPortError);

@@ -13,7 +13,7 @@ import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type Mo
 export type MoySkladAdapterOptions = {
   baseUrl: string;
   publicUrl: string;
-  version: string;
+  /** The МойСклад axios instance (createMoySkladHttp); the process's shared one by default. */
   http?: AxiosInstance;
   logger?: ClientLogger;
   timeoutMs?: number;
@@ -154,7 +154,6 @@ export class MoySkladPortAdapter implements MoySkladPort {
     return {
       baseUrl: this.options.baseUrl,
       publicUrl: this.options.publicUrl,
-      version: this.options.version,
       ...(this.options.http ? { http: this.options.http } : {}),
       ...(this.options.logger ? { logger: this.options.logger } : {}),
       ...(this.options.sleep ? { sleep: this.options.sleep } : {}),

@@ -1,5 +1,5 @@
 import { parseMoscow } from '../../moysklad/moscow-time.js';
-import { kopecksFromApi, kopecksToWholeRoubles, type Kopecks } from '../../moysklad/money.js';
+import { kopecksToWholeRoubles, type Kopecks } from '../../moysklad/money.js';
 import { fitPrice, fitWithMarker } from './amo-limits.js';
 
 export interface SaleLine {
@@ -133,9 +133,4 @@ export function transactionPayload(sale: SaleFacts, catalogId: number | null): {
     request_id: sale.moyskladId,
     ...(elements.length > 0 ? { _embedded: { catalog_elements: elements } } : {}),
   };
-}
-
-/** Sum of positions in kopecks, used to cross-check `sum` (positions carry price per unit and a discount %). */
-export function positionsTotal(positions: { price: number; quantity: number; discount?: number | undefined }[]): Kopecks {
-  return positions.reduce((total, p) => total + kopecksFromApi(p.price * p.quantity * (1 - (p.discount ?? 0) / 100)), 0);
 }

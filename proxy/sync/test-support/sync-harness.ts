@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { vi } from 'vitest';
 import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../sandbox/moysklad/emulator.js';
 import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index.js';
@@ -126,11 +127,12 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
   };
   const first = await boot(config, undefined, options.drainMs ?? 2000);
   const until: SyncHarness['until'] = async (what, check, timeoutMs = 20_000) => {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await vi.waitFor(
+      async () => {
+        if (!(await check())) throw new Error(`timed out waiting for: ${what}`);
+      },
+      { timeout: timeoutMs, interval: 50 },
+    );
   };
   const db = database.db;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AccountSyncRepository } from '../../../proxy/db/repositories/account-sync.js';
 import { openPage, screenshot } from '../support/browser.js';
 import { SETTINGS_MODAL as MODAL, openSettingsModal } from '../support/host-page.js';
-import { captureForReadme, promoteToReadme } from './readme-screenshots.js';
+import { captureForReadme, keepForReadme } from './readme-screenshots.js';
 import { CARD_WIDGET as CARD, useFlowSandbox } from './sandbox-fixture.js';
 
 // The whole product in a real browser: the built widget.zip inside the amoCRM-like host page, talking to
@@ -47,7 +47,7 @@ describe('customer card', () => {
     expect(errors).toEqual([]);
     await screenshot(page, 'flow-card');
     const shot = await captureForReadme(page, 'card');
-    await promoteToReadme(shot, 'card');
+    await keepForReadme(shot, 'card');
     await browserContext.close();
   });
 
@@ -199,7 +199,7 @@ describe('widget settings in Settings → Integrations', () => {
     expect(JSON.stringify(run.flow.sandbox.amocrm.store.widget('demo', 'moysklad'))).not.toContain(run.flow.sandbox.credentials.moysklad.password);
 
     expect(errors.filter((e) => !e.includes('422'))).toEqual([]); // the refused save is an expected 422
-    await promoteToReadme(shot, 'settings');
+    await keepForReadme(shot, 'settings');
     await browserContext.close();
   });
 
@@ -237,7 +237,7 @@ describe('advanced settings page (МойСклад: бонусы)', () => {
     expect(errors).toEqual([]);
     await screenshot(page, 'flow-advanced-settings');
     const shot = await captureForReadme(page, 'advanced-settings');
-    await promoteToReadme(shot, 'advanced-settings');
+    await keepForReadme(shot, 'advanced-settings');
     await browserContext.close();
   });
 });

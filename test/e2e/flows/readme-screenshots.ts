@@ -1,29 +1,34 @@
-import { copyFile, mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ARTIFACTS_DIR } from '../support/browser.js';
 
-export const README_SCREENSHOTS_DIR = join(process.cwd(), 'docs', 'screenshots');
-
 /** The pictures the README shows: the card panel, the settings modal, the widget's own settings page. */
-export type ReadmeShot = 'card' | 'settings' | 'advanced-settings';
+export const README_SHOTS = ['card', 'settings', 'advanced-settings'] as const;
+export type ReadmeShot = (typeof README_SHOTS)[number];
 
-/** A viewport-sized PNG (what a reader sees first, not the whole scrolled page) under test-results/. */
+/**
+ * Where tests leave README candidates: under test-results/ (ignored by git). Tests never write docs/;
+ * `npm run docs:screenshots` (scripts/docs-screenshots.ts) copies the candidates of a passing run there.
+ */
+export const README_CANDIDATES_DIR = join(ARTIFACTS_DIR, 'readme');
+
+export const readmeCandidatePath = (name: ReadmeShot) => join(README_CANDIDATES_DIR, `${name}.png`);
+
+/** A viewport-sized PNG (what a reader sees first, not the whole scrolled page), pending until `keepForReadme`. */
 export async function captureForReadme(page: Page, name: ReadmeShot): Promise<string> {
-  await mkdir(ARTIFACTS_DIR, { recursive: true });
-  const path = join(ARTIFACTS_DIR, `readme-${name}.png`);
+  await mkdir(README_CANDIDATES_DIR, { recursive: true });
+  const path = join(README_CANDIDATES_DIR, `${name}.pending.png`);
   await page.screenshot({ path, fullPage: false });
   return path;
 }
 
 /**
- * Promotes a screenshot taken under test-results/ to docs/screenshots/<name>.png for the README. Called
- * only at the very end of a test, after its assertions passed, so a failing run never replaces a good
- * picture with one of a broken page.
+ * Makes a pending shot a README candidate. Called only at the very end of a test, after its assertions passed,
+ * so a failing run never offers a picture of a broken page.
  */
-export async function promoteToReadme(screenshotPath: string, name: ReadmeShot): Promise<string> {
-  await mkdir(README_SCREENSHOTS_DIR, { recursive: true });
-  const target = join(README_SCREENSHOTS_DIR, `${name}.png`);
-  await copyFile(screenshotPath, target);
+export async function keepForReadme(pendingPath: string, name: ReadmeShot): Promise<string> {
+  const target = readmeCandidatePath(name);
+  await rename(pendingPath, target);
   return target;
 }

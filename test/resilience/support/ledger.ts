@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { vi } from 'vitest';
 import type { Database } from '../../../proxy/db/schema.js';
 import { ACCOUNT_ID, SUBDOMAIN, type Stack } from '../../../bench/support/stack.js';
 
@@ -63,12 +64,17 @@ export async function takeLedger(stack: Stack, db: Kysely<Database>): Promise<Le
   };
 }
 
-/** Polls the ledger until nothing is lost or the deadline passes; returns the last ledger either way. */
+/** Polls the ledger until nothing is lost or the deadline passes; returns the last ledger either way (the caller asserts). */
 export async function settleLedger(stack: Stack, db: Kysely<Database>, timeoutMs: number): Promise<Ledger> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const ledger = await takeLedger(stack, db);
-    if ((ledger.lost === 0 && ledger.pointsMismatched === 0) || Date.now() > deadline) return ledger;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  let ledger = await takeLedger(stack, db);
+  await vi
+    .waitFor(
+      async () => {
+        ledger = await takeLedger(stack, db);
+        if (ledger.lost !== 0 || ledger.pointsMismatched !== 0) throw new Error('the ledger is not settled yet');
+      },
+      { timeout: timeoutMs, interval: 500 },
+    )
+    .catch(() => undefined);
+  return ledger;
 }

@@ -83,10 +83,17 @@ describeEachDatabase('bonus operations', (kind) => {
     const tooMuch = await h.call('POST', '/api/widget/customers/9001/bonus', { claims: user, headers: { 'Idempotency-Key': randomUUID() }, body: { operation: 'redeem', amount: 31 } });
     expect(tooMuch.status).toBe(422);
     expect(tooMuch.json.code).toBe('bonus_insufficient_points');
+    // Two redeems with different keys at once. Every МойСклад call takes 100 ms, so without the per-buyer lock the
+    // second would read the balance (30) before the first spends and be refused only by МойСклад (bonus_rejected).
+    // With the lock it reads the balance after the first redeem and is refused by our own check.
+    h.emulator.faults = { latencyMs: 100 };
     const concurrent = await Promise.all(
       [20, 20].map((amount) => h.call('POST', '/api/widget/customers/9001/bonus', { claims: user, headers: { 'Idempotency-Key': randomUUID() }, body: { operation: 'redeem', amount } })),
     );
+    h.emulator.faults = {};
     expect(concurrent.map((a) => a.status).sort()).toEqual([200, 422]);
+    expect(concurrent.find((a) => a.status === 422)?.json.code).toBe('bonus_insufficient_points');
+    expect(bonusTransactions().filter((t) => (t as { transactionType?: string }).transactionType === 'SPENDING')).toHaveLength(1);
     const counterparty = h.emulator.get('counterparty', counterpartyId) as { bonusPoints?: number };
     expect(counterparty.bonusPoints).toBe(10);
   });
