@@ -1,3 +1,4 @@
+import type { CatalogFieldIds } from '../../db/repositories/account-sync.js';
 import type { Product, ProductFolder } from '../../moysklad/schemas/entities.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
 import { kopecksFromApi, type Kopecks } from '../../moysklad/money.js';
@@ -53,13 +54,7 @@ export function folderPath(folderId: string, folders: ReadonlyMap<string, Produc
   return path;
 }
 
-export interface CatalogFieldIds {
-  SKU?: number;
-  DESCRIPTION?: number;
-  PRICE?: number;
-  GROUP?: number;
-  EXTERNAL_ID?: number;
-}
+export type { CatalogFieldIds };
 
 type ElementFieldValue =
   | { field_id: number; values: ({ value: string } | { enum_id: number })[] | null }

@@ -204,27 +204,64 @@ async function writeCutValueNotes(ctx: RuleContext, plans: readonly BuyerPlan[])
 const contactIntent = (id: string) => `contact:${id}`;
 const mainContactIntent = (id: string) => `main-contact:${id}`;
 
+/** The two amoCRM entities of a buyer, each with its link kind, payload, digest and create/update batches. */
+const SIDES = {
+  customer: {
+    kind: 'counterparty',
+    idOf: (plan: BuyerPlan) => plan.customerId,
+    setId: (plan: BuyerPlan, id: number) => void (plan.customerId = id),
+    payload: (plan: BuyerPlan) => plan.customer as Record<string, unknown>,
+    hash: (plan: BuyerPlan) => plan.customerHash,
+    written: (plan: BuyerPlan) => plan.customerWritten,
+    intent: (id: string) => customerIntent(id),
+    create: (ctx: RuleContext, items: Array<Record<string, unknown> & { request_id: string }>) => ctx.amo.customers.createBatch(items, { batchSize: MAX_BATCH_SIZE, skipInvalid: true }),
+    update: (ctx: RuleContext, items: Array<Record<string, unknown> & { id: number; request_id: string }>) => ctx.amo.customers.updateBatch(items, { batchSize: MAX_BATCH_SIZE, skipInvalid: true }),
+  },
+  contact: {
+    kind: 'contact',
+    idOf: (plan: BuyerPlan) => plan.contactId,
+    setId: (plan: BuyerPlan, id: number) => void (plan.contactId = id),
+    payload: (plan: BuyerPlan) => plan.contact as Record<string, unknown>,
+    hash: (plan: BuyerPlan) => plan.contactHash,
+    written: (plan: BuyerPlan) => plan.contactWritten,
+    intent: (id: string) => contactIntent(id),
+    create: (ctx: RuleContext, items: Array<Record<string, unknown> & { request_id: string }>) => ctx.amo.contacts.createBatch(items, { batchSize: MAX_BATCH_SIZE, skipInvalid: true }),
+    update: (ctx: RuleContext, items: Array<Record<string, unknown> & { id: number; request_id: string }>) => ctx.amo.contacts.updateBatch(items, { batchSize: MAX_BATCH_SIZE, skipInvalid: true }),
+  },
+} as const;
+type Side = (typeof SIDES)[keyof typeof SIDES];
+
+/** Writes `plans`' payload of one side to the linked entities (250 a request) and records what was written. */
+async function writeSide(ctx: RuleContext, side: Side, plans: BuyerPlan[]): Promise<AmoRejectedItem<{ request_id?: string }>[]> {
+  if (plans.length === 0) return [];
+  ctx.signal?.throwIfAborted();
+  const outcome = await side.update(ctx, plans.map((plan) => ({ id: side.idOf(plan)!, ...side.payload(plan), request_id: plan.buyer.moyskladId })));
+  const byId = plansById(plans);
+  await ctx.links.setWrittenHashes(ctx.accountId, side.kind, outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: side.hash(byId.get(item.request_id!)!) })));
+  return outcome.rejected;
+}
+
+/** Creates one side's entities for `plans` (250 a request), links them at once, clears their intents. */
+async function createSide(ctx: RuleContext, side: Side, plans: BuyerPlan[]): Promise<AmoRejectedItem<unknown>[]> {
+  if (plans.length === 0) return [];
+  ctx.signal?.throwIfAborted();
+  const outcome = await side.create(ctx, plans.map((plan) => ({ ...side.payload(plan), request_id: plan.buyer.moyskladId })));
+  const byId = plansById(plans);
+  const created = outcome.done.map(({ item, result }) => {
+    const plan = byId.get(item.request_id!)!;
+    side.setId(plan, result.id);
+    return { moyskladId: plan.buyer.moyskladId, amoId: result.id, writtenHash: side.hash(plan) };
+  });
+  // Link rows right after amoCRM answers, before anything else can fail: a retry then updates, never re-creates.
+  await ctx.links.linkMany(ctx.accountId, side.kind, created);
+  await ctx.intents.clear(ctx.accountId, created.map((row) => side.intent(row.moyskladId)));
+  return outcome.rejected;
+}
+
 async function updateChanged(ctx: RuleContext, plans: BuyerPlan[]): Promise<void> {
-  const { accountId, amo, links } = ctx;
-  const customers = plans.filter((plan) => plan.customerId !== null && plan.customerWritten !== plan.customerHash);
-  if (customers.length > 0) {
-    ctx.signal?.throwIfAborted();
-    const outcome = await amo.customers.updateBatch(
-      customers.map((plan) => ({ id: plan.customerId!, ...plan.customer, request_id: plan.buyer.moyskladId })),
-      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
-    );
-    await links.setWrittenHashes(accountId, 'counterparty', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(customers).get(item.request_id!)!.customerHash })));
-    await handleRejected(ctx, outcome.rejected, customers, 'customer');
-  }
-  const contacts = plans.filter((plan) => plan.contactId !== null && plan.contactWritten !== plan.contactHash);
-  if (contacts.length > 0) {
-    ctx.signal?.throwIfAborted();
-    const outcome = await amo.contacts.updateBatch(
-      contacts.map((plan) => ({ id: plan.contactId!, ...plan.contact, request_id: plan.buyer.moyskladId })),
-      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
-    );
-    await links.setWrittenHashes(accountId, 'contact', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(contacts).get(item.request_id!)!.contactHash })));
-    await handleRejected(ctx, outcome.rejected, contacts, 'contact');
+  for (const [what, side] of [['customer', SIDES.customer], ['contact', SIDES.contact]] as const) {
+    const changed = plans.filter((plan) => side.idOf(plan) !== null && side.written(plan) !== side.hash(plan));
+    await handleRejected(ctx, await writeSide(ctx, side, changed), changed, what);
   }
 }
 
@@ -311,49 +348,10 @@ async function completeBuyers(ctx: RuleContext, plans: BuyerPlan[], finder: Cont
     ...needLink.map((plan) => mainContactIntent(plan.buyer.moyskladId)),
   ]);
 
-  if (newCustomers.length > 0) {
-    ctx.signal?.throwIfAborted();
-    const outcome = await amo.customers.createBatch(
-      newCustomers.map((plan) => ({ ...plan.customer, request_id: plan.buyer.moyskladId })),
-      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
-    );
-    const byId = plansById(newCustomers);
-    const created = outcome.done.map(({ item, result }) => {
-      const plan = byId.get(item.request_id!)!;
-      plan.customerId = result.id;
-      return { moyskladId: plan.buyer.moyskladId, amoId: result.id, writtenHash: plan.customerHash };
-    });
-    // Link rows right after amoCRM answers, before anything else can fail: a retry then updates, never re-creates.
-    await links.linkMany(accountId, 'counterparty', created);
-    await ctx.intents.clear(accountId, created.map((row) => customerIntent(row.moyskladId)));
-    await refusedIn('buyer customer', outcome.rejected);
-  }
-  if (adopted.length > 0) {
-    // A customer found through the shop's contact (or left by a crash) gets our fields.
-    ctx.signal?.throwIfAborted();
-    const outcome = await amo.customers.updateBatch(
-      adopted.map((plan) => ({ id: plan.customerId!, ...plan.customer, request_id: plan.buyer.moyskladId })),
-      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
-    );
-    await links.setWrittenHashes(accountId, 'counterparty', outcome.done.map(({ item }) => ({ moyskladId: item.request_id!, writtenHash: plansById(adopted).get(item.request_id!)!.customerHash })));
-    await refusedIn('buyer customer', outcome.rejected);
-  }
-  if (newContacts.length > 0) {
-    ctx.signal?.throwIfAborted();
-    const outcome = await amo.contacts.createBatch(
-      newContacts.map((plan) => ({ ...plan.contact, request_id: plan.buyer.moyskladId })),
-      { batchSize: MAX_BATCH_SIZE, skipInvalid: true },
-    );
-    const byId = plansById(newContacts);
-    const created = outcome.done.map(({ item, result }) => {
-      const plan = byId.get(item.request_id!)!;
-      plan.contactId = result.id;
-      return { moyskladId: plan.buyer.moyskladId, amoId: result.id, writtenHash: plan.contactHash };
-    });
-    await links.linkMany(accountId, 'contact', created);
-    await ctx.intents.clear(accountId, created.map((row) => contactIntent(row.moyskladId)));
-    await refusedIn('buyer contact', outcome.rejected);
-  }
+  await refusedIn('buyer customer', await createSide(ctx, SIDES.customer, newCustomers));
+  // A customer found through the shop's contact (or left by a crash) gets our fields.
+  await refusedIn('buyer customer', await writeSide(ctx, SIDES.customer, adopted));
+  await refusedIn('buyer contact', await createSide(ctx, SIDES.contact, newContacts));
 
   const linkable = needLink.filter((plan) => plan.customerId !== null && plan.contactId !== null);
   if (linkable.length > 0) {
