@@ -130,7 +130,7 @@ async function applyImportPage(
       return;
     }
     case 'retaildemand':
-      await recordSales(ctx, work.page.rows, shared.points);
+      await recordSales(ctx, work.page.rows, shared.points, { readAt: work.page.readAt });
       return;
     case 'retailsalesreturn': {
       const points = shared.returnPoints.moved;

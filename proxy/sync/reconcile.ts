@@ -79,7 +79,7 @@ async function applyReconcilePage(ctx: RuleContext, work: Applied, folders: Fold
       const rows = work.page.rows;
       const points = await loadSalePoints(ctx, rows);
       // The read model first (no lease needed: idempotent rows), then amoCRM a customer at a time.
-      const recorded = await recordSales(ctx, rows, points);
+      const recorded = await recordSales(ctx, rows, points, { readAt: work.page.readAt });
       await writePurchasesInBulk(ctx, recorded, { concurrency: PURCHASE_CONCURRENCY });
       return;
     }

@@ -55,7 +55,7 @@ export const STREAMS: { [Name in StreamName]: StreamSpec<StreamRows[Name]> } = {
   counterparty: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/counterparty', { filter: filterFrom(INDIVIDUALS, from), order: ORDER }, counterpartySchema, { offset }) },
   retaildemand: {
     async page(ctx, from, offset) {
-      const page = await listPage(ctx.ms.transport, '/entity/retaildemand', { filter: filterFrom([], from), expand: 'positions.assortment', order: ORDER }, retailDemandSchema, { offset });
+      const page = await listPage(ctx.ms.transport, '/entity/retaildemand', { filter: filterFrom([], from), expand: 'positions.assortment,agent', order: ORDER }, retailDemandSchema, { offset });
       return { ...page, rows: await Promise.all(page.rows.map((doc) => ctx.ms.retail.withAllPositions('retaildemand', doc))) };
     },
   },

@@ -65,6 +65,7 @@ export function apiRouter(core: EmulatorCore, accounts: Accounts, limiter: RateL
       throw new ApiError(429, decision.code, message, { headers: { 'X-Lognex-Auth': decision.code === 1073 ? '429005' : '429002' } });
     }
     res.on('close', decision.release);
+    core.faults.beforeRequest?.({ method: req.method, path: req.path, query: req.query as Record<string, unknown> });
     const latency = core.faults.latencyMs ?? 0;
     if (latency > 0) setTimeout(next, latency);
     else next();

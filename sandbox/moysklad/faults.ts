@@ -15,4 +15,10 @@ export interface Faults {
   failNextRequests?: { count: number; status: number };
   /** Extra delay before every API request is handled (lets tests overlap requests). */
   latencyMs?: number;
+  /**
+   * Called before an API request is handled (after auth and limits), with its method and path below
+   * `/api/remap/1.2`: a test acts at an exact point of a client's reads (e.g. a till sale made between two lists of
+   * one pass) instead of hoping for a timing.
+   */
+  beforeRequest?: (request: { method: string; path: string; query: Record<string, unknown> }) => void;
 }

@@ -5,13 +5,14 @@ import { MoySkladNotFoundError } from '../../moysklad/errors.js';
 import { parseMoscow, toMoscowIso, toMoscowString } from '../../moysklad/moscow-time.js';
 import { kopecksFromApi } from '../../moysklad/money.js';
 import { idFromHref } from '../../moysklad/schemas/common.js';
-import type { BonusTransaction, Position, RetailDemand, RetailSalesReturn } from '../../moysklad/schemas/entities.js';
+import { counterpartySchema, type BonusTransaction, type Counterparty, type Position, type RetailDemand, type RetailSalesReturn } from '../../moysklad/schemas/entities.js';
+import { isSyncableBuyer } from '../mapping/buyer.js';
 import { returnMarker, returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts } from '../mapping/sale.js';
 import { remainingItems, type PurchaseItemRecord, type PurchaseRecord, type ReturnRecord, type StoredPurchase } from '../read-model-writer.js';
 import type { RuleContext } from '../rule-context.js';
 import { writtenHash } from '../written-hash.js';
 import { findNoteWithMarker, findTransactionWithMarker, isGoneInAmo, rejectedAsGone, singleId } from './amo-writes.js';
-import { syncBuyers } from './buyers.js';
+import { syncBuyers, type SyncBuyersOptions } from './buyers.js';
 import { createOnce } from './create-intent.js';
 import { buyerLease, withLeases } from '../leases.js';
 import { FolderCache, syncProducts } from './products.js';
@@ -88,11 +89,28 @@ export function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints)
 }
 
 /**
- * Retail sales → the read model (the card's purchases and totals). Only sales of buyers the sync knows (individuals
- * already synced); anonymous and company sales stay out. Returns the buyers whose purchases were recorded.
+ * Retail sales → the read model (the card's purchases and totals). Only sales of persons: a buyer the sync does not
+ * know yet is synced first from the sale's expanded `agent` (read with the sale, no request of its own); anonymous
+ * and company sales stay out. Returns the buyers whose purchases were recorded.
  */
-export async function recordSales(ctx: RuleContext, sales: readonly Document<RetailDemand>[], points: SalePoints): Promise<string[]> {
+export async function recordSales(
+  ctx: RuleContext,
+  sales: readonly Document<RetailDemand>[],
+  points: SalePoints,
+  options: SyncBuyersOptions = {},
+): Promise<string[]> {
   const known = await ctx.readModel.knownBuyers(ctx.accountId, sales.map((sale) => idFromHref(sale.agent.meta.href)));
+  // A buyer made at the till after a pass read the buyers, whose sale the same pass reads: without this the sales
+  // stream would move past the sale and no later pass would read it again.
+  const newcomers = new Map<string, Counterparty>();
+  for (const sale of sales) {
+    const agent = counterpartySchema.safeParse(sale.agent);
+    if (agent.success && !known.has(agent.data.id) && isSyncableBuyer(agent.data)) newcomers.set(agent.data.id, agent.data);
+  }
+  if (newcomers.size > 0) {
+    const synced = await withLeases(ctx, [...newcomers.keys()].map(buyerLease), () => syncBuyers(ctx, [...newcomers.values()], options));
+    for (const id of synced.keys()) known.add(id);
+  }
   const records = sales.map((sale) => purchaseRecord(sale, points)).filter((record) => known.has(record.buyerMoyskladId));
   await ctx.readModel.upsertPurchases(ctx.accountId, records);
   return [...new Set(records.map((record) => record.buyerMoyskladId))];

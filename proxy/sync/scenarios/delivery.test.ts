@@ -74,6 +74,25 @@ describe.each(DATABASE_KINDS)('webhook delivery faults on %s', (kind) => {
     await expectExactlyOnce(harness, saleIds);
   });
 
+  it('a new buyer\'s till sale made after a pass read the buyers but before it read the sales: that pass writes it', async () => {
+    // The sale's buyer is unknown when the sales stream reads the sale, and the buyers stream has passed already:
+    // unless the sale's own buyer is synced with it, the stream moves on and no later pass reads that sale again.
+    h = await startSyncHarness(kind, { seed: SMALL_SEED, sync: { reconcileIntervalMs: 60_000 } });
+    const harness = h;
+    await harness.settle();
+    let saleId: string | undefined;
+    harness.ms.faults = {
+      dropWebhookRatio: 1,
+      beforeRequest: (request) => {
+        if (saleId === undefined && request.method === 'GET' && request.path === '/entity/retaildemand') saleId = sellSome(harness, 1, '33')[0];
+      },
+    };
+    await harness.proxy.context.queue.enqueue({ kind: 'sync.reconcile', accountId: ACCOUNT_ID, payload: { accountId: ACCOUNT_ID } });
+    await harness.queueIdle();
+    expect(saleId).toBeDefined();
+    await expectExactlyOnce(harness, [saleId!]);
+  });
+
   it('dropped webhooks: the scheduled reconciliation restores every sale and buyer', async () => {
     h = await startSyncHarness(kind, { seed: SMALL_SEED, sync: { reconcileIntervalMs: 60_000 } });
     const harness = h;
