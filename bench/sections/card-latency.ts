@@ -36,6 +36,8 @@ export const cardLatencySection: Section = {
         for (const connections of CONNECTIONS) {
           const figures = await measureLoad(`${base}${path}`, { connections, durationSec, headers });
           log(`${label} c=${connections}: ${figures.requests} req, p50 ${figures.p50Ms} ms, p95 ${figures.p95Ms} ms, p99 ${figures.p99Ms} ms, non-2xx ${figures.non2xx}`);
+          // Latency of error answers (a 409 from a not-connected account, say) is not the card's: refuse to report it.
+          if (figures.non2xx > 0 || figures.errors > 0) throw new Error(`${label} c=${connections}: ${figures.non2xx} non-2xx answers and ${figures.errors} errors of ${figures.requests}`);
           out[`c${connections}`] = figures;
         }
         return out;

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import { createSecretBox, type SecretBox } from '../../proxy/crypto/secret-box.js';
 import { openDatabase } from '../../proxy/db/database.js';
 import { migrateToLatest } from '../../proxy/db/migrate.js';
 import { startChild, type Child } from '../support/child.js';
@@ -27,15 +28,18 @@ export const memorySection: Section = {
       const emptyFile = join(dir, 'empty.sqlite');
       const fullFile = join(dir, 'full.sqlite');
       const party = tokenParty();
-      await prepareDatabase(emptyFile, party, 0);
+      // One key for the seeded rows and the proxy child, so the account's МойСклад token is one the proxy can open.
+      const encryptionKey = randomBytes(32);
+      const secrets = createSecretBox(encryptionKey);
+      await prepareDatabase(emptyFile, party, secrets, 0);
       const emptyBytes = fileBytes(emptyFile);
       const started = performance.now();
-      const sizes = await prepareDatabase(fullFile, party, BUYERS);
+      const sizes = await prepareDatabase(fullFile, party, secrets, BUYERS);
       const insertSeconds = (performance.now() - started) / 1000;
       log(`${BUYERS} buyers inserted in ${round(insertSeconds, 1)} s, file ${round(fileBytes(fullFile) / MiB, 1)} MiB`);
 
-      const empty = await measureProxy(emptyFile, party, 0, dir);
-      const full = await measureProxy(fullFile, party, BUYERS, dir);
+      const empty = await measureProxy(emptyFile, party, encryptionKey, 0, dir);
+      const full = await measureProxy(fullFile, party, encryptionKey, BUYERS, dir);
       log(`RSS empty ${round(empty.idle.rssBytes / MiB, 1)} MiB, with ${BUYERS} buyers ${round(full.afterLoad.rssBytes / MiB, 1)} MiB after ${full.cardRequests} card views`);
       const fullBytes = fileBytes(fullFile);
       return {
@@ -68,12 +72,12 @@ function tokenParty(): TokenParty {
 const fileBytes = (file: string) => statSync(file).size + (existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0);
 
 /** Migrates, inserts `buyers` through the proxy's Kysely schema; returns the file size after each 10,000. */
-async function prepareDatabase(file: string, party: TokenParty, buyers: number): Promise<number[]> {
+async function prepareDatabase(file: string, party: TokenParty, secrets: SecretBox, buyers: number): Promise<number[]> {
   const database = openDatabase(`file:${file}`);
   const sizes: number[] = [];
   try {
     await migrateToLatest(database.db, database.dialect);
-    await insertAccount(database.db, party.accountId, party.subdomain);
+    await insertAccount(database.db, secrets, party.accountId, party.subdomain);
     for (let start = 0; start < buyers; start += STEP) {
       const rows: BuyerRow[] = [];
       for (let i = start; i < Math.min(buyers, start + STEP); i++) {
@@ -91,7 +95,7 @@ async function prepareDatabase(file: string, party: TokenParty, buyers: number):
 }
 
 /** Starts the proxy's real entry (dist build when present), reads VmRSS idle and after card views. */
-async function measureProxy(file: string, party: TokenParty, buyers: number, dir: string) {
+async function measureProxy(file: string, party: TokenParty, encryptionKey: Buffer, buyers: number, dir: string) {
   // Compiled JS as in production (tsx would add its loader's memory); tsx only if no build can be made.
   const built = currentProxyBuild();
   const runner = built?.label ?? 'node --import tsx proxy/server.ts (no build possible)';
@@ -103,7 +107,7 @@ async function measureProxy(file: string, party: TokenParty, buyers: number, dir
       HOST: '127.0.0.1',
       PUBLIC_URL: party.publicUrl,
       DATABASE_URL: `file:${file}`,
-      ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+      ENCRYPTION_KEY: encryptionKey.toString('base64'),
       AMOCRM_CLIENT_ID: party.clientId,
       AMOCRM_CLIENT_SECRET: party.clientSecret,
       AMOCRM_REDIRECT_URI: `${party.publicUrl}/amocrm/install`,
@@ -149,11 +153,17 @@ async function viewCards(url: string, party: TokenParty, buyers: number): Promis
     while (next < total && Date.now() < deadline) {
       next += 1;
       const id = 1_000_000 + Math.floor(Math.random() * Math.max(buyers, 1));
-      const response = await fetch(`${url}/api/widget/customers/${id}/card`, { headers: { 'x-auth-token': signDisposableToken(party) } });
-      await response.arrayBuffer();
-      if (response.status === (buyers > 0 ? 200 : 404)) ok += 1;
+      // `url` is the proxy's base URL as it logs it (with a trailing slash): resolve, never concatenate.
+      const response = await fetch(new URL(`/api/widget/customers/${id}/card`, url), { headers: { 'x-auth-token': signDisposableToken(party) } });
+      const body = (await response.json()) as { code?: string };
+      // With no buyers the card is the proxy's own "unknown customer" answer, not a missing route.
+      if (buyers > 0 ? response.status === 200 : response.status === 404 && body.code === 'customer_not_linked') ok += 1;
+      else if (!firstFailure) firstFailure = `${response.status} ${JSON.stringify(body).slice(0, 300)}`;
     }
   };
+  let firstFailure: string | undefined;
   await Promise.all(Array.from({ length: 10 }, worker));
+  // RSS after views that all failed would measure the error path, not the card: refuse to report it.
+  if (ok < next) throw new Error(`${next - ok} of ${next} card views failed; first: ${firstFailure ?? 'unknown'}`);
   return { requests: next, ok };
 }

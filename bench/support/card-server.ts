@@ -57,7 +57,7 @@ const logger = createLogger({ level: 'silent' });
 // Only the widget routes: the card is served from the read model, which is what is measured here.
 const proxy = await startProxy(config, (context) => ({ routes: [createWidgetApi({ config, database: context.database, secrets: context.secrets, logger, queue: context.queue }).register] }), { logger });
 const { db } = proxy.context.database;
-await insertAccount(db, input.accountId, input.subdomain);
+await insertAccount(db, proxy.context.secrets, input.accountId, input.subdomain);
 await insertBuyers(db, input.accountId, [
   { moyskladId: buyerId, amoCustomerId: AMO_CUSTOMER_ID, name: counterparty.name, phone: counterparty.phone ?? null, bonusCard: counterparty.discountCardNumber ?? null, points: counterparty.bonusPoints, purchaseTotalKopecks: counterparty.salesAmount, purchaseCount: sales.length },
 ]);

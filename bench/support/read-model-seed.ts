@@ -1,4 +1,6 @@
 import type { Kysely } from 'kysely';
+import type { SecretBox } from '../../proxy/crypto/secret-box.js';
+import { AccountsRepository } from '../../proxy/db/repositories/accounts.js';
 import type { Database } from '../../proxy/db/schema.js';
 import type { BuyerView } from '../../proxy/services/ports.js';
 
@@ -6,12 +8,12 @@ import type { BuyerView } from '../../proxy/services/ports.js';
  * Writes the proxy's read model directly (as the sync would after an import), so benchmarks of the
  * read side do not depend on the sync being finished. Same tables the widget routes read.
  */
-export async function insertAccount(db: Kysely<Database>, accountId: number, subdomain: string): Promise<void> {
-  const now = Date.now();
-  await db
-    .insertInto('accounts')
-    .values({ id: accountId, subdomain, status: 'active', needs_reinstall: 0, needs_reauth: 0, settings_json: '{}', webhook_secret_enc: 'bench', created_at: now, updated_at: now })
-    .execute();
+export async function insertAccount(db: Kysely<Database>, secrets: SecretBox, accountId: number, subdomain: string): Promise<void> {
+  // Through the proxy's own repository, so the account is one the widget routes accept: connected to МойСклад
+  // (a token sealed with the proxy's key) — the card answers 409 `not_connected` for any other.
+  const accounts = new AccountsRepository(db, secrets);
+  await accounts.ensure(accountId, subdomain);
+  await accounts.saveMoySkladConnection(accountId, 'bench@shop', 'bench-moysklad-token');
 }
 
 /** A buyer as the card reads it (the proxy's read-model view), minus the referral code the bench leaves empty. */
