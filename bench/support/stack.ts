@@ -9,6 +9,7 @@ import { AmoCrmEmulator } from '../../sandbox/amocrm/emulator.js';
 import { MoySkladEmulator } from '../../sandbox/moysklad/emulator.js';
 import { DEFAULT_USER } from '../../sandbox/moysklad/options.js';
 import { reserveFreePort } from '../../sandbox/orchestrator/free-port.js';
+import { waitUntil } from '../../sandbox/orchestrator/wait-until.js';
 import { WidgetApiClient } from '../../sandbox/orchestrator/widget-api-client.js';
 import { generateSeed, type Seed, type SeedOptionsInput } from '../../sandbox/seed/index.js';
 import { loadConfig } from '../../proxy/config.js';
@@ -138,11 +139,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         // response time does not follow on a loaded machine; the proxy still gets the code and exchanges it. So a
         // hook timeout is not a failure here: the installed state awaited below is what counts.
         if ((call.error !== null && call.error !== 'timeout') || (call.status !== null && call.status >= 400)) throw new Error(`install call failed: ${call.error ?? call.status}`);
-        const deadline = Date.now() + 20_000;
-        while ((await api().status()).amocrm.state !== 'installed') {
-          if (Date.now() > deadline) throw new Error('the proxy did not finish the amoCRM code exchange in 20 s');
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
+        await waitUntil('the proxy to finish the amoCRM code exchange', async () => (await api().status()).amocrm.state === 'installed', { timeoutMs: 20_000 });
         await api().connect(DEFAULT_USER.login, DEFAULT_USER.password);
       },
       addProxy,

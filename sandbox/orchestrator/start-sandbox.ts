@@ -193,12 +193,16 @@ async function installAndConnect(amocrm: AmoCrmEmulator, api: WidgetApiClient): 
   await api.connect(SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD);
 }
 
-async function waitForFirstImport(api: WidgetApiClient, timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void): Promise<void> {
+/**
+ * Resolves when the first МойСклад → amoCRM import is done and the queue is empty; rejects at once when it failed,
+ * or after `timeoutMs`. Runtime code (`npm start`, the bench) waits with it; tests poll with vi.waitFor.
+ */
+export async function waitForFirstImport(api: WidgetApiClient, timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import'], status: WidgetSyncStatus) => void): Promise<void> {
   await waitUntil(
     'the first МойСклад → amoCRM import',
     async () => {
       const status = await api.syncStatus();
-      onProgress?.(status.import);
+      onProgress?.(status.import, status);
       if (status.import.state === 'failed') {
         const reasons = status.failedJobs.map((job) => `${job.kind}: ${job.error}`).join('; ');
         throw new GiveUpWaiting(`the first import failed${reasons ? `: ${reasons}` : ''}`);
