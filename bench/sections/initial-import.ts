@@ -2,7 +2,6 @@ import { BIG_SEED_SIZES } from '../../sandbox/seed/index.js';
 import { tapAmoTraffic } from '../support/amo-traffic.js';
 import { dataSetOf, importMinimum } from '../support/import-minimum.js';
 import { SUBDOMAIN, startStack } from '../support/stack.js';
-import { waitForFirstImport } from '../../sandbox/orchestrator/start-sandbox.js';
 import { importProgressLog } from '../support/import-progress.js';
 import { round, type Section, type Size } from '../section.js';
 
@@ -36,7 +35,7 @@ export const initialImportSection: Section = {
       log(`minimum: ${minimum.formula}`);
       const started = Date.now();
       await stack.installAndConnect();
-      await waitForFirstImport(stack.api(), initialImportSection.timeoutMs(size) - 30_000, importProgressLog(log));
+      await stack.waitForFirstImport(initialImportSection.timeoutMs(size) - 30_000, importProgressLog(log));
       const finished = Date.now();
       const elapsedSec = ((finished - started) / 1000) * compression;
 

@@ -1,7 +1,7 @@
-import type { WidgetSyncStatus } from '../../sandbox/orchestrator/widget-api-client.js';
+import type { ImportProgress } from '../../sandbox/orchestrator/stack.js';
 
 /** A progress line at most every 15 s while the bench waits for an import (a full-size import takes minutes). */
-export function importProgressLog(log: (message: string) => void): (progress: WidgetSyncStatus['import'], status: WidgetSyncStatus) => void {
+export function importProgressLog(log: (message: string) => void): ImportProgress {
   let lastLog = 0;
   return (progress, status) => {
     if (Date.now() - lastLog < 15_000) return;
