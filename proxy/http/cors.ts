@@ -3,7 +3,8 @@ import type { RequestHandler } from 'express';
 /**
  * CORS for the widget: it runs inside the amoCRM page (`https://{subdomain}.amocrm.ru`, `.amocrm.com`,
  * `.kommo.com`) and calls us with `$authorizedAjax`, which adds the custom `X-Auth-Token` header and so
- * triggers a preflight (amocrm-widget.md §5). Extra origins (the sandbox host page) come from config.
+ * triggers a preflight (https://www.amocrm.ru/developers/content/web_sdk/mechanics, $authorizedAjax).
+ * Extra origins (the sandbox host page) come from config.
  *
  * No credentials (cookies) are allowed: authentication is the token header only.
  */

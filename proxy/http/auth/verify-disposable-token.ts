@@ -64,7 +64,8 @@ const claimsSchema = z.object({
   subdomain: subdomainSchema,
   client_uuid: z.string(),
   // `is_admin` is read by amoCRM's PHP library but missing from the documented claim table
-  // (amocrm-widget.md §5), so it is optional here and its absence means "not an admin".
+  // (https://www.amocrm.ru/developers/content/oauth/disposable-tokens), so it is optional here and its absence
+  // means "not an admin".
   is_admin: z.union([z.boolean(), z.literal(1), z.literal(0), z.literal('1'), z.literal('0')]).optional(),
 });
 
