@@ -33,7 +33,7 @@ const FONT_FILES = [
 
 export type BuildOptions = { outDir: string; zipPath: string };
 
-export async function buildWidget({ outDir, zipPath }: BuildOptions): Promise<void> {
+async function buildWidget({ outDir, zipPath }: BuildOptions): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'images'), { recursive: true });
   await mkdir(join(outDir, 'i18n'), { recursive: true });

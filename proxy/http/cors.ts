@@ -11,7 +11,7 @@ import type { RequestHandler } from 'express';
 const AMO_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:amocrm\.ru|amocrm\.com|kommo\.com)$/;
 
 // If-None-Match: the widget polls the open card conditionally (304 when nothing changed).
-export const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language', 'If-None-Match'];
+const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language', 'If-None-Match'];
 const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export function isAllowedOrigin(origin: string, extraOrigins: readonly string[]): boolean {

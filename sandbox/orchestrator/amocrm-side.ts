@@ -7,7 +7,7 @@ import { createAmoApiDataSource, createAmoApiWidgetStateStore, createHostRouter 
  */
 
 export const SANDBOX_SUBDOMAIN = 'demo';
-export const SANDBOX_WIDGET_CODE = 'moysklad';
+const SANDBOX_WIDGET_CODE = 'moysklad';
 export const SANDBOX_AMO_ACCOUNT = {
   id: 31000001,
   subdomain: SANDBOX_SUBDOMAIN,
@@ -20,7 +20,6 @@ export const SANDBOX_AMO_ACCOUNT = {
   ],
 } as const;
 export const SANDBOX_ADMIN_USER_ID = SANDBOX_AMO_ACCOUNT.users[0].id;
-export const SANDBOX_MANAGER_USER_ID = SANDBOX_AMO_ACCOUNT.users[1].id;
 
 export interface AmoSideOptions {
   integration: { clientId: string; clientSecret: string };

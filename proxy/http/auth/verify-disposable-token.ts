@@ -20,7 +20,7 @@ import type { ReplayStore } from './replay-store.js';
  *   time, across processes (the replay store is a table). Those calls also carry an Idempotency-Key where a retry
  *   must be safe (bonus operations), so a legitimate retry sends a fresh token and the same key.
  */
-export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
+const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** Who is calling, taken from the signed token only — never from the request body or query. */
 export type WidgetAuth = {

@@ -33,7 +33,7 @@ export interface DisposableTokenInput {
 }
 
 /** The payload amoCRM puts in the token, registered claims included. */
-export function disposableTokenClaims(input: DisposableTokenInput): JWTPayload {
+function disposableTokenClaims(input: DisposableTokenInput): JWTPayload {
   const issuedAt = Math.floor((input.now ?? new Date()).getTime() / 1000);
   const payload: JWTPayload = {
     iss: input.issuer,
