@@ -4,7 +4,7 @@
  * verify-disposable-token.ts for why).
  *
  * amoCRM calls these tokens "disposable", but its docs do not say that amoCRM itself enforces
- * single use (unconfirmed, https://www.amocrm.ru/developers/content/oauth/disposable-tokens), so we enforce it here. The store is shared by every proxy
+ * single use (unconfirmed, amocrm-widget.md §5), so we enforce it here. The store is shared by every proxy
  * process: `DatabaseReplayStore` (proxy/services/adapters/replay-store-db.ts, the `seen_events` table).
  */
 export interface ReplayStore {
