@@ -19,7 +19,7 @@ export default defineConfig({
   build: {
     outDir: 'dist/widget',
     emptyOutDir: false,
-    // Moderation reads the code: ship it readable (reference §1.2).
+    // Moderation reads the code: ship it readable (no minified or obfuscated files: https://www.amocrm.ru/developers/content/integrations/requirements).
     minify: false,
     sourcemap: false,
     copyPublicDir: false,

@@ -33,18 +33,18 @@ const SECRETS: readonly (readonly [name: string, where: Where])[] = [
   ['amo_webhook_secret_enc', 'key'],
 ];
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 const SECRET_KEYS = new Set(SECRETS.filter(([, where]) => where !== 'query').map(([name]) => name));
 const SECRET_QUERY_KEYS = new Set(SECRETS.filter(([, where]) => where !== 'key').map(([name]) => name));
 /** Keys whose string values are URLs: masked with `redactUrl` rather than dropped (they help diagnose). */
 const URL_KEYS = new Set(['url', 'href', 'baseurl']);
 
-export function isSecretKey(key: string): boolean {
+function isSecretKey(key: string): boolean {
   return SECRET_KEYS.has(key.toLowerCase());
 }
 
-export function isSecretQueryKey(key: string): boolean {
+function isSecretQueryKey(key: string): boolean {
   return SECRET_QUERY_KEYS.has(key.toLowerCase());
 }
 

@@ -1,4 +1,4 @@
-// Checks the built widget.zip against amoCRM's archive and moderation rules (reference §1, §2, §7, §9).
+// Checks the built widget.zip against amoCRM's archive and moderation rules (https://www.amocrm.ru/developers/content/integrations/structure, integrations/requirements, integrations/moderation).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -87,7 +87,7 @@ describe('widget.zip', () => {
   });
 
   it('has tour slides that read in amoCRM\'s light and dark themes alike (one image set per language only)', () => {
-    // The manifest has `tour_images.<lang>` and no per-scheme variant (reference §2.1), so the slides stay neutral:
+    // The manifest has `tour_images.<lang>` and no per-scheme variant (https://www.amocrm.ru/developers/content/integrations/structure, manifest.json), so the slides stay neutral:
     // their background is a mid tone, neither a white glare on a dark page nor black on a light one.
     for (const name of Object.keys(files).filter((file) => file.startsWith('images/tour_'))) {
       const { width, height, rgba } = decodePng(files[name]!);

@@ -1,5 +1,5 @@
 // `npm run build:widget`: renders the PNGs, bundles script.js + style.css with Vite, assembles
-// dist/widget/ and packs dist/widget.zip with every file at the archive root (reference §1).
+// dist/widget/ and packs dist/widget.zip with every file at the archive root (https://www.amocrm.ru/developers/content/integrations/structure).
 // Options: --out-dir <dir> (default dist/widget), --zip <file> (default dist/widget.zip).
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -12,10 +12,10 @@ import { build } from 'vite';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const LOCALES = ['ru', 'en'] as const;
 const TOUR_SLIDES = [1, 2, 3] as const;
-/** amoCRM rejects images over 300 KB (reference §1.1). */
+/** amoCRM rejects images over 300 KB (https://www.amocrm.ru/developers/content/integrations/structure, images/). */
 export const MAX_IMAGE_BYTES = 300 * 1024;
 
-/** Output file → [SVG source, width, height]. Sizes are amoCRM's (reference §1.1). */
+/** Output file → [SVG source, width, height]. Sizes are amoCRM's (https://www.amocrm.ru/developers/content/integrations/structure). */
 export const LOGOS: Record<string, [string, number, number]> = {
   'logo.png': ['logo.svg', 130, 100],
   'logo_main.png': ['logo_main.svg', 400, 272],
@@ -33,7 +33,7 @@ const FONT_FILES = [
 
 export type BuildOptions = { outDir: string; zipPath: string };
 
-export async function buildWidget({ outDir, zipPath }: BuildOptions): Promise<void> {
+async function buildWidget({ outDir, zipPath }: BuildOptions): Promise<void> {
   await rm(outDir, { recursive: true, force: true });
   await mkdir(join(outDir, 'images'), { recursive: true });
   await mkdir(join(outDir, 'i18n'), { recursive: true });
@@ -172,7 +172,7 @@ async function readText(path: string): Promise<string> {
   return text;
 }
 
-/** amoCRM wants UTF-8 without BOM and LF endings in every text file (reference §1.2). */
+/** amoCRM wants UTF-8 without BOM and LF endings in every text file (https://www.amocrm.ru/developers/content/integrations/requirements). */
 async function checkTextFiles(outDir: string): Promise<void> {
   for (const file of await listFiles(outDir)) {
     if (!/\.(js|css|json)$/.test(file)) continue;

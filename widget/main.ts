@@ -1,6 +1,6 @@
 // The widget's script.js entry. Vite builds it as UMD; amoCRM's RequireJS takes the anonymous AMD
 // branch, and the module value is this constructor. Only a default export is allowed here: any
-// named export would turn the module value into an object (reference §9).
+// named export would turn the module value into an object (script.js defines the widget object: https://www.amocrm.ru/developers/content/integrations/script_js).
 import { h, type ComponentChild } from 'preact';
 import { AdvancedSettings } from './components/AdvancedSettings.js';
 import { CardPanel } from './components/CardPanel.js';

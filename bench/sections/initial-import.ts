@@ -2,7 +2,7 @@ import { BIG_SEED_SIZES } from '../../sandbox/seed/index.js';
 import { tapAmoTraffic } from '../support/amo-traffic.js';
 import { dataSetOf, importMinimum } from '../support/import-minimum.js';
 import { SUBDOMAIN, startStack } from '../support/stack.js';
-import { waitForImport } from '../support/wait-import.js';
+import { importProgressLog } from '../support/import-progress.js';
 import { round, type Section, type Size } from '../section.js';
 
 /**
@@ -36,7 +36,7 @@ export const initialImportSection: Section = {
       log(`minimum: ${minimum.formula}`);
       const started = Date.now();
       await stack.installAndConnect();
-      await waitForImport(stack, { timeoutMs: initialImportSection.timeoutMs(size) - 30_000, log });
+      await stack.waitForFirstImport(initialImportSection.timeoutMs(size) - 30_000, importProgressLog(log));
       const finished = Date.now();
       const elapsedSec = ((finished - started) / 1000) * compression;
 

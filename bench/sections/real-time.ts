@@ -1,7 +1,7 @@
 import { accountLifecycleJob, SYNC_JOBS } from '../../proxy/sync/jobs.js';
 import { ACCOUNT_ID, startStack, type Stack } from '../support/stack.js';
 import { linkedCustomer, noteWithMarker, pointsField } from '../support/amo-view.js';
-import { waitForImport } from '../support/wait-import.js';
+import { importProgressLog } from '../support/import-progress.js';
 import { percentile, round, type Section } from '../section.js';
 
 const PER_SALE_CAP_MS = 60_000;
@@ -32,7 +32,7 @@ export const realTimeSection: Section = {
     const stack = await startStack({ seed: { buyers: Math.max(200, backlog + 20), legalEntities: 0, entrepreneurs: 0, products: 20, sales: 200 }, compression: 1 });
     try {
       await stack.installAndConnect();
-      await waitForImport(stack, { timeoutMs: 8 * 60_000, log });
+      await stack.waitForFirstImport(8 * 60_000, importProgressLog(log));
       const buyers = stack.seed.counterparties.filter((c) => c.companyType === 'individual');
       const products = stack.seed.products.filter((p) => !p.archived);
       const results: { phase: Phase; ms: number | null; reconcileRunning?: boolean }[] = [];

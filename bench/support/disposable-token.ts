@@ -1,6 +1,6 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { signDisposableTokenSync } from '../../sandbox/amocrm/auth/disposable-token.js';
 
-/** What amoCRM puts in a widget's X-Auth-Token (amocrm-widget.md §5). */
+/** Who the bench's widget calls come from; also sent to card-server.ts to configure the proxy the same way. */
 export interface TokenParty {
   clientId: string;
   clientSecret: string;
@@ -14,30 +14,16 @@ export interface TokenParty {
   isAdmin?: boolean;
 }
 
-const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
-
-/**
- * HS256 signed synchronously with node:crypto (not jose) because autocannon's `setupRequest` is synchronous
- * and every request needs a fresh `jti`: the proxy refuses replays.
- */
+/** A fresh token per call (the proxy refuses a replayed `jti`), synchronous for autocannon's `setupRequest`. */
 export function signDisposableToken(party: TokenParty): string {
-  const now = Math.floor(Date.now() / 1000);
-  const header = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
-  const payload = b64(
-    JSON.stringify({
-      iss: party.baseUrlTemplate.replace('{subdomain}', party.subdomain),
-      aud: new URL(party.publicUrl).origin,
-      jti: randomUUID(),
-      iat: now,
-      nbf: now,
-      exp: now + 1800,
-      account_id: party.accountId,
-      user_id: party.userId,
-      subdomain: party.subdomain,
-      client_uuid: party.clientId,
-      ...(party.isAdmin === undefined ? {} : { is_admin: party.isAdmin }),
-    }),
-  );
-  const signature = createHmac('sha256', party.clientSecret).update(`${header}.${payload}`).digest('base64url');
-  return `${header}.${payload}.${signature}`;
+  return signDisposableTokenSync({
+    clientId: party.clientId,
+    clientSecret: party.clientSecret,
+    issuer: party.baseUrlTemplate.replace('{subdomain}', party.subdomain),
+    audience: new URL(party.publicUrl).origin,
+    accountId: party.accountId,
+    userId: party.userId,
+    subdomain: party.subdomain,
+    isAdmin: party.isAdmin,
+  });
 }

@@ -1,8 +1,8 @@
 import type { Seed } from '../../sandbox/seed/index.js';
 
 /** The documented limits: amoCRM 7 requests a second per account, МойСклад 11 requests per 3 s per user (2026). */
-export const AMO_PER_SECOND = 7;
-export const MS_PER_SECOND = 11 / 3;
+const AMO_PER_SECOND = 7;
+const MS_PER_SECOND = 11 / 3;
 /** amoCRM: 250 entities a write; МойСклад: 1,000 rows a page, 100 with `expand`. */
 const AMO_BATCH = 250;
 const MS_PAGE = 1000;
@@ -12,7 +12,7 @@ const MS_EXPANDED_PAGE = 100;
  * Requests every first import needs whatever the data (connecting the account), each with its reason. They are
  * part of the minimum: an import cannot do without them.
  */
-export const AMO_SETUP_REQUESTS = [
+const AMO_SETUP_REQUESTS = [
   'GET /api/v4/account — is the Customers section in segment mode?',
   'GET /api/v4/customers/custom_fields — which of our three fields exist',
   'POST /api/v4/customers/custom_fields — create the missing ones',
@@ -25,7 +25,7 @@ export const AMO_SETUP_REQUESTS = [
   'GET /api/v4/contacts — contacts the shop already has (a new buyer is linked to them, not duplicated)',
 ] as const;
 
-export const MS_SETUP_REQUESTS = [
+const MS_SETUP_REQUESTS = [
   'POST /security/token — the connection’s token',
   'GET /context/employee — the МойСклад account id (webhook events of another account are dropped)',
   'GET /entity/webhook — our webhooks already there',

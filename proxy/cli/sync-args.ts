@@ -14,7 +14,7 @@ const argsSchema = z.object({
   unblockAmocrm: z.boolean().default(false),
 }).refine((args) => !(args.full && args.unblockAmocrm), { message: '--full and --unblock-amocrm do not go together' });
 
-export type SyncArgs = z.infer<typeof argsSchema>;
+type SyncArgs = z.infer<typeof argsSchema>;
 
 /** Flags of `npm run sync`; unknown flags and stray arguments are errors, not silently ignored. */
 export function parseSyncArgs(argv: readonly string[]): { ok: true; args: SyncArgs } | { ok: false; message: string } {

@@ -46,7 +46,7 @@ async function migratorFor(db: Kysely<Database>, dialect: Dialect): Promise<Migr
   return new Migrator({ db, provider, migrationTableSchema: schema });
 }
 
-export class MigrationError extends Error {
+class MigrationError extends Error {
   constructor(migrationName: string | undefined, cause: unknown) {
     super(`database migration ${migrationName ?? '(unknown)'} failed`, { cause });
     this.name = 'MigrationError';

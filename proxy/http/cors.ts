@@ -3,14 +3,15 @@ import type { RequestHandler } from 'express';
 /**
  * CORS for the widget: it runs inside the amoCRM page (`https://{subdomain}.amocrm.ru`, `.amocrm.com`,
  * `.kommo.com`) and calls us with `$authorizedAjax`, which adds the custom `X-Auth-Token` header and so
- * triggers a preflight (amocrm-widget.md §5). Extra origins (the sandbox host page) come from config.
+ * triggers a preflight (https://www.amocrm.ru/developers/content/web_sdk/mechanics, $authorizedAjax).
+ * Extra origins (the sandbox host page) come from config.
  *
  * No credentials (cookies) are allowed: authentication is the token header only.
  */
 const AMO_ORIGIN = /^https:\/\/[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.(?:amocrm\.ru|amocrm\.com|kommo\.com)$/;
 
 // If-None-Match: the widget polls the open card conditionally (304 when nothing changed).
-export const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language', 'If-None-Match'];
+const CORS_ALLOWED_HEADERS = ['X-Auth-Token', 'Idempotency-Key', 'Content-Type', 'Accept-Language', 'If-None-Match'];
 const ALLOWED_METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 
 export function isAllowedOrigin(origin: string, extraOrigins: readonly string[]): boolean {

@@ -6,7 +6,7 @@ import { PermanentJobError } from './worker.js';
  * field and the refusing service's own message) and what to do (a hint code). Stored with the failed job
  * (`jobs.problem_json`) and shown on the widget's settings page; the raw error text stays for the logs.
  */
-export const JOB_PROBLEM_HINTS = [
+const JOB_PROBLEM_HINTS = [
   /** The data in МойСклад is what the other side refuses: correct it there (the change syncs by itself), skip this job. */
   'fix_in_moysklad',
   /** The МойСклад connection is gone: connect again in the widget settings, then retry. */
@@ -32,7 +32,6 @@ export const jobProblemSchema = z.object({
   hint: z.enum(JOB_PROBLEM_HINTS),
 });
 export type JobProblem = z.infer<typeof jobProblemSchema>;
-export type JobEntity = NonNullable<JobProblem['entity']>;
 
 /** A permanent failure that knows what to tell the admin. Sync rules throw it for an entity the other side refused. */
 export class ReadableJobError extends PermanentJobError {

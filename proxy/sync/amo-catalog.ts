@@ -110,7 +110,7 @@ export function groupNodesInUse(catalog: ProductsCatalog, elements: Iterable<Pic
  * folder leaves its old path behind). The shop's own nodes, and any node above one that is kept, stay. Without
  * `folderPaths` (null) the folders are not asked: the answer is then a superset, a cheap "anything to do at all?".
  */
-export function emptyOwnNodes(tree: Tree, own: ReadonlySet<number>, used: { ids: ReadonlySet<number>; names: ReadonlySet<string> }, folderPaths: readonly (readonly string[])[] | null): Set<number> {
+function emptyOwnNodes(tree: Tree, own: ReadonlySet<number>, used: { ids: ReadonlySet<number>; names: ReadonlySet<string> }, folderPaths: readonly (readonly string[])[] | null): Set<number> {
   const folders = folderPaths === null ? null : new Set(folderPaths.flatMap((path) => path.map((_, depth) => pathKey(path.slice(0, depth + 1)))));
   const children = new Map<number | null, Tree>();
   for (const node of tree) children.set(node.parent_id, [...(children.get(node.parent_id) ?? []), node]);

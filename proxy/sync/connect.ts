@@ -14,7 +14,7 @@ import type { RuleContext } from './rule-context.js';
  * field is put back from МойСклад (documented: https://www.amocrm.ru/developers/content/crm_platform/webhooks-api,
  * «Возможные события»). amoCRM documents no event for catalog elements: the catalog sweep finds deletions there.
  */
-export const AMO_WEBHOOK_EVENTS = ['update_customer'] as const;
+const AMO_WEBHOOK_EVENTS = ['update_customer'] as const;
 
 /** Parked jobs that a (re)connect makes runnable again: they waited for exactly this. */
 const RESUMED_HINTS = ['reconnect_moysklad', 'reinstall_widget'] as const;

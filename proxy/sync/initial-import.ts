@@ -20,7 +20,7 @@ export const PURCHASE_CONCURRENCY = 3;
 /** Purchases without a note read at a time (written 250 a request). */
 const NOTES_PER_READ = 1_000;
 
-export const importStream = (name: StreamName) => `import.${name}`;
+const importStream = (name: StreamName) => `import.${name}`;
 export const reconcileStream = (name: StreamName) => `reconcile.${name}`;
 
 type Work = { [Name in StreamName]: { stream: Name; page: StreamPage<StreamRows[Name]> } }[StreamName] | { stream: 'completed'; name: StreamName } | { stream: 'purchases' };
@@ -150,7 +150,7 @@ async function applyImportPage(
  * notes 250 a request across customers. Each request holds only the leases of its own buyers, so live jobs never
  * wait behind the import for more than a request.
  */
-export async function writeAllPurchases(ctx: RuleContext, progress?: { addTotal(rows: number): void; advance(rows: number): Promise<void> }): Promise<void> {
+async function writeAllPurchases(ctx: RuleContext, progress?: { addTotal(rows: number): void; advance(rows: number): Promise<void> }): Promise<void> {
   // The purchases phase is most of an import's amoCRM requests: it counts in the progress too (a request each).
   progress?.addTotal(await ctx.readModel.countBuyersWithUnwrittenTransactions(ctx.accountId));
   let after: string | null = null;

@@ -33,7 +33,7 @@ export const amoProductDeletedPayload = accountPayload.extend({ elementId: z.num
  * What an `update_customer` webhook says our two fields hold (a hint only: the job acts on a re-read). `known`: the
  * payload named fields by code, so a field it leaves out is empty; otherwise nothing can be told from it.
  */
-export const customerFieldClaimsSchema = z.object({ known: z.boolean(), points: z.string().max(300).nullable(), card: z.string().max(300).nullable() });
+const customerFieldClaimsSchema = z.object({ known: z.boolean(), points: z.string().max(300).nullable(), card: z.string().max(300).nullable() });
 export type CustomerFieldClaims = z.infer<typeof customerFieldClaimsSchema>;
 export const amoCustomerChangedPayload = accountPayload.extend({ customerId: z.number().int().positive(), claims: customerFieldClaimsSchema });
 export const repricePayload = accountPayload.extend({ priceTypeId: z.string().max(64).nullable() });

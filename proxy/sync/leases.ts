@@ -7,7 +7,7 @@ const LEASE_TTL_MS = 10_000;
 const MAX_WAIT_MS = 60_000;
 
 /** Another job held a lease for too long: retried by the queue (ordinary error, not permanent). */
-export class LeaseBusyError extends Error {
+class LeaseBusyError extends Error {
   constructor(keys: readonly string[]) {
     super(`entities still busy in another job: ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? '…' : ''}`);
     this.name = 'LeaseBusyError';

@@ -19,7 +19,7 @@ import type { RuleContext } from './rule-context.js';
  * the slots). A webhook is dropped after 3 failed immediate retries, so a URL that stopped answering loses events.
  */
 
-export const WEBHOOK_ACTIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
+const WEBHOOK_ACTIONS = ['CREATE', 'UPDATE', 'DELETE'] as const;
 
 /** Refusals that concern every type at once: nothing can be registered for the account. */
 const ACCOUNT_REFUSALS = new Map<number, PollReason>([
@@ -34,12 +34,12 @@ const ACCOUNT_REFUSALS = new Map<number, PollReason>([
 export const DELIVERY_GRACE_MS = 60_000;
 
 /** Every webhook URL of the account starts so, whatever its secret: ours to keep or delete, and nobody else's. */
-export function ownedWebhookPrefix(publicUrl: string, accountId: number): string {
+function ownedWebhookPrefix(publicUrl: string, accountId: number): string {
   return `${publicUrl}/webhooks/moysklad/${accountId}/`;
 }
 
 /** The webhooks we want: every synced type × action, at the account's current URL. */
-export function webhookSpecs(url: string): WebhookSpec[] {
+function webhookSpecs(url: string): WebhookSpec[] {
   return MOYSKLAD_SYNCED_TYPES.flatMap((entityType) => WEBHOOK_ACTIONS.map((action) => ({ url, entityType, action })));
 }
 

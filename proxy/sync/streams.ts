@@ -49,7 +49,7 @@ const filterFrom = (base: FilterCondition[], from: Date | undefined) => {
 };
 
 /** Plain lists go 1,000 rows a request (the maximum); expanded ones 100 (the maximum with `expand`). */
-export const STREAMS: { [Name in StreamName]: StreamSpec<StreamRows[Name]> } = {
+const STREAMS: { [Name in StreamName]: StreamSpec<StreamRows[Name]> } = {
   productfolder: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/productfolder', { filter: filterFrom([], from), order: ORDER }, productFolderSchema, { offset }) },
   product: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/product', { filter: filterFrom([], from), order: ORDER }, productSchema, { offset }) },
   counterparty: { page: (ctx, from, offset) => listPage(ctx.ms.transport, '/entity/counterparty', { filter: filterFrom(INDIVIDUALS, from), order: ORDER }, counterpartySchema, { offset }) },
@@ -103,7 +103,7 @@ function compare(a: { updated: string; id: string }, b: { updated: string; id: s
 }
 
 /** Where the next read of a stream starts, from its saved position (see OVERLAP_MS and SETTLE_MS). */
-export function startOf(position: StreamPosition): Date | undefined {
+function startOf(position: StreamPosition): Date | undefined {
   if (position.updated === null) return undefined;
   const at = msOf(position.updated);
   const settled = position.reachedEndAt !== null && at < position.reachedEndAt - SETTLE_MS;

@@ -100,7 +100,7 @@ export function useTestDatabase(kind: DatabaseKind, options: { migrate?: boolean
 }
 
 /** Empties every application table (not the migration bookkeeping) and resets auto-increment ids. */
-export async function wipeTables(database: TestDatabase): Promise<void> {
+async function wipeTables(database: TestDatabase): Promise<void> {
   const { db } = database;
   if (database.dialect === 'postgres') {
     const { rows } = await sql<{ name: string }>`

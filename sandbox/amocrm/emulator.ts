@@ -151,8 +151,8 @@ export class AmoCrmEmulator {
     const user = account.user(userId);
     if (!user) throw new Error(`User ${userId} is not in account ${subdomain}`);
     return signDisposableToken({
-      accountBaseUrl: this.accountBaseUrl(subdomain), redirectUri: this.integration.redirectUri, clientId: this.integration.clientId, clientSecret: this.integration.clientSecret,
-      accountId: account.data.id, subdomain, userId, isAdmin: user.isAdmin, nowMs: this.nowMs(), ttlSec,
+      issuer: this.accountBaseUrl(subdomain), audience: new URL(this.integration.redirectUri).origin, clientId: this.integration.clientId, clientSecret: this.integration.clientSecret,
+      accountId: account.data.id, subdomain, userId, isAdmin: user.isAdmin, now: new Date(this.nowMs()), lifetimeSec: ttlSec,
     });
   }
 

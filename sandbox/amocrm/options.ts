@@ -21,7 +21,7 @@ export const accountOptionsSchema = z.object({
 });
 export type AccountOptions = z.input<typeof accountOptionsSchema>;
 
-export const integrationSchema = z.object({
+const integrationSchema = z.object({
   clientId: z.string().min(1),
   clientSecret: z.string().min(1),
   redirectUri: z.url(),
@@ -29,9 +29,8 @@ export const integrationSchema = z.object({
   /** Code of the widget uploaded into this integration (GET /api/v4/widgets/{code}). */
   widgetCode: z.string().min(1).default('moysklad'),
 });
-export type IntegrationOptions = z.input<typeof integrationSchema>;
 
-export const DEFAULT_ACCOUNT = {
+const DEFAULT_ACCOUNT = {
   id: 31000001,
   subdomain: 'demo',
   name: 'Демо-аккаунт',

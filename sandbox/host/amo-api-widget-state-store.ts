@@ -3,7 +3,7 @@ import type { WidgetInstallState, WidgetStateStore } from './types.js';
 
 // Keeps the widget's install state and settings in amoCRM itself, through its public API
 // (GET/POST /api/v4/widgets/{code}), so what the user saves in the modal is what the integration
-// reads back with its token (reference §6.5 (a)).
+// reads back with its token (https://www.amocrm.ru/developers/content/crm_platform/widgets-api).
 
 const widgetSchema = z.object({
   is_active_in_account: z.boolean(),

@@ -3,5 +3,4 @@ export { createHostRouter } from './router.js';
 export { createAmoApiDataSource, AmoApiError, type AmoApiDataSourceOptions } from './amo-api-data-source.js';
 export { createMemoryWidgetStateStore } from './widget-state-store.js';
 export { createAmoApiWidgetStateStore, type AmoApiWidgetStateStoreOptions } from './amo-api-widget-state-store.js';
-export { signDisposableToken, DISPOSABLE_TOKEN_LIFETIME_SECONDS, type DisposableTokenInput } from './disposable-token.js';
 export type * from './types.js';

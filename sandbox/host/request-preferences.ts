@@ -41,5 +41,3 @@ export function resolvePreferences(
 function pick<T extends string>(allowed: readonly T[], ...candidates: (string | undefined)[]): T | undefined {
   return candidates.find((c): c is T => c !== undefined && (allowed as readonly string[]).includes(c));
 }
-
-export const THEME_COOKIE_NAME = THEME_COOKIE;

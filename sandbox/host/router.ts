@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { signDisposableToken } from './disposable-token.js';
+import { signDisposableToken } from '../amocrm/auth/disposable-token.js';
 import { contentTypeFor } from './content-types.js';
 import { hostStrings } from './host-i18n.js';
 import { accountFromEmulator, USER_COOKIE_NAME } from './emulator-account.js';
@@ -89,7 +89,7 @@ export function createHostRouter(options: HostRouterOptions): Router {
     const account: HostAccount = res.locals.account;
     const token = await signDisposableToken({
       clientSecret: integration.clientSecret,
-      clientUuid: integration.clientId,
+      clientId: integration.clientId,
       issuer: accountBaseUrl(req, account),
       audience: proxyOrigin,
       accountId: account.id,

@@ -28,7 +28,7 @@ const manifestSchema = z.object({
     .optional(),
 });
 
-export type WidgetManifest = z.infer<typeof manifestSchema>;
+type WidgetManifest = z.infer<typeof manifestSchema>;
 
 export type WidgetArchive = {
   manifest: WidgetManifest;

@@ -10,9 +10,6 @@ import { seededRandom } from './seeded-random.js';
 import { EntityStore } from './store.js';
 import { WebhookDispatcher } from './webhook-dispatcher.js';
 
-/** The entity types whose changes can be subscribed to with webhooks in this emulator. */
-export const WEBHOOK_ENTITY_TYPES = ['counterparty', 'product', 'productfolder', 'variant', 'retaildemand', 'retailsalesreturn', 'bonustransaction'];
-
 /**
  * The stateful heart of the emulator, independent of HTTP: the store, entity rules, audit and
  * webhook delivery. Every state change goes through a ChangeSet and `commit`.

@@ -61,7 +61,7 @@ export function sortRows<T>(rows: T[], keys: OrderKey[], view: (row: T) => Recor
 }
 
 /** Collection meta; `nextHref`/`previousHref` keep every other query parameter of the request. */
-export function collectionMeta(
+function collectionMeta(
   path: string,
   query: Record<string, unknown>,
   type: string,

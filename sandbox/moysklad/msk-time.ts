@@ -26,6 +26,6 @@ export function normalizeMskTimestamp(text: string): string | null {
   return Number.isNaN(parseMskTimestamp(canonical)) ? null : canonical;
 }
 
-export function parseMskTimestamp(text: string): number {
+function parseMskTimestamp(text: string): number {
   return Date.parse(`${text.replace(' ', 'T')}+03:00`);
 }

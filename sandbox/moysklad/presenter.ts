@@ -6,7 +6,7 @@ import type { Doc } from './store.js';
 /** `expand=agent,positions.assortment` as a tree; nesting beyond 3 levels is cut off like the real API. */
 export type ExpandTree = Map<string, ExpandTree>;
 
-export const MAX_EXPAND_DEPTH = 3;
+const MAX_EXPAND_DEPTH = 3;
 
 export function parseExpand(text: unknown): ExpandTree {
   const tree: ExpandTree = new Map();

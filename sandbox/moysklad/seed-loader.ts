@@ -14,7 +14,7 @@ const objects = z.array(z.record(z.string(), z.unknown())).optional();
  * `{meta:{href}}` on ANY host (only the `/entity/{type}/{id}` tail is used). Other keys (e.g.
  * `references`) are ignored. See README «Seed shape».
  */
-export const moySkladSeed = z
+const moySkladSeed = z
   .object({
     pricetypes: z.array(z.object({ id: z.string().optional(), name: z.string().min(1), externalCode: z.string().optional() }).passthrough()).optional(),
     bonusprograms: objects,

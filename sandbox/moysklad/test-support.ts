@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from './emulator.js';
 
-export const ADMIN = { login: 'admin@demo', password: 'sandbox-password' };
+const ADMIN = { login: 'admin@demo', password: 'sandbox-password' };
 
 /** What `startApi` / `startReceiver` opened and `closeStarted` has not closed yet. */
 const started = { apis: new Set<TestApi>(), receivers: new Set<Receiver>() };

@@ -13,7 +13,7 @@ import { isObject, ref, refTarget } from './references.js';
 import type { Doc } from './store.js';
 import { pointsCapForReceipt, pointsEarned, pointsToKopecks, programAppliesTo, ratesOf } from './till-bonus-rules.js';
 
-export const tillSaleInput = z.object({
+const tillSaleInput = z.object({
   buyer: z.union([
     z.object({ id: z.string().min(1) }).strict(),
     z.object({
@@ -171,7 +171,7 @@ export interface TillReturnOutcome {
 }
 
 /** Which lines of the sale go back: by the sale's position id or by the product / modification id; quantities > 0. */
-export const tillReturnInput = z
+const tillReturnInput = z
   .object({
     positions: z
       .array(

@@ -8,7 +8,7 @@ import type { Doc } from './store.js';
 
 export const WEBHOOK_USER_AGENT = 'MoySklad webhook touch agent 2.0 (/https://www.moysklad.ru)';
 /** One first attempt plus 3 immediate retries, then the notification is dropped for good. */
-export const WEBHOOK_ATTEMPTS = 4;
+const WEBHOOK_ATTEMPTS = 4;
 
 /** One line of `emu.webhookLog`: an attempt, or a notification suppressed by a fault. */
 export interface WebhookLogEntry {

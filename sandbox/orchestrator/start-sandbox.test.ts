@@ -1,10 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ENCRYPTION_KEY_FILE } from './encryption-key.js';
 import { TEST_PACING, startSandbox, type RunningSandbox } from './start-sandbox.js';
-import { waitUntil } from './wait-until.js';
 import { WidgetApiError } from './widget-api-client.js';
 
 // The whole sandbox in-process on port 0: МойСклад emulator + seed + till, amoCRM emulator + host page,
@@ -82,32 +81,39 @@ describe('startSandbox', () => {
     expect(sale.sum).toBeGreaterThan(0);
 
     const api = sandbox.widgetApi();
-    const customerId = await waitUntil(
-      'the buyer to be linked to an amoCRM customer',
+    // Each wait polls until its check passes (vi.waitFor retries while the callback throws).
+    const customerId = await vi.waitFor(
       async () => {
         for (const customer of sandbox.amocrm.store.customers('demo')) {
           const id = Number(customer.id);
           const card = await api.card(id).catch((error: unknown) => (error instanceof WidgetApiError && error.status === 404 ? null : Promise.reject(error)));
           if (card?.customer.moyskladId === buyer!.id) return id;
         }
-        return undefined;
+        throw new Error('the buyer is not linked to an amoCRM customer yet');
       },
-      { timeoutMs: 10_000, intervalMs: 200 },
+      { timeout: 10_000, interval: 200 },
     );
-    const transaction = await waitUntil(
-      'the sale as an amoCRM transaction',
-      () => sandbox.amocrm.store.transactions('demo', customerId).find((t) => String((t as { comment?: unknown }).comment ?? '').includes(sale.number)),
-      { timeoutMs: 10_000, intervalMs: 100 },
+    const transaction = await vi.waitFor(
+      () => {
+        const found = sandbox.amocrm.store.transactions('demo', customerId).find((t) => String((t as { comment?: unknown }).comment ?? '').includes(sale.number));
+        if (!found) throw new Error('the sale is not an amoCRM transaction yet');
+        return found;
+      },
+      { timeout: 10_000, interval: 100 },
     );
     // amoCRM keeps whole roubles; the exact kopecks stay in the note and the card.
     expect(Number((transaction as { price: unknown }).price)).toBe(Math.round(sale.sum / 100));
     const notes = sandbox.amocrm.store.notes('demo', customerId);
     expect(JSON.stringify(notes)).toContain(product.name);
 
-    const card = await waitUntil('the card to show the sale', async () => {
-      const view = await api.card(customerId);
-      return view.purchases.some((p) => p.id === sale.id) ? view : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100 });
+    const card = await vi.waitFor(
+      async () => {
+        const view = await api.card(customerId);
+        expect(view.purchases.map((p) => p.id)).toContain(sale.id);
+        return view;
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     expect(card.purchases[0]).toMatchObject({ id: sale.id, sumKopecks: sale.sum });
   });
 });

@@ -1,6 +1,6 @@
-// The one place in sandbox/ that imports the proxy: the orchestrator boots our product against the emulated
-// third parties (the emulators themselves still import nothing from proxy/ or widget/).
-import { randomBytes, randomUUID } from 'node:crypto';
+// The sandbox: the stack (stack.ts, the one builder) on a database file in the data dir, with the host page,
+// installed and connected as the admin would, by default after its first import. The orchestrator is the one
+// place in sandbox/ that imports the proxy (the emulators themselves import nothing from proxy/ or widget/).
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -8,15 +8,12 @@ import type { AmoCrmEmulator } from '../amocrm/emulator.js';
 import type { MoySkladEmulator } from '../moysklad/emulator.js';
 import type { SeedOptionsInput } from '../seed/options.js';
 import type { Seed } from '../seed/types.js';
-import { createComposeModules } from '../../proxy/compose.js';
-import { loadConfig } from '../../proxy/config.js';
-import { startProxy, type RunningProxy } from '../../proxy/server.js';
-import { installWidgetAsAdmin, SANDBOX_ADMIN_USER_ID, SANDBOX_AMO_ACCOUNT, SANDBOX_SUBDOMAIN, startAmoSide } from './amocrm-side.js';
+import type { RunningProxy } from '../../proxy/server.js';
+import { SANDBOX_ADMIN_USER_ID, SANDBOX_AMO_ACCOUNT, SANDBOX_SUBDOMAIN } from './amocrm-side.js';
 import { loadOrCreateEncryptionKey } from './encryption-key.js';
-import { reserveFreePort } from './free-port.js';
-import { SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD, startMoySkladSide } from './moysklad-side.js';
-import { GiveUpWaiting, waitUntil } from './wait-until.js';
-import { WidgetApiClient, type WidgetSyncStatus } from './widget-api-client.js';
+import { SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD } from './moysklad-side.js';
+import { startStack, type ImportProgress } from './stack.js';
+import type { WidgetApiClient } from './widget-api-client.js';
 
 export interface SandboxOptions {
   /** 0 = any free port (tests). `npm start` passes fixed ones. */
@@ -91,7 +88,7 @@ export interface RunningSandbox {
   /** The widget API as the admin's widget would call it (fresh disposable token per call). */
   widgetApi(userId?: number): WidgetApiClient;
   /** Resolves when the first МойСклад → amoCRM import is done; rejects when it failed or took longer than `timeoutMs`. */
-  waitForFirstImport(timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void): Promise<void>;
+  waitForFirstImport(timeoutMs: number, onProgress?: ImportProgress): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,110 +98,52 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   mkdirSync(dirname(databaseFile), { recursive: true });
   if (!options.keepDatabase) for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(`${databaseFile}${suffix}`, { force: true });
 
-  const closers: Array<() => Promise<void>> = [];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse()) await close().catch(() => undefined);
-  };
+  const stack = await startStack({
+    databaseUrl: `file:${databaseFile}`,
+    encryptionKey: loadOrCreateEncryptionKey(dataDir),
+    ...(options.ports ? { ports: options.ports } : {}),
+    ...(options.seed ? { seed: options.seed } : {}),
+    ...(options.moyskladTimeScale ? { moyskladTimeScale: options.moyskladTimeScale } : {}),
+    ...(options.amoRateLimit ? { amoRateLimit: options.amoRateLimit } : {}),
+    widgetZipPath: resolve(options.widgetZipPath ?? join('dist', 'widget.zip')),
+    sync: { schedulerTickMs: options.schedulerTickMs ?? 500, ...(options.proxyAmoTimeScale ? { amoTimeScale: options.proxyAmoTimeScale } : {}) },
+    logLevel: options.logLevel ?? 'warn',
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.workerPollIntervalMs ? { workerPollIntervalMs: options.workerPollIntervalMs } : {}),
+    ...(options.proxyEnv ? { proxyEnv: options.proxyEnv } : {}),
+  });
   try {
-    const ms = await startMoySkladSide({ port: options.ports?.moysklad ?? 0, ...(options.seed ? { seed: options.seed } : {}), ...(options.moyskladTimeScale ? { timeScale: options.moyskladTimeScale } : {}) });
-    closers.push(() => ms.emulator.close());
-
-    // A fresh integration secret per run: it signs the widget's disposable tokens and is known only to
-    // the two in-process parties (amoCRM and the proxy); nothing needs it across restarts.
-    const integration = { clientId: randomUUID(), clientSecret: randomBytes(32).toString('base64url') };
-    const proxyPort = options.ports?.proxy || (await reserveFreePort());
-    const proxyUrl = `http://127.0.0.1:${proxyPort}`;
-    const amocrm = await startAmoSide({
-      integration,
-      proxyUrl,
-      widgetZipPath: resolve(options.widgetZipPath ?? join('dist', 'widget.zip')),
-      port: options.ports?.amocrm ?? 0,
-      ...(options.amoRateLimit ? { rateLimit: options.amoRateLimit } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
-    closers.push(() => amocrm.close());
-
-    const config = loadConfig({
-      PORT: String(proxyPort),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: proxyUrl,
-      DATABASE_URL: `file:${databaseFile}`,
-      ENCRYPTION_KEY: loadOrCreateEncryptionKey(dataDir),
-      AMOCRM_CLIENT_ID: integration.clientId,
-      AMOCRM_CLIENT_SECRET: integration.clientSecret,
-      AMOCRM_REDIRECT_URI: `${proxyUrl}/amocrm/install`,
-      AMOCRM_BASE_URL_TEMPLATE: `${amocrm.origin}/a/{subdomain}`,
-      MOYSKLAD_API_URL: ms.apiUrl,
-      ALLOWED_ORIGINS: amocrm.origin,
-      LOG_LEVEL: options.logLevel ?? 'warn',
-      ...options.proxyEnv,
-    });
-    const compose = createComposeModules({
-      sync: { schedulerTickMs: options.schedulerTickMs ?? 500, ...(options.proxyAmoTimeScale ? { amoTimeScale: options.proxyAmoTimeScale } : {}) },
-    });
-    const proxy = await startProxy(config, compose, {
-      ...(options.logger ? { logger: options.logger } : {}),
-      drainMs: 2_000,
-      ...(options.workerPollIntervalMs ? { workerPollIntervalMs: options.workerPollIntervalMs } : {}),
-    });
-    closers.push(() => proxy.close());
-
-    const widgetApi = (userId: number = SANDBOX_ADMIN_USER_ID) => new WidgetApiClient(proxy.url, () => amocrm.issueDisposableToken(SANDBOX_SUBDOMAIN, userId));
-    await installAndConnect(amocrm, widgetApi());
-    const waitForImport = (timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void) => waitForFirstImport(widgetApi(), timeoutMs, onProgress);
-    if (options.waitForImport ?? true) await waitForImport(options.importTimeoutMs ?? 120_000);
-
-    const account = amocrm.accountBaseUrl(SANDBOX_SUBDOMAIN);
-    return {
-      urls: {
-        proxy: proxy.url,
-        moyskladApi: ms.apiUrl,
-        pos: ms.posUrl,
-        amocrmOrigin: amocrm.origin,
-        amocrmAccount: account,
-        customersList: `${account}/customers`,
-        widgetSettings: `${account}/settings/widgets`,
-        advancedSettings: `${account}/settings/widget/moysklad`,
-        customerCard: (id) => `${account}/customers/detail/${id}`,
-      },
-      credentials: {
-        moysklad: { login: SANDBOX_MOYSKLAD_LOGIN, password: SANDBOX_MOYSKLAD_PASSWORD },
-        amocrm: { subdomain: SANDBOX_SUBDOMAIN, accountId: SANDBOX_AMO_ACCOUNT.id, adminUserId: SANDBOX_ADMIN_USER_ID, clientId: integration.clientId },
-      },
-      moysklad: ms.emulator,
-      amocrm,
-      proxy,
-      seed: ms.seed,
-      widgetApi,
-      waitForFirstImport: waitForImport,
-      close: closeAll,
-    };
+    await stack.installAndConnect();
+    if (options.waitForImport ?? true) await stack.waitForFirstImport(options.importTimeoutMs ?? 120_000);
   } catch (error) {
-    await closeAll();
+    await stack.close();
     throw error;
   }
-}
 
-/** The admin installs the widget (amoCRM → our install hook → code exchange), then connects МойСклад in it. */
-async function installAndConnect(amocrm: AmoCrmEmulator, api: WidgetApiClient): Promise<void> {
-  await installWidgetAsAdmin(amocrm);
-  // The proxy answers the hook at once and exchanges the code in the background (amoCRM waits 3 s only).
-  await waitUntil('the proxy to finish the amoCRM code exchange', async () => (await api.status()).amocrm.state === 'installed', { timeoutMs: 15_000 });
-  await api.connect(SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD);
-}
-
-async function waitForFirstImport(api: WidgetApiClient, timeoutMs: number, onProgress?: (progress: WidgetSyncStatus['import']) => void): Promise<void> {
-  await waitUntil(
-    'the first МойСклад → amoCRM import',
-    async () => {
-      const status = await api.syncStatus();
-      onProgress?.(status.import);
-      if (status.import.state === 'failed') {
-        const reasons = status.failedJobs.map((job) => `${job.kind}: ${job.error}`).join('; ');
-        throw new GiveUpWaiting(`the first import failed${reasons ? `: ${reasons}` : ''}`);
-      }
-      return status.import.state === 'done' && status.queue.pending === 0 && status.queue.running === 0;
+  const proxy = stack.proxies[0]!;
+  const account = stack.amo.accountBaseUrl(SANDBOX_SUBDOMAIN);
+  return {
+    urls: {
+      proxy: proxy.url,
+      moyskladApi: stack.moyskladApiUrl,
+      pos: stack.posUrl,
+      amocrmOrigin: stack.amo.origin,
+      amocrmAccount: account,
+      customersList: `${account}/customers`,
+      widgetSettings: `${account}/settings/widgets`,
+      advancedSettings: `${account}/settings/widget/moysklad`,
+      customerCard: (id) => `${account}/customers/detail/${id}`,
     },
-    { timeoutMs, intervalMs: 250 },
-  );
+    credentials: {
+      moysklad: { login: SANDBOX_MOYSKLAD_LOGIN, password: SANDBOX_MOYSKLAD_PASSWORD },
+      amocrm: { subdomain: SANDBOX_SUBDOMAIN, accountId: SANDBOX_AMO_ACCOUNT.id, adminUserId: SANDBOX_ADMIN_USER_ID, clientId: stack.integration.clientId },
+    },
+    moysklad: stack.ms,
+    amocrm: stack.amo,
+    proxy,
+    seed: stack.seed,
+    widgetApi: (userId = SANDBOX_ADMIN_USER_ID) => stack.api(userId),
+    waitForFirstImport: stack.waitForFirstImport,
+    close: stack.close,
+  };
 }

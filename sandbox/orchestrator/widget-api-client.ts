@@ -14,7 +14,7 @@ export const statusSchema = z.object({
 });
 export type WidgetStatus = z.infer<typeof statusSchema>;
 
-export const syncStatusSchema = z.looseObject({
+const syncStatusSchema = z.looseObject({
   lastSyncAt: z.string().nullable(),
   mode: z.enum(['webhooks', 'polling']),
   queue: z.object({ pending: z.number(), running: z.number(), failed: z.number() }),
@@ -33,7 +33,7 @@ const purchaseSchema = z.looseObject({
   returned: z.boolean(),
 });
 
-export const cardSchema = z.looseObject({
+const cardSchema = z.looseObject({
   customer: z.looseObject({ amoCustomerId: z.number(), moyskladId: z.string(), name: z.string() }),
   bonusCard: z.string().nullable(),
   points: z.number(),
@@ -41,7 +41,7 @@ export const cardSchema = z.looseObject({
   purchaseCount: z.number().int(),
   purchases: z.array(purchaseSchema),
 });
-export type WidgetCard = z.infer<typeof cardSchema>;
+type WidgetCard = z.infer<typeof cardSchema>;
 
 export const settingsSchema = z.looseObject({
   referralBonusNew: z.number().int(),
@@ -49,7 +49,7 @@ export const settingsSchema = z.looseObject({
   referrerRewardAt: z.enum(['signup', 'first_purchase']),
   priceTypeId: z.string().nullable(),
 });
-export type WidgetSettings = z.infer<typeof settingsSchema>;
+type WidgetSettings = z.infer<typeof settingsSchema>;
 
 const problemSchema = z.looseObject({ code: z.string().optional(), title: z.string().optional(), detail: z.string().optional() });
 

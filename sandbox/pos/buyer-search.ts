@@ -1,7 +1,7 @@
 import type { PosBuyer, PosFolder, PosProduct } from './pos-backend.js';
 
 /** Lower-cases and folds «ё» into «е», so «Семёнов» is found by «семенов». */
-export function foldText(text: string): string {
+function foldText(text: string): string {
   return text.toLowerCase().replace(/ё/g, 'е').trim();
 }
 

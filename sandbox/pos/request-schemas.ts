@@ -48,7 +48,6 @@ export const saleRequestSchema = z.object({
     .max(100),
   payWithPoints: z.number().int('Баллы — целое число').min(0).default(0),
 });
-export type SaleRequest = z.infer<typeof saleRequestSchema>;
 
 export const returnRequestSchema = z.object({ saleId: id });
 

@@ -9,7 +9,7 @@ export const DEFAULT_BASE_URL = 'https://api.moysklad.ru/api/remap/1.2';
  */
 export const DEFAULT_NOW = '2026-11-01T09:00:00.000Z';
 
-export const seedOptionsSchema = z.object({
+const seedOptionsSchema = z.object({
   seed: z.number().int().min(0).max(0xffffffff).default(1),
   buyers: z.number().int().min(0).max(1_000_000).default(40),
   legalEntities: z.number().int().min(0).max(100_000).default(6),

@@ -75,7 +75,7 @@ export class Rng {
 }
 
 /** FNV-1a 32-bit hash: turns a section label into a PRNG seed. */
-export function hashString(text: string): number {
+function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i += 1) {
     hash ^= text.charCodeAt(i);

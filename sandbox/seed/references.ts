@@ -7,7 +7,7 @@ import type { SeedPriceType, SeedReferences } from './types.js';
  * Price types of the account, in the order the МойСклад UI lists them; the first is the retail price the
  * till sells at. Ids and names match the emulator's built-in price types so loaded products point at them.
  */
-export const PRICE_TYPES = [
+const PRICE_TYPES = [
   { id: FIXED_IDS.priceTypeSale, name: 'Цена продажи', externalCode: 'cbcf493b-55bc-11d9-848a-00112f43529a', percent: 100 },
   { id: FIXED_IDS.priceTypeWholesale, name: 'Оптовая цена', externalCode: 'e3e6e8c2-0000-4000-8000-0000000000b2', percent: 85 },
   { id: FIXED_IDS.priceTypeOnline, name: 'Цена для интернет-магазина', externalCode: 'e3e6e8c2-0000-4000-8000-0000000000b3', percent: 95 },

@@ -38,7 +38,7 @@ const SURNAMES = [
 ] as const;
 
 /** Surnames ending in -ко / -чук do not change with gender; -ий → -ая; -ов/-ев/-ин take -а. */
-export function feminineSurname(male: string): string {
+function feminineSurname(male: string): string {
   if (/(ко|чук)$/.test(male)) return male;
   if (male.endsWith('ий')) return `${male.slice(0, -2)}ая`;
   return `${male}а`;

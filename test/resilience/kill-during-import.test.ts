@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SUBDOMAIN, startStack, type Stack } from '../../bench/support/stack.js';
-import { waitForImport } from '../../bench/support/wait-import.js';
-import { COMPRESSION } from './support/fixture.js';
+import { COMPRESSION, importFinished } from './support/fixture.js';
 import { settleLedger } from './support/ledger.js';
 import { recordScenario } from './support/record.js';
 
@@ -34,7 +33,7 @@ describe('the proxy is SIGKILLed during the initial import, then restarted', () 
     const killedAt = Date.now();
 
     await stack.startChildProxy();
-    await waitForImport(stack, { timeoutMs: RESUME_TIMEOUT_MS });
+    await importFinished(stack, RESUME_TIMEOUT_MS);
     const resumedAfterMs = Date.now() - killedAt;
     const db = stack.openDatabase().db;
     const ledger = await settleLedger(stack, db, 60_000);

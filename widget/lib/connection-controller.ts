@@ -13,7 +13,7 @@ export type ConnectionSnapshot = {
 };
 
 /** The value of the hidden `config` custom field: amoCRM saves only JSON strings or numbers there. */
-export function consentValue(consent: boolean): string {
+function consentValue(consent: boolean): string {
   return consent ? JSON.stringify({ consent: 1 }) : '';
 }
 

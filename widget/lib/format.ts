@@ -16,7 +16,7 @@ export function formatQuantity(value: number, intlLocale: string): string {
  * The shop's clock. МойСклад keeps Moscow wall-clock time and the amoCRM purchase notes say Moscow time,
  * so the widget shows the same clock whatever the browser's zone is, and says so with a label.
  */
-export const SHOP_TIME_ZONE = 'Europe/Moscow';
+const SHOP_TIME_ZONE = 'Europe/Moscow';
 
 /**
  * ISO-8601 with offset (the contract) → date and time in the shop's zone, followed by `zoneLabel`

@@ -1,4 +1,4 @@
-// The part of the amoCRM widget SDK we use (see /work/shared/reference/amocrm-widget.md §3–§4).
+// The part of the amoCRM widget SDK we use (https://www.amocrm.ru/developers/content/integrations/script_js and web_sdk/mechanics).
 // Only what this widget calls is typed; everything is read-only from our side.
 
 /** The jQuery Deferred returned by `$.ajax`, reduced to the `then` we rely on. */
@@ -72,7 +72,7 @@ export type AmoWidgetSelf = {
   callbacks?: WidgetCallbacks;
 };
 
-/** The read-only `APP` global of the host page; only documented keys (reference §3.4). */
+/** The read-only `APP` global of the host page; only documented keys (https://www.amocrm.ru/developers/content/web_sdk/env_variables). */
 export type AmoApp = {
   lang_id?: string;
   data?: { current_card?: false | { id: number | string } };

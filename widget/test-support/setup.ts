@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { resetFakeProxy } from './handlers.js';
 import { server } from './server.js';
 
-// Preact hooks schedule effects with requestAnimationFrame (reference §9).
+// Preact hooks schedule effects with requestAnimationFrame (`afterPaint` in preact/hooks/src/index.js); happy-dom may lack it.
 globalThis.requestAnimationFrame ??= (callback: FrameRequestCallback) =>
   setTimeout(() => callback(performance.now()), 0) as unknown as number;
 globalThis.cancelAnimationFrame ??= (handle: number) => clearTimeout(handle);

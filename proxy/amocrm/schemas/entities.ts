@@ -44,7 +44,7 @@ export const customerSchema = z.looseObject({
 export type Customer = z.infer<typeof customerSchema>;
 
 /** Answer item of a batch write: `{ id, request_id, … }`. */
-export const writtenSchema = z.looseObject({ id, request_id: z.union([z.string(), z.number()]).transform(String).optional() });
+const writtenSchema = z.looseObject({ id, request_id: z.union([z.string(), z.number()]).transform(String).optional() });
 export type Written = z.infer<typeof writtenSchema>;
 
 /** `{ _embedded: { [key]: Written[] } }` — customers, contacts, elements, transactions, notes, custom_fields. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/databases.js';
-import { signDisposableToken } from '../../../sandbox/host/disposable-token.js';
+import { signDisposableToken } from '../../../sandbox/amocrm/auth/disposable-token.js';
 import { signToken, startHarness, CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, type Harness } from '../routes/widget/test-harness.js';
 
 function base64url(value: unknown): string {
@@ -30,7 +30,7 @@ describe('X-Auth-Token verification over HTTP', () => {
   it('accepts the token the sandbox host page signs for $authorizedAjax', async () => {
     const token = await signDisposableToken({
       clientSecret: CLIENT_SECRET,
-      clientUuid: CLIENT_ID,
+      clientId: CLIENT_ID,
       issuer: 'http://127.0.0.1:9/a/demo',
       audience: PUBLIC_URL,
       accountId: 31000001,

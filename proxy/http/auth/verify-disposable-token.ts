@@ -20,7 +20,7 @@ import type { ReplayStore } from './replay-store.js';
  *   time, across processes (the replay store is a table). Those calls also carry an Idempotency-Key where a retry
  *   must be safe (bonus operations), so a legitimate retry sends a fresh token and the same key.
  */
-export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
+const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** Who is calling, taken from the signed token only — never from the request body or query. */
 export type WidgetAuth = {
@@ -64,7 +64,8 @@ const claimsSchema = z.object({
   subdomain: subdomainSchema,
   client_uuid: z.string(),
   // `is_admin` is read by amoCRM's PHP library but missing from the documented claim table
-  // (amocrm-widget.md §5), so it is optional here and its absence means "not an admin".
+  // (https://www.amocrm.ru/developers/content/oauth/disposable-tokens), so it is optional here and its absence
+  // means "not an admin".
   is_admin: z.union([z.boolean(), z.literal(1), z.literal(0), z.literal('1'), z.literal('0')]).optional(),
 });
 

@@ -5,8 +5,8 @@ import type { InstallationService, InstallOutcome } from '../../services/install
 import { renderAccountBaseUrl } from '../auth/verify-disposable-token.js';
 import { logOf, sendProblem, widgetErrorHandler } from './problem.js';
 
-export const INSTALL_PATH = '/amocrm/install';
-export const REVOKE_PATH = '/amocrm/revoke';
+const INSTALL_PATH = '/amocrm/install';
+const REVOKE_PATH = '/amocrm/revoke';
 
 const installQuery = z.object({
   code: z.string().min(1).max(4096),

@@ -160,7 +160,7 @@ export const bonusProgramSchema = z.looseObject({
   active: z.boolean(),
   allAgents: z.boolean().optional(),
   agentTags: z.array(z.string()).optional(),
-  // Direction of the two rates is unconfirmed (see reference §4.6); read them as plain ints.
+  // Direction of the two rates is unconfirmed (https://dev.moysklad.ru/doc/api/remap/1.2/#/dictionaries/bonus-program says only "Курс начисления" / "Курс списания"); read them as plain ints.
   earnRateRoublesToPoint: z.number().int().optional(),
   spendRatePointsToRouble: z.number().int().optional(),
   maxPaidRatePercents: z.number().int().optional(),

@@ -9,7 +9,7 @@ import { AMO_LIMITS, fitText, fitWithMarker } from './amo-limits.js';
 const INDIVIDUAL_COMPANY_TYPES = new Set(['individual', 'individualKZ', 'individualUZ']);
 
 /** The default retail counterparty every account has; it stands for anonymous till sales, not for a person. */
-export const RETAIL_CUSTOMER_NAME = 'Розничный покупатель';
+const RETAIL_CUSTOMER_NAME = 'Розничный покупатель';
 
 /** amoCRM customer custom-field codes we own (created idempotently on connect). */
 export const BONUS_CARD_FIELD_CODE = 'BONUS_CARD';
@@ -17,7 +17,7 @@ export const BONUS_POINTS_FIELD_CODE = 'BONUS_POINTS';
 /** Our third customer field: the МойСклад id, so a customer created just before a crash can be found again. */
 export const MOYSKLAD_ID_FIELD_CODE = 'MOYSKLAD_ID';
 
-export function customerMarkerField(moyskladId: string): FieldValue {
+function customerMarkerField(moyskladId: string): FieldValue {
   return { field_code: MOYSKLAD_ID_FIELD_CODE, values: [{ value: moyskladId }] };
 }
 
@@ -34,7 +34,7 @@ export function isSyncableBuyer(counterparty: Counterparty): boolean {
  */
 export { normalizePhone };
 
-export function normalizeEmail(raw: string | undefined): string | null {
+function normalizeEmail(raw: string | undefined): string | null {
   const email = raw?.trim().toLowerCase();
   return email && email.includes('@') ? email : null;
 }

@@ -5,7 +5,7 @@ import { kopecksFromApi, type Kopecks } from '../../moysklad/money.js';
 import { AMO_LIMITS, fitText } from './amo-limits.js';
 
 /** МойСклад's default sale price type; used when the admin has not chosen one on the settings page. */
-export const DEFAULT_PRICE_TYPE_NAME = 'Цена продажи';
+const DEFAULT_PRICE_TYPE_NAME = 'Цена продажи';
 
 /**
  * The price the shop wants in amoCRM: of the price type chosen on the settings page, or «Цена продажи» while none is

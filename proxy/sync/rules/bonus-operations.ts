@@ -5,7 +5,7 @@ import type { BonusTransaction } from '../../moysklad/schemas/entities.js';
 import type { RuleContext } from '../rule-context.js';
 
 /** A МойСклад bonus operation as the card's history keeps it (author unknown here: the widget records its own). */
-export function operationRow(tx: BonusTransaction): BonusOperationRow | null {
+function operationRow(tx: BonusTransaction): BonusOperationRow | null {
   const buyer = tx.agent ? idFromHref(tx.agent.meta.href) : null;
   const moment = tx.moment ?? tx.created ?? tx.updated;
   if (!buyer || !moment || !(tx.bonusValue > 0)) return null;

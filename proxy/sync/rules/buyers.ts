@@ -18,7 +18,7 @@ export interface ContactFinder {
 }
 
 /** One search request per probe: right for a single buyer (a webhook) or a few (a reconciliation page). */
-export function queryContactFinder(amo: AmoClient): ContactFinder {
+function queryContactFinder(amo: AmoClient): ContactFinder {
   return {
     async candidates(buyer) {
       const found: number[] = [];

@@ -27,7 +27,7 @@ function textOf(value: unknown): string | null {
 }
 
 /** Our fields on a customer read from amoCRM (v4: `custom_fields_values` with `field_code`). */
-export function bonusFieldsOf(customer: Pick<Customer, 'custom_fields_values'>): BonusFields {
+function bonusFieldsOf(customer: Pick<Customer, 'custom_fields_values'>): BonusFields {
   const value = (code: string) => textOf(customer.custom_fields_values?.find((field) => field.field_code === code)?.values?.[0]?.value);
   return { points: value(BONUS_POINTS_FIELD_CODE), card: value(BONUS_CARD_FIELD_CODE) };
 }

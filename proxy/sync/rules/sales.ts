@@ -69,7 +69,7 @@ function productOf(position: Position): string | null {
   return null;
 }
 
-export function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints): PurchaseRecord {
+function purchaseRecord(sale: Document<RetailDemand>, points: SalePoints): PurchaseRecord {
   const items: PurchaseItemRecord[] = sale.allPositions.map((position) => {
     const assortmentId = position.assortment.id ?? idFromHref(position.assortment.meta.href);
     return { name: position.assortment.name ?? assortmentId, quantity: position.quantity, priceKopecks: kopecksFromApi(position.price), assortmentId, productId: productOf(position) };

@@ -105,7 +105,7 @@ function applyWrite(account: AccountState, contact: ContactRecord, item: Contact
   else if (item.first_name !== undefined || item.last_name !== undefined) contact.name = `${contact.first_name} ${contact.last_name}`.trim();
   if (item.responsible_user_id !== undefined) contact.responsible_user_id = item.responsible_user_id;
   if (item.custom_fields_values) {
-    // Multitext (PHONE/EMAIL) is replaced as a whole, like other fields (reference §4, unconfirmed).
+    // Multitext (PHONE/EMAIL) is replaced as a whole, like other fields (https://www.amocrm.ru/developers/content/crm_platform/contacts-api does not say; unconfirmed).
     const { changes } = resolveCustomFields(account.fieldsOf('contacts'), item.custom_fields_values);
     contact.custom_fields_values = applyCustomFieldChanges(contact.custom_fields_values, changes);
   }

@@ -97,7 +97,7 @@ export function idParam(req: Request, name: string): number | null {
 const ORDER_FIELDS = ['id', 'updated_at'] as const;
 
 /**
- * `order[updated_at]=desc` / `order[id]=asc` (contacts and notes lists, reference §4 and §7). What amoCRM answers for
+ * `order[updated_at]=desc` / `order[id]=asc` (contacts and notes lists: `order` on https://www.amocrm.ru/developers/content/crm_platform/contacts-api and crm_platform/events-and-notes). What amoCRM answers for
  * another field or direction is unconfirmed; the emulator refuses with 400 so a client never relies on an order it
  * did not get. Without `order` the list keeps ascending id order.
  */
@@ -115,7 +115,7 @@ export function sortByOrder<T extends { id: number; updated_at: number }>(req: R
 }
 
 /**
- * The `filter[...]` keys a list supports here. API filtering is a paid "Alpha" add-on in amoCRM (reference §3.9) and
+ * The `filter[...]` keys a list supports here. API filtering is a paid "Alpha" add-on in amoCRM (https://www.amocrm.ru/developers/content/crm_platform/filters-api) and
  * what it answers when the add-on is off is unconfirmed; the emulator refuses any other key with 400 instead of
  * silently returning the unfiltered list, so a client never depends on a filter the sandbox did not apply.
  */

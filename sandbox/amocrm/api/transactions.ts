@@ -72,7 +72,7 @@ export function transactionsRouter(deps: ApiDeps): Router {
         metadata: item.metadata ?? null,
       };
       account.transactions.set(transaction.id, transaction);
-      // next_price / next_date on a transaction update the customer (reference §3.6).
+      // next_price / next_date on a transaction update the customer (adding transactions, https://www.amocrm.ru/developers/content/crm_platform/customers-api).
       if (item.next_price !== undefined) customer.next_price = item.next_price;
       if (item.next_date !== undefined) customer.next_date = item.next_date;
       return { ...transactionJson(account, transaction, baseUrlOf(req, res)), request_id: requestId };

@@ -12,7 +12,7 @@ import { webhookJson } from './serializers.js';
  * The events of crm_platform/webhooks-api «Возможные события», and nothing else: anything outside this list (e.g.
  * `delete_catalog`) is refused with amoCRM's 400 validation-errors answer (NotSupportedChoice at `settings.N`).
  */
-export const DOCUMENTED_WEBHOOK_SETTINGS = [
+const DOCUMENTED_WEBHOOK_SETTINGS = [
   'responsible_lead', 'responsible_contact', 'responsible_company', 'responsible_customer', 'responsible_task',
   'restore_lead', 'restore_contact', 'restore_company',
   'add_lead', 'add_contact', 'add_company', 'add_customer', 'add_talk', 'add_task',

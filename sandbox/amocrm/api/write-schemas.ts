@@ -6,7 +6,7 @@ import { customFieldsInputSchema } from '../state/custom-field-values.js';
 export const requestIdSchema = z.union([z.string(), z.number()]).optional();
 const tagRefSchema = z.looseObject({ id: z.number().int().optional(), name: z.string().min(1).optional() });
 
-export const auditFields = {
+const auditFields = {
   created_by: z.number().int().min(0).optional(),
   updated_by: z.number().int().min(0).optional(),
   created_at: z.number().int().min(0).optional(),

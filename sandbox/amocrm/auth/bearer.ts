@@ -26,7 +26,7 @@ export function identifyCaller(tokens: TokenRegistry): RequestHandler {
     }
     const tokenUser = account.user(check.record.userId);
     let userId = check.record.userId;
-    // An admin-granted token may act as another user (X-Context-User-ID, reference §1.6).
+    // An admin-granted token may act as another user (X-Context-User-ID, https://www.amocrm.ru/developers/content/oauth/scopes).
     const contextUser = Number(req.get('x-context-user-id'));
     if (tokenUser?.isAdmin && Number.isInteger(contextUser) && account.user(contextUser)) userId = contextUser;
     const caller: ApiCaller = { token: check.record, userId, isAdmin: account.user(userId)?.isAdmin ?? false, isUi: check.record.kind === 'ui' };

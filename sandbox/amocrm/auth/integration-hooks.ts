@@ -12,7 +12,7 @@ export interface HookCall {
   error: string | null;
 }
 
-export function revokeSignature(clientId: string, accountId: number, clientSecret: string): string {
+function revokeSignature(clientId: string, accountId: number, clientSecret: string): string {
   return createHmac('sha256', clientSecret).update(`${clientId}|${accountId}`).digest('hex');
 }
 

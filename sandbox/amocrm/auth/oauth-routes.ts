@@ -49,7 +49,7 @@ export function oauthRouter(deps: { integration: ResolvedOptions['integration'];
 
 /**
  * `GET {api_domain}/oauth2/account/current/subdomain` with `X-Refresh-Token`: where the account lives now
- * (reference §1.5). Served at the emulator origin because `api_domain` is `127.0.0.1:PORT`; `domain` is the
+ * (https://www.amocrm.ru/developers/content/oauth/account-subdomain-info). Served at the emulator origin because `api_domain` is `127.0.0.1:PORT`; `domain` is the
  * account address in the same form as the install `referer`.
  */
 export function subdomainLookupRouter(deps: { tokens: TokenRegistry; accountById: (id: number) => AccountState | undefined }): Router {

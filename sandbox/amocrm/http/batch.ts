@@ -14,7 +14,7 @@ export interface BatchItem<T> {
   requestId: string;
 }
 
-export function zodIssuesToFieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
+function zodIssuesToFieldErrors(issues: readonly z.core.$ZodIssue[], input: unknown): FieldError[] {
   return issues.map((issue) => {
     const path = issue.path.map(String).join('.');
     const missing = issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined;
@@ -38,7 +38,7 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-export function requestIdOf(raw: unknown, index: number): string {
+function requestIdOf(raw: unknown, index: number): string {
   const candidate = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)['request_id'] : undefined;
   return typeof candidate === 'string' || typeof candidate === 'number' ? String(candidate) : String(index);
 }

@@ -5,7 +5,7 @@ import { ApiProblem } from './problem.js';
 /** HAL responses: `_page`, `_links.self/next`, `_embedded.{entity}`; empty result → 204 without a body. */
 
 export const MAX_PAGE_SIZE = 250;
-export const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 50;
 
 const pagingSchema = z.object({
   page: z.coerce.number().int().min(1).default(1),
@@ -13,7 +13,7 @@ const pagingSchema = z.object({
   limit: z.coerce.number().int().min(1).default(DEFAULT_PAGE_SIZE).transform((n) => Math.min(n, MAX_PAGE_SIZE)),
 });
 
-export function readPaging(req: Request): { page: number; limit: number } {
+function readPaging(req: Request): { page: number; limit: number } {
   const parsed = pagingSchema.safeParse({ page: req.query['page'] ?? undefined, limit: req.query['limit'] ?? undefined });
   if (!parsed.success) throw new ApiProblem(400, 'Bad Request', 'page and limit must be positive integers');
   return parsed.data;

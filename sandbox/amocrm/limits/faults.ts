@@ -5,7 +5,7 @@ import { ApiProblem, sendNginxPage, sendProblem } from '../http/problem.js';
  * Fault injection for resilience tests, applied to API v4 calls after authentication and the rate limit.
  * `failNext` answers the next `count` calls with `status`; `failFor` answers every call until the emulator clock
  * passes `untilMs`; `slowBatchOver` answers 504 (nginx page) to batch bodies longer than n items, as amoCRM
- * does for heavy batches (reference §2.2).
+ * does for heavy batches (observed, not in amoCRM's documentation; proxy/amocrm/batch.ts halves such chunks).
  */
 export interface Faults {
   failNext?: { count: number; status: number };

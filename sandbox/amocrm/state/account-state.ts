@@ -34,7 +34,7 @@ export class AccountState {
       id: this.productsCatalogId, name: 'Товары', type: 'products', sort: 10, can_add_elements: true, can_link_multiple: true,
       created_by: adminId, updated_by: adminId, created_at: createdAt, updated_at: createdAt,
     });
-    // The preset, non-deletable fields of the products list (reference §5.3); EXTERNAL_ID is hidden in the UI.
+    // The preset, non-deletable fields of the products list (https://www.amocrm.ru/developers/content/catalogs/products); EXTERNAL_ID is hidden in the UI.
     const catalogId = this.productsCatalogId;
     this.addField('catalogs', catalogId, { name: 'Артикул', type: 'text', code: 'SKU', sort: 1, deletable: false });
     this.addField('catalogs', catalogId, { name: 'Описание', type: 'textarea', code: 'DESCRIPTION', sort: 2, deletable: false });

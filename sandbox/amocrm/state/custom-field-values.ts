@@ -20,7 +20,7 @@ export const customFieldsInputSchema = z.array(
     values: z.array(inputValueSchema).nullable(),
   }),
 );
-export type CustomFieldsInput = z.infer<typeof customFieldsInputSchema>;
+type CustomFieldsInput = z.infer<typeof customFieldsInputSchema>;
 
 /** A resolved change: `values: null` means "clear this field". */
 export interface CustomFieldChange { def: CustomFieldDef; values: StoredValue[] | null }

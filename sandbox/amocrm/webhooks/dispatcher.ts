@@ -22,7 +22,7 @@ export interface WebhookDelivery {
 
 const SETTING_ENTITY: Record<WebhookEntity, string> = { customers: 'customer', contacts: 'contact' };
 
-export function webhookSetting(entity: WebhookEntity, action: WebhookAction): string {
+function webhookSetting(entity: WebhookEntity, action: WebhookAction): string {
   return `${action}_${SETTING_ENTITY[entity]}`;
 }
 

@@ -2,7 +2,7 @@ import type { HostCustomerDetail, HostDataSource } from '../types.js';
 
 // An in-memory HostDataSource for host tests that do not need the amoCRM emulator.
 
-export function sampleCustomers(): HostCustomerDetail[] {
+function sampleCustomers(): HostCustomerDetail[] {
   const fields = (card: string, points: string) => [
     { fieldId: 101, name: 'Бонусная карта', code: 'BONUS_CARD', displayValue: card },
     { fieldId: 102, name: 'Бонусные баллы', code: 'BONUS_POINTS', displayValue: points },

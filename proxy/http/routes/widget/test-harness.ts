@@ -1,14 +1,14 @@
 /**
  * Test support (not a test): the real app factory with the widget API, a real database (SQLite or
  * PostgreSQL via proxy/test-support), the МойСклад emulator from the sandbox, captured pino output and
- * a signer for amoCRM disposable tokens made with jose.
+ * amoCRM disposable tokens from the sandbox's one signer.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
-import { SignJWT, type JWTPayload } from 'jose';
+import { signDisposableToken } from '../../../../sandbox/amocrm/auth/disposable-token.js';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
 import { createApp } from '../../../app.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
@@ -48,21 +48,18 @@ export type TokenClaims = {
 
 export async function signToken(claims: TokenClaims = {}): Promise<string> {
   const subdomain = claims.subdomain ?? 'demo';
-  const now = Math.floor(Date.now() / 1000);
-  const payload: JWTPayload = {
-    iss: claims.iss ?? AMO_BASE_TEMPLATE.replace('{subdomain}', subdomain),
-    aud: claims.aud ?? PUBLIC_URL,
-    jti: claims.jti ?? randomUUID(),
-    iat: claims.iat ?? now,
-    nbf: claims.nbf ?? now,
-    exp: claims.exp ?? now + 1800,
-    account_id: claims.accountId ?? 1001,
-    user_id: claims.userId ?? 501,
+  const { jti, iat, nbf, exp } = claims;
+  return signDisposableToken({
+    clientSecret: claims.secret ?? CLIENT_SECRET,
+    clientId: claims.clientUuid ?? CLIENT_ID,
+    issuer: claims.iss ?? AMO_BASE_TEMPLATE.replace('{subdomain}', subdomain),
+    audience: claims.aud ?? PUBLIC_URL,
+    accountId: claims.accountId ?? 1001,
+    userId: claims.userId ?? 501,
     subdomain,
-    client_uuid: claims.clientUuid ?? CLIENT_ID,
-  };
-  if (claims.isAdmin !== undefined) payload.is_admin = claims.isAdmin;
-  return new SignJWT(payload).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(claims.secret ?? CLIENT_SECRET));
+    isAdmin: claims.isAdmin,
+    override: { ...(jti !== undefined ? { jti } : {}), ...(iat !== undefined ? { iat } : {}), ...(nbf !== undefined ? { nbf } : {}), ...(exp !== undefined ? { exp } : {}) },
+  });
 }
 
 export type Harness = {
