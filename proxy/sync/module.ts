@@ -26,6 +26,7 @@ import { ReadModelWriter } from './read-model-writer.js';
 import { reconcileAccount } from './reconcile.js';
 import { repriceCatalog } from './reprice.js';
 import { restoreBonusFields } from './rules/customer-fields.js';
+import { addCustomerNote } from './rules/customer-notes.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 import { OTHER_POLL_MS, POLL_TICK_MS, SALE_POLL_MS } from './poll-intervals.js';
@@ -194,9 +195,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
           if (accountId === null) throw new PermanentJobError('customer note job without an account');
-          const ctx = await engine.context(accountId, { lane: 'live', signal: job.signal });
-          // The points field is refreshed by the bonus operation's own entity job (the service enqueues both).
-          await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
+          await addCustomerNote(await engine.context(accountId, { lane: 'live', signal: job.signal }), payload.amoCustomerId, payload.text);
         }),
       ),
     },
