@@ -1,11 +1,11 @@
 import { createWidgetApi, type WidgetApi } from './http/routes/widget-api.js';
 import type { JobHandler } from './queue/worker.js';
-import type { ComposeModules, ProxyModules } from './server.js';
+import type { ComposeModules, ProxyModules } from './context.js';
 import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
 
 /**
  * The proxy's composition root: which feature modules one process runs. `startProxy(config, composeModules)`
- * builds the shared context (config, db, secrets, queue) and hands it here; each module contributes routes,
+ * builds the shared context (proxy/context.ts: config, db, secrets, queue, МойСклад limiters) and hands it here; each module contributes routes,
  * job handlers and its own start/stop (timers). Used by the process entry (proxy/server.ts), the sandbox
  * (sandbox/orchestrator) and the benchmarks, so all three run exactly the same wiring. Modules stop in reverse
  * order: the sync's scheduler stops before the widget API waits for pending installs and webhook removals.

@@ -15,7 +15,7 @@ import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
 import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
-import type { ProxyContext, ProxyModules } from '../server.js';
+import type { ProxyContext, ProxyModules } from '../context.js';
 import { AccountClients, AccountNotReadyError } from './account-clients.js';
 import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
