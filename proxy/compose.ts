@@ -1,4 +1,4 @@
-import { createWidgetApi, type WidgetApi } from './http/routes/widget-api.js';
+import { createWidgetApiModule } from './http/routes/widget-api.js';
 import type { JobHandler } from './queue/worker.js';
 import type { ComposeModules, ProxyModules } from './context.js';
 import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
@@ -17,28 +17,13 @@ export interface ComposeOptions {
 
 /** A composition root with tuned options; `composeModules` below is the production one. */
 export function createComposeModules(options: ComposeOptions = {}): ComposeModules {
-  return (context) => {
-    const widgetApi = createWidgetApi({
-      config: context.config,
-      database: context.database,
-      secrets: context.secrets,
-      logger: context.logger,
-      queue: context.queue,
-      moyskladLimiters: context.moyskladLimiters,
-    });
-    // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
-    const syncModule = createSyncModule(context, options.sync);
-    return combineModules([widgetApiModule(widgetApi), syncModule]);
-  };
-}
-
-/**
- * The widget API as a module: its routes and the referral reward sweep. Its stop waits for all detached work:
- * install-hook code exchanges (a code is valid once, for 20 min) and the МойСклад webhook removals started by
- * DELETE /connection and the revoke hook, so a shutdown does not cut them off halfway.
- */
-export function widgetApiModule(widgetApi: Pick<WidgetApi, 'register' | 'start' | 'stop'>): ProxyModules {
-  return { routes: [widgetApi.register], start: () => widgetApi.start(), stop: () => widgetApi.stop() };
+  return (context) =>
+    combineModules([
+      // The widget API: its routes (widget, amoCRM hooks, referral page, /openapi.json) and the referral/purge sweep.
+      createWidgetApiModule(context),
+      // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
+      createSyncModule(context, options.sync),
+    ]);
 }
 
 export const composeModules: ComposeModules = createComposeModules();

@@ -1,8 +1,7 @@
 import type { Express } from 'express';
 import type { RouteRegistrar } from '../../app.js';
-import type { Logger } from 'pino';
+import type { ProxyContext, ProxyModules } from '../../context.js';
 import type { Config } from '../../config.js';
-import type { SecretBox } from '../../crypto/secret-box.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { AmoRateStore } from '../../db/repositories/amo-rate-store.js';
@@ -10,7 +9,6 @@ import { AmoTokenStore } from '../../db/repositories/amo-token-store.js';
 import { BonusOperationsRepository } from '../../db/repositories/bonus-operations.js';
 import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
-import { JobQueue } from '../../queue/job-queue.js';
 import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
@@ -23,7 +21,6 @@ import { ReferralNotesStore } from '../../services/adapters/referral-notes-store
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
-import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { AccountClients } from '../../sync/account-clients.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
@@ -43,7 +40,6 @@ import { PROXY_VERSION } from '../../version.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter, type HookLimits } from './amocrm-hooks.js';
 import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, referralEarlyErrorHandler, type ReferralRouterOptions } from './referral.js';
-import type { WidgetRoute } from './widget/route-definition.js';
 import type { WidgetServices } from './widget/services.js';
 import { createWidgetRouter, WIDGET_API_PREFIX, WIDGET_BODY_LIMIT_BYTES, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
 
@@ -53,17 +49,19 @@ export type WidgetApiConfig = Pick<
 > &
   Partial<Pick<Config, 'AMOCRM_RATE_LIMIT_PER_SECOND' | 'PERSONAL_DATA_GRACE_HOURS'>>;
 
-export type WidgetApiDeps = {
+/**
+ * What the widget API takes from its process (proxy/context.ts), all required: the process's one job queue (jobs
+ * enqueued by widget operations run on the process's worker, in order with the webhooks' jobs) and its one МойСклад
+ * limiter set (one limiter per МойСклад user per process, shared with the sync). A `ProxyContext` is one.
+ */
+export type WidgetApiContext = Pick<ProxyContext, 'secrets' | 'logger' | 'queue' | 'moyskladLimiters'> & {
   config: WidgetApiConfig;
   database: Pick<DatabaseHandle, 'db' | 'dialect'>;
-  secrets: SecretBox;
-  logger: Logger;
+};
+
+export type WidgetApiOptions = {
   /** Sends the referral page's confirmation codes (an SMS provider); none by default, see phone-confirmation.ts. */
   phoneConfirmation?: PhoneConfirmationPort;
-  /** The process's job queue (a new one over the same database when omitted). */
-  queue?: JobQueue;
-  /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
-  moyskladLimiters?: MoySkladUserLimiters;
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
     moysklad?: MoySkladPort;
@@ -81,10 +79,15 @@ export type WidgetApiDeps = {
   };
 };
 
-export type WidgetApi = {
-  /** Pass to `createApp({ routes: [api.register] })`: widget API, amoCRM hooks, referral page and /openapi.json. */
+/**
+ * The widget API as a proxy module (like the sync's, proxy/sync/module.ts): its routes (widget API, amoCRM hooks,
+ * referral page, /openapi.json) and a sweep timer. Its stop waits for all detached work: install-hook code exchanges
+ * (a code is valid once, for 20 min) and the МойСклад webhook removals started by DELETE /connection and the revoke
+ * hook, so a shutdown does not cut them off halfway.
+ */
+export type WidgetApiModule = Required<Pick<ProxyModules, 'routes'>> & {
+  /** The one route registrar in `routes`, for apps built without the module lifecycle (tests). */
   register: RouteRegistrar;
-  routes: WidgetRoute[];
   services: WidgetServices;
   installation: InstallationService;
   referral: ReferralService;
@@ -100,20 +103,20 @@ export type WidgetApi = {
   stop(): Promise<void>;
 };
 
-/** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
-export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
-  const { config, database, logger } = deps;
-  const accountsRepository = new AccountsRepository(database.db, deps.secrets);
+/** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the process's queue. */
+export function createWidgetApiModule(context: WidgetApiContext, options: WidgetApiOptions = {}): WidgetApiModule {
+  const { config, database, logger, queue, moyskladLimiters } = context;
+  const accountsRepository = new AccountsRepository(database.db, context.secrets);
   const accounts = new AccountsAdapter(accountsRepository);
   const bonusOperations = new BonusOperationsRepository(database.db);
   const readModel = new KyselyReadModel(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersAdapter(database.db);
-  const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
-  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
+  const jobs = new JobsAdapter(queue, database.db);
+  const moysklad = options.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.moyskladAdapter });
   const amoOAuth =
-    deps.overrides?.amoOAuth ??
+    options.overrides?.amoOAuth ??
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
@@ -130,15 +133,15 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     },
     accountsRepository,
     new AmoTokenStore(accountsRepository),
-    deps.moyskladLimiters ?? new MoySkladUserLimiters(),
+    moyskladLimiters,
     new AmoRateStore(database.db, database.dialect),
   );
-  const userNames = deps.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
+  const userNames = options.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
 
   const services: WidgetServices = {
     connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
     card: new CardService({ readModel, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
+    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
     settings: new SettingsService({ accounts, moysklad, operationLog, jobs, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
@@ -151,7 +154,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     jobs,
     dailyCounters,
     notes: new ReferralNotesStore(database.db),
-    phoneConfirmation: deps.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
+    phoneConfirmation: options.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
     log: logger,
   });
   const personalData = new PersonalDataService({
@@ -174,7 +177,7 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     );
   };
   const amoAuthorization =
-    deps.overrides?.amoAuthorization ??
+    options.overrides?.amoAuthorization ??
     new AmoAuthorizationAdapter({
       accounts: accountsRepository,
       database,
@@ -202,9 +205,9 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     clientId: config.AMOCRM_CLIENT_ID,
     publicUrl: config.PUBLIC_URL,
     baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
-    replayStore: deps.overrides?.replayStore ?? new DatabaseReplayStore(database.db),
+    replayStore: options.overrides?.replayStore ?? new DatabaseReplayStore(database.db),
     accountSubdomain: async (accountId: number) => (await accounts.find(accountId))?.subdomain ?? null,
-    ...(deps.overrides?.now ? { now: deps.overrides.now } : {}),
+    ...(options.overrides?.now ? { now: options.overrides.now } : {}),
   };
 
   const settle = async () => {
@@ -213,12 +216,12 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
 
   const register: RouteRegistrar = (app: Express) => {
     app.use(createOpenApiRouter(routes, { version: PROXY_VERSION, serverUrl: config.PUBLIC_URL }));
-    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(deps.overrides?.hookLimits ? { limits: deps.overrides.hookLimits } : {}) }));
+    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(options.overrides?.hookLimits ? { limits: options.overrides.hookLimits } : {}) }));
     app.use(
       createReferralRouter({
         referral,
         secureCookies: config.PUBLIC_URL.startsWith('https:'),
-        ...(deps.overrides?.referralLimits ? { limits: deps.overrides.referralLimits } : {}),
+        ...(options.overrides?.referralLimits ? { limits: options.overrides.referralLimits } : {}),
       }),
     );
     app.use(REFERRAL_PATH_PREFIX, referralEarlyErrorHandler);
@@ -231,15 +234,15 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   ];
 
   return {
-    routes,
+    routes: [register],
+    register,
     services,
     installation,
     referral,
     personalData,
-    register,
     settle,
     start() {
-      sweepTimer ??= setInterval(sweep, deps.overrides?.referralSweepMs ?? 60_000).unref();
+      sweepTimer ??= setInterval(sweep, options.overrides?.referralSweepMs ?? 60_000).unref();
     },
     async stop() {
       clearInterval(sweepTimer);
