@@ -23,9 +23,9 @@ import {
   type StoredResponse,
 } from './ports.js';
 import { ServiceError } from './service-error.js';
+import type { BonusResult } from './widget-views.js';
 
 export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
-export type BonusResult = { operationId: string; points: number; status: 'completed' };
 
 export type BonusDeps = {
   accounts: AccountsPort;

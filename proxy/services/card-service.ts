@@ -2,50 +2,9 @@ import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
 import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';
-import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, ImportProgressView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, ImportProgressView, ReadModelPort } from './ports.js';
+import type { BonusOperationPageView, BonusOperationView, CardView, FirstImportView, PurchasePage, PurchaseView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
-
-/** One bonus operation as the card lists it. */
-export type BonusOperationView = {
-  id: string;
-  /** ISO-8601 with offset. */
-  moment: string;
-  kind: 'earned' | 'spent';
-  points: number;
-  status: 'completed' | 'pending' | 'canceled';
-  /** The amoCRM user who made it in the widget (`name` null when amoCRM did not tell it); null: the till or МойСклад. */
-  author: { amoUserId: number; name: string | null } | null;
-  comment: string | null;
-  /** Number of the sale it belongs to, when the card knows that sale. */
-  purchaseNumber: string | null;
-};
-
-export type BonusOperationPageView = { items: BonusOperationView[]; nextCursor: string | null };
-
-export type CardView = {
-  customer: { amoCustomerId: number; moyskladId: string; name: string };
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-  referralLink: string | null;
-  /** The snapshot of the active bonus program, without its МойСклад id (the widget never needs it). */
-  program: Omit<BonusProgramView, 'id'> | null;
-  purchases: PurchaseView[];
-  nextCursor: string | null;
-  /** First page of the bonus operations, newest first; `operationsCursor` pages on. */
-  operations: BonusOperationView[];
-  operationsCursor: string | null;
-  bounds: { minAmount: number; maxAmount: number };
-  /**
-   * Set while the account's first import has not finished (running, or stopped and being retried): the totals and
-   * lists may still be missing purchases, and the widget says so. Null once it is done.
-   */
-  import: FirstImportView | null;
-};
-
-/** Where an unfinished first import stands. */
-export type FirstImportView = { state: 'running' | 'failed'; done: number; total: number };
 
 /** The first import has not finished (the state `idle` is an account not yet connected by the sync: no import yet). */
 function unfinished(progress: ImportProgressView): FirstImportView | null {

@@ -4,13 +4,7 @@ import { asServiceError } from './moysklad-failure.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
-
-export type StatusView = {
-  connected: boolean;
-  moysklad: { state: 'connected' | 'needs_reauth' | 'not_connected'; login?: string };
-  amocrm: { state: 'installed' | 'needs_reinstall' };
-  isAdmin: boolean;
-};
+import type { StatusView } from './widget-views.js';
 
 export type ConnectionDeps = {
   accounts: AccountsPort;

@@ -1,5 +1,5 @@
 import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
-import type { JobProblem } from '../queue/job-problem.js';
+import type { PurchasePage, SyncStatusView } from './widget-views.js';
 
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
@@ -88,19 +88,6 @@ export type BuyerView = {
   purchaseCount: number;
   referralCode: string | null;
 };
-
-export type PurchaseView = {
-  id: string;
-  number: string;
-  moment: string;
-  sumKopecks: number;
-  items: { name: string; quantity: number; priceKopecks: number }[];
-  pointsEarned: number;
-  pointsSpent: number;
-  returned: boolean;
-};
-
-export type PurchasePage = { items: PurchaseView[]; nextCursor: string | null };
 
 export interface ReadModelPort {
   /** The buyer linked to this amoCRM customer in this account only (tenant isolation lives here). */
@@ -249,45 +236,6 @@ export interface OperationLogPort {
 
 /** Where the first import of an account stands (rows applied of rows found). */
 export type ImportProgressView = { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-
-/** Why a МойСклад entity type is polled: free tariff (30006), no admin rights (30004), the 5 slots taken (30007), deliveries failing. */
-export type PollReasonView = 'tariff' | 'no_rights' | 'limit' | 'failing';
-
-/** How changes reach the sync, as last verified (proxy/sync/realtime.ts). */
-export type RealtimeView = {
-  /** When our МойСклад webhooks were last verified against МойСклад's own list; null: not yet. */
-  checkedAt: string | null;
-  /** When a МойСклад webhook last reached us; null: none since the account was connected. */
-  lastEventAt: string | null;
-  /** Our webhooks in МойСклад after that check, of how many we want; how many the check had to restore. */
-  webhooks: { present: number; expected: number; restored: number };
-  /** The entity types polled instead of pushed, why, and how often. */
-  polled: { entityType: string; reason: PollReasonView; everySeconds: number }[];
-};
-
-export type SyncStatusView = {
-  lastSyncAt: string | null;
-  /** `polling` as soon as one type is polled (`realtime.polled` says which and why). */
-  mode: 'webhooks' | 'polling';
-  realtime: RealtimeView;
-  queue: { pending: number; running: number; failed: number };
-  import: ImportProgressView;
-  /**
-   * The whole-catalog repricing after the price type changed (null: never ran). `unpriced`: the first products that
-   * have no price of that type (their PRICE stays empty), `unpricedCount` all of them.
-   */
-  reprice: {
-    state: 'running' | 'done' | 'failed';
-    priceTypeId: string | null;
-    done: number;
-    total: number;
-    unpricedCount: number;
-    unpriced: { moyskladId: string; name: string }[];
-    finishedAt: string | null;
-  } | null;
-  /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
-  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
-};
 
 export interface JobsPort {
   /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */

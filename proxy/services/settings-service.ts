@@ -3,10 +3,8 @@ import { repriceJob } from '../sync/jobs.js';
 import { withMoySkladToken } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
 import { ServiceError } from './service-error.js';
+import type { SettingsChange, SettingsView } from './widget-views.js';
 
-export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
-/** What PUT /settings may send: the original fields, and any of the later ones. */
-export type SettingsChange = Pick<Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'> & { [K in Exclude<keyof Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'>]?: Settings[K] | undefined };
 
 type Log = { warn(obj: object, msg: string): void };
 

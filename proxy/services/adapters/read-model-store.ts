@@ -4,7 +4,8 @@ import { decodePageCursor, encodePageCursor } from '../../db/page-cursor.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import type { BuyersTable, Database } from '../../db/schema.js';
 import { referralCodeFor, remainingItems } from '../../sync/read-model-writer.js';
-import type { BonusProgramView, BuyerView, ImportProgressView, PendingReferral, PurchasePage, ReadModelPort } from '../ports.js';
+import type { BonusProgramView, BuyerView, ImportProgressView, PendingReferral, ReadModelPort } from '../ports.js';
+import type { PurchasePage } from '../widget-views.js';
 
 
 const programSnapshot = z.object({
