@@ -1,4 +1,4 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';

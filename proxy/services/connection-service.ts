@@ -1,4 +1,4 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import { amoAccess } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { BackgroundTasks } from './background-tasks.js';

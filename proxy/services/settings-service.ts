@@ -1,4 +1,4 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import { repriceJob } from '../sync/jobs.js';
 import { withMoySkladToken } from './moysklad-connection.js';
 import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';

@@ -1,4 +1,4 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import type { JobsPort, OperationLogPort } from './ports.js';
 import type { SyncStatusView } from './widget-views.js';
 import { ServiceError } from './service-error.js';

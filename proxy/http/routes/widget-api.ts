@@ -24,7 +24,6 @@ import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import { AccountClients } from '../../sync/account-clients.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
 import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
-import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
 import { BackgroundTasks } from '../../services/background-tasks.js';
 import { BonusService } from '../../services/bonus-service.js';
 import { CardService } from '../../services/card-service.js';
@@ -35,7 +34,7 @@ import type { AmoAuthorizationPort, AmoOAuthPort, AmoUserNamesPort, MoySkladPort
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
-import type { ReplayStore } from '../auth/replay-store.js';
+import { DatabaseReplayStore, type ReplayStore } from '../auth/replay-store.js';
 import { PROXY_VERSION } from '../../version.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter, type HookLimits } from './amocrm-hooks.js';
