@@ -77,17 +77,8 @@ export interface AccountsPort {
 
 // ───────────────────────────── read model ─────────────────────────────
 
-export type BuyerView = {
-  moyskladId: string;
-  amoCustomerId: number;
-  name: string;
-  phone: string | null;
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-  referralCode: string | null;
-};
+export type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
+import type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
 
 export interface ReadModelPort {
   /** The buyer linked to this amoCRM customer in this account only (tenant isolation lives here). */
@@ -115,17 +106,6 @@ export interface ReadModelPort {
    */
   referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
 }
-
-export type PendingReferral = {
-  accountId: number;
-  buyerMoyskladId: string;
-  buyerName: string;
-  /** The referred buyer's amoCRM customer, once the sync made it (null before). */
-  buyerAmoCustomerId: number | null;
-  referrerMoyskladId: string;
-  referrerName: string;
-  referrerAmoCustomerId: number | null;
-};
 
 /** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
 export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };

@@ -22,7 +22,7 @@ import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
 import { runInitialImport } from './initial-import.js';
 import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, repricePayload, SYNC_JOBS } from './jobs.js';
-import { ReadModelWriter } from './read-model-writer.js';
+import { ReadModelRepository } from '../db/repositories/read-model.js';
 import { reconcileAccount } from './reconcile.js';
 import { repriceCatalog } from './reprice.js';
 import { restoreBonusFields } from './rules/customer-fields.js';
@@ -88,7 +88,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     links,
     intents: new CreateIntentsRepository(db),
     leases: new EntityLeasesRepository(db),
-    readModel: new ReadModelWriter(db),
+    readModel: new ReadModelRepository(db),
     bonusOperations: new BonusOperationsRepository(db),
     operationLog,
     logger,
