@@ -19,9 +19,10 @@ import {
   type JobsPort,
   type MoySkladPort,
   type OperationLogPort,
-  type ReadModelPort,
   type StoredResponse,
 } from './ports.js';
+import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import { ServiceError } from './service-error.js';
 import type { BonusResult } from './widget-views.js';
 
@@ -31,7 +32,9 @@ export type BonusDeps = {
   accounts: AccountsPort;
   /** Per-user daily caps (settings), shared by every process. */
   dailyCounters: DailyCountersPort;
-  readModel: ReadModelPort;
+  readModel: Pick<ReadModelRepository, 'setPoints'>;
+  /** The bonus program snapshot the card shows, refreshed when an operation finds it changed. */
+  accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   moysklad: MoySkladPort;
   idempotency: IdempotencyPort;
   operationLog: OperationLogPort;
@@ -93,13 +96,13 @@ export class BonusService {
     return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
       try {
         const program = await this.deps.moysklad.activeBonusProgram(token);
-        await this.deps.readModel.saveBonusProgram(auth.accountId, program);
+        await this.deps.accountSync.saveBonusProgram(auth.accountId, program);
         if (!program?.active) throw new ServiceError(422, 'bonus_program_inactive');
         if (request.operation === 'redeem') {
           // The read model may lag behind the till; the live balance decides, and the card learns it with the refusal.
           const balance = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
           if (request.amount > balance) {
-            await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, balance);
+            await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, balance);
             throw new ServiceError(422, 'bonus_insufficient_points', { balance });
           }
         }
@@ -113,7 +116,7 @@ export class BonusService {
           description: describe(author, request),
         });
         const points = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
-        await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, points);
+        await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, points);
         await this.record(auth, buyer, request, { ...transaction, author }, points);
         const body: BonusResult = { operationId: transaction.id, points, status: 'completed' };
         return { status: 200, body };

@@ -1,5 +1,6 @@
 import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
-import type { PurchasePage, SyncStatusView } from './widget-views.js';
+import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
+import type { SyncStatusView } from './widget-views.js';
 
 /**
  * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
@@ -77,35 +78,8 @@ export interface AccountsPort {
 
 // ───────────────────────────── read model ─────────────────────────────
 
+// The read model's types, for the services and the benchmarks' seed (the repository is proxy/db/repositories/read-model.ts).
 export type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
-import type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
-
-export interface ReadModelPort {
-  /** The buyer linked to this amoCRM customer in this account only (tenant isolation lives here). */
-  buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null>;
-  /** Newest first; `cursor` is opaque and produced by this port. */
-  purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage>;
-  /** The buyer owning a referral code, in whichever account it is (codes are globally unique). */
-  buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null>;
-  /** Writes the fresh balance after a bonus operation so the card shows it at once. */
-  setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void>;
-  /**
-   * What the card needs of the account's sync state, in one row: the snapshot of the active bonus program (no live
-   * МойСклад call) and where the first import stands (a card shown before it ends is incomplete).
-   */
-  cardState(accountId: number): Promise<{ program: BonusProgramView | null; import: ImportProgressView }>;
-  saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void>;
-  /**
-   * Remembers who referred a buyer created by the referral page (the row is created if the sync has not seen the
-   * buyer yet; the sync's later upserts keep the referrer).
-   */
-  recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void>;
-  /**
-   * Referred buyers who have made a purchase and whose referrer reward is not yet settled: no idempotency key
-   * `${rewardKeyPrefix}${buyer's МойСклад id}` exists in their account. Oldest first, at most `limit`.
-   */
-  referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
-}
 
 /** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
 export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
@@ -122,14 +96,8 @@ export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOp
 
 // ───────────────────────────── МойСклад ─────────────────────────────
 
-export type BonusProgramView = {
-  id: string;
-  name: string;
-  active: boolean;
-  earnRateRoublesToPoint: number;
-  spendRatePointsToRouble: number;
-  maxPaidRatePercents: number;
-};
+/** The bonus program as the widget services see it (the snapshot kept in `account_sync`). */
+export type BonusProgramView = BonusProgramSnapshot;
 
 export type BonusTransactionInput = {
   counterpartyId: string;
@@ -214,8 +182,6 @@ export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
 }
 
-/** Where the first import of an account stands (rows applied of rows found). */
-export type ImportProgressView = { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
 
 export interface JobsPort {
   /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */

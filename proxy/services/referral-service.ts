@@ -7,7 +7,8 @@ import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
-import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import { newBuyerSignupNote, referrerRewardNote, referrerSignupNote, type ReferralFacts } from './referral-notes.js';
 import { ServiceError } from './service-error.js';
 
@@ -64,7 +65,7 @@ export class ReferralService {
   constructor(
     private readonly deps: {
       accounts: AccountsPort;
-      readModel: ReadModelPort;
+      readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
       operationLog: OperationLogPort;

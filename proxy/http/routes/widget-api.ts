@@ -23,7 +23,8 @@ import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import { AccountClients } from '../../sync/account-clients.js';
 import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
-import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
+import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
+import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { BackgroundTasks } from '../../services/background-tasks.js';
 import { BonusService } from '../../services/bonus-service.js';
 import { CardService } from '../../services/card-service.js';
@@ -108,7 +109,8 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const accountsRepository = new AccountsRepository(database.db, context.secrets);
   const accounts = new AccountsAdapter(accountsRepository);
   const bonusOperations = new BonusOperationsRepository(database.db);
-  const readModel = new KyselyReadModel(database.db);
+  const readModel = new ReadModelRepository(database.db);
+  const accountSync = new AccountSyncRepository(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersAdapter(database.db);
@@ -138,9 +140,9 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const userNames = options.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
 
   const services: WidgetServices = {
-    connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
-    card: new CardService({ readModel, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
+    connection: new ConnectionService({ accounts, moysklad, operationLog, accountSync, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
+    card: new CardService({ readModel, accountSync, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
+    bonus: new BonusService({ accounts, dailyCounters, readModel, accountSync, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
     settings: new SettingsService({ accounts, moysklad, operationLog, jobs, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
