@@ -10,7 +10,6 @@ import { moscowDay } from './adapters/daily-counters.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
-  type AccountsPort,
   type AmoUserNamesPort,
   type BonusOperationsPort,
   type BuyerView,
@@ -22,6 +21,8 @@ import {
   type StoredResponse,
 } from './ports.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { WidgetSettings } from './widget-settings.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import { ServiceError } from './service-error.js';
 import type { BonusResult } from './widget-views.js';
@@ -29,7 +30,8 @@ import type { BonusResult } from './widget-views.js';
 export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
 
 export type BonusDeps = {
-  accounts: AccountsPort;
+  accounts: AccountsRepository;
+  settings: Pick<WidgetSettings, 'get'>;
   /** Per-user daily caps (settings), shared by every process. */
   dailyCounters: DailyCountersPort;
   readModel: Pick<ReadModelRepository, 'setPoints'>;
@@ -75,7 +77,7 @@ export class BonusService {
       throw new ServiceError(422, 'bonus_amount_out_of_bounds');
     }
     const token = await this.tokenOf(auth.accountId);
-    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    const settings = await this.deps.settings.get(auth.accountId);
     if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError(422, 'bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
     // The user's daily total is reserved before МойСклад is called (atomically, across processes) and given back if
     // the operation does not happen, so parallel requests cannot together pass the cap.

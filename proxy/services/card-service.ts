@@ -4,7 +4,9 @@ import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';
 import type { AccountSyncRepository, ImportProgress } from '../db/repositories/account-sync.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
-import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView } from './ports.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { BonusOperationsPort, BonusProgramView, BuyerView } from './ports.js';
+import type { WidgetSettings } from './widget-settings.js';
 import type { BonusOperationPageView, BonusOperationView, CardView, FirstImportView, PurchasePage, PurchaseView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
 
@@ -23,7 +25,7 @@ export const CARD_OPERATIONS_PAGE_SIZE = 5;
  * customer not loaded yet), so opening a card costs the widget a single round trip.
  */
 export class CardService {
-  constructor(private readonly deps: { readModel: Pick<ReadModelRepository, 'buyerByAmoCustomer' | 'purchasePage'>; accountSync: Pick<AccountSyncRepository, 'cardState'>; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsPort, 'find' | 'getSettings'>; publicUrl: string }) {}
+  constructor(private readonly deps: { readModel: Pick<ReadModelRepository, 'buyerByAmoCustomer' | 'purchasePage'>; accountSync: Pick<AccountSyncRepository, 'cardState'>; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsRepository, 'find'>; settings: Pick<WidgetSettings, 'get'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
     requireMoySkladConnected(await this.deps.accounts.find(auth.accountId));
@@ -39,7 +41,7 @@ export class CardService {
       this.deps.readModel.purchasePage(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
       this.deps.bonusOperations.listBonusOperations(auth.accountId, buyer.moyskladId, { cursor: null, limit: CARD_OPERATIONS_PAGE_SIZE }),
       this.deps.accountSync.cardState(auth.accountId),
-      this.deps.accounts.getSettings(auth.accountId),
+      this.deps.settings.get(auth.accountId),
     ]);
     const { program } = state;
     return {

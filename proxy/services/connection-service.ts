@@ -4,11 +4,12 @@ import { asServiceError } from './moysklad-failure.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
-import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
 import type { StatusView } from './widget-views.js';
 
 export type ConnectionDeps = {
-  accounts: AccountsPort;
+  accounts: AccountsRepository;
   moysklad: MoySkladPort;
   operationLog: OperationLogPort;
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;

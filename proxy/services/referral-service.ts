@@ -7,8 +7,10 @@ import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
-import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
+import type { WidgetSettings } from './widget-settings.js';
 import { newBuyerSignupNote, referrerRewardNote, referrerSignupNote, type ReferralFacts } from './referral-notes.js';
 import { ServiceError } from './service-error.js';
 
@@ -64,7 +66,8 @@ function firstName(name: string): string {
 export class ReferralService {
   constructor(
     private readonly deps: {
-      accounts: AccountsPort;
+      accounts: AccountsRepository;
+      settings: Pick<WidgetSettings, 'get'>;
       readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
@@ -83,7 +86,7 @@ export class ReferralService {
   async landing(code: string): Promise<ReferralLanding> {
     const found = await this.deps.readModel.buyerByReferralCode(code);
     if (!found) throw new ServiceError(404, 'referral_not_found');
-    const settings = await this.deps.accounts.getSettings(found.accountId);
+    const settings = await this.deps.settings.get(found.accountId);
     return {
       accountId: found.accountId,
       referrer: found.buyer,
@@ -121,7 +124,7 @@ export class ReferralService {
     }
 
     // The referrer's daily cap: one sign-up reserved before anything is written, given back unless one really happened.
-    const settings = await this.deps.accounts.getSettings(accountId);
+    const settings = await this.deps.settings.get(accountId);
     const day = moscowDay(this.deps.now?.() ?? new Date());
     const capSubject = `referral:referrer:${referrer.moyskladId}`;
     if (!(await this.deps.dailyCounters.reserve(accountId, capSubject, day, 1, settings.referralMaxPerReferrerPerDay))) {
@@ -195,7 +198,7 @@ export class ReferralService {
   private async register(accountId: number, referrer: BuyerView, name: string, phone: string) {
     const token = await this.tokenOf(accountId);
     if (!token) throw new ServiceError(503, 'referral_unavailable');
-    const settings = await this.deps.accounts.getSettings(accountId);
+    const settings = await this.deps.settings.get(accountId);
     try {
       if ((await this.deps.moysklad.counterpartyIdsByPhone(token, phone)).length > 0) throw new ServiceError(409, 'referral_existing_customer');
       const created = await this.deps.moysklad.createIndividual(token, { name, phone, syncId: stableUuid(`${accountId}:referral:${phoneDigits(phone)}`) });
@@ -273,7 +276,7 @@ export class ReferralService {
       scope,
       async () => {
         try {
-          const settings = await this.deps.accounts.getSettings(accountId);
+          const settings = await this.deps.settings.get(accountId);
           const program = await this.deps.moysklad.activeBonusProgram(token);
           const points = program?.active ? settings.referralBonusReferrer : 0;
           if (program && points > 0) {

@@ -9,7 +9,7 @@ import { AmoTokenStore } from '../../db/repositories/amo-token-store.js';
 import { BonusOperationsRepository } from '../../db/repositories/bonus-operations.js';
 import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
-import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
+import { WidgetSettings } from '../../services/widget-settings.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
 import { DailyCountersAdapter } from '../../services/adapters/daily-counters.js';
@@ -106,8 +106,8 @@ export type WidgetApiModule = Required<Pick<ProxyModules, 'routes'>> & {
 /** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the process's queue. */
 export function createWidgetApiModule(context: WidgetApiContext, options: WidgetApiOptions = {}): WidgetApiModule {
   const { config, database, logger, queue, moyskladLimiters } = context;
-  const accountsRepository = new AccountsRepository(database.db, context.secrets);
-  const accounts = new AccountsAdapter(accountsRepository);
+  const accounts = new AccountsRepository(database.db, context.secrets);
+  const settings = new WidgetSettings(accounts);
   const bonusOperations = new BonusOperationsRepository(database.db);
   const readModel = new ReadModelRepository(database.db);
   const accountSync = new AccountSyncRepository(database.db);
@@ -132,8 +132,8 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
       amoRedirectUri: config.AMOCRM_REDIRECT_URI,
       amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND ?? 7,
     },
-    accountsRepository,
-    new AmoTokenStore(accountsRepository),
+    accounts,
+    new AmoTokenStore(accounts),
     moyskladLimiters,
     new AmoRateStore(database.db, database.dialect),
   );
@@ -141,13 +141,14 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
 
   const services: WidgetServices = {
     connection: new ConnectionService({ accounts, moysklad, operationLog, accountSync, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
-    card: new CardService({ readModel, accountSync, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, dailyCounters, readModel, accountSync, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
-    settings: new SettingsService({ accounts, moysklad, operationLog, jobs, log: logger }),
+    card: new CardService({ readModel, accountSync, bonusOperations, accounts, settings, publicUrl: config.PUBLIC_URL }),
+    bonus: new BonusService({ accounts, settings, dailyCounters, readModel, accountSync, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
+    settings: new SettingsService({ accounts, settings, moysklad, operationLog, jobs, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
   const referral = new ReferralService({
     accounts,
+    settings,
     readModel,
     moysklad,
     idempotency,
@@ -180,7 +181,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const amoAuthorization =
     options.overrides?.amoAuthorization ??
     new AmoAuthorizationAdapter({
-      accounts: accountsRepository,
+      accounts,
       database,
       baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
       credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI },
