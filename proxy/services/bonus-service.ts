@@ -6,14 +6,13 @@ import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
-import { moscowDay } from './adapters/daily-counters.js';
+import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
   type AmoUserNamesPort,
   type BonusOperationsPort,
   type BuyerView,
-  type DailyCountersPort,
   type IdempotencyPort,
   type JobsPort,
   type MoySkladPort,
@@ -33,7 +32,7 @@ export type BonusDeps = {
   accounts: AccountsRepository;
   settings: Pick<WidgetSettings, 'get'>;
   /** Per-user daily caps (settings), shared by every process. */
-  dailyCounters: DailyCountersPort;
+  dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
   readModel: Pick<ReadModelRepository, 'setPoints'>;
   /** The bonus program snapshot the card shows, refreshed when an operation finds it changed. */
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;

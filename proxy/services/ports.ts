@@ -3,9 +3,10 @@ import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
 import type { SyncStatusView } from './widget-views.js';
 
 /**
- * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
- * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
- * `proxy/services/adapters/`; tests can substitute fakes for parts that have no real module yet.
+ * The interfaces the widget-facing services still take instead of a concrete module: the МойСклад and amoCRM calls
+ * (tests substitute fakes for them), the job queue's view, idempotency and the operation log. Repositories that own
+ * tables (accounts, read model, daily counters, referral notes, personal data) are used directly, from
+ * `proxy/db/repositories/`, like the sync uses them; the adapters for the rest live in `proxy/services/adapters/`.
  */
 
 // ───────────────────────────── read model ─────────────────────────────
@@ -13,15 +14,7 @@ import type { SyncStatusView } from './widget-views.js';
 // The read model's types, for the services and the benchmarks' seed (the repository is proxy/db/repositories/read-model.ts).
 export type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
 
-/** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
-export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
 
-export interface ReferralNotesPort {
-  hold(accountId: number, moyskladId: string, kind: 'signup' | 'reward', text: string): Promise<void>;
-  /** Held notes whose buyer now has an amoCRM customer (in an active account), oldest first. */
-  ready(limit: number): Promise<HeldNote[]>;
-  done(accountId: number, moyskladId: string, kind: 'signup' | 'reward'): Promise<void>;
-}
 
 /** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
 export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
@@ -100,15 +93,6 @@ export interface IdempotencyPort {
   release(accountId: number, key: string): Promise<void>;
 }
 
-/**
- * Amounts per account, subject and day that must be capped across processes (manual accruals per user, sign-ups per
- * referrer). `reserve` adds `amount` only if the total stays within `cap` (atomically); `release` gives it back
- * when the operation it was reserved for did not happen.
- */
-export interface DailyCountersPort {
-  reserve(accountId: number, subject: string, day: string, amount: number, cap: number): Promise<boolean>;
-  release(accountId: number, subject: string, day: string, amount: number): Promise<void>;
-}
 
 export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
@@ -147,13 +131,6 @@ export interface InstallCodesPort {
   firstUse(code: string): Promise<boolean>;
 }
 
-/** An uninstalled account's personal data (read model, operation log, pending jobs, idempotency keys). */
-export interface PersonalDataPort {
-  /** Accounts revoked at or before `revokedBefore` whose personal data is still stored. */
-  dueForPurge(revokedBefore: number): Promise<number[]>;
-  /** Deletes it, if the account is still revoked (a reinstall may have raced); returns whether it did. */
-  purge(accountId: number): Promise<{ purged: boolean; buyers: number; purchases: number }>;
-}
 
 export interface AmoUserNamesPort {
   /**

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
-import { moscowDay } from './adapters/daily-counters.js';
+import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
-import type { BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { BuyerView, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, StoredResponse } from './ports.js';
+import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import type { WidgetSettings } from './widget-settings.js';
@@ -72,8 +73,8 @@ export class ReferralService {
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
       operationLog: OperationLogPort;
-      dailyCounters: DailyCountersPort;
-      notes: ReferralNotesPort;
+      dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
+      notes: Pick<ReferralNotesRepository, 'hold' | 'ready' | 'done'>;
       phoneConfirmation: PhoneConfirmationPort;
       /** To tell the sync about our own МойСклад writes: they carry X-Lognex-WebHook-DisableByPrefix, so no webhook comes. */
       jobs: Pick<JobsPort, 'enqueue'>;

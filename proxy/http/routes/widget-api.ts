@@ -12,12 +12,12 @@ import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { WidgetSettings } from '../../services/widget-settings.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
-import { DailyCountersAdapter } from '../../services/adapters/daily-counters.js';
+import { DailyCountersRepository } from '../../db/repositories/daily-counters.js';
 import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
-import { PersonalDataStore } from '../../services/adapters/personal-data-store.js';
+import { PersonalDataRepository } from '../../db/repositories/personal-data.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
-import { ReferralNotesStore } from '../../services/adapters/referral-notes-store.js';
+import { ReferralNotesRepository } from '../../db/repositories/referral-notes.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
@@ -113,7 +113,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const accountSync = new AccountSyncRepository(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
-  const dailyCounters = new DailyCountersAdapter(database.db);
+  const dailyCounters = new DailyCountersRepository(database.db);
   const jobs = new JobsAdapter(queue, database.db);
   const moysklad = options.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.moyskladAdapter });
   const amoOAuth =
@@ -155,12 +155,12 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
     operationLog,
     jobs,
     dailyCounters,
-    notes: new ReferralNotesStore(database.db),
+    notes: new ReferralNotesRepository(database.db),
     phoneConfirmation: options.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
     log: logger,
   });
   const personalData = new PersonalDataService({
-    store: new PersonalDataStore(database.db),
+    store: new PersonalDataRepository(database.db),
     operationLog,
     graceMs: (config.PERSONAL_DATA_GRACE_HOURS ?? 0) * 3600_000,
     log: logger,
