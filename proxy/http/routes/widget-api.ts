@@ -22,7 +22,7 @@ import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
 import { AccountClients } from '../../sync/account-clients.js';
-import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
+import { InteractiveMoySklad, type InteractiveMoySkladOptions } from '../../services/interactive-moysklad.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { BackgroundTasks } from '../../services/background-tasks.js';
@@ -65,7 +65,8 @@ export type WidgetApiOptions = {
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
     moysklad?: MoySkladPort;
-    moyskladAdapter?: Partial<MoySkladAdapterOptions>;
+    /** Tuning of the interactive МойСклад calls (never its limiters: those are the process's). */
+    interactiveMoysklad?: Partial<Omit<InteractiveMoySkladOptions, 'limiters'>>;
     amoOAuth?: AmoOAuthPort;
     amoAuthorization?: AmoAuthorizationPort;
     hookLimits?: HookLimits;
@@ -115,7 +116,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersRepository(database.db);
   const jobs = new JobsAdapter(queue, database.db);
-  const moysklad = options.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.moyskladAdapter });
+  const moysklad = options.overrides?.moysklad ?? new InteractiveMoySklad({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.interactiveMoysklad });
   const amoOAuth =
     options.overrides?.amoOAuth ??
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });

@@ -115,7 +115,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
       ...(options.amoAuthorization ? { amoAuthorization: options.amoAuthorization } : {}),
       ...(options.hookLimits ? { hookLimits: options.hookLimits } : {}),
-      moyskladAdapter: { sleep: async () => undefined },
+      interactiveMoysklad: { sleep: async () => undefined },
       ...(options.referralPostLimit ? { referralLimits: { postPerWindow: options.referralPostLimit } } : {}),
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
     },
