@@ -45,7 +45,7 @@ describeEachDatabase('read model repository', (kind) => {
     // so a second connection in the same thread would block the thread it waits for (separate processes just wait).
     const second = new ReadModelRepository(kind === 'postgres' ? database().connectAgain().db : database().db);
     await first.upsertBuyers(1, [{ buyer: buyer('b1'), amoCustomerId: 101 }, { buyer: buyer('b2'), amoCustomerId: 102 }]);
-    for (let round = 0; round < 10; round += 1) {
+    for (let round = 0; round < 25; round += 1) {
       const id = `s${round}`;
       await Promise.all([
         // Two writers of the same rows in opposite argument order: locked in one order, neither waits forever.
@@ -55,8 +55,8 @@ describeEachDatabase('read model repository', (kind) => {
       ]);
     }
     // Whichever came first, the sale's net is derived from its return once both are recorded.
-    expect(await first.buyerByAmoCustomer(1, 101)).toMatchObject({ purchaseCount: 10, purchaseTotalKopecks: 10 * 60 });
-    expect(await first.buyerByAmoCustomer(1, 102)).toMatchObject({ purchaseCount: 10, purchaseTotalKopecks: 10 * 50 });
+    expect(await first.buyerByAmoCustomer(1, 101)).toMatchObject({ purchaseCount: 25, purchaseTotalKopecks: 25 * 60 });
+    expect(await first.buyerByAmoCustomer(1, 102)).toMatchObject({ purchaseCount: 25, purchaseTotalKopecks: 25 * 50 });
   });
 
   it('one setPoints for the sync and the widget; a referral keeps the buyer row the sync wrote', async () => {

@@ -251,6 +251,7 @@ export class ReadModelRepository {
     if (records.length === 0) return;
     const purchases = [...records].sort((a, b) => compareIds(a.id, b.id));
     await this.write((trx) => this.writePurchases(trx, accountId, purchases));
+    await this.reapplyReturns(accountId, purchases.map((p) => p.id));
   }
 
   private async writePurchases(executor: Executor, accountId: number, purchases: readonly PurchaseRecord[]): Promise<void> {
@@ -302,6 +303,29 @@ export class ReadModelRepository {
    */
   async upsertReturn(accountId: number, ret: ReturnRecord): Promise<void> {
     await this.write((trx) => this.writeReturn(trx, accountId, ret));
+    await this.reapplyReturns(accountId, [ret.purchaseId]);
+  }
+
+  /**
+   * A sale and its return written at the same moment by two writers (two processes, or the live and bulk lanes) cannot
+   * see each other's uncommitted rows: each transaction may miss the other and leave the sale's net without the
+   * return. So once its own write is committed, each writer derives the net again from what is committed, with the
+   * sale's row locked first: whichever commits last sees both, and two derivations wait for each other instead of
+   * the older one landing last. Costs one query when none of the sales has a return.
+   */
+  private async reapplyReturns(accountId: number, purchaseIds: readonly string[]): Promise<void> {
+    const withReturns = (await this.withReturns(accountId, purchaseIds, this.db)).sort(compareIds);
+    if (withReturns.length === 0) return;
+    await this.write(async (trx) => {
+      const buyers = new Set<string>();
+      for (const purchaseId of withReturns) {
+        await trx.updateTable('purchases').set({ updated_at: this.now() }).where('account_id', '=', accountId).where('id', '=', purchaseId).execute();
+        const purchase = await trx.selectFrom('purchases').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
+        if (purchase) buyers.add(purchase.buyer_moysklad_id);
+      }
+      await this.applyReturns(accountId, withReturns, trx);
+      for (const buyer of [...buyers].sort(compareIds)) await this.recomputeTotals(accountId, buyer, trx);
+    });
   }
 
   private async writeReturn(executor: Executor, accountId: number, ret: ReturnRecord): Promise<void> {
