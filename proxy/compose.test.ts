@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineJobHandler } from './queue/worker.js';
-import { combineModules, widgetApiModule } from './compose.js';
+import { combineModules } from './compose.js';
 
 describe('combineModules', () => {
   it('keeps routes in order, merges job handlers, starts in order and stops in reverse', async () => {
@@ -37,20 +37,5 @@ describe('combineModules', () => {
     ]);
     await expect(combined.stop?.()).rejects.toThrow(/failed to stop/);
     expect(stopped).toEqual(['a']);
-  });
-});
-
-describe('widgetApiModule', () => {
-  it('stops only once every detached widget task (install exchanges, webhook removals) has settled', async () => {
-    let finish: () => void = () => undefined;
-    const pending = new Promise<void>((resolve) => (finish = resolve));
-    const module = widgetApiModule({ register: () => undefined, start: () => undefined, stop: () => pending });
-    let stopped = false;
-    const stopping = Promise.resolve(module.stop?.()).then(() => (stopped = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(stopped).toBe(false);
-    finish();
-    await stopping;
-    expect(stopped).toBe(true);
   });
 });

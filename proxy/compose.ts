@@ -1,11 +1,11 @@
-import { createWidgetApi, type WidgetApi } from './http/routes/widget-api.js';
+import { createWidgetApiModule } from './http/routes/widget-api.js';
 import type { JobHandler } from './queue/worker.js';
-import type { ComposeModules, ProxyModules } from './server.js';
+import type { ComposeModules, ProxyModules } from './context.js';
 import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
 
 /**
  * The proxy's composition root: which feature modules one process runs. `startProxy(config, composeModules)`
- * builds the shared context (config, db, secrets, queue) and hands it here; each module contributes routes,
+ * builds the shared context (proxy/context.ts: config, db, secrets, queue, МойСклад limiters) and hands it here; each module contributes routes,
  * job handlers and its own start/stop (timers). Used by the process entry (proxy/server.ts), the sandbox
  * (sandbox/orchestrator) and the benchmarks, so all three run exactly the same wiring. Modules stop in reverse
  * order: the sync's scheduler stops before the widget API waits for pending installs and webhook removals.
@@ -17,28 +17,13 @@ export interface ComposeOptions {
 
 /** A composition root with tuned options; `composeModules` below is the production one. */
 export function createComposeModules(options: ComposeOptions = {}): ComposeModules {
-  return (context) => {
-    const widgetApi = createWidgetApi({
-      config: context.config,
-      database: context.database,
-      secrets: context.secrets,
-      logger: context.logger,
-      queue: context.queue,
-      moyskladLimiters: context.moyskladLimiters,
-    });
-    // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
-    const syncModule = createSyncModule(context, options.sync);
-    return combineModules([widgetApiModule(widgetApi), syncModule]);
-  };
-}
-
-/**
- * The widget API as a module: its routes and the referral reward sweep. Its stop waits for all detached work:
- * install-hook code exchanges (a code is valid once, for 20 min) and the МойСклад webhook removals started by
- * DELETE /connection and the revoke hook, so a shutdown does not cut them off halfway.
- */
-export function widgetApiModule(widgetApi: Pick<WidgetApi, 'register' | 'start' | 'stop'>): ProxyModules {
-  return { routes: [widgetApi.register], start: () => widgetApi.start(), stop: () => widgetApi.stop() };
+  return (context) =>
+    combineModules([
+      // The widget API: its routes (widget, amoCRM hooks, referral page, /openapi.json) and the referral/purge sweep.
+      createWidgetApiModule(context),
+      // The sync: МойСклад/amoCRM webhook routes, its job handlers and the connect/reconcile scheduler.
+      createSyncModule(context, options.sync),
+    ]);
 }
 
 export const composeModules: ComposeModules = createComposeModules();

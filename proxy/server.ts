@@ -1,41 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from 'pino';
-import { type RouteRegistrar, createApp } from './app.js';
+import { createApp } from './app.js';
 import { composeModules } from './compose.js';
 import { createExpressServer } from './express-server.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { type SecretBox, createSecretBox } from './crypto/secret-box.js';
-import { type DatabaseHandle, openDatabase } from './db/database.js';
-import { migrateToLatest } from './db/migrate.js';
-import { AccountsRepository } from './db/repositories/accounts.js';
+import { type ComposeModules, type ProxyContext, createContext } from './context.js';
 import { createLogger } from './logger.js';
-import { JobQueue } from './queue/job-queue.js';
-import { MoySkladUserLimiters } from './moysklad/user-limiters.js';
-import { type JobHandler, Worker } from './queue/worker.js';
+import { Worker } from './queue/worker.js';
 import { isEntryPoint } from './entry-point.js';
 
-/** Everything a feature module needs, built once per process. */
-export interface ProxyContext {
-  config: Config;
-  logger: Logger;
-  database: DatabaseHandle;
-  secrets: SecretBox;
-  accounts: AccountsRepository;
-  queue: JobQueue;
-  /** One МойСклад limiter per user for the whole process: the widget's routes and the sync share it. */
-  moyskladLimiters: MoySkladUserLimiters;
-}
-
-/** What feature modules (routes, sync) contribute. `start`/`stop` are for their own timers (reconcile). */
-export interface ProxyModules {
-  routes?: RouteRegistrar[];
-  jobHandlers?: Record<string, JobHandler<any>>;
-  start?(): void | Promise<void>;
-  stop?(): void | Promise<void>;
-}
-
-export type ComposeModules = (context: ProxyContext) => ProxyModules | Promise<ProxyModules>;
+// Existing importers (the benchmarks) take the module contract from here; it lives in ./context.js.
+export type { ComposeModules, ProxyContext, ProxyModules } from './context.js';
 
 export interface RunningProxy {
   url: string;
@@ -51,20 +27,13 @@ export interface StartOptions {
   workerPollIntervalMs?: number;
 }
 
+/**
+ * Starts one server process: the shared context (./context.js), the modules `compose` picks, HTTP and the job worker.
+ * `main()` below runs it with the production modules; the sandbox, the benchmarks and tests run it with theirs.
+ */
 export async function startProxy(config: Config, compose: ComposeModules = () => ({}), options: StartOptions = {}): Promise<RunningProxy> {
-  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
-  const database = openDatabase(config.DATABASE_URL, {
-    onIdleConnectionError: (error) => logger.warn({ err: error }, 'idle database connection failed; the pool replaces it'),
-  });
-  try {
-    await migrateToLatest(database.db, database.dialect);
-  } catch (error) {
-    await database.close();
-    throw error;
-  }
-  const secrets = createSecretBox(config.ENCRYPTION_KEY);
-  const queue = new JobQueue(database);
-  const context: ProxyContext = { config, logger, database, secrets, accounts: new AccountsRepository(database.db, secrets), queue, moyskladLimiters: new MoySkladUserLimiters() };
+  const context = await createContext(config, options.logger ? { logger: options.logger } : {});
+  const { logger, database, queue } = context;
   const modules = await compose(context);
 
   const app = createApp({ logger, database, routes: modules.routes ?? [], trustProxy: config.TRUST_PROXY });

@@ -1,6 +1,7 @@
-// The widget may not import proxy code, so its contract types (widget/api/types.ts) and its msw fixtures
-// are copies. This test holds the copies to the proxy's own validators: the zod schemas the routes answer
-// with (the same ones /openapi.json is generated from) and the problem codes the proxy can send.
+// The widget's contract types (widget/api/types.ts) are inferred from the proxy's route schemas with `import type`
+// (the widget may not import proxy code at runtime); its msw fixtures and problem codes are its own. This test holds
+// all of them to the proxy's validators: the zod schemas the routes answer with (the same ones /openapi.json is
+// generated from) and the problem codes the proxy can send.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import en from '../i18n/en.json' with { type: 'json' };

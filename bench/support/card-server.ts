@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { MoySkladEmulator } from '../../sandbox/moysklad/emulator.js';
 import { generateSeed } from '../../sandbox/seed/index.js';
 import { loadConfig } from '../../proxy/config.js';
-import { createWidgetApi } from '../../proxy/http/routes/widget-api.js';
+import { createWidgetApiModule } from '../../proxy/http/routes/widget-api.js';
 import { createLogger } from '../../proxy/logger.js';
 import { startProxy } from '../../proxy/server.js';
 import { startNaiveForwarder } from './naive-forwarder.js';
@@ -55,7 +55,7 @@ const config = loadConfig({
 });
 const logger = createLogger({ level: 'silent' });
 // Only the widget routes: the card is served from the read model, which is what is measured here.
-const proxy = await startProxy(config, (context) => ({ routes: [createWidgetApi({ config, database: context.database, secrets: context.secrets, logger, queue: context.queue }).register] }), { logger });
+const proxy = await startProxy(config, (context) => ({ routes: createWidgetApiModule(context).routes }), { logger });
 const { db } = proxy.context.database;
 await insertAccount(db, proxy.context.secrets, input.accountId, input.subdomain);
 await insertBuyers(db, input.accountId, [

@@ -1,19 +1,15 @@
 import { syncBlocker, type SyncBlocker } from '../account-readiness.js';
-import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import cliProgress from 'cli-progress';
 import pino from 'pino';
 import { z } from 'zod';
 import { type Config, ConfigError, loadConfig } from '../config.js';
-import { createSecretBox } from '../crypto/secret-box.js';
-import { openDatabase } from '../db/database.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { AccountsRepository } from '../db/repositories/accounts.js';
+import type { DatabaseHandle } from '../db/database.js';
 import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
 import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { createLogger } from '../logger.js';
-import { JobQueue } from '../queue/job-queue.js';
+import type { JobQueue } from '../queue/job-queue.js';
 import { defineJobHandler, Worker } from '../queue/worker.js';
-import type { ProxyContext } from '../server.js';
+import { createContext, type ProxyContext } from '../context.js';
 import type { SyncEngine } from '../sync/engine.js';
 import { runInitialImport } from '../sync/initial-import.js';
 import { bulkOrderingKey } from '../sync/jobs.js';
@@ -71,11 +67,14 @@ export async function main(
   }
   // Log lines go to stderr, like the progress bar, so stdout carries only the summary.
   const logger = createLogger({ level: config.LOG_LEVEL, destination: pino.destination({ fd: 2, sync: true }) });
-  const database = openDatabase(config.DATABASE_URL);
+  let context: ProxyContext;
   try {
-    await migrateToLatest(database.db, database.dialect);
-    const secrets = createSecretBox(config.ENCRYPTION_KEY);
-    const accounts = new AccountsRepository(database.db, secrets);
+    context = await createContext(config, { logger });
+  } catch (error) {
+    return fail(io, `sync failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { database, accounts, queue } = context;
+  try {
     const account = await accounts.find(accountId);
     if (!account) return fail(io, `account ${accountId} is unknown: the widget was never installed on it`);
     if (unblockAmocrm) return await unblockAmo(database, accountId, io);
@@ -83,8 +82,6 @@ export async function main(
     const blocker = syncBlocker(account);
     if (blocker) return fail(io, `account ${accountId} is not connected: ${NOT_READY[blocker]}`);
 
-    const queue = new JobQueue(database);
-    const context: ProxyContext = { config, logger, database, secrets, accounts, queue, moyskladLimiters: new MoySkladUserLimiters() };
     const { engine } = createSyncModule(context, syncOptions);
     if ((await engine.deps.state.get(accountId)).connectedAt === null) {
       return fail(io, `account ${accountId} is not connected yet: the server connects it (webhooks, fields) once both sides are authorised`);
@@ -160,7 +157,7 @@ async function runAsQueuedJob(engine: SyncEngine, queue: JobQueue, logger: Proxy
 }
 
 /** `--unblock-amocrm`: clears the block in the shared amo_rate row; the server's next amoCRM call goes out normally. */
-async function unblockAmo(database: ReturnType<typeof openDatabase>, accountId: number, io: CliIo): Promise<number> {
+async function unblockAmo(database: DatabaseHandle, accountId: number, io: CliIo): Promise<number> {
   const limiter = new AmoAccountLimiter({ store: new AmoRateStore(database.db, database.dialect) });
   const block = await limiter.blockState(String(accountId));
   if (!block) {

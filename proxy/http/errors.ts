@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+
 /**
  * The app-wide error type for HTTP answers, rendered as RFC 9457 problem+json `{ type, title, status, code,
  * detail }`. `code` is stable for clients; `detail` is shown to users only for 4xx (5xx details are hidden).
@@ -27,6 +29,15 @@ export class HttpError extends Error {
   toProblem(): ProblemDocument {
     return problem(this.status, this.code, this.title, this.detail);
   }
+}
+
+/**
+ * The one way a problem leaves the proxy: its status, `application/problem+json`, the document. App-wide errors
+ * build it with `problem()` / `HttpError`, the widget routes and hooks with `problemBody()` (localized,
+ * proxy/http/routes/problem.ts).
+ */
+export function sendProblem(res: Response, body: ProblemDocument): void {
+  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
 }
 
 export function problem(status: number, code: string, title: string, detail: string = title): ProblemDocument {

@@ -1,10 +1,7 @@
-import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
-import { requestProblem, HttpError, type ProblemDocument, internalErrorProblem, problem } from './errors.js';
+import { requestProblem, HttpError, type ProblemDocument, internalErrorProblem, problem, sendProblem } from './errors.js';
 
-export function sendProblem(res: Response, body: ProblemDocument): void {
-  res.status(body.status).type('application/problem+json').send(JSON.stringify(body));
-}
 
 /** Unknown routes: a problem+json 404 (routers mounted before this answer their own paths). */
 export const notFoundHandler: RequestHandler = (req, res) => {

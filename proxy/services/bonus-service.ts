@@ -1,37 +1,41 @@
 import { createHash } from 'node:crypto';
 import { parseMoscow, toMoscowIso } from '../moysklad/moscow-time.js';
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
-import { moscowDay } from './adapters/daily-counters.js';
+import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
-  type AccountsPort,
   type AmoUserNamesPort,
   type BonusOperationsPort,
   type BuyerView,
-  type DailyCountersPort,
   type IdempotencyPort,
   type JobsPort,
   type MoySkladPort,
   type OperationLogPort,
-  type ReadModelPort,
   type StoredResponse,
 } from './ports.js';
+import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { WidgetSettings } from './widget-settings.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import { ServiceError } from './service-error.js';
+import type { BonusResult } from './widget-views.js';
 
 export type BonusRequest = { operation: 'accrue' | 'redeem'; amount: number; comment?: string | undefined };
-export type BonusResult = { operationId: string; points: number; status: 'completed' };
 
 export type BonusDeps = {
-  accounts: AccountsPort;
+  accounts: AccountsRepository;
+  settings: Pick<WidgetSettings, 'get'>;
   /** Per-user daily caps (settings), shared by every process. */
-  dailyCounters: DailyCountersPort;
-  readModel: ReadModelPort;
+  dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
+  readModel: Pick<ReadModelRepository, 'setPoints'>;
+  /** The bonus program snapshot the card shows, refreshed when an operation finds it changed. */
+  accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   moysklad: MoySkladPort;
   idempotency: IdempotencyPort;
   operationLog: OperationLogPort;
@@ -72,7 +76,7 @@ export class BonusService {
       throw new ServiceError(422, 'bonus_amount_out_of_bounds');
     }
     const token = await this.tokenOf(auth.accountId);
-    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    const settings = await this.deps.settings.get(auth.accountId);
     if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError(422, 'bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
     // The user's daily total is reserved before МойСклад is called (atomically, across processes) and given back if
     // the operation does not happen, so parallel requests cannot together pass the cap.
@@ -93,13 +97,13 @@ export class BonusService {
     return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
       try {
         const program = await this.deps.moysklad.activeBonusProgram(token);
-        await this.deps.readModel.saveBonusProgram(auth.accountId, program);
+        await this.deps.accountSync.saveBonusProgram(auth.accountId, program);
         if (!program?.active) throw new ServiceError(422, 'bonus_program_inactive');
         if (request.operation === 'redeem') {
           // The read model may lag behind the till; the live balance decides, and the card learns it with the refusal.
           const balance = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
           if (request.amount > balance) {
-            await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, balance);
+            await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, balance);
             throw new ServiceError(422, 'bonus_insufficient_points', { balance });
           }
         }
@@ -113,7 +117,7 @@ export class BonusService {
           description: describe(author, request),
         });
         const points = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
-        await this.deps.readModel.setBuyerPoints(auth.accountId, buyer.moyskladId, points);
+        await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, points);
         await this.record(auth, buyer, request, { ...transaction, author }, points);
         const body: BonusResult = { operationId: transaction.id, points, status: 'completed' };
         return { status: 200, body };

@@ -1,54 +1,17 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';
-import type { AccountsPort, BonusOperationsPort, BonusProgramView, BuyerView, ImportProgressView, PurchasePage, PurchaseView, ReadModelPort } from './ports.js';
+import type { AccountSyncRepository, ImportProgress } from '../db/repositories/account-sync.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { BonusOperationsPort, BonusProgramView, BuyerView } from './ports.js';
+import type { WidgetSettings } from './widget-settings.js';
+import type { BonusOperationPageView, BonusOperationView, CardView, FirstImportView, PurchasePage, PurchaseView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
 
-/** One bonus operation as the card lists it. */
-export type BonusOperationView = {
-  id: string;
-  /** ISO-8601 with offset. */
-  moment: string;
-  kind: 'earned' | 'spent';
-  points: number;
-  status: 'completed' | 'pending' | 'canceled';
-  /** The amoCRM user who made it in the widget (`name` null when amoCRM did not tell it); null: the till or МойСклад. */
-  author: { amoUserId: number; name: string | null } | null;
-  comment: string | null;
-  /** Number of the sale it belongs to, when the card knows that sale. */
-  purchaseNumber: string | null;
-};
-
-export type BonusOperationPageView = { items: BonusOperationView[]; nextCursor: string | null };
-
-export type CardView = {
-  customer: { amoCustomerId: number; moyskladId: string; name: string };
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-  referralLink: string | null;
-  /** The snapshot of the active bonus program, without its МойСклад id (the widget never needs it). */
-  program: Omit<BonusProgramView, 'id'> | null;
-  purchases: PurchaseView[];
-  nextCursor: string | null;
-  /** First page of the bonus operations, newest first; `operationsCursor` pages on. */
-  operations: BonusOperationView[];
-  operationsCursor: string | null;
-  bounds: { minAmount: number; maxAmount: number };
-  /**
-   * Set while the account's first import has not finished (running, or stopped and being retried): the totals and
-   * lists may still be missing purchases, and the widget says so. Null once it is done.
-   */
-  import: FirstImportView | null;
-};
-
-/** Where an unfinished first import stands. */
-export type FirstImportView = { state: 'running' | 'failed'; done: number; total: number };
-
 /** The first import has not finished (the state `idle` is an account not yet connected by the sync: no import yet). */
-function unfinished(progress: ImportProgressView): FirstImportView | null {
+function unfinished(progress: ImportProgress): FirstImportView | null {
   return progress.state === 'running' || progress.state === 'failed' ? { state: progress.state, done: progress.done, total: progress.total } : null;
 }
 
@@ -62,7 +25,7 @@ export const CARD_OPERATIONS_PAGE_SIZE = 5;
  * customer not loaded yet), so opening a card costs the widget a single round trip.
  */
 export class CardService {
-  constructor(private readonly deps: { readModel: ReadModelPort; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsPort, 'find' | 'getSettings'>; publicUrl: string }) {}
+  constructor(private readonly deps: { readModel: Pick<ReadModelRepository, 'buyerByAmoCustomer' | 'purchasePage'>; accountSync: Pick<AccountSyncRepository, 'cardState'>; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsRepository, 'find'>; settings: Pick<WidgetSettings, 'get'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
     requireMoySkladConnected(await this.deps.accounts.find(auth.accountId));
@@ -70,15 +33,15 @@ export class CardService {
     if (!buyer) {
       // During the first import a customer from МойСклад may simply not be here yet: say so, with the progress,
       // rather than "not from МойСклад".
-      const importing = unfinished((await this.deps.readModel.cardState(auth.accountId)).import);
+      const importing = unfinished((await this.deps.accountSync.cardState(auth.accountId)).import);
       if (importing) throw new ServiceError(409, 'customer_importing', { import: importing });
       throw new ServiceError(404, 'customer_not_linked');
     }
     const [page, operations, state, settings] = await Promise.all([
-      this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
+      this.deps.readModel.purchasePage(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
       this.deps.bonusOperations.listBonusOperations(auth.accountId, buyer.moyskladId, { cursor: null, limit: CARD_OPERATIONS_PAGE_SIZE }),
-      this.deps.readModel.cardState(auth.accountId),
-      this.deps.accounts.getSettings(auth.accountId),
+      this.deps.accountSync.cardState(auth.accountId),
+      this.deps.settings.get(auth.accountId),
     ]);
     const { program } = state;
     return {
@@ -107,7 +70,7 @@ export class CardService {
 
   async purchases(auth: WidgetAuth, amoCustomerId: number, cursor: string | null, limit: number): Promise<PurchasePage> {
     const buyer = await this.buyer(auth, amoCustomerId);
-    return this.deps.readModel.purchases(auth.accountId, buyer.moyskladId, cursor, limit);
+    return this.deps.readModel.purchasePage(auth.accountId, buyer.moyskladId, cursor, limit);
   }
 
   async operations(auth: WidgetAuth, amoCustomerId: number, cursor: string | null, limit: number): Promise<BonusOperationPageView> {

@@ -1,22 +1,18 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import { amoAccess } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
-import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort } from './ports.js';
-
-export type StatusView = {
-  connected: boolean;
-  moysklad: { state: 'connected' | 'needs_reauth' | 'not_connected'; login?: string };
-  amocrm: { state: 'installed' | 'needs_reinstall' };
-  isAdmin: boolean;
-};
+import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { StatusView } from './widget-views.js';
 
 export type ConnectionDeps = {
-  accounts: AccountsPort;
+  accounts: AccountsRepository;
   moysklad: MoySkladPort;
   operationLog: OperationLogPort;
-  readModel: Pick<ReadModelPort, 'saveBonusProgram'>;
+  accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   jobs: Pick<JobsPort, 'requestConnect'>;
   /** Our public origin: every webhook URL we register in МойСклад starts with it. */
   publicUrl: string;
@@ -68,7 +64,7 @@ export class ConnectionService {
     await this.deps.jobs.requestConnect(auth.accountId);
     // Best effort: the card shows the program from this snapshot without a live call.
     try {
-      await this.deps.readModel.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));
+      await this.deps.accountSync.saveBonusProgram(auth.accountId, await this.deps.moysklad.activeBonusProgram(token));
     } catch {
       // The sync refreshes it later; connecting must not fail because of it.
     }

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { PersonalDataService } from './personal-data-service.js';
-import type { AccountsPort, AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -24,7 +25,7 @@ export class InstallationService {
 
   constructor(
     private readonly deps: {
-      accounts: AccountsPort;
+      accounts: AccountsRepository;
       amoOAuth: AmoOAuthPort;
       amoAuthorization: AmoAuthorizationPort;
       installCodes: InstallCodesPort;

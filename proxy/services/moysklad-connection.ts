@@ -1,17 +1,17 @@
 import { moyskladAccess, moyskladTokenIfAllowed, type MoySkladAccess } from '../account-readiness.js';
-import type { AccountsPort, AccountView } from './ports.js';
+import type { AccountRecord, AccountsRepository } from '../db/repositories/accounts.js';
 import { MoySkladPortError } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type MoySkladConnectionState = MoySkladAccess;
 
 /** Whether an account can work with МойСклад now: proxy/account-readiness.ts decides (status, card, bonus, sync agree). */
-export function moyskladConnectionState(account: Pick<AccountView, 'moyskladConnected' | 'needsReauth'> & Partial<Pick<AccountView, 'status'>> | null): MoySkladConnectionState {
+export function moyskladConnectionState(account: Pick<AccountRecord, 'moyskladConnected' | 'needsReauth'> & Partial<Pick<AccountRecord, 'status'>> | null): MoySkladConnectionState {
   return moyskladAccess(account);
 }
 
 /** The widget's 409 problems for an account that cannot work with МойСклад: the widget shows "connect it" for both. */
-export function requireMoySkladConnected(account: Pick<AccountView, 'moyskladConnected' | 'needsReauth'> & Partial<Pick<AccountView, 'status'>> | null): void {
+export function requireMoySkladConnected(account: Pick<AccountRecord, 'moyskladConnected' | 'needsReauth'> & Partial<Pick<AccountRecord, 'status'>> | null): void {
   const state = moyskladConnectionState(account);
   if (state === 'needs_reauth') throw new ServiceError(409, 'moysklad_needs_reauth');
   if (state === 'not_connected') throw new ServiceError(409, 'not_connected');
@@ -22,7 +22,7 @@ export function requireMoySkladConnected(account: Pick<AccountView, 'moyskladCon
  * request). A 401 on the way marks the account `needs_reauth` (so jobs, other routes and other processes stop too) and
  * answers 409 `moysklad_needs_reauth`. Every widget route that calls МойСклад on an account's behalf goes through here.
  */
-export async function withMoySkladToken<T>(accounts: Pick<AccountsPort, 'find' | 'moyskladToken' | 'markMoySkladNeedsReauth'>, accountId: number, work: (token: string) => Promise<T>): Promise<T> {
+export async function withMoySkladToken<T>(accounts: Pick<AccountsRepository, 'find' | 'moyskladToken' | 'markMoySkladNeedsReauth'>, accountId: number, work: (token: string) => Promise<T>): Promise<T> {
   const token = await moyskladTokenFor(accounts, accountId);
   try {
     return await work(token);
@@ -33,14 +33,14 @@ export async function withMoySkladToken<T>(accounts: Pick<AccountsPort, 'find' |
 }
 
 /** A МойСклад 401 (the stored token was revoked): marks the account so nothing calls МойСклад until a reconnect. */
-export async function noteAuthFailure(accounts: Pick<AccountsPort, 'markMoySkladNeedsReauth'>, accountId: number, error: unknown): Promise<boolean> {
+export async function noteAuthFailure(accounts: Pick<AccountsRepository, 'markMoySkladNeedsReauth'>, accountId: number, error: unknown): Promise<boolean> {
   if (!(error instanceof MoySkladPortError) || error.failure !== 'auth_failed') return false;
   await accounts.markMoySkladNeedsReauth(accountId);
   return true;
 }
 
 /** The account's МойСклад token while it may call МойСклад; 409 `moysklad_needs_reauth` / `not_connected` otherwise. */
-export async function moyskladTokenFor(accounts: Pick<AccountsPort, 'find' | 'moyskladToken'>, accountId: number): Promise<string> {
+export async function moyskladTokenFor(accounts: Pick<AccountsRepository, 'find' | 'moyskladToken'>, accountId: number): Promise<string> {
   const allowed = await moyskladTokenIfAllowed(accounts, accountId);
   if (allowed.access !== 'connected') throw new ServiceError(409, allowed.access === 'needs_reauth' ? 'moysklad_needs_reauth' : 'not_connected');
   return allowed.token;

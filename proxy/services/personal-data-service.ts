@@ -1,4 +1,5 @@
-import type { OperationLogPort, PersonalDataPort } from './ports.js';
+import type { PersonalDataRepository } from '../db/repositories/personal-data.js';
+import type { OperationLogPort } from './ports.js';
 
 type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -11,7 +12,7 @@ type Log = { info(obj: object, msg: string): void; error(obj: object, msg: strin
 export class PersonalDataService {
   constructor(
     private readonly deps: {
-      store: PersonalDataPort;
+      store: Pick<PersonalDataRepository, 'dueForPurge' | 'purge'>;
       operationLog: OperationLogPort;
       graceMs: number;
       log: Log;

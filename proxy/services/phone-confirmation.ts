@@ -1,7 +1,7 @@
 /**
  * The referral page's optional confirmation step: a one-time code sent to the phone, typed back into the form. It is
  * a hook because sending an SMS needs a provider (and the internet), which the proxy does not bundle: production wires
- * an implementation of this port into `createWidgetApi({ phoneConfirmation })`. The admin switches the step on in the
+ * an implementation of this port into `createWidgetApiModule(context, { phoneConfirmation })`. The admin switches the step on in the
  * widget settings (`referralPhoneConfirmation`, off by default); switched on without a sender, the page refuses
  * sign-ups (503) rather than skip the check it promises.
  *

@@ -1,168 +1,28 @@
 import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
-import type { JobProblem } from '../queue/job-problem.js';
+import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
+import type { SyncStatusView } from './widget-views.js';
 
 /**
- * The narrow interfaces (ports) the widget-facing services depend on. Adapters over the real modules
- * (proxy/db repositories, proxy/moysklad and proxy/amocrm clients, proxy/queue) live in
- * `proxy/services/adapters/`; tests can substitute fakes for parts that have no real module yet.
+ * The interfaces the widget-facing services still take instead of a concrete module: the МойСклад and amoCRM calls
+ * (tests substitute fakes for them), the job queue's view, idempotency and the operation log. Repositories that own
+ * tables (accounts, read model, daily counters, referral notes, personal data) are used directly, from
+ * `proxy/db/repositories/`, like the sync uses them; the adapters for the rest live in `proxy/services/adapters/`.
  */
-import { DEFAULT_BONUS_MAX_PER_OPERATION, DEFAULT_BONUS_MAX_PER_USER_PER_DAY, DEFAULT_REFERRALS_PER_REFERRER_PER_DAY } from './bonus-bounds.js';
-
-// ───────────────────────────── accounts & settings ─────────────────────────────
-
-export type ReferrerRewardAt = 'signup' | 'first_purchase';
-
-export type Settings = {
-  referralBonusNew: number;
-  referralBonusReferrer: number;
-  referrerRewardAt: ReferrerRewardAt;
-  priceTypeId: string | null;
-  /** Largest manual accrual or redeem from the card, in points. */
-  bonusMaxPerOperation: number;
-  /** Points one amoCRM user may accrue per day (Moscow time), and separately redeem. */
-  bonusMaxPerUserPerDay: number;
-  /** Sign-ups one referrer's link may bring per day (Moscow time). */
-  referralMaxPerReferrerPerDay: number;
-  /** Ask the referral page for a code sent to the phone (a hook: needs a configured sender; off by default). */
-  referralPhoneConfirmation: boolean;
-  /** The shop's name on the public referral page ('' = not named). */
-  shopName: string;
-  /** The shop's privacy policy, linked next to the consent checkbox on the referral page. */
-  privacyPolicyUrl: string | null;
-};
-
-export const DEFAULT_SETTINGS: Settings = {
-  referralBonusNew: 0,
-  referralBonusReferrer: 0,
-  referrerRewardAt: 'first_purchase',
-  priceTypeId: null,
-  bonusMaxPerOperation: DEFAULT_BONUS_MAX_PER_OPERATION,
-  bonusMaxPerUserPerDay: DEFAULT_BONUS_MAX_PER_USER_PER_DAY,
-  referralMaxPerReferrerPerDay: DEFAULT_REFERRALS_PER_REFERRER_PER_DAY,
-  referralPhoneConfirmation: false,
-  shopName: '',
-  privacyPolicyUrl: null,
-};
-
-export type AccountView = {
-  accountId: number;
-  subdomain: string;
-  status: 'active' | 'revoked';
-  needsReinstall: boolean;
-  needsReauth: boolean;
-  /** Has a stored (encrypted) МойСклад token. */
-  moyskladConnected: boolean;
-  moyskladLogin: string | null;
-  hasAmoTokens: boolean;
-};
-
-export interface AccountsPort {
-  find(accountId: number): Promise<AccountView | null>;
-  /** Creates the account row if missing (first widget call before the install hook arrived, or vice versa). */
-  ensure(accountId: number, subdomain: string): Promise<void>;
-  /** Stores the МойСклад token encrypted; clears `needsReauth`. The plaintext never reaches a column. */
-  saveMoySkladConnection(accountId: number, login: string, token: string, moyskladAccountId?: string): Promise<void>;
-  clearMoySkladConnection(accountId: number): Promise<void>;
-  /** The decrypted МойСклад token, or null when not connected. */
-  moyskladToken(accountId: number): Promise<string | null>;
-  markMoySkladNeedsReauth(accountId: number): Promise<void>;
-  saveAmoTokens(accountId: number, subdomain: string, tokens: { accessToken: string; refreshToken: string; expiresAt: number }): Promise<void>;
-  /** Revoke hook: forget every credential of the account and mark it revoked. Returns false if unknown. */
-  wipeCredentials(accountId: number): Promise<boolean>;
-  /** New secrets for the account's МойСклад and amoCRM webhook URLs (reinstall, reconnect). */
-  rotateWebhookSecrets(accountId: number): Promise<void>;
-  getSettings(accountId: number): Promise<Settings>;
-  saveSettings(accountId: number, settings: Settings): Promise<void>;
-}
 
 // ───────────────────────────── read model ─────────────────────────────
 
-export type BuyerView = {
-  moyskladId: string;
-  amoCustomerId: number;
-  name: string;
-  phone: string | null;
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-  referralCode: string | null;
-};
+// The read model's types, for the services and the benchmarks' seed (the repository is proxy/db/repositories/read-model.ts).
+export type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
 
-export type PurchaseView = {
-  id: string;
-  number: string;
-  moment: string;
-  sumKopecks: number;
-  items: { name: string; quantity: number; priceKopecks: number }[];
-  pointsEarned: number;
-  pointsSpent: number;
-  returned: boolean;
-};
 
-export type PurchasePage = { items: PurchaseView[]; nextCursor: string | null };
-
-export interface ReadModelPort {
-  /** The buyer linked to this amoCRM customer in this account only (tenant isolation lives here). */
-  buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null>;
-  /** Newest first; `cursor` is opaque and produced by this port. */
-  purchases(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<PurchasePage>;
-  /** The buyer owning a referral code, in whichever account it is (codes are globally unique). */
-  buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null>;
-  /** Writes the fresh balance after a bonus operation so the card shows it at once. */
-  setBuyerPoints(accountId: number, moyskladId: string, points: number): Promise<void>;
-  /**
-   * What the card needs of the account's sync state, in one row: the snapshot of the active bonus program (no live
-   * МойСклад call) and where the first import stands (a card shown before it ends is incomplete).
-   */
-  cardState(accountId: number): Promise<{ program: BonusProgramView | null; import: ImportProgressView }>;
-  saveBonusProgram(accountId: number, program: BonusProgramView | null): Promise<void>;
-  /**
-   * Remembers who referred a buyer created by the referral page (the row is created if the sync has not seen the
-   * buyer yet; the sync's later upserts keep the referrer).
-   */
-  recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void>;
-  /**
-   * Referred buyers who have made a purchase and whose referrer reward is not yet settled: no idempotency key
-   * `${rewardKeyPrefix}${buyer's МойСклад id}` exists in their account. Oldest first, at most `limit`.
-   */
-  referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]>;
-}
-
-export type PendingReferral = {
-  accountId: number;
-  buyerMoyskladId: string;
-  buyerName: string;
-  /** The referred buyer's amoCRM customer, once the sync made it (null before). */
-  buyerAmoCustomerId: number | null;
-  referrerMoyskladId: string;
-  referrerName: string;
-  referrerAmoCustomerId: number | null;
-};
-
-/** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
-export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
-
-export interface ReferralNotesPort {
-  hold(accountId: number, moyskladId: string, kind: 'signup' | 'reward', text: string): Promise<void>;
-  /** Held notes whose buyer now has an amoCRM customer (in an active account), oldest first. */
-  ready(limit: number): Promise<HeldNote[]>;
-  done(accountId: number, moyskladId: string, kind: 'signup' | 'reward'): Promise<void>;
-}
 
 /** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
 export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
 
 // ───────────────────────────── МойСклад ─────────────────────────────
 
-export type BonusProgramView = {
-  id: string;
-  name: string;
-  active: boolean;
-  earnRateRoublesToPoint: number;
-  spendRatePointsToRouble: number;
-  maxPaidRatePercents: number;
-};
+/** The bonus program as the widget services see it (the snapshot kept in `account_sync`). */
+export type BonusProgramView = BonusProgramSnapshot;
 
 export type BonusTransactionInput = {
   counterpartyId: string;
@@ -233,61 +93,11 @@ export interface IdempotencyPort {
   release(accountId: number, key: string): Promise<void>;
 }
 
-/**
- * Amounts per account, subject and day that must be capped across processes (manual accruals per user, sign-ups per
- * referrer). `reserve` adds `amount` only if the total stays within `cap` (atomically); `release` gives it back
- * when the operation it was reserved for did not happen.
- */
-export interface DailyCountersPort {
-  reserve(accountId: number, subject: string, day: string, amount: number, cap: number): Promise<boolean>;
-  release(accountId: number, subject: string, day: string, amount: number): Promise<void>;
-}
 
 export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;
 }
 
-/** Where the first import of an account stands (rows applied of rows found). */
-export type ImportProgressView = { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-
-/** Why a МойСклад entity type is polled: free tariff (30006), no admin rights (30004), the 5 slots taken (30007), deliveries failing. */
-export type PollReasonView = 'tariff' | 'no_rights' | 'limit' | 'failing';
-
-/** How changes reach the sync, as last verified (proxy/sync/realtime.ts). */
-export type RealtimeView = {
-  /** When our МойСклад webhooks were last verified against МойСклад's own list; null: not yet. */
-  checkedAt: string | null;
-  /** When a МойСклад webhook last reached us; null: none since the account was connected. */
-  lastEventAt: string | null;
-  /** Our webhooks in МойСклад after that check, of how many we want; how many the check had to restore. */
-  webhooks: { present: number; expected: number; restored: number };
-  /** The entity types polled instead of pushed, why, and how often. */
-  polled: { entityType: string; reason: PollReasonView; everySeconds: number }[];
-};
-
-export type SyncStatusView = {
-  lastSyncAt: string | null;
-  /** `polling` as soon as one type is polled (`realtime.polled` says which and why). */
-  mode: 'webhooks' | 'polling';
-  realtime: RealtimeView;
-  queue: { pending: number; running: number; failed: number };
-  import: ImportProgressView;
-  /**
-   * The whole-catalog repricing after the price type changed (null: never ran). `unpriced`: the first products that
-   * have no price of that type (their PRICE stays empty), `unpricedCount` all of them.
-   */
-  reprice: {
-    state: 'running' | 'done' | 'failed';
-    priceTypeId: string | null;
-    done: number;
-    total: number;
-    unpricedCount: number;
-    unpriced: { moyskladId: string; name: string }[];
-    finishedAt: string | null;
-  } | null;
-  /** `problem`: what to tell the admin (proxy/queue/job-problem.ts), when the failing handler knew; `error` is the raw text. */
-  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
-};
 
 export interface JobsPort {
   /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */
@@ -321,13 +131,6 @@ export interface InstallCodesPort {
   firstUse(code: string): Promise<boolean>;
 }
 
-/** An uninstalled account's personal data (read model, operation log, pending jobs, idempotency keys). */
-export interface PersonalDataPort {
-  /** Accounts revoked at or before `revokedBefore` whose personal data is still stored. */
-  dueForPurge(revokedBefore: number): Promise<number[]>;
-  /** Deletes it, if the account is still revoked (a reinstall may have raced); returns whether it did. */
-  purge(accountId: number): Promise<{ purged: boolean; buyers: number; purchases: number }>;
-}
 
 export interface AmoUserNamesPort {
   /**

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto';
 import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
-import { moscowDay } from './adapters/daily-counters.js';
+import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
 import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
-import type { AccountsPort, BuyerView, DailyCountersPort, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, ReadModelPort, ReferralNotesPort, StoredResponse } from './ports.js';
+import type { BuyerView, IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, StoredResponse } from './ports.js';
+import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
+import type { WidgetSettings } from './widget-settings.js';
 import { newBuyerSignupNote, referrerRewardNote, referrerSignupNote, type ReferralFacts } from './referral-notes.js';
 import { ServiceError } from './service-error.js';
 
@@ -63,13 +67,14 @@ function firstName(name: string): string {
 export class ReferralService {
   constructor(
     private readonly deps: {
-      accounts: AccountsPort;
-      readModel: ReadModelPort;
+      accounts: AccountsRepository;
+      settings: Pick<WidgetSettings, 'get'>;
+      readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
       operationLog: OperationLogPort;
-      dailyCounters: DailyCountersPort;
-      notes: ReferralNotesPort;
+      dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
+      notes: Pick<ReferralNotesRepository, 'hold' | 'ready' | 'done'>;
       phoneConfirmation: PhoneConfirmationPort;
       /** To tell the sync about our own МойСклад writes: they carry X-Lognex-WebHook-DisableByPrefix, so no webhook comes. */
       jobs: Pick<JobsPort, 'enqueue'>;
@@ -82,7 +87,7 @@ export class ReferralService {
   async landing(code: string): Promise<ReferralLanding> {
     const found = await this.deps.readModel.buyerByReferralCode(code);
     if (!found) throw new ServiceError(404, 'referral_not_found');
-    const settings = await this.deps.accounts.getSettings(found.accountId);
+    const settings = await this.deps.settings.get(found.accountId);
     return {
       accountId: found.accountId,
       referrer: found.buyer,
@@ -120,7 +125,7 @@ export class ReferralService {
     }
 
     // The referrer's daily cap: one sign-up reserved before anything is written, given back unless one really happened.
-    const settings = await this.deps.accounts.getSettings(accountId);
+    const settings = await this.deps.settings.get(accountId);
     const day = moscowDay(this.deps.now?.() ?? new Date());
     const capSubject = `referral:referrer:${referrer.moyskladId}`;
     if (!(await this.deps.dailyCounters.reserve(accountId, capSubject, day, 1, settings.referralMaxPerReferrerPerDay))) {
@@ -194,7 +199,7 @@ export class ReferralService {
   private async register(accountId: number, referrer: BuyerView, name: string, phone: string) {
     const token = await this.tokenOf(accountId);
     if (!token) throw new ServiceError(503, 'referral_unavailable');
-    const settings = await this.deps.accounts.getSettings(accountId);
+    const settings = await this.deps.settings.get(accountId);
     try {
       if ((await this.deps.moysklad.counterpartyIdsByPhone(token, phone)).length > 0) throw new ServiceError(409, 'referral_existing_customer');
       const created = await this.deps.moysklad.createIndividual(token, { name, phone, syncId: stableUuid(`${accountId}:referral:${phoneDigits(phone)}`) });
@@ -272,7 +277,7 @@ export class ReferralService {
       scope,
       async () => {
         try {
-          const settings = await this.deps.accounts.getSettings(accountId);
+          const settings = await this.deps.settings.get(accountId);
           const program = await this.deps.moysklad.activeBonusProgram(token);
           const points = program?.active ? settings.referralBonusReferrer : 0;
           if (program && points > 0) {

@@ -1,31 +1,31 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
+import type { WidgetAuth } from './widget-auth.js';
 import { repriceJob } from '../sync/jobs.js';
 import { withMoySkladToken } from './moysklad-connection.js';
-import type { AccountsPort, JobsPort, MoySkladPort, OperationLogPort, Settings } from './ports.js';
+import type { AccountsRepository } from '../db/repositories/accounts.js';
+import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { Settings, WidgetSettings } from './widget-settings.js';
 import { ServiceError } from './service-error.js';
+import type { SettingsChange, SettingsView } from './widget-views.js';
 
-export type SettingsView = Settings & { priceTypes: { id: string; name: string }[] };
-/** What PUT /settings may send: the original fields, and any of the later ones. */
-export type SettingsChange = Pick<Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'> & { [K in Exclude<keyof Settings, 'referralBonusNew' | 'referralBonusReferrer' | 'referrerRewardAt' | 'priceTypeId'>]?: Settings[K] | undefined };
 
 type Log = { warn(obj: object, msg: string): void };
 
 /** Widget settings of an account (referral bonuses, price type) and the choices МойСклад offers. */
 export class SettingsService {
-  constructor(private readonly deps: { accounts: AccountsPort; moysklad: MoySkladPort; operationLog: OperationLogPort; jobs: Pick<JobsPort, 'enqueue'>; log?: Log }) {}
+  constructor(private readonly deps: { accounts: AccountsRepository; settings: WidgetSettings; moysklad: MoySkladPort; operationLog: OperationLogPort; jobs: Pick<JobsPort, 'enqueue'>; log?: Log }) {}
 
   async get(auth: WidgetAuth): Promise<SettingsView> {
-    const settings = await this.deps.accounts.getSettings(auth.accountId);
+    const settings = await this.deps.settings.get(auth.accountId);
     return { ...settings, priceTypes: await this.priceTypes(auth.accountId) };
   }
 
   /** Fields the request leaves out keep their stored values (a client older than them must not reset them). */
   async put(auth: WidgetAuth, changes: SettingsChange): Promise<Settings> {
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
-    const current = await this.deps.accounts.getSettings(auth.accountId);
+    const current = await this.deps.settings.get(auth.accountId);
     const defined = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
-    await this.deps.accounts.saveSettings(auth.accountId, { ...current, ...defined });
-    const saved = await this.deps.accounts.getSettings(auth.accountId);
+    await this.deps.settings.save(auth.accountId, { ...current, ...defined });
+    const saved = await this.deps.settings.get(auth.accountId);
     // Who changed the referral rewards and when: support's first question when points look wrong.
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'settings.updated', details: { ...saved } });
     // Another price type: every catalog element gets its price (a bulk job, progress on the sync status).

@@ -1,5 +1,6 @@
-import type { WidgetAuth } from '../http/auth/verify-disposable-token.js';
-import type { JobsPort, OperationLogPort, SyncStatusView } from './ports.js';
+import type { WidgetAuth } from './widget-auth.js';
+import type { JobsPort, OperationLogPort } from './ports.js';
+import type { SyncStatusView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
 
 /** What the widget's sync page shows, and re-running a failed job. */

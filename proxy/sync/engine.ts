@@ -13,7 +13,7 @@ import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import type { AccountClients } from './account-clients.js';
 import { discoverProductsCatalog, rememberCatalog, type ProductsCatalog } from './amo-catalog.js';
-import type { ReadModelWriter } from './read-model-writer.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import type { RuleContext, SyncLane, SyncLogger } from './rule-context.js';
 
 export interface SyncEngineOptions {
@@ -45,7 +45,7 @@ export interface SyncEngineDeps {
   links: LinksRepository;
   intents: CreateIntentsRepository;
   leases: EntityLeasesRepository;
-  readModel: ReadModelWriter;
+  readModel: ReadModelRepository;
   bonusOperations: BonusOperationsRepository;
   operationLog: OperationLogRepository;
   logger: SyncLogger;

@@ -15,17 +15,18 @@ import { amoWebhookRoutes } from '../http/routes/webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks.js';
 import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
-import type { ProxyContext, ProxyModules } from '../server.js';
+import type { ProxyContext, ProxyModules } from '../context.js';
 import { AccountClients, AccountNotReadyError } from './account-clients.js';
 import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
 import { runInitialImport } from './initial-import.js';
 import { accountPayload, amoCustomerChangedPayload, amoProductDeletedPayload, customerNotePayload, entityPayload, importPayload, repricePayload, SYNC_JOBS } from './jobs.js';
-import { ReadModelWriter } from './read-model-writer.js';
+import { ReadModelRepository } from '../db/repositories/read-model.js';
 import { reconcileAccount } from './reconcile.js';
 import { repriceCatalog } from './reprice.js';
 import { restoreBonusFields } from './rules/customer-fields.js';
+import { addCustomerNote } from './rules/customer-notes.js';
 import { deleteProductFromAmo } from './rules/products.js';
 import { SyncScheduler } from './scheduler.js';
 import { OTHER_POLL_MS, POLL_TICK_MS, SALE_POLL_MS } from './poll-intervals.js';
@@ -87,7 +88,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
     links,
     intents: new CreateIntentsRepository(db),
     leases: new EntityLeasesRepository(db),
-    readModel: new ReadModelWriter(db),
+    readModel: new ReadModelRepository(db),
     bonusOperations: new BonusOperationsRepository(db),
     operationLog,
     logger,
@@ -194,9 +195,7 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
         parkWhenNotReady(async () => {
           const accountId = job.job.accountId;
           if (accountId === null) throw new PermanentJobError('customer note job without an account');
-          const ctx = await engine.context(accountId, { lane: 'live', signal: job.signal });
-          // The points field is refreshed by the bonus operation's own entity job (the service enqueues both).
-          await ctx.amo.customers.addNotes(payload.amoCustomerId, [{ note_type: 'extended_service_message', params: { service: 'МойСклад', text: payload.text } }]);
+          await addCustomerNote(await engine.context(accountId, { lane: 'live', signal: job.signal }), payload.amoCustomerId, payload.text);
         }),
       ),
     },

@@ -9,7 +9,7 @@ import type { OperationLogRepository } from '../db/repositories/operation-log.js
 import type { Database } from '../db/schema.js';
 import type { MoySkladClient } from '../moysklad/client.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { ReadModelWriter } from './read-model-writer.js';
+import type { ReadModelRepository } from '../db/repositories/read-model.js';
 
 export interface SyncLogger {
   info(obj: object, msg?: string): void;
@@ -42,7 +42,7 @@ export interface RuleContext {
   /** Who holds this context's entity leases (unique per job run). */
   leaseOwner: string;
   state: AccountSyncRepository;
-  readModel: ReadModelWriter;
+  readModel: ReadModelRepository;
   /** The card's history of bonus operations (read model). */
   bonusOperations: BonusOperationsRepository;
   operationLog: OperationLogRepository;

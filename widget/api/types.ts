@@ -1,140 +1,51 @@
-// Types of the widget ⇄ proxy API, copied from docs/architecture.md ("Widget ⇄ proxy API").
-// Types only: the browser bundle carries no schema library, the proxy validates on its side.
+// Types of the widget ⇄ proxy API, inferred from the proxy's route schemas (proxy/http/routes/widget/schemas.ts, the
+// same ones the routes validate with and /openapi.json is generated from), so they cannot drift from what the proxy
+// answers. `import type` only: the import is erased at build time and the browser bundle carries no schema library.
+import type { z } from 'zod';
+import type * as api from '../../proxy/http/routes/widget/schemas.js';
 
-export type ConnectionState = 'connected' | 'needs_reauth' | 'not_connected';
+export type WidgetStatus = z.output<typeof api.statusView>;
+export type ConnectionState = WidgetStatus['moysklad']['state'];
 
-export type WidgetStatus = {
-  connected: boolean;
-  moysklad: { state: ConnectionState; login?: string };
-  amocrm: { state: 'installed' | 'needs_reinstall' };
-  isAdmin: boolean;
-};
+export type ConnectionRequest = z.input<typeof api.connectBody>;
+export type ConnectionResult = z.output<typeof api.connectedView>;
 
-export type ConnectionRequest = { login: string; password: string };
-export type ConnectionResult = { connected: true; login: string };
-
-export type Purchase = {
-  id: string;
-  number: string;
-  moment: string;
-  sumKopecks: number;
-  items: { name: string; quantity: number; priceKopecks: number }[];
-  pointsEarned: number;
-  pointsSpent: number;
-  returned: boolean;
-};
-
-export type LoyaltyProgram = {
-  active: boolean;
-  name: string;
-  earnRateRoublesToPoint: number;
-  spendRatePointsToRouble: number;
-  maxPaidRatePercents: number;
-};
+export type Purchase = z.output<typeof api.purchaseView>;
+export type PurchasePage = z.output<typeof api.purchasePage>;
 
 /** One bonus operation of the buyer: who moved how many points, when, why, on which sale. */
-export type BonusOperationView = {
-  id: string;
-  moment: string;
-  kind: 'earned' | 'spent';
-  points: number;
-  status: 'completed' | 'pending' | 'canceled';
-  /** null: made at the till or in MoySklad; `name` null: amoCRM did not tell the user's name. */
-  author: { amoUserId: number; name: string | null } | null;
-  comment: string | null;
-  purchaseNumber: string | null;
-};
+export type BonusOperationView = z.output<typeof api.bonusOperationView>;
+export type BonusOperationPage = z.output<typeof api.bonusOperationPage>;
 
-export type BonusOperationPage = { items: BonusOperationView[]; nextCursor: string | null };
-
-export type CardView = {
-  customer: { amoCustomerId: number; moyskladId: string; name: string };
-  bonusCard: string | null;
-  points: number;
-  purchaseTotalKopecks: number;
-  purchaseCount: number;
-  referralLink: string | null;
-  program: LoyaltyProgram | null;
-  purchases: Purchase[];
-  nextCursor: string | null;
-  operations: BonusOperationView[];
-  operationsCursor: string | null;
-  bounds: { minAmount: number; maxAmount: number };
-  /** Set while the account's first import has not finished: totals and lists may still be incomplete. */
-  import: FirstImport | null;
-};
-
+export type CardView = z.output<typeof api.cardView>;
+export type LoyaltyProgram = NonNullable<CardView['program']>;
 /** An unfinished first import: rows applied of rows found (also on the 409 `customer_importing` problem). */
-export type FirstImport = { state: 'running' | 'failed'; done: number; total: number };
+export type FirstImport = z.output<typeof api.cardImportView>;
 
 /** A conditional GET: the new answer with its ETag, or "not modified" (keep what is shown). */
 export type Conditional<T> = { notModified: true } | { notModified: false; data: T; etag: string | null };
 
-export type PurchasePage = { items: Purchase[]; nextCursor: string | null };
+export type BonusRequest = z.input<typeof api.bonusBody>;
+export type BonusOperation = BonusRequest['operation'];
+export type BonusResult = z.output<typeof api.bonusResult>;
 
-export type BonusOperation = 'accrue' | 'redeem';
-export type BonusRequest = { operation: BonusOperation; amount: number; comment?: string };
-export type BonusResult = { operationId: string; points: number; status: 'completed' };
-
-export type ReferrerRewardAt = 'signup' | 'first_purchase';
 /** PUT /settings: the fields added after the first four may be omitted (they keep their stored values). */
-export type Settings = {
-  referralBonusNew: number;
-  referralBonusReferrer: number;
-  referrerRewardAt: ReferrerRewardAt;
-  priceTypeId: string | null;
-  bonusMaxPerOperation?: number | undefined;
-  bonusMaxPerUserPerDay?: number | undefined;
-  referralMaxPerReferrerPerDay?: number | undefined;
-  referralPhoneConfirmation?: boolean | undefined;
-  shopName?: string | undefined;
-  privacyPolicyUrl?: string | null | undefined;
-};
+export type Settings = z.input<typeof api.settingsSchema>;
+export type ReferrerRewardAt = Settings['referrerRewardAt'];
 /** Every setting, as GET /settings and the PUT answer carry them. */
-export type SettingsValues = { [K in keyof Settings]-?: Exclude<Settings[K], undefined> };
-export type PriceType = { id: string; name: string };
-export type SettingsView = SettingsValues & { priceTypes: PriceType[] };
+export type SettingsValues = z.output<typeof api.settingsValues>;
+export type SettingsView = z.output<typeof api.settingsView>;
+export type PriceType = SettingsView['priceTypes'][number];
 
-/** Why a MoySklad entity type is polled: free tariff (30006), no admin rights (30004), 5 webhooks taken (30007), failing deliveries. */
-export type PollReason = 'tariff' | 'no_rights' | 'limit' | 'failing';
-
+export type SyncStatus = z.output<typeof api.syncStatusView>;
 /** How changes reach the sync, as the proxy last verified it. */
-export type RealtimeStatus = {
-  checkedAt: string | null;
-  lastEventAt: string | null;
-  webhooks: { present: number; expected: number; restored: number };
-  polled: { entityType: string; reason: PollReason; everySeconds: number }[];
-};
-
-export type SyncStatus = {
-  lastSyncAt: string | null;
-  mode: 'webhooks' | 'polling';
-  realtime: RealtimeStatus;
-  queue: { pending: number; running: number; failed: number };
-  import: { state: 'idle' | 'running' | 'done' | 'failed'; done: number; total: number };
-  /** Repricing the catalog after the price type changed; `unpriced`: the first products without such a price. */
-  reprice: {
-    state: 'running' | 'done' | 'failed';
-    priceTypeId: string | null;
-    done: number;
-    total: number;
-    unpricedCount: number;
-    unpriced: { moyskladId: string; name: string }[];
-    finishedAt: string | null;
-  } | null;
-  failedJobs: { id: string; kind: string; error: string; problem: JobProblem | null; failedAt: string }[];
-};
-
-/** What to do about a failed job; each has words in `jobs.hint_*`. */
-export type JobProblemHint = 'fix_in_moysklad' | 'reconnect_moysklad' | 'reinstall_widget' | 'amocrm_tariff' | 'deleted_in_amocrm' | 'retry_later';
-
+export type RealtimeStatus = SyncStatus['realtime'];
+/** Why a MoySklad entity type is polled: free tariff (30006), no admin rights (30004), 5 webhooks taken (30007), failing deliveries. */
+export type PollReason = RealtimeStatus['polled'][number]['reason'];
 /** What, why and what to do about a failed job, as the proxy stores it. */
-export type JobProblem = {
-  entity: { type: string; moyskladId: string | null; name: string | null } | null;
-  field: string | null;
-  message: string | null;
-  hint: JobProblemHint;
-};
+export type JobProblem = NonNullable<SyncStatus['failedJobs'][number]['problem']>;
+/** What to do about a failed job; each has words in `jobs.hint_*`. */
+export type JobProblemHint = JobProblem['hint'];
 
 /** RFC 9457 problem details as the proxy sends them (`application/problem+json`). */
 export type Problem = { type?: string; title?: string; status?: number; code?: string; detail?: string };

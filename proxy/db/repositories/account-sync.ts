@@ -10,6 +10,29 @@ export interface ImportProgress {
   total: number;
 }
 
+/** The account's active МойСклад bonus program as last read (the card shows it without a live МойСклад call). */
+export type BonusProgramSnapshot = {
+  id: string;
+  name: string;
+  active: boolean;
+  earnRateRoublesToPoint: number;
+  spendRatePointsToRouble: number;
+  maxPaidRatePercents: number;
+};
+
+const programSnapshot = z.object({
+  program: z
+    .object({
+      id: z.string(),
+      name: z.string(),
+      active: z.boolean(),
+      earnRateRoublesToPoint: z.number(),
+      spendRatePointsToRouble: z.number(),
+      maxPaidRatePercents: z.number(),
+    })
+    .nullable(),
+});
+
 /** The ids of the products catalog's preset fields, by field code (they differ per account). */
 export interface CatalogFieldIds {
   SKU?: number;
@@ -182,8 +205,21 @@ export class AccountSyncRepository {
     return this.update(accountId, { reprice_state: state, reprice_finished_at: at });
   }
 
-  saveBonusProgram(accountId: number, json: string | null): Promise<void> {
-    return this.update(accountId, { bonus_program_json: json });
+  /** The snapshot of the account's bonus program (null: none active), taken when МойСклад is connected or operated on. */
+  saveBonusProgram(accountId: number, program: BonusProgramSnapshot | null): Promise<void> {
+    return this.update(accountId, { bonus_program_json: JSON.stringify({ program }) });
+  }
+
+  /**
+   * What the card needs of the account's state, in one row: the bonus program snapshot and where the first import
+   * stands (a card shown before it ends is incomplete). No row: no program, import `idle`.
+   */
+  async cardState(accountId: number): Promise<{ program: BonusProgramSnapshot | null; import: ImportProgress }> {
+    const row = await this.db.selectFrom('account_sync').select(['bonus_program_json', 'import_state', 'import_done', 'import_total']).where('account_id', '=', accountId).executeTakeFirst();
+    return {
+      program: parseProgram(row?.bonus_program_json ?? null),
+      import: row ? { state: row.import_state, done: Number(row.import_done), total: Number(row.import_total) } : { state: 'idle', done: 0, total: 0 },
+    };
   }
 
   /** A change was applied to one side (a row of a stream, a webhook's entity): the status page's "last sync". */
@@ -256,6 +292,17 @@ function parsed<T>(schema: z.ZodType<T>, json: string | null): T | null {
   try {
     const result = schema.safeParse(JSON.parse(json));
     return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A snapshot that does not parse (written by an older version) reads as "no program" rather than failing the card. */
+function parseProgram(json: string | null): BonusProgramSnapshot | null {
+  if (!json) return null;
+  try {
+    const parsed = programSnapshot.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data.program : null;
   } catch {
     return null;
   }

@@ -49,7 +49,8 @@ const settingsJson = z.record(z.string(), z.unknown());
 /**
  * Accounts, with encryption applied here so plaintext secrets never reach a row. Each ciphertext is bound to
  * its row and column (`accounts:<id>:<column>`), so a blob copied elsewhere does not decrypt.
- * Method names match `AccountsPort` in proxy/services/ports.ts where they overlap.
+ * The sync, the widget services and the CLI use it directly; the widget's settings in `settings_json` are read with
+ * defaults and saved by merging in `WidgetSettings` (proxy/services/widget-settings.ts).
  */
 export class AccountsRepository {
   constructor(

@@ -1,8 +1,10 @@
 import type { Request, RequestHandler } from 'express';
-import { logOf, sendProblem } from '../routes/problem.js';
-import { verifyDisposableToken, type DisposableTokenOptions, type WidgetAuth } from './verify-disposable-token.js';
+import { sendProblem } from '../errors.js';
+import { logOf, problemBody } from '../routes/problem.js';
+import type { WidgetAuth } from '../../services/widget-auth.js';
+import { verifyDisposableToken, type DisposableTokenOptions } from './verify-disposable-token.js';
 
-export type { WidgetAuth, DisposableTokenOptions } from './verify-disposable-token.js';
+export type { DisposableTokenOptions } from './verify-disposable-token.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -30,7 +32,7 @@ export function requireDisposableToken(options: DisposableTokenOptions): Request
       // Which claim failed stays in the server log only: telling a caller "wrong aud" helps forgers.
       logOf(req)?.info({ authFailure: check.failure }, 'widget token refused');
       res.setHeader('WWW-Authenticate', 'X-Auth-Token');
-      sendProblem(req, res, 401, check.failure);
+      sendProblem(res, problemBody(req, 401, check.failure));
       return;
     }
     req.auth = check.auth;
@@ -44,7 +46,7 @@ export function requireDisposableToken(options: DisposableTokenOptions): Request
  */
 export const requireAdmin: RequestHandler = (req, res, next) => {
   if (!req.auth?.isAdmin) {
-    sendProblem(req, res, 403, 'admin_required');
+    sendProblem(res, problemBody(req, 403, 'admin_required'));
     return;
   }
   next();

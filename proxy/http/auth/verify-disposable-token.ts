@@ -1,5 +1,6 @@
 import { errors as joseErrors, jwtVerify } from 'jose';
 import { z } from 'zod';
+import type { WidgetAuth } from '../../services/widget-auth.js';
 import type { ReplayStore } from './replay-store.js';
 
 /**
@@ -22,13 +23,6 @@ import type { ReplayStore } from './replay-store.js';
  */
 const MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
-/** Who is calling, taken from the signed token only — never from the request body or query. */
-export type WidgetAuth = {
-  accountId: number;
-  userId: number;
-  subdomain: string;
-  isAdmin: boolean;
-};
 
 export type DisposableTokenOptions = {
   /** AMOCRM_CLIENT_SECRET: the HS256 key amoCRM signs X-Auth-Token with. */

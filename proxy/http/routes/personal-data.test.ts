@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
 import type { AmoAuthorizationPort } from '../../services/ports.js';
-import { ReadModelWriter } from '../../sync/read-model-writer.js';
+import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { CLIENT_ID, CLIENT_SECRET, startHarness, type Harness } from './widget/test-harness.js';
 
@@ -18,7 +18,7 @@ describeEachDatabase('personal data after an uninstall', (kind) => {
 
   async function seed(accountId: number) {
     const buyerId = await h.seedBuyer({ accountId, amoCustomerId: 1, name: 'Ирина Смирнова', phone: '+79995550011' });
-    await new ReadModelWriter(h.database.db).upsertPurchase(accountId, {
+    await new ReadModelRepository(h.database.db).upsertPurchase(accountId, {
       id: `sale-${accountId}`, buyerMoyskladId: buyerId, number: '00001', moment: '2026-03-12T14:05:00.000+03:00', momentMs: Date.parse('2026-03-12T14:05:00.000+03:00'),
       sumKopecks: 10_000, pointsEarned: 10, pointsSpent: 0, items: [{ name: 'Чай', quantity: 1, priceKopecks: 10_000 }],
     });

@@ -1,6 +1,6 @@
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 import { ZodError } from 'zod';
-import { requestProblem, HttpError, PROBLEM_TYPE_BASE } from '../errors.js';
+import { requestProblem, HttpError, PROBLEM_TYPE_BASE, sendProblem } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
 import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
 
@@ -13,6 +13,7 @@ export type ProblemBody = {
   [member: string]: unknown;
 };
 
+/** A problem in the caller's language (Accept-Language: ru/en), with the stable `code`; sent with `sendProblem`. */
 export function problemBody(req: Request, status: number, code: ProblemCode, extra: Record<string, unknown> = {}): ProblemBody {
   const lang = pickLanguage(req.headers['accept-language']);
   return {
@@ -25,9 +26,6 @@ export function problemBody(req: Request, status: number, code: ProblemCode, ext
   };
 }
 
-export function sendProblem(req: Request, res: Response, status: number, code: ProblemCode, extra: Record<string, unknown> = {}): void {
-  res.status(status).type('application/problem+json').send(JSON.stringify(problemBody(req, status, code, extra)));
-}
 
 /** Only paths and messages of zod issues leave the server: never the received values. */
 export function validationErrors(error: ZodError): { path: string; message: string }[] {
@@ -52,19 +50,19 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
     return;
   }
   if (error instanceof ServiceError) {
-    sendProblem(req, res, error.status, error.code, error.extra);
+    sendProblem(res, problemBody(req, error.status, error.code, error.extra));
     return;
   }
   if (error instanceof HttpError) {
-    res.status(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem()));
+    sendProblem(res, error.toProblem());
     return;
   }
   if (error instanceof ZodError) {
-    sendProblem(req, res, 400, 'validation_failed', { errors: validationErrors(error) });
+    sendProblem(res, problemBody(req, 400, 'validation_failed', { errors: validationErrors(error) }));
     return;
   }
   const body = requestProblem(error);
-  if (body) return sendProblem(req, res, body.status, body.code === 'bad_request' ? 'validation_failed' : body.code);
+  if (body) return sendProblem(res, problemBody(req, body.status, body.code === 'bad_request' ? 'validation_failed' : body.code));
   logOf(req)?.error({ err: error }, 'widget route failed');
-  sendProblem(req, res, 500, 'internal_error');
+  sendProblem(res, problemBody(req, 500, 'internal_error'));
 };

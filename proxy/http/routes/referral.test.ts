@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { ReadModelWriter, referralCodeFor } from '../../sync/read-model-writer.js';
+import { ReadModelRepository, referralCodeFor } from '../../db/repositories/read-model.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './widget/test-harness.js';
 
@@ -90,7 +90,7 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
     expect(await h.api.referral.rewardReferrersAfterFirstPurchase()).toBe(0); // no purchase yet
 
     // The sync imports the buyer (keeping the referrer) and its first sale.
-    const writer = new ReadModelWriter(h.database.db);
+    const writer = new ReadModelRepository(h.database.db);
     await writer.upsertBuyer(ACCOUNT, { moyskladId: newId, name: 'Пётр', firstName: null, lastName: null, phone: '+79994445566', email: null, bonusCard: null, points: 150 }, 7001);
     await writer.upsertPurchase(ACCOUNT, { id: 'sale-1', buyerMoyskladId: newId, number: '00001', moment: '2026-03-12T14:05:00.000+03:00', momentMs: Date.parse('2026-03-12T14:05:00.000+03:00'), sumKopecks: 10_000, pointsEarned: 0, pointsSpent: 0, items: [] });
     // Two processes sweeping at once pay once (the later one may find the reward already claimed, or wait for it).

@@ -5,7 +5,9 @@ import { createSecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
 import type { MoySkladPort } from '../../services/ports.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { createWidgetApi, type WidgetApiConfig } from './widget-api.js';
+import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
+import { JobQueue } from '../../queue/job-queue.js';
+import { createWidgetApiModule, type WidgetApiConfig } from './widget-api.js';
 
 const config: WidgetApiConfig = {
   PUBLIC_URL: 'https://proxy.example.test',
@@ -17,7 +19,7 @@ const config: WidgetApiConfig = {
   ALLOWED_ORIGINS: [],
 };
 
-describe('createWidgetApi lifecycle', () => {
+describe('the widget API module lifecycle', () => {
   let database: TestDatabase;
   beforeEach(async () => {
     database = await createTestDatabase('sqlite');
@@ -25,9 +27,11 @@ describe('createWidgetApi lifecycle', () => {
   afterEach(async () => database.dispose());
 
   const quietLogger = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
+  /** What a process hands every module (proxy/context.ts): here over the test database. */
+  const context = () => ({ config, database, secrets: createSecretBox(randomBytes(32)), logger: quietLogger(), queue: new JobQueue(database), moyskladLimiters: new MoySkladUserLimiters() });
 
   it('start() runs the referral reward sweep periodically, one at a time; stop() ends it', async () => {
-    const api = createWidgetApi({ config, database, secrets: createSecretBox(randomBytes(32)), logger: quietLogger(), overrides: { referralSweepMs: 5 } });
+    const api = createWidgetApiModule(context(), { overrides: { referralSweepMs: 5 } });
     let running = 0;
     let overlapped = false;
     const sweep = vi.spyOn(api.referral, 'rewardReferrersAfterFirstPurchase').mockImplementation(async () => {
@@ -60,13 +64,7 @@ describe('createWidgetApi lifecycle', () => {
         return removal;
       },
     } as unknown as MoySkladPort;
-    const api = createWidgetApi({
-      config,
-      database,
-      secrets: createSecretBox(randomBytes(32)),
-      logger: quietLogger(),
-      overrides: { moysklad, referralSweepMs: 3_600_000 },
-    });
+    const api = createWidgetApiModule(context(), { overrides: { moysklad, referralSweepMs: 3_600_000 } });
     const auth = { accountId: 77, userId: 1, subdomain: 'demo', isAdmin: true };
     api.start();
     await api.services.connection.connect(auth, 'admin@demo', 'password');

@@ -1,8 +1,7 @@
 import type { Express } from 'express';
 import type { RouteRegistrar } from '../../app.js';
-import type { Logger } from 'pino';
+import type { ProxyContext, ProxyModules } from '../../context.js';
 import type { Config } from '../../config.js';
-import type { SecretBox } from '../../crypto/secret-box.js';
 import type { DatabaseHandle } from '../../db/database.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { AmoRateStore } from '../../db/repositories/amo-rate-store.js';
@@ -10,24 +9,22 @@ import { AmoTokenStore } from '../../db/repositories/amo-token-store.js';
 import { BonusOperationsRepository } from '../../db/repositories/bonus-operations.js';
 import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
-import { JobQueue } from '../../queue/job-queue.js';
-import { AccountsAdapter } from '../../services/adapters/accounts-adapter.js';
+import { WidgetSettings } from '../../services/widget-settings.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
 import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
-import { DailyCountersAdapter } from '../../services/adapters/daily-counters.js';
+import { DailyCountersRepository } from '../../db/repositories/daily-counters.js';
 import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
-import { PersonalDataStore } from '../../services/adapters/personal-data-store.js';
+import { PersonalDataRepository } from '../../db/repositories/personal-data.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
-import { ReferralNotesStore } from '../../services/adapters/referral-notes-store.js';
+import { ReferralNotesRepository } from '../../db/repositories/referral-notes.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
 import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
-import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { AccountClients } from '../../sync/account-clients.js';
-import { MoySkladPortAdapter, type MoySkladAdapterOptions } from '../../services/adapters/moysklad-port-adapter.js';
-import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
-import { DatabaseReplayStore } from '../../services/adapters/replay-store-db.js';
+import { InteractiveMoySklad, type InteractiveMoySkladOptions } from '../../services/interactive-moysklad.js';
+import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
+import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { BackgroundTasks } from '../../services/background-tasks.js';
 import { BonusService } from '../../services/bonus-service.js';
 import { CardService } from '../../services/card-service.js';
@@ -38,12 +35,11 @@ import type { AmoAuthorizationPort, AmoOAuthPort, AmoUserNamesPort, MoySkladPort
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
-import type { ReplayStore } from '../auth/replay-store.js';
+import { DatabaseReplayStore, type ReplayStore } from '../auth/replay-store.js';
 import { PROXY_VERSION } from '../../version.js';
 import { createOpenApiRouter } from '../openapi.js';
 import { createAmoHooksRouter, type HookLimits } from './amocrm-hooks.js';
 import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, referralEarlyErrorHandler, type ReferralRouterOptions } from './referral.js';
-import type { WidgetRoute } from './widget/route-definition.js';
 import type { WidgetServices } from './widget/services.js';
 import { createWidgetRouter, WIDGET_API_PREFIX, WIDGET_BODY_LIMIT_BYTES, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
 
@@ -53,21 +49,24 @@ export type WidgetApiConfig = Pick<
 > &
   Partial<Pick<Config, 'AMOCRM_RATE_LIMIT_PER_SECOND' | 'PERSONAL_DATA_GRACE_HOURS'>>;
 
-export type WidgetApiDeps = {
+/**
+ * What the widget API takes from its process (proxy/context.ts), all required: the process's one job queue (jobs
+ * enqueued by widget operations run on the process's worker, in order with the webhooks' jobs) and its one МойСклад
+ * limiter set (one limiter per МойСклад user per process, shared with the sync). A `ProxyContext` is one.
+ */
+export type WidgetApiContext = Pick<ProxyContext, 'secrets' | 'logger' | 'queue' | 'moyskladLimiters'> & {
   config: WidgetApiConfig;
   database: Pick<DatabaseHandle, 'db' | 'dialect'>;
-  secrets: SecretBox;
-  logger: Logger;
+};
+
+export type WidgetApiOptions = {
   /** Sends the referral page's confirmation codes (an SMS provider); none by default, see phone-confirmation.ts. */
   phoneConfirmation?: PhoneConfirmationPort;
-  /** The process's job queue (a new one over the same database when omitted). */
-  queue?: JobQueue;
-  /** The process-wide МойСклад limiters, shared with the sync (a private set when omitted). */
-  moyskladLimiters?: MoySkladUserLimiters;
   /** For tests: swap a port or the clock; production passes none. */
   overrides?: {
     moysklad?: MoySkladPort;
-    moyskladAdapter?: Partial<MoySkladAdapterOptions>;
+    /** Tuning of the interactive МойСклад calls (never its limiters: those are the process's). */
+    interactiveMoysklad?: Partial<Omit<InteractiveMoySkladOptions, 'limiters'>>;
     amoOAuth?: AmoOAuthPort;
     amoAuthorization?: AmoAuthorizationPort;
     hookLimits?: HookLimits;
@@ -81,10 +80,15 @@ export type WidgetApiDeps = {
   };
 };
 
-export type WidgetApi = {
-  /** Pass to `createApp({ routes: [api.register] })`: widget API, amoCRM hooks, referral page and /openapi.json. */
+/**
+ * The widget API as a proxy module (like the sync's, proxy/sync/module.ts): its routes (widget API, amoCRM hooks,
+ * referral page, /openapi.json) and a sweep timer. Its stop waits for all detached work: install-hook code exchanges
+ * (a code is valid once, for 20 min) and the МойСклад webhook removals started by DELETE /connection and the revoke
+ * hook, so a shutdown does not cut them off halfway.
+ */
+export type WidgetApiModule = Required<Pick<ProxyModules, 'routes'>> & {
+  /** The one route registrar in `routes`, for apps built without the module lifecycle (tests). */
   register: RouteRegistrar;
-  routes: WidgetRoute[];
   services: WidgetServices;
   installation: InstallationService;
   referral: ReferralService;
@@ -100,20 +104,21 @@ export type WidgetApi = {
   stop(): Promise<void>;
 };
 
-/** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the queue. */
-export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
-  const { config, database, logger } = deps;
-  const accountsRepository = new AccountsRepository(database.db, deps.secrets);
-  const accounts = new AccountsAdapter(accountsRepository);
+/** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the process's queue. */
+export function createWidgetApiModule(context: WidgetApiContext, options: WidgetApiOptions = {}): WidgetApiModule {
+  const { config, database, logger, queue, moyskladLimiters } = context;
+  const accounts = new AccountsRepository(database.db, context.secrets);
+  const settings = new WidgetSettings(accounts);
   const bonusOperations = new BonusOperationsRepository(database.db);
-  const readModel = new KyselyReadModel(database.db);
+  const readModel = new ReadModelRepository(database.db);
+  const accountSync = new AccountSyncRepository(database.db);
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
-  const dailyCounters = new DailyCountersAdapter(database.db);
-  const jobs = new JobsAdapter(deps.queue ?? new JobQueue(database), database.db);
-  const moysklad = deps.overrides?.moysklad ?? new MoySkladPortAdapter({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), ...(deps.moyskladLimiters ? { limiters: deps.moyskladLimiters } : {}), ...deps.overrides?.moyskladAdapter });
+  const dailyCounters = new DailyCountersRepository(database.db);
+  const jobs = new JobsAdapter(queue, database.db);
+  const moysklad = options.overrides?.moysklad ?? new InteractiveMoySklad({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.interactiveMoysklad });
   const amoOAuth =
-    deps.overrides?.amoOAuth ??
+    options.overrides?.amoOAuth ??
     new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
@@ -128,34 +133,35 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
       amoRedirectUri: config.AMOCRM_REDIRECT_URI,
       amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND ?? 7,
     },
-    accountsRepository,
-    new AmoTokenStore(accountsRepository),
-    deps.moyskladLimiters ?? new MoySkladUserLimiters(),
+    accounts,
+    new AmoTokenStore(accounts),
+    moyskladLimiters,
     new AmoRateStore(database.db, database.dialect),
   );
-  const userNames = deps.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
+  const userNames = options.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
 
   const services: WidgetServices = {
-    connection: new ConnectionService({ accounts, moysklad, operationLog, readModel, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
-    card: new CardService({ readModel, bonusOperations, accounts, publicUrl: config.PUBLIC_URL }),
-    bonus: new BonusService({ accounts, dailyCounters, readModel, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(deps.overrides?.idempotencyTiming ? { timing: deps.overrides.idempotencyTiming } : {}) }),
-    settings: new SettingsService({ accounts, moysklad, operationLog, jobs, log: logger }),
+    connection: new ConnectionService({ accounts, moysklad, operationLog, accountSync, jobs, publicUrl: config.PUBLIC_URL, log: logger }),
+    card: new CardService({ readModel, accountSync, bonusOperations, accounts, settings, publicUrl: config.PUBLIC_URL }),
+    bonus: new BonusService({ accounts, settings, dailyCounters, readModel, accountSync, moysklad, idempotency, operationLog, jobs, userNames, bonusOperations, ...(options.overrides?.idempotencyTiming ? { timing: options.overrides.idempotencyTiming } : {}) }),
+    settings: new SettingsService({ accounts, settings, moysklad, operationLog, jobs, log: logger }),
     sync: new SyncService({ jobs, operationLog }),
   };
   const referral = new ReferralService({
     accounts,
+    settings,
     readModel,
     moysklad,
     idempotency,
     operationLog,
     jobs,
     dailyCounters,
-    notes: new ReferralNotesStore(database.db),
-    phoneConfirmation: deps.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
+    notes: new ReferralNotesRepository(database.db),
+    phoneConfirmation: options.phoneConfirmation ?? NO_PHONE_CONFIRMATION,
     log: logger,
   });
   const personalData = new PersonalDataService({
-    store: new PersonalDataStore(database.db),
+    store: new PersonalDataRepository(database.db),
     operationLog,
     graceMs: (config.PERSONAL_DATA_GRACE_HOURS ?? 0) * 3600_000,
     log: logger,
@@ -174,9 +180,9 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     );
   };
   const amoAuthorization =
-    deps.overrides?.amoAuthorization ??
+    options.overrides?.amoAuthorization ??
     new AmoAuthorizationAdapter({
-      accounts: accountsRepository,
+      accounts,
       database,
       baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
       credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI },
@@ -202,9 +208,9 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
     clientId: config.AMOCRM_CLIENT_ID,
     publicUrl: config.PUBLIC_URL,
     baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
-    replayStore: deps.overrides?.replayStore ?? new DatabaseReplayStore(database.db),
+    replayStore: options.overrides?.replayStore ?? new DatabaseReplayStore(database.db),
     accountSubdomain: async (accountId: number) => (await accounts.find(accountId))?.subdomain ?? null,
-    ...(deps.overrides?.now ? { now: deps.overrides.now } : {}),
+    ...(options.overrides?.now ? { now: options.overrides.now } : {}),
   };
 
   const settle = async () => {
@@ -213,12 +219,12 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
 
   const register: RouteRegistrar = (app: Express) => {
     app.use(createOpenApiRouter(routes, { version: PROXY_VERSION, serverUrl: config.PUBLIC_URL }));
-    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(deps.overrides?.hookLimits ? { limits: deps.overrides.hookLimits } : {}) }));
+    app.use(createAmoHooksRouter({ installation, baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE, ...(options.overrides?.hookLimits ? { limits: options.overrides.hookLimits } : {}) }));
     app.use(
       createReferralRouter({
         referral,
         secureCookies: config.PUBLIC_URL.startsWith('https:'),
-        ...(deps.overrides?.referralLimits ? { limits: deps.overrides.referralLimits } : {}),
+        ...(options.overrides?.referralLimits ? { limits: options.overrides.referralLimits } : {}),
       }),
     );
     app.use(REFERRAL_PATH_PREFIX, referralEarlyErrorHandler);
@@ -231,15 +237,15 @@ export function createWidgetApi(deps: WidgetApiDeps): WidgetApi {
   ];
 
   return {
-    routes,
+    routes: [register],
+    register,
     services,
     installation,
     referral,
     personalData,
-    register,
     settle,
     start() {
-      sweepTimer ??= setInterval(sweep, deps.overrides?.referralSweepMs ?? 60_000).unref();
+      sweepTimer ??= setInterval(sweep, options.overrides?.referralSweepMs ?? 60_000).unref();
     },
     async stop() {
       clearInterval(sweepTimer);

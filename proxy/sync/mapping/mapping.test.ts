@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { counterpartySchema, productFolderSchema, productSchema } from '../../moysklad/schemas/entities.js';
-import { remainingItems, returnedQuantities } from '../read-model-writer.js';
+import { remainingItems, returnedQuantities } from '../../db/repositories/read-model.js';
 import { AMO_LIMITS, fitPrice, fitText, fitWithMarker } from './amo-limits.js';
 import { buyerSnapshot, contactFields, customerFieldValues, customerPayload, cutValuesNoteText, isSyncableBuyer, normalizePhone, valuesCut } from './buyer.js';
 import { folderPath, productElement, productPriceKopecks, roublesText } from './product.js';

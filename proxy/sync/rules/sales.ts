@@ -8,7 +8,7 @@ import { idFromHref } from '../../moysklad/schemas/common.js';
 import { counterpartySchema, type BonusTransaction, type Counterparty, type Position, type RetailDemand, type RetailSalesReturn } from '../../moysklad/schemas/entities.js';
 import { isSyncableBuyer } from '../mapping/buyer.js';
 import { returnMarker, returnNoteText, saleMarker, saleNoteText, transactionPayload, type SaleFacts } from '../mapping/sale.js';
-import { remainingItems, type PurchaseItemRecord, type PurchaseRecord, type ReturnRecord, type StoredPurchase } from '../read-model-writer.js';
+import { remainingItems, type PurchaseItemRecord, type PurchaseRecord, type ReturnRecord, type StoredPurchase } from '../../db/repositories/read-model.js';
 import type { RuleContext } from '../rule-context.js';
 import { writtenHash } from '../written-hash.js';
 import { findNoteWithMarker, findTransactionWithMarker, isGoneInAmo, rejectedAsGone, singleId } from './amo-writes.js';
@@ -382,7 +382,7 @@ async function forEachConcurrently<K, V>(entries: Map<K, V>, concurrency: number
 
 /**
  * A retail return, whole or partial (a till may return a sale in several parts). The read model records it and
- * derives what the buyer kept (net sum, remaining lines; see ReadModelWriter.upsertReturn). amoCRM cannot edit a
+ * derives what the buyer kept (net sum, remaining lines; see ReadModelRepository.upsertReturn). amoCRM cannot edit a
  * purchase, so one whose sum or lines changed is deleted and made again with the net (a whole return only deletes
  * it, so ltv and purchase count drop); a note says what came back and how many points moved. A return without a
  * known sale only refreshes the points. The caller holds the buyer's lease.

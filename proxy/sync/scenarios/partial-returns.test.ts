@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KyselyReadModel } from '../../services/adapters/read-model-store.js';
+import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { DATABASE_KINDS } from '../../test-support/databases.js';
 import { fieldValue, notesOf, transactions, transactionsOf } from '../test-support/amo-state.js';
 import { ACCOUNT_ID, SUBDOMAIN, startSyncHarness, type SyncHarness } from '../test-support/sync-harness.js';
@@ -63,8 +63,8 @@ describe.each(DATABASE_KINDS)('partial retail returns on %s', (kind) => {
     // The read model shows what the buyer kept; the points field follows МойСклад.
     let row = await db.selectFrom('purchases').select(['returned', 'returned_kopecks']).where('account_id', '=', ACCOUNT_ID).where('id', '=', saleId).executeTakeFirstOrThrow();
     expect([Number(row.returned), Number(row.returned_kopecks)]).toEqual([0, partSum]);
-    const card = new KyselyReadModel(db);
-    let shown = (await card.purchases(ACCOUNT_ID, buyerId, null, 10)).items.find((p) => p.id === saleId)!;
+    const card = new ReadModelRepository(db);
+    let shown = (await card.purchasePage(ACCOUNT_ID, buyerId, null, 10)).items.find((p) => p.id === saleId)!;
     expect(shown.sumKopecks).toBe(saleSum - partSum);
     expect(shown.items.map((item) => item.quantity)).toEqual([1, 1]);
     expect((await card.buyerByAmoCustomer(ACCOUNT_ID, customerId))!.purchaseTotalKopecks).toBe(saleSum - partSum);
@@ -85,7 +85,7 @@ describe.each(DATABASE_KINDS)('partial retail returns on %s', (kind) => {
     expect(now).toHaveLength(1);
     expect(now[0]).toMatchObject({ price: Math.round((saleSum - partSum - restSum) / 100) });
     expect(elementsOf(now[0]!)).toEqual(new Map([[elements.get(b)!, 1]]));
-    shown = (await card.purchases(ACCOUNT_ID, buyerId, null, 10)).items.find((p) => p.id === saleId)!;
+    shown = (await card.purchasePage(ACCOUNT_ID, buyerId, null, 10)).items.find((p) => p.id === saleId)!;
     expect([shown.sumKopecks, shown.items.length, shown.returned]).toEqual([saleSum - partSum - restSum, 1, false]);
 
     // The last part: nothing is left, so the amoCRM purchase goes and the sale counts as returned.

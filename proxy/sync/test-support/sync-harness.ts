@@ -7,8 +7,8 @@ import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index
 import { loadConfig, type Config } from '../../config.js';
 import { startProxy, type RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
-import { combineModules, widgetApiModule } from '../../compose.js';
-import { createWidgetApi } from '../../http/routes/widget-api.js';
+import { combineModules } from '../../compose.js';
+import { createWidgetApiModule } from '../../http/routes/widget-api.js';
 import { createSyncModule, type SyncModuleOptions } from '../module.js';
 import { sweepAmoCatalog } from '../reconcile.js';
 
@@ -117,8 +117,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       (context) => {
         // The production composition (proxy/compose.ts): the widget API beside the sync, with the sync kept at hand.
         sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: options.amoTimeScale ?? 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
-        const widgetApi = createWidgetApi({ config: context.config, database: context.database, secrets: context.secrets, logger: context.logger, queue: context.queue, moyskladLimiters: context.moyskladLimiters });
-        return combineModules([widgetApiModule(widgetApi), sync]);
+        return combineModules([createWidgetApiModule(context), sync]);
       },
       { workerPollIntervalMs: 20, drainMs },
     );

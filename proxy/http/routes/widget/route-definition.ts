@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { WidgetAuth } from '../../auth/verify-disposable-token.js';
+import type { WidgetAuth } from '../../../services/widget-auth.js';
 import type { ProblemCode } from '../problem-messages.js';
 
 type Schema = z.ZodType;

@@ -20,9 +20,10 @@ import type { PhoneConfirmationPort } from '../../../services/phone-confirmation
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
 import { JobQueue } from '../../../queue/job-queue.js';
+import { MoySkladUserLimiters } from '../../../moysklad/user-limiters.js';
 import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
-import { createWidgetApi, type WidgetApi, type WidgetApiConfig } from '../widget-api.js';
+import { createWidgetApiModule, type WidgetApiConfig, type WidgetApiModule } from '../widget-api.js';
 
 export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
 export const CLIENT_SECRET = 'test-client-secret-with-enough-entropy-0123456789';
@@ -67,7 +68,7 @@ export type Harness = {
   app: Express;
   database: TestDatabase;
   emulator: MoySkladEmulator;
-  api: WidgetApi;
+  api: WidgetApiModule;
   secrets: SecretBox;
   logLines: string[];
   call(method: string, path: string, options?: { token?: string | null; claims?: TokenClaims; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; json: any; text: string }>;
@@ -102,24 +103,22 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     ALLOWED_ORIGINS: ['http://127.0.0.1:9'],
     ...(options.personalDataGraceHours !== undefined ? { PERSONAL_DATA_GRACE_HOURS: options.personalDataGraceHours } : {}),
   };
-  const api = createWidgetApi({
-    config,
-    database,
-    secrets,
-    logger,
+  // One queue and one МойСклад limiter set, as in a proxy process (proxy/context.ts): the widget API and the webhook
+  // routes below enqueue into the same queue.
+  const queue = new JobQueue(database);
+  const api = createWidgetApiModule({ config, database, secrets, logger, queue, moyskladLimiters: new MoySkladUserLimiters() }, {
     ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
       ...(options.amoAuthorization ? { amoAuthorization: options.amoAuthorization } : {}),
       ...(options.hookLimits ? { hookLimits: options.hookLimits } : {}),
-      moyskladAdapter: { sleep: async () => undefined },
+      interactiveMoysklad: { sleep: async () => undefined },
       ...(options.referralPostLimit ? { referralLimits: { postPerWindow: options.referralPostLimit } } : {}),
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
     },
   });
   // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
   const accounts = new AccountsRepository(database.db, secrets);
-  const queue = new JobQueue(database);
   const webhooks = { db: database.db, accounts, queue };
   const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');

@@ -3,7 +3,8 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler, t
 import { requireAdmin, requireDisposableToken, authOf, type DisposableTokenOptions } from '../../auth/disposable-token.js';
 import { widgetCors } from '../../cors.js';
 import { ServiceError } from '../../../services/service-error.js';
-import { logOf, sendProblem, validationErrors, widgetErrorHandler } from '../problem.js';
+import { sendProblem } from '../../errors.js';
+import { logOf, problemBody, validationErrors, widgetErrorHandler } from '../problem.js';
 import { bonusRoutes } from './bonus.js';
 import { connectionRoutes } from './connection.js';
 import { customerRoutes } from './customers.js';
@@ -44,7 +45,7 @@ export function createWidgetRouter(services: WidgetServices, options: WidgetRout
     const chain: RequestHandler[] = route.admin ? [requireAdmin] : [];
     router[route.method](route.path, ...chain, handlerFor(route));
   }
-  router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(req, res, 404, 'not_found'));
+  router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(res, problemBody(req, 404, 'not_found')));
   router.use(WIDGET_API_PREFIX, widgetErrorHandler);
   return router;
 }

@@ -1,7 +1,6 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { Database } from '../schema.js';
 import { toMoscowString } from '../../moysklad/moscow-time.js';
-import type { DailyCountersPort } from '../ports.js';
 
 /** The shop's day (`YYYY-MM-DD`, Moscow time, as МойСклад keeps its own dates) that a daily cap counts within. */
 export function moscowDay(at: Date): string {
@@ -12,7 +11,7 @@ export function moscowDay(at: Date): string {
  * `daily_counters` rows (migration 0006). A reservation is one conditional UPDATE (`amount + n <= cap`), so of two
  * processes racing for the last points of a cap exactly one gets them, on SQLite and PostgreSQL alike.
  */
-export class DailyCountersAdapter implements DailyCountersPort {
+export class DailyCountersRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,

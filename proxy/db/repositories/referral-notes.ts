@@ -1,9 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { HeldNote, ReferralNotesPort } from '../ports.js';
+import type { Database } from '../schema.js';
+
+/** An amoCRM note about a referral, held until the referred buyer's amoCRM customer exists. */
+export type HeldNote = { accountId: number; moyskladId: string; kind: 'signup' | 'reward'; text: string; amoCustomerId: number };
 
 /** `referral_notes` (migration 0006): notes held until the referred buyer's amoCRM customer exists. */
-export class ReferralNotesStore implements ReferralNotesPort {
+export class ReferralNotesRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,

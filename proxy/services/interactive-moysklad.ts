@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
-import { MoySkladClient } from '../../moysklad/client.js';
-import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
-import type { ClientLogger } from '../../logger.js';
-import { obtainToken } from '../../moysklad/obtain-token.js';
-import type { RetryPolicy } from '../../moysklad/retry-policy.js';
-import { MoySkladUserLimiter } from '../../moysklad/user-limiter.js';
-import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
-import { normalizePhone, phoneDigits } from '../../phone.js';
-import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from '../ports.js';
+import { MoySkladClient } from '../moysklad/client.js';
+import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../moysklad/errors.js';
+import type { ClientLogger } from '../logger.js';
+import { obtainToken } from '../moysklad/obtain-token.js';
+import type { RetryPolicy } from '../moysklad/retry-policy.js';
+import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
+import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
+import { normalizePhone, phoneDigits } from '../phone.js';
+import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from './ports.js';
 
-export type MoySkladAdapterOptions = {
+export type InteractiveMoySkladOptions = {
   baseUrl: string;
   publicUrl: string;
   /** The МойСклад axios instance (createMoySkladHttp); the process's shared one by default. */
@@ -19,8 +19,8 @@ export type MoySkladAdapterOptions = {
   timeoutMs?: number;
   sleep?: (ms: number) => Promise<void>;
   retryPolicy?: Partial<RetryPolicy>;
-  /** The process-wide limiters (shared with the sync); a private set when omitted (tests). */
-  limiters?: MoySkladUserLimiters;
+  /** The process's МойСклад limiters (proxy/context.ts), shared with the sync: one limiter per user per process. */
+  limiters: MoySkladUserLimiters;
 };
 
 /**
@@ -58,14 +58,16 @@ export function classifyMoySkladError(error: unknown): MoySkladFailure {
 }
 
 /**
- * MoySkladPort over proxy/moysklad. One limiter per МойСклад user (keyed by a hash of the token, never the
- * token itself), shared by every call this process makes as that user.
+ * МойСклад for a person who is waiting (the widget's connect, bonus operations, price types; the referral page): one
+ * quick retry and a short timeout instead of the sync's patience, and every failure classified into what the widget
+ * tells apart (`MoySkladPortError`, turned into a problem by `asServiceError`). One limiter per МойСклад user (keyed
+ * by a hash of the token, never the token itself), shared by every call this process makes as that user.
  */
-export class MoySkladPortAdapter implements MoySkladPort {
+export class InteractiveMoySklad implements MoySkladPort {
   private readonly limiters: MoySkladUserLimiters;
 
-  constructor(private readonly options: MoySkladAdapterOptions) {
-    this.limiters = options.limiters ?? new MoySkladUserLimiters();
+  constructor(private readonly options: InteractiveMoySkladOptions) {
+    this.limiters = options.limiters;
   }
 
   async obtainToken(login: string, password: string): Promise<string> {

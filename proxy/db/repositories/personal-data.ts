@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { PersonalDataPort } from '../ports.js';
+import type { Database } from '../schema.js';
 
 /**
  * Operation-log kinds that are kept after a purge: when the account was installed, revoked and purged (no person in
@@ -16,7 +15,7 @@ const KEPT_LOG_KINDS = ['amocrm.installed', 'amocrm.revoked', 'personal_data.pur
  * (id ↔ id, no person) stay, so a reinstall finds the amoCRM customers it made. One transaction, and only while the
  * account is still revoked.
  */
-export class PersonalDataStore implements PersonalDataPort {
+export class PersonalDataRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,

@@ -1,9 +1,10 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 import { describe, expect, it } from 'vitest';
-import { createMoySkladHttp } from '../../moysklad/http.js';
-import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../../moysklad/errors.js';
-import { MoySkladPortError } from '../ports.js';
-import { classifyMoySkladError, INTERACTIVE_TIMEOUT_MS, MoySkladPortAdapter } from './moysklad-port-adapter.js';
+import { createMoySkladHttp } from '../moysklad/http.js';
+import { MoySkladAuthError, MoySkladError, MoySkladNetworkError, MoySkladRateLimitError } from '../moysklad/errors.js';
+import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
+import { MoySkladPortError } from './ports.js';
+import { classifyMoySkladError, INTERACTIVE_TIMEOUT_MS, InteractiveMoySklad } from './interactive-moysklad.js';
 
 describe('classifyMoySkladError', () => {
   it.each([
@@ -25,7 +26,7 @@ describe('classifyMoySkladError', () => {
   });
 });
 
-describe('MoySkladPortAdapter (a person is waiting)', () => {
+describe('InteractiveMoySklad (a person is waiting)', () => {
   it('gives a failing МойСклад one quick retry and a bounded timeout, for the login as for every other call', async () => {
     const seen: InternalAxiosRequestConfig[] = [];
     const http = createMoySkladHttp({
@@ -35,7 +36,7 @@ describe('MoySkladPortAdapter (a person is waiting)', () => {
         return { status: 503, statusText: 'Service Unavailable', data: '', headers: {}, config };
       },
     });
-    const adapter = new MoySkladPortAdapter({ baseUrl: 'http://ms.test/api/remap/1.2', publicUrl: 'https://proxy.example.test', http, sleep: async () => undefined });
+    const adapter = new InteractiveMoySklad({ baseUrl: 'http://ms.test/api/remap/1.2', publicUrl: 'https://proxy.example.test', http, sleep: async () => undefined, limiters: new MoySkladUserLimiters() });
     await expect(adapter.obtainToken('admin@demo', 'password')).rejects.toMatchObject({ failure: 'unreachable' });
     expect(seen).toHaveLength(2);
     await expect(adapter.priceTypes('token')).rejects.toBeInstanceOf(MoySkladPortError);

@@ -1,8 +1,51 @@
 import { createHash } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, type Selectable, sql, type Transaction } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../db/schema.js';
-import type { BuyerSnapshot } from './mapping/buyer.js';
+import { decodePageCursor, encodePageCursor } from '../page-cursor.js';
+import type { BuyersTable, Database } from '../schema.js';
+import type { BuyerSnapshot } from '../../sync/mapping/buyer.js';
+
+/**
+ * The read model the widget's card is served from — buyers, purchases, their lines and returns — and its one owner:
+ * the sync writes what it reads from МойСклад here, the widget services read the card and write what they change
+ * (points after a bonus operation, a referred buyer). A write of several statements (a purchase with its lines,
+ * returns and the buyer's totals) runs in one transaction, so a reader never sees a purchase without its lines or
+ * totals that disagree with the purchases. Rows are locked in one order (purchases before buyers, each by id), so two
+ * concurrent writers on PostgreSQL wait for each other instead of deadlocking.
+ */
+
+/** A buyer as the widget services see it. */
+export type BuyerView = {
+  moyskladId: string;
+  amoCustomerId: number;
+  name: string;
+  phone: string | null;
+  bonusCard: string | null;
+  points: number;
+  purchaseTotalKopecks: number;
+  purchaseCount: number;
+  referralCode: string | null;
+};
+
+/** A referred buyer who made a purchase, whose referrer reward is not settled yet. */
+export type PendingReferral = {
+  accountId: number;
+  buyerMoyskladId: string;
+  buyerName: string;
+  /** The referred buyer's amoCRM customer, once the sync made it (null before). */
+  buyerAmoCustomerId: number | null;
+  referrerMoyskladId: string;
+  referrerName: string;
+  referrerAmoCustomerId: number | null;
+};
+
+/** One page of a buyer's purchases as the card shows them (newest first; `nextCursor` pages on). */
+export type CardPurchasePage = {
+  items: { id: string; number: string; moment: string; sumKopecks: number; items: { name: string; quantity: number; priceKopecks: number }[]; pointsEarned: number; pointsSpent: number; returned: boolean }[];
+  nextCursor: string | null;
+};
+
+type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface PurchaseItemRecord {
   name: string;
@@ -89,15 +132,15 @@ export function referralCodeFor(accountId: number, moyskladId: string): string {
   return createHash('sha256').update(`${accountId}:${moyskladId}`).digest('base64url').slice(0, 10);
 }
 
-/** Writes the read model the widget's card is served from (buyers, purchases, items, totals). */
-export class ReadModelWriter {
+/** Buyers, purchases, their lines and returns: every read and write of those tables. */
+export class ReadModelRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly now: () => number = Date.now,
   ) {}
 
-  async upsertBuyer(accountId: number, buyer: BuyerSnapshot, amoCustomerId: number | null, executor: Kysely<Database> = this.db): Promise<void> {
-    await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], null, executor);
+  async upsertBuyer(accountId: number, buyer: BuyerSnapshot, amoCustomerId: number | null): Promise<void> {
+    await this.upsertBuyers(accountId, [{ buyer, amoCustomerId }], null);
   }
 
   /** The name, bonus card and points the sync last took from МойСклад for a buyer (what amoCRM's customer must say). */
@@ -127,9 +170,20 @@ export class ReadModelWriter {
     return found;
   }
 
-  /** One statement per 500 buyers: a page of the import is one write, not one per row. */
-  /** `readAt`: when these buyers were read from МойСклад (live jobs), so events older than the read can be skipped. */
-  async upsertBuyers(accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], readAt: number | null = null, executor: Kysely<Database> = this.db): Promise<void> {
+  /**
+   * One statement per 500 buyers (a page of the import is one write, not one per row), all in one transaction, rows in
+   * id order. `readAt`: when these buyers were read from МойСклад (live jobs), so events older than the read can be
+   * skipped.
+   */
+  async upsertBuyers(accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], readAt: number | null = null): Promise<void> {
+    if (rows.length === 0) return;
+    const sorted = [...rows].sort((a, b) => compareIds(a.buyer.moyskladId, b.buyer.moyskladId));
+    await this.write(async (trx) => {
+      await this.upsertBuyerRows(trx, accountId, sorted, readAt);
+    });
+  }
+
+  private async upsertBuyerRows(executor: Executor, accountId: number, rows: readonly { buyer: BuyerSnapshot; amoCustomerId: number | null }[], readAt: number | null): Promise<void> {
     const now = this.now();
     for (let i = 0; i < rows.length; i += 500) {
       await executor
@@ -169,8 +223,9 @@ export class ReadModelWriter {
     }
   }
 
-  async setPoints(accountId: number, moyskladId: string, points: number, executor: Kysely<Database> = this.db): Promise<void> {
-    await executor.updateTable('buyers').set({ points, updated_at: this.now() }).where('account_id', '=', accountId).where('moysklad_id', '=', moyskladId).execute();
+  /** The buyer's points as МойСклад last told them (the sync's read, or a widget operation's answer). */
+  async setPoints(accountId: number, moyskladId: string, points: number): Promise<void> {
+    await this.db.updateTable('buyers').set({ points, updated_at: this.now() }).where('account_id', '=', accountId).where('moysklad_id', '=', moyskladId).execute();
   }
 
   /** Which of these МойСклад ids are buyers of the read model (individuals the sync has seen). */
@@ -184,16 +239,22 @@ export class ReadModelWriter {
     return known;
   }
 
-  async upsertPurchase(accountId: number, purchase: PurchaseRecord, executor: Kysely<Database> = this.db): Promise<void> {
-    await this.upsertPurchases(accountId, [purchase], executor);
+  async upsertPurchase(accountId: number, purchase: PurchaseRecord): Promise<void> {
+    await this.upsertPurchases(accountId, [purchase]);
   }
 
   /**
    * Replaces purchases and their lines, then recomputes the totals of their buyers once each. A purchase already
-   * marked returned stays returned (the return is its own fact).
+   * marked returned stays returned (the return is its own fact). One transaction; purchases in id order, then buyers.
    */
-  async upsertPurchases(accountId: number, purchases: readonly PurchaseRecord[], executor: Kysely<Database> = this.db): Promise<void> {
-    if (purchases.length === 0) return;
+  async upsertPurchases(accountId: number, records: readonly PurchaseRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const purchases = [...records].sort((a, b) => compareIds(a.id, b.id));
+    await this.write((trx) => this.writePurchases(trx, accountId, purchases));
+    await this.reapplyReturns(accountId, purchases.map((p) => p.id));
+  }
+
+  private async writePurchases(executor: Executor, accountId: number, purchases: readonly PurchaseRecord[]): Promise<void> {
     const now = this.now();
     for (const purchase of purchases) {
       const row = {
@@ -232,14 +293,45 @@ export class ReadModelWriter {
     }
     // Lines were just replaced: what returns took back is derived again (only for sales that have returns).
     await this.applyReturns(accountId, await this.withReturns(accountId, purchases.map((p) => p.id), executor), executor);
-    for (const buyer of new Set(purchases.map((p) => p.buyerMoyskladId))) await this.recomputeTotals(accountId, buyer, executor);
+    for (const buyer of [...new Set(purchases.map((p) => p.buyerMoyskladId))].sort(compareIds)) await this.recomputeTotals(accountId, buyer, executor);
   }
 
   /**
    * Records one return of a sale (replays change nothing) and derives the sale's net: the returned sum, the returned
    * part of each line, and whether it is returned whole. Several partial returns of one sale add up in any order.
+   * One transaction.
    */
-  async upsertReturn(accountId: number, ret: ReturnRecord, executor: Kysely<Database> = this.db): Promise<void> {
+  async upsertReturn(accountId: number, ret: ReturnRecord): Promise<void> {
+    await this.write((trx) => this.writeReturn(trx, accountId, ret));
+    await this.reapplyReturns(accountId, [ret.purchaseId]);
+  }
+
+  /**
+   * A sale and its return written at the same moment by two writers (two processes, or the live and bulk lanes) cannot
+   * see each other's uncommitted rows: each transaction may miss the other and leave the sale's net without the
+   * return. So once its own write is committed, each writer derives the net again from what is committed, with the
+   * sale's row locked first: whichever commits last sees both, and two derivations wait for each other instead of
+   * the older one landing last. Costs one query when none of the sales has a return.
+   */
+  private async reapplyReturns(accountId: number, purchaseIds: readonly string[]): Promise<void> {
+    const withReturns = (await this.withReturns(accountId, purchaseIds, this.db)).sort(compareIds);
+    if (withReturns.length === 0) return;
+    await this.write(async (trx) => {
+      const buyers = new Set<string>();
+      for (const purchaseId of withReturns) {
+        await trx.updateTable('purchases').set({ updated_at: this.now() }).where('account_id', '=', accountId).where('id', '=', purchaseId).execute();
+        const purchase = await trx.selectFrom('purchases').select('buyer_moysklad_id').where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
+        if (purchase) buyers.add(purchase.buyer_moysklad_id);
+      }
+      await this.applyReturns(accountId, withReturns, trx);
+      for (const buyer of [...buyers].sort(compareIds)) await this.recomputeTotals(accountId, buyer, trx);
+    });
+  }
+
+  private async writeReturn(executor: Executor, accountId: number, ret: ReturnRecord): Promise<void> {
+    // The sale's row is locked first, as `upsertPurchases` locks it, so a return and its sale written at once wait for
+    // each other in the same order (a no-op where the sale is not recorded yet).
+    await executor.updateTable('purchases').set({ updated_at: this.now() }).where('account_id', '=', accountId).where('id', '=', ret.purchaseId).execute();
     const row = {
       purchase_id: ret.purchaseId,
       number: ret.number,
@@ -261,7 +353,7 @@ export class ReadModelWriter {
   }
 
   /** The returns of one sale, oldest first. */
-  async returnsOf(accountId: number, purchaseId: string, executor: Kysely<Database> = this.db): Promise<ReturnRecord[]> {
+  async returnsOf(accountId: number, purchaseId: string, executor: Executor = this.db): Promise<ReturnRecord[]> {
     const rows = await executor.selectFrom('purchase_returns').selectAll().where('account_id', '=', accountId).where('purchase_id', '=', purchaseId).orderBy('moment_ms').orderBy('id').execute();
     return rows.map((row) => ({
       id: row.id,
@@ -276,7 +368,7 @@ export class ReadModelWriter {
   }
 
   /** Which of these sales have returns recorded (or were returned whole before returns were recorded one by one). */
-  private async withReturns(accountId: number, purchaseIds: readonly string[], executor: Kysely<Database>): Promise<string[]> {
+  private async withReturns(accountId: number, purchaseIds: readonly string[], executor: Executor): Promise<string[]> {
     const found = new Set<string>();
     for (let i = 0; i < purchaseIds.length; i += 500) {
       const chunk = purchaseIds.slice(i, i + 500);
@@ -296,7 +388,7 @@ export class ReadModelWriter {
    * Derives each sale's net from its returns (never incremented, so replays and reorders cannot drift it). A sale
    * returned whole before returns were recorded one by one (no rows) stays returned whole.
    */
-  private async applyReturns(accountId: number, purchaseIds: readonly string[], executor: Kysely<Database>): Promise<void> {
+  private async applyReturns(accountId: number, purchaseIds: readonly string[], executor: Executor): Promise<void> {
     const now = this.now();
     for (const purchaseId of purchaseIds) {
       const purchase = await executor.selectFrom('purchases').select(['sum_kopecks', 'returned']).where('account_id', '=', accountId).where('id', '=', purchaseId).executeTakeFirst();
@@ -429,8 +521,147 @@ export class ReadModelWriter {
     return byPurchase;
   }
 
+  // ── what the widget services read and write ──
+
+  /**
+   * Buyers are served only while their account is active: from a confirmed uninstall on, the card API and the
+   * referral page find nobody, even before the personal data is purged (PERSONAL_DATA_GRACE_HOURS).
+   */
+  private activeBuyers() {
+    return this.db
+      .selectFrom('buyers')
+      .selectAll('buyers')
+      .where(({ exists, selectFrom }) => exists(selectFrom('accounts').select('accounts.id').whereRef('accounts.id', '=', 'buyers.account_id').where('accounts.status', '=', 'active')));
+  }
+
+  async buyerByAmoCustomer(accountId: number, amoCustomerId: number): Promise<BuyerView | null> {
+    const row = await this.activeBuyers().where('buyers.account_id', '=', accountId).where('buyers.amo_customer_id', '=', amoCustomerId).executeTakeFirst();
+    return row ? toBuyerView(row) : null;
+  }
+
+  async buyerByReferralCode(code: string): Promise<{ accountId: number; buyer: BuyerView } | null> {
+    const row = await this.activeBuyers().where('buyers.referral_code', '=', code).executeTakeFirst();
+    return row ? { accountId: Number(row.account_id), buyer: toBuyerView(row) } : null;
+  }
+
+  /** A page of the buyer's purchases for the card, newest first; `cursor` is opaque and produced here. */
+  async purchasePage(accountId: number, buyerMoyskladId: string, cursor: string | null, limit: number): Promise<CardPurchasePage> {
+    // A cursor that does not decode is treated as "from the start" rather than an error: it can only come
+    // from an old client, and the first page is a safe answer.
+    const after = cursor ? decodePageCursor(cursor) : null;
+    let query = this.db
+      .selectFrom('purchases')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .where('buyer_moysklad_id', '=', buyerMoyskladId);
+    if (after) {
+      const [momentMs, id] = after;
+      query = query.where((eb) => eb.or([eb('moment_ms', '<', momentMs), eb.and([eb('moment_ms', '=', momentMs), eb('id', '<', id)])]));
+    }
+    const rows = await query.orderBy('moment_ms', 'desc').orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const ids = page.map((row) => row.id);
+    const items = ids.length
+      ? await this.db
+          .selectFrom('purchase_items')
+          .selectAll()
+          .where('account_id', '=', accountId)
+          .where('purchase_id', 'in', ids)
+          .orderBy('purchase_id')
+          .orderBy('position')
+          .execute()
+      : [];
+    const last = page.at(-1);
+    return {
+      items: page.map((row) => {
+        const returned = Number(row.returned) === 1;
+        const lines = items
+          .filter((item) => item.purchase_id === row.id)
+          .map((item) => ({ name: item.name, quantity: Number(item.quantity), priceKopecks: Number(item.price_kopecks), returnedQuantity: Number(item.returned_quantity) }));
+        // A sale returned in part shows what the buyer kept (net sum, remaining lines); one returned whole shows what
+        // was sold, marked returned.
+        const kept = returned ? lines : remainingItems(lines);
+        return {
+          id: row.id,
+          number: row.number,
+          moment: row.moment,
+          sumKopecks: returned ? Number(row.sum_kopecks) : Number(row.sum_kopecks) - Number(row.returned_kopecks),
+          items: kept.map(({ name, quantity, priceKopecks }) => ({ name, quantity, priceKopecks })),
+          pointsEarned: Number(row.points_earned),
+          pointsSpent: Number(row.points_spent),
+          returned,
+        };
+      }),
+      nextCursor: rows.length > limit && last ? encodePageCursor(Number(last.moment_ms), last.id) : null,
+    };
+  }
+
+  /** A buyer made by the referral page, with its referrer (the sync fills in the rest when it reads the buyer). */
+  async recordReferral(accountId: number, buyer: { moyskladId: string; name: string; phone: string }, referrerMoyskladId: string): Promise<void> {
+    const now = this.now();
+    await this.db
+      .insertInto('buyers')
+      .values({
+        account_id: accountId,
+        moysklad_id: buyer.moyskladId,
+        amo_customer_id: null,
+        name: buyer.name,
+        phone: buyer.phone,
+        email: null,
+        bonus_card: null,
+        points: 0,
+        purchase_total_kopecks: 0,
+        purchase_count: 0,
+        referral_code: referralCodeFor(accountId, buyer.moyskladId),
+        referrer_moysklad_id: referrerMoyskladId,
+        updated_at: now,
+      })
+      .onConflict((oc) => oc.columns(['account_id', 'moysklad_id']).doUpdateSet({ referrer_moysklad_id: referrerMoyskladId, updated_at: now }))
+      .execute();
+  }
+
+  /**
+   * Referred buyers who have made a purchase and whose referrer reward is not yet settled: no idempotency key
+   * `${rewardKeyPrefix}${buyer's МойСклад id}` exists in their account. Oldest first, at most `limit`.
+   */
+  async referralsAwaitingReward(rewardKeyPrefix: string, limit: number): Promise<PendingReferral[]> {
+    const rows = await this.db
+      .selectFrom('buyers as b')
+      .leftJoin('buyers as r', (join) => join.onRef('r.account_id', '=', 'b.account_id').onRef('r.moysklad_id', '=', 'b.referrer_moysklad_id'))
+      .select(['b.account_id', 'b.moysklad_id', 'b.name', 'b.amo_customer_id', 'b.referrer_moysklad_id', 'r.name as referrer_name', 'r.amo_customer_id as referrer_amo_customer_id'])
+      .where('b.referrer_moysklad_id', 'is not', null)
+      .where('b.purchase_count', '>', 0)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('idempotency_keys as k')
+              .select('k.key')
+              .whereRef('k.account_id', '=', 'b.account_id')
+              .where('k.key', '=', sql<string>`cast(${rewardKeyPrefix} as text) || b.moysklad_id`),
+          ),
+        ),
+      )
+      .orderBy('b.updated_at')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({
+      accountId: Number(row.account_id),
+      buyerMoyskladId: row.moysklad_id,
+      buyerName: row.name,
+      buyerAmoCustomerId: row.amo_customer_id === null ? null : Number(row.amo_customer_id),
+      referrerMoyskladId: String(row.referrer_moysklad_id),
+      referrerName: row.referrer_name ?? '',
+      referrerAmoCustomerId: row.referrer_amo_customer_id === null || row.referrer_amo_customer_id === undefined ? null : Number(row.referrer_amo_customer_id),
+    }));
+  }
+
+  /** Runs a multi-statement write in one transaction. */
+  private write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+
   /** Totals are derived, never incremented: replays and reorders cannot drift them. */
-  private async recomputeTotals(accountId: number, buyerMoyskladId: string, executor: Kysely<Database>): Promise<void> {
+  private async recomputeTotals(accountId: number, buyerMoyskladId: string, executor: Executor): Promise<void> {
     const totals = await executor
       .selectFrom('purchases')
       // A partly returned purchase counts with what the buyer kept.
@@ -455,4 +686,23 @@ function parseLines(json: string): ReturnRecord['lines'] {
   } catch {
     return [];
   }
+}
+
+function toBuyerView(row: Selectable<BuyersTable>): BuyerView {
+  return {
+    moyskladId: row.moysklad_id,
+    amoCustomerId: Number(row.amo_customer_id),
+    name: row.name,
+    phone: row.phone,
+    bonusCard: row.bonus_card,
+    points: Number(row.points),
+    purchaseTotalKopecks: Number(row.purchase_total_kopecks),
+    purchaseCount: Number(row.purchase_count),
+    referralCode: row.referral_code,
+  };
+}
+
+/** Ids in one fixed order (code units, as both databases compare these ASCII ids): the order rows are locked in. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
