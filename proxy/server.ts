@@ -10,9 +10,6 @@ import { createLogger } from './logger.js';
 import { Worker } from './queue/worker.js';
 import { isEntryPoint } from './entry-point.js';
 
-// Existing importers (the benchmarks) take the module contract from here; it lives in ./context.js.
-export type { ComposeModules, ProxyContext, ProxyModules } from './context.js';
-
 export interface RunningProxy {
   url: string;
   context: ProxyContext;

@@ -1,5 +1,5 @@
 import { createComposeModules } from '../../proxy/compose.js';
-import type { ComposeModules } from '../../proxy/server.js';
+import type { ComposeModules } from '../../proxy/context.js';
 import type { SyncModuleOptions } from '../../proxy/sync/module.js';
 
 /**

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { SecretBox } from '../../proxy/crypto/secret-box.js';
 import { AccountsRepository } from '../../proxy/db/repositories/accounts.js';
 import type { Database } from '../../proxy/db/schema.js';
-import type { BuyerView } from '../../proxy/services/ports.js';
+import type { BuyerView } from '../../proxy/db/repositories/read-model.js';
 
 /**
  * Writes the proxy's read model directly (as the sync would after an import), so benchmarks of the

@@ -7,12 +7,12 @@ import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type Idempote
 import { KeyedMutex } from './keyed-mutex.js';
 import { asServiceError } from './moysklad-failure.js';
 import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
+import type { BuyerView } from '../db/repositories/read-model.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
   type AmoUserNamesPort,
   type BonusOperationsPort,
-  type BuyerView,
   type IdempotencyPort,
   type JobsPort,
   type MoySkladPort,

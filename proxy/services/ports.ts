@@ -11,11 +11,6 @@ import type { SyncStatusView } from './widget-views.js';
 
 // ───────────────────────────── read model ─────────────────────────────
 
-// The read model's types, for the services and the benchmarks' seed (the repository is proxy/db/repositories/read-model.ts).
-export type { BuyerView, PendingReferral } from '../db/repositories/read-model.js';
-
-
-
 /** The bonus operations read model (proxy/db/repositories/bonus-operations.ts). */
 export type BonusOperationsPort = Pick<BonusOperationsRepository, 'upsertBonusOperations' | 'listBonusOperations'>;
 
