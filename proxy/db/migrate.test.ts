@@ -8,7 +8,7 @@ describeEachDatabase('migrations', (kind) => {
 
   it('apply every migration once and are idempotent on a second run', async () => {
     const { db, dialect } = database();
-    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems', '0009-realtime-state', '0011-data-that-must-not-drift']);
+    expect(await pendingMigrations(db, dialect)).toEqual(['0001-initial', '0002-amo-rate', '0003-drop-rate-limit-buckets', '0004-referred-buyers-index', '0005-sync-state-tables', '0006-security-hardening', '0007-bonus-operations', '0008-job-problems', '0009-realtime-state', '0011-data-that-must-not-drift', '0012-idempotent-refusals']);
 
     const first = await migrateToLatest(db, dialect);
     expect(first.results?.map((r) => [r.migrationName, r.status])).toEqual([
@@ -22,6 +22,7 @@ describeEachDatabase('migrations', (kind) => {
       ['0008-job-problems', 'Success'],
       ['0009-realtime-state', 'Success'],
       ['0011-data-that-must-not-drift', 'Success'],
+      ['0012-idempotent-refusals', 'Success'],
     ]);
     expect(await pendingMigrations(db, dialect)).toEqual([]);
 
@@ -87,6 +88,33 @@ describeEachDatabase('migrations', (kind) => {
     expect(purchases.rows.map((r) => [r.id, Number(r.returned_kopecks)])).toEqual([['back', 191075], ['kept', 0]]);
     const items = await sql<{ purchase_id: string; returned_quantity: number }>`select purchase_id, returned_quantity from purchase_items order by purchase_id`.execute(db);
     expect(items.rows.map((r) => [r.purchase_id, Number(r.returned_quantity)])).toEqual([['back', 2.5], ['kept', 0]]);
+  });
+
+  it('0012 keeps stored answers and refusals as codes without their HTTP status; an unreadable refusal is forgotten', async () => {
+    const { db, dialect } = database();
+    await migrateTo(db, dialect, '0011-data-that-must-not-drift');
+    const at = 1_700_000_000_000;
+    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
+              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    const rows: Array<[string, string, number | null, string | null]> = [
+      ['done', 'completed', 200, '{"operationId":"op-1","points":50,"status":"completed"}'],
+      ['refused', 'completed', 422, '{"problem":"bonus_insufficient_points","extra":{"balance":40}}'],
+      ['garbled', 'completed', 422, 'not json'],
+      ['running', 'in_progress', null, null],
+    ];
+    for (const [key, state, status, json] of rows) {
+      await sql`insert into idempotency_keys (account_id, key, request_hash, state, status_code, response_json, created_at, expires_at)
+                values (7, ${key}, 'h', ${state}, ${status}, ${json}, ${at}, ${at + 86_400_000})`.execute(db);
+    }
+    await migrateToLatest(db, dialect);
+    const after = await sql<{ key: string; state: string; refusal_code: string | null; response_json: string | null }>`
+      select key, state, refusal_code, response_json from idempotency_keys order by key`.execute(db);
+    expect(after.rows).toEqual([
+      { key: 'done', state: 'completed', refusal_code: null, response_json: '{"operationId":"op-1","points":50,"status":"completed"}' },
+      { key: 'refused', state: 'completed', refusal_code: 'bonus_insufficient_points', response_json: '{"balance":40}' },
+      { key: 'running', state: 'in_progress', refusal_code: null, response_json: null },
+    ]);
+    await expect(sql`select status_code from idempotency_keys`.execute(db)).rejects.toThrow();
   });
 
   it('two connections migrating at once leave one consistent schema', async () => {

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Kysely, type Migration, type MigrationResultSet, Migrator, sql } from 'kysely';
+import { type DatabaseIntrospector, type Kysely, type Migration, type MigrationResultSet, Migrator, sql, type TableMetadata } from 'kysely';
 import type { Dialect } from './database.js';
 import { initialMigration } from './migrations/0001-initial.js';
 import { amoRateMigration } from './migrations/0002-amo-rate.js';
@@ -11,6 +11,7 @@ import { bonusOperationsMigration } from './migrations/0007-bonus-operations.js'
 import { jobProblemsMigration } from './migrations/0008-job-problems.js';
 import { realtimeStateMigration } from './migrations/0009-realtime-state.js';
 import { dataThatMustNotDriftMigration } from './migrations/0011-data-that-must-not-drift.js';
+import { idempotentRefusalsMigration } from './migrations/0012-idempotent-refusals.js';
 import type { Database } from './schema.js';
 
 /**
@@ -29,6 +30,7 @@ function migrationsFor(dialect: Dialect): Record<string, Migration> {
     '0008-job-problems': jobProblemsMigration,
     '0009-realtime-state': realtimeStateMigration,
     '0011-data-that-must-not-drift': dataThatMustNotDriftMigration,
+    '0012-idempotent-refusals': idempotentRefusalsMigration,
   };
 }
 
@@ -43,7 +45,37 @@ async function migratorFor(db: Kysely<Database>, dialect: Dialect): Promise<Migr
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
   if (!schema) throw new Error('PostgreSQL has no current schema: check search_path');
-  return new Migrator({ db, provider, migrationTableSchema: schema });
+  return new Migrator({ db: withCurrentSchemaIntrospection(db, schema), provider, migrationTableSchema: schema });
+}
+
+/**
+ * The Migrator asks "does `kysely_migration` exist?" through `db.introspection.getTables()`, which on PostgreSQL reads
+ * every column of every schema and resolves each schema by name (`has_schema_privilege`, `pg_get_serial_sequence`).
+ * A schema dropped meanwhile by someone else (another test run's database, another tenant) makes that query fail with
+ * 3F000 "schema … does not exist" — seen in CI. The Migrator needs only table names of its own schema, so it gets an
+ * introspector that lists those from information_schema; everything else is the same Kysely instance.
+ */
+function withCurrentSchemaIntrospection(db: Kysely<Database>, schema: string): Kysely<Database> {
+  const introspection: DatabaseIntrospector = {
+    async getSchemas() {
+      return [{ name: schema }];
+    },
+    async getTables() {
+      const { rows } = await sql<{ name: string; type: string }>`
+        select table_name as name, table_type as type from information_schema.tables where table_schema = ${schema}`.execute(db);
+      return rows.map((row): TableMetadata => ({ name: row.name, schema, isView: row.type === 'VIEW', columns: [] }));
+    },
+    async getMetadata() {
+      return { tables: await this.getTables() };
+    },
+  };
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'introspection') return introspection;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 class MigrationError extends Error {

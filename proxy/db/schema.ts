@@ -293,7 +293,9 @@ export interface IdempotencyKeysTable {
   key: string;
   request_hash: string;
   state: 'in_progress' | 'completed';
-  status_code: number | null;
+  /** The refusal a completed key keeps (a service's code); null when the request succeeded. */
+  refusal_code: string | null;
+  /** The success answer, or the refusal's extra members. */
   response_json: string | null;
   created_at: number;
   expires_at: number;

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { WidgetRoute } from './routes/widget/route-definition.js';
+import { problemStatus, type ProblemCode } from './routes/problem-messages.js';
 import { problemSchema } from './routes/widget/schemas.js';
 
 /**
@@ -60,9 +61,11 @@ function responses(route: WidgetRoute): JsonSchema {
   for (const [status, description] of Object.entries(COMMON_PROBLEMS)) out[status] = { description, content: problem };
   if (route.admin) out[403] = { description: 'Not an account administrator (`admin_required`)', content: problem };
   if (route.body) out[415] = { description: 'Body is not JSON (`unsupported_media_type`)', content: problem };
-  for (const [status, codes] of Object.entries(route.problems)) {
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of route.problems) byStatus.set(problemStatus[code], [...(byStatus.get(problemStatus[code]) ?? []), code]);
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const earlier = out[status]?.description;
-    const own = (codes ?? []).map((code) => `\`${code}\``).join(', ');
+    const own = codes.map((code) => `\`${code}\``).join(', ');
     out[status] = { description: earlier ? `${earlier}; ${own}` : own, content: problem };
   }
   return out;

@@ -3,21 +3,17 @@ import { parseMoscow, toMoscowIso } from '../moysklad/moscow-time.js';
 import type { WidgetAuth } from './widget-auth.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
-import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
+import { DEFAULT_IDEMPOTENCY_TIMING, requestHash, runOnce, type IdempotencyStore, type IdempotencyTiming } from './idempotent-execution.js';
 import { KeyedMutex } from './keyed-mutex.js';
-import { asServiceError } from './moysklad-failure.js';
 import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
-  MoySkladPortError,
   type AmoUserNamesPort,
   type BonusOperationsPort,
-  type IdempotencyPort,
   type JobsPort,
   type MoySkladPort,
   type OperationLogPort,
-  type StoredResponse,
 } from './ports.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
@@ -37,7 +33,7 @@ export type BonusDeps = {
   /** The bonus program snapshot the card shows, refreshed when an operation finds it changed. */
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   moysklad: MoySkladPort;
-  idempotency: IdempotencyPort;
+  idempotency: IdempotencyStore;
   operationLog: OperationLogPort;
   jobs: JobsPort;
   /** Who made the operation, by name, for the МойСклад description and the amoCRM note. */
@@ -65,25 +61,22 @@ export class BonusService {
       key: `widget:${idempotencyKey}`,
       hash: requestHash({ customer: buyer.amoCustomerId, ...request, comment: request.comment ?? '' }),
     };
-    const response = await runOnce(this.deps.idempotency, scope, () => this.execute(auth, buyer, request, idempotencyKey), this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING);
-    const result = replay(response);
-    if (result instanceof Error) throw result;
-    return result as BonusResult;
+    return runOnce(this.deps.idempotency, scope, () => this.execute(auth, buyer, request, idempotencyKey), this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING);
   }
 
-  private async execute(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string): Promise<StoredResponse> {
+  private async execute(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string): Promise<BonusResult> {
     if (!Number.isInteger(request.amount) || request.amount < MIN_BONUS_POINTS || request.amount > MAX_BONUS_POINTS) {
-      throw new ServiceError(422, 'bonus_amount_out_of_bounds');
+      throw new ServiceError('bonus_amount_out_of_bounds');
     }
     const token = await this.tokenOf(auth.accountId);
     const settings = await this.deps.settings.get(auth.accountId);
-    if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError(422, 'bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
+    if (request.amount > settings.bonusMaxPerOperation) throw new ServiceError('bonus_operation_limit_exceeded', { maxAmount: settings.bonusMaxPerOperation });
     // The user's daily total is reserved before МойСклад is called (atomically, across processes) and given back if
     // the operation does not happen, so parallel requests cannot together pass the cap.
     const day = moscowDay(new Date((this.deps.now ?? Date.now)()));
     const subject = `bonus:${request.operation}:user:${auth.userId}`;
     if (!(await this.deps.dailyCounters.reserve(auth.accountId, subject, day, request.amount, settings.bonusMaxPerUserPerDay))) {
-      throw new ServiceError(422, 'bonus_daily_limit_exceeded', { dailyLimit: settings.bonusMaxPerUserPerDay });
+      throw new ServiceError('bonus_daily_limit_exceeded', { dailyLimit: settings.bonusMaxPerUserPerDay });
     }
     try {
       return await this.transact(auth, buyer, request, idempotencyKey, token);
@@ -93,18 +86,18 @@ export class BonusService {
     }
   }
 
-  private transact(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string, token: string): Promise<StoredResponse> {
+  private transact(auth: WidgetAuth, buyer: BuyerView, request: BonusRequest, idempotencyKey: string, token: string): Promise<BonusResult> {
     return this.perBuyer.run(`${auth.accountId}:${buyer.moyskladId}`, async () => {
       try {
         const program = await this.deps.moysklad.activeBonusProgram(token);
         await this.deps.accountSync.saveBonusProgram(auth.accountId, program);
-        if (!program?.active) throw new ServiceError(422, 'bonus_program_inactive');
+        if (!program?.active) throw new ServiceError('bonus_program_inactive');
         if (request.operation === 'redeem') {
           // The read model may lag behind the till; the live balance decides, and the card learns it with the refusal.
           const balance = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
           if (request.amount > balance) {
             await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, balance);
-            throw new ServiceError(422, 'bonus_insufficient_points', { balance });
+            throw new ServiceError('bonus_insufficient_points', { balance });
           }
         }
         const author: Author = { userId: auth.userId, name: await this.deps.userNames.nameOf(auth.accountId, auth.userId) };
@@ -119,14 +112,13 @@ export class BonusService {
         const points = await this.deps.moysklad.counterpartyPoints(token, buyer.moyskladId);
         await this.deps.readModel.setPoints(auth.accountId, buyer.moyskladId, points);
         await this.record(auth, buyer, request, { ...transaction, author }, points);
-        const body: BonusResult = { operationId: transaction.id, points, status: 'completed' };
-        return { status: 200, body };
+        return { operationId: transaction.id, points, status: 'completed' };
       } catch (error) {
-        if (error instanceof MoySkladPortError && error.failure === 'auth_failed') {
+        if (error instanceof ServiceError && error.code === 'moysklad_auth_failed') {
           await this.deps.accounts.markMoySkladNeedsReauth(auth.accountId);
-          throw new ServiceError(409, 'moysklad_needs_reauth');
+          throw new ServiceError('moysklad_needs_reauth');
         }
-        throw asServiceError(error);
+        throw error;
       }
     });
   }

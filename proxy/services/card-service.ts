@@ -35,8 +35,8 @@ export class CardService {
       // During the first import a customer from МойСклад may simply not be here yet: say so, with the progress,
       // rather than "not from МойСклад".
       const importing = unfinished((await this.deps.accountSync.cardState(auth.accountId)).import);
-      if (importing) throw new ServiceError(409, 'customer_importing', { import: importing });
-      throw new ServiceError(404, 'customer_not_linked');
+      if (importing) throw new ServiceError('customer_importing', { import: importing });
+      throw new ServiceError('customer_not_linked');
     }
     const [page, operations, state, settings] = await Promise.all([
       this.deps.readModel.purchasePage(auth.accountId, buyer.moyskladId, null, CARD_FIRST_PAGE_SIZE),
@@ -83,7 +83,7 @@ export class CardService {
   /** 404 both for "no such customer" and "customer of another account": ids are not an oracle. */
   async buyer(auth: WidgetAuth, amoCustomerId: number): Promise<BuyerView> {
     const buyer = await this.deps.readModel.buyerByAmoCustomer(auth.accountId, amoCustomerId);
-    if (!buyer) throw new ServiceError(404, 'customer_not_linked');
+    if (!buyer) throw new ServiceError('customer_not_linked');
     return buyer;
   }
 }

@@ -1,6 +1,5 @@
 import type { WidgetAuth } from './widget-auth.js';
 import { amoAccess } from '../account-readiness.js';
-import { asServiceError } from './moysklad-failure.js';
 import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
@@ -45,14 +44,8 @@ export class ConnectionService {
    * МойСклад user elsewhere breaks the other connection — expected.
    */
   async connect(auth: WidgetAuth, login: string, password: string): Promise<{ connected: true; login: string }> {
-    let token: string;
-    let moyskladAccountId: string | null;
-    try {
-      token = await this.deps.moysklad.obtainToken(login, password);
-      ({ accountId: moyskladAccountId } = await this.deps.moysklad.checkToken(token));
-    } catch (error) {
-      throw asServiceError(error);
-    }
+    const token = await this.deps.moysklad.obtainToken(login, password);
+    const { accountId: moyskladAccountId } = await this.deps.moysklad.checkToken(token);
     await this.deps.accounts.ensure(auth.accountId, auth.subdomain);
     // The МойСклад account id comes with the token check: the sync's connect need not ask for it again.
     await this.deps.accounts.saveMoySkladConnection(auth.accountId, login, token, moyskladAccountId ?? undefined);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { describeEachDatabase } from '../test-support/databases.js';
 import { createTestDatabase, type TestDatabase } from '../test-support/databases.js';
 import { IdempotencyKeysRepository } from '../db/repositories/idempotency-keys.js';
-import { replay, requestHash, runOnce } from './idempotent-execution.js';
+import { requestHash, runOnce } from './idempotent-execution.js';
 import { ServiceError } from './service-error.js';
 
 const timing = { ttlMs: 60_000, waitMs: 300, pollMs: 5 };
@@ -26,22 +26,26 @@ describeEachDatabase('runOnce over the idempotency_keys table', (kind) => {
     const work = async () => {
       runs++;
       await new Promise((resolve) => setTimeout(resolve, 30));
-      return { status: 200, body: { run: runs } };
+      return { run: runs };
     };
     const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => runOnce(i % 2 ? store : other, scope('k1'), work, timing)));
     expect(runs).toBe(1);
-    expect(answers.every((a) => JSON.stringify(a) === JSON.stringify({ status: 200, body: { run: 1 } }))).toBe(true);
+    expect(answers).toEqual(Array(10).fill({ run: 1 }));
   });
 
   it('a definite refusal is stored and replayed; a 5xx releases the key so a retry runs again', async () => {
-    const refused = await runOnce(store, scope('k2'), async () => { throw new ServiceError(422, 'bonus_insufficient_points', { balance: 40 }); }, timing);
-    expect(refused).toEqual({ status: 422, body: { problem: 'bonus_insufficient_points', extra: { balance: 40 } } });
-    // The replay is the same refusal with the same details (here: the balance the widget shows).
-    expect(replay(refused)).toBeInstanceOf(ServiceError);
-    expect(replay(await runOnce(store, scope('k2'), async () => ({ status: 200, body: 'never' }), timing))).toMatchObject({ code: 'bonus_insufficient_points', extra: { balance: 40 } });
-    await expect(runOnce(store, scope('k3'), async () => { throw new ServiceError(502, 'moysklad_unreachable'); }, timing)).rejects.toMatchObject({ code: 'moysklad_unreachable' });
+    const refusal = { code: 'bonus_insufficient_points', extra: { balance: 40 } };
+    await expect(runOnce(store, scope('k2'), async () => { throw new ServiceError('bonus_insufficient_points', { balance: 40 }); }, timing)).rejects.toMatchObject(refusal);
+    // The retry meets the same refusal with the same details (here: the balance the widget shows), without running.
+    let ran = false;
+    const retry = runOnce(store, scope('k2'), async () => { ran = true; return 'never'; }, timing);
+    await expect(retry).rejects.toBeInstanceOf(ServiceError);
+    await expect(retry).rejects.toMatchObject(refusal);
+    expect(ran).toBe(false);
+    // A transient refusal (МойСклад unreachable) is not an answer: the key is released and a retry runs again.
+    await expect(runOnce(store, scope('k3'), async () => { throw new ServiceError('moysklad_unreachable'); }, timing)).rejects.toMatchObject({ code: 'moysklad_unreachable' });
     expect(await store.lookup(1, 'k3')).toBeNull();
-    expect(await runOnce(store, scope('k3'), async () => ({ status: 200, body: 'ok' }), timing)).toEqual({ status: 200, body: 'ok' });
+    expect(await runOnce(store, scope('k3'), async () => 'ok', timing)).toBe('ok');
   });
 
   it('an in-progress key abandoned by a dead process is taken over after the stale period', async () => {
@@ -51,15 +55,15 @@ describeEachDatabase('runOnce over the idempotency_keys table', (kind) => {
     expect((await clocked.claim(1, 'k6', 'h', 60_000)).kind).toBe('existing');
     clock += 1_001;
     expect((await clocked.claim(1, 'k6', 'h', 60_000)).kind).toBe('claimed');
-    await clocked.complete(1, 'k6', { status: 200, body: 'done' });
+    await clocked.complete(1, 'k6', { kind: 'completed', body: 'done' });
     clock += 10_000; // a completed answer is never taken over, only expired
-    expect(await clocked.claim(1, 'k6', 'h', 60_000)).toEqual({ kind: 'existing', requestHash: 'h', response: { status: 200, body: 'done' } });
+    expect(await clocked.claim(1, 'k6', 'h', 60_000)).toEqual({ kind: 'existing', requestHash: 'h', answer: { kind: 'completed', body: 'done' } });
   });
 
   it('a different request with the same key is refused; a waiter gives up with 409 when the first never finishes', async () => {
-    await runOnce(store, scope('k4', { amount: 1 }), async () => ({ status: 200, body: 1 }), timing);
-    await expect(runOnce(store, scope('k4', { amount: 2 }), async () => ({ status: 200, body: 2 }), timing)).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+    await runOnce(store, scope('k4', { amount: 1 }), async () => 1, timing);
+    await expect(runOnce(store, scope('k4', { amount: 2 }), async () => 2, timing)).rejects.toMatchObject({ code: 'idempotency_key_reused' });
     await store.claim(1, 'k5', requestHash({ amount: 1 }), 60_000); // an owner that never completes
-    await expect(runOnce(store, scope('k5'), async () => ({ status: 200, body: 0 }), timing)).rejects.toMatchObject({ status: 409, code: 'idempotency_in_progress' });
+    await expect(runOnce(store, scope('k5'), async () => 0, timing)).rejects.toMatchObject({ code: 'idempotency_in_progress' });
   });
 });

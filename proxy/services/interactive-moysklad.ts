@@ -8,7 +8,8 @@ import type { RetryPolicy } from '../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import { normalizePhone, phoneDigits } from '../phone.js';
-import { MoySkladPortError, type BonusProgramView, type MoySkladFailure, type MoySkladPort } from './ports.js';
+import { type BonusProgramView, type MoySkladPort } from './ports.js';
+import { ServiceError, type ServiceErrorCode } from './service-error.js';
 
 export type InteractiveMoySkladOptions = {
   baseUrl: string;
@@ -40,27 +41,31 @@ const TARIFF_CODES = new Set([1043, 1070, 30006]);
 const MAX_BALANCE_CODE = 62004;
 const NO_ACTIVE_PROGRAM_CODES = new Set([3020]);
 
-/** Sorts a МойСклад client error into the categories the widget tells apart. */
-export function classifyMoySkladError(error: unknown): MoySkladFailure {
-  if (error instanceof MoySkladAuthError) return 'auth_failed';
-  if (error instanceof MoySkladNetworkError || error instanceof MoySkladRateLimitError) return 'unreachable';
+/**
+ * Sorts a МойСклад client error into the refusals the widget tells apart. `moysklad_auth_failed` means МойСклад refused
+ * the credentials: a wrong password at connect, a revoked token anywhere else (callers mark the account, see
+ * proxy/services/moysklad-connection.ts).
+ */
+export function classifyMoySkladError(error: unknown): ServiceErrorCode {
+  if (error instanceof MoySkladAuthError) return 'moysklad_auth_failed';
+  if (error instanceof MoySkladNetworkError || error instanceof MoySkladRateLimitError) return 'moysklad_unreachable';
   if (error instanceof MoySkladError) {
-    if (error.code !== undefined && NO_API_ACCESS_CODES.has(error.code)) return 'no_api_access';
-    if (error.code !== undefined && TARIFF_CODES.has(error.code)) return 'tariff';
-    if (error.code === MAX_BALANCE_CODE) return 'max_balance_exceeded';
-    if (error.code !== undefined && NO_ACTIVE_PROGRAM_CODES.has(error.code)) return 'no_active_program';
-    if (error.status === 402) return 'tariff';
-    if (error.status === 403) return 'no_api_access';
-    if (error.status === undefined || error.status >= 500) return 'unreachable';
-    return 'rejected';
+    if (error.code !== undefined && NO_API_ACCESS_CODES.has(error.code)) return 'moysklad_no_api_access';
+    if (error.code !== undefined && TARIFF_CODES.has(error.code)) return 'moysklad_tariff';
+    if (error.code === MAX_BALANCE_CODE) return 'bonus_max_balance_exceeded';
+    if (error.code !== undefined && NO_ACTIVE_PROGRAM_CODES.has(error.code)) return 'bonus_program_inactive';
+    if (error.status === 402) return 'moysklad_tariff';
+    if (error.status === 403) return 'moysklad_no_api_access';
+    if (error.status === undefined || error.status >= 500) return 'moysklad_unreachable';
+    return 'bonus_rejected';
   }
-  return 'unreachable';
+  return 'moysklad_unreachable';
 }
 
 /**
  * МойСклад for a person who is waiting (the widget's connect, bonus operations, price types; the referral page): one
  * quick retry and a short timeout instead of the sync's patience, and every failure classified into what the widget
- * tells apart (`MoySkladPortError`, turned into a problem by `asServiceError`). One limiter per МойСклад user (keyed
+ * tells apart (a `ServiceError` whose code the edge renders; the МойСклад error stays its `cause` for the logs). One limiter per МойСклад user (keyed
  * by a hash of the token, never the token itself), shared by every call this process makes as that user.
  */
 export class InteractiveMoySklad implements MoySkladPort {
@@ -172,8 +177,7 @@ export class InteractiveMoySklad implements MoySkladPort {
     try {
       return await work();
     } catch (error) {
-      const failure = classifyMoySkladError(error);
-      throw new MoySkladPortError(failure, error instanceof Error ? error.message : 'МойСклад call failed', error instanceof MoySkladNetworkError);
+      throw new ServiceError(classifyMoySkladError(error), {}, { cause: error });
     }
   }
 }

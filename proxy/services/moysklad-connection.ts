@@ -1,6 +1,5 @@
 import { moyskladAccess, moyskladTokenIfAllowed, type MoySkladAccess } from '../account-readiness.js';
 import type { AccountRecord, AccountsRepository } from '../db/repositories/accounts.js';
-import { MoySkladPortError } from './ports.js';
 import { ServiceError } from './service-error.js';
 
 export type MoySkladConnectionState = MoySkladAccess;
@@ -13,8 +12,8 @@ export function moyskladConnectionState(account: Pick<AccountRecord, 'moyskladCo
 /** The widget's 409 problems for an account that cannot work with МойСклад: the widget shows "connect it" for both. */
 export function requireMoySkladConnected(account: Pick<AccountRecord, 'moyskladConnected' | 'needsReauth'> & Partial<Pick<AccountRecord, 'status'>> | null): void {
   const state = moyskladConnectionState(account);
-  if (state === 'needs_reauth') throw new ServiceError(409, 'moysklad_needs_reauth');
-  if (state === 'not_connected') throw new ServiceError(409, 'not_connected');
+  if (state === 'needs_reauth') throw new ServiceError('moysklad_needs_reauth');
+  if (state === 'not_connected') throw new ServiceError('not_connected');
 }
 
 /**
@@ -27,14 +26,14 @@ export async function withMoySkladToken<T>(accounts: Pick<AccountsRepository, 'f
   try {
     return await work(token);
   } catch (error) {
-    if (await noteAuthFailure(accounts, accountId, error)) throw new ServiceError(409, 'moysklad_needs_reauth');
+    if (await noteAuthFailure(accounts, accountId, error)) throw new ServiceError('moysklad_needs_reauth');
     throw error;
   }
 }
 
 /** A МойСклад 401 (the stored token was revoked): marks the account so nothing calls МойСклад until a reconnect. */
 export async function noteAuthFailure(accounts: Pick<AccountsRepository, 'markMoySkladNeedsReauth'>, accountId: number, error: unknown): Promise<boolean> {
-  if (!(error instanceof MoySkladPortError) || error.failure !== 'auth_failed') return false;
+  if (!(error instanceof ServiceError) || error.code !== 'moysklad_auth_failed') return false;
   await accounts.markMoySkladNeedsReauth(accountId);
   return true;
 }
@@ -42,6 +41,6 @@ export async function noteAuthFailure(accounts: Pick<AccountsRepository, 'markMo
 /** The account's МойСклад token while it may call МойСклад; 409 `moysklad_needs_reauth` / `not_connected` otherwise. */
 export async function moyskladTokenFor(accounts: Pick<AccountsRepository, 'find' | 'moyskladToken'>, accountId: number): Promise<string> {
   const allowed = await moyskladTokenIfAllowed(accounts, accountId);
-  if (allowed.access !== 'connected') throw new ServiceError(409, allowed.access === 'needs_reauth' ? 'moysklad_needs_reauth' : 'not_connected');
+  if (allowed.access !== 'connected') throw new ServiceError(allowed.access === 'needs_reauth' ? 'moysklad_needs_reauth' : 'not_connected');
   return allowed.token;
 }

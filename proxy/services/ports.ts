@@ -29,30 +29,8 @@ export type BonusTransactionInput = {
   description: string;
 };
 
-/** Failure categories the widget distinguishes; adapters map МойСклад errors onto them. */
-export type MoySkladFailure =
-  | 'auth_failed'
-  | 'no_api_access'
-  | 'tariff'
-  | 'unreachable'
-  | 'max_balance_exceeded'
-  | 'no_active_program'
-  | 'rejected';
-
-export class MoySkladPortError extends Error {
-  constructor(
-    readonly failure: MoySkladFailure,
-    message: string,
-    /** True when the request may have been applied (network error after sending a write). */
-    readonly ambiguous = false,
-  ) {
-    super(message);
-    this.name = 'MoySkladPortError';
-  }
-}
-
 export interface MoySkladPort {
-  /** POST /security/token with Basic auth. Throws MoySkladPortError('auth_failed' | 'no_api_access' | …). */
+  /** POST /security/token with Basic auth. Throws ServiceError('moysklad_auth_failed' | 'moysklad_no_api_access' | …). */
   obtainToken(login: string, password: string): Promise<string>;
   /** GET /context/employee: proves the token works and has API access. */
   /** Proves a token works; the answer names the МойСклад account (its webhooks must carry that id). */
@@ -72,22 +50,6 @@ export interface MoySkladPort {
 }
 
 // ───────────────────────────── idempotency, log, jobs ─────────────────────────────
-
-export type StoredResponse = { status: number; body: unknown };
-
-export type IdempotencyClaim =
-  | { kind: 'claimed' }
-  | { kind: 'existing'; requestHash: string; response: StoredResponse | null };
-
-export interface IdempotencyPort {
-  /** Inserts the key; a unique constraint decides which concurrent caller wins. */
-  claim(accountId: number, key: string, requestHash: string, ttlMs: number): Promise<IdempotencyClaim>;
-  lookup(accountId: number, key: string): Promise<{ requestHash: string; response: StoredResponse | null } | null>;
-  complete(accountId: number, key: string, response: StoredResponse): Promise<void>;
-  /** Releases an in-progress key after a failure that left nothing behind, so the caller may retry. */
-  release(accountId: number, key: string): Promise<void>;
-}
-
 
 export interface OperationLogPort {
   append(entry: { accountId: number; userId: number | null; kind: string; details: Record<string, unknown> }): Promise<void>;

@@ -2,13 +2,12 @@ import { createHash } from 'node:crypto';
 import { normalizeMobilePhone, normalizePhone, phoneDigits } from '../phone.js';
 import { customerNoteJob, entityJob } from '../sync/jobs.js';
 import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
-import { DEFAULT_IDEMPOTENCY_TIMING, replay, requestHash, runOnce, type IdempotencyTiming } from './idempotent-execution.js';
+import { DEFAULT_IDEMPOTENCY_TIMING, requestHash, runOnce, type IdempotencyStore, type IdempotencyTiming } from './idempotent-execution.js';
 import { moyskladTokenIfAllowed } from '../account-readiness.js';
-import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
-import type { IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, StoredResponse } from './ports.js';
+import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
 import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
@@ -72,7 +71,7 @@ export class ReferralService {
       settings: Pick<WidgetSettings, 'get'>;
       readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
-      idempotency: IdempotencyPort;
+      idempotency: IdempotencyStore;
       operationLog: OperationLogPort;
       dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
       notes: Pick<ReferralNotesRepository, 'hold' | 'ready' | 'done'>;
@@ -87,7 +86,7 @@ export class ReferralService {
 
   async landing(code: string): Promise<ReferralLanding> {
     const found = await this.deps.readModel.buyerByReferralCode(code);
-    if (!found) throw new ServiceError(404, 'referral_not_found');
+    if (!found) throw new ServiceError('referral_not_found');
     const settings = await this.deps.settings.get(found.accountId);
     return {
       accountId: found.accountId,
@@ -102,27 +101,27 @@ export class ReferralService {
 
   async signUp(code: string, input: ReferralSignup): Promise<ReferralOutcome> {
     const { accountId, referrer, confirmation } = await this.landing(code);
-    if (!input.consent) throw new ServiceError(422, 'referral_consent_required');
+    if (!input.consent) throw new ServiceError('referral_consent_required');
     const phone = normalizeMobilePhone(input.phone);
-    if (!phone) throw new ServiceError(422, 'referral_phone_invalid');
-    if (normalizePhone(referrer.phone) === phone) throw new ServiceError(422, 'referral_self');
+    if (!phone) throw new ServiceError('referral_phone_invalid');
+    if (normalizePhone(referrer.phone) === phone) throw new ServiceError('referral_self');
     // One slot per (account, phone): the unique key decides races; the same number through the same link gets the
     // stored answer (told as a repeat), the same number through another link is refused.
     const scope = { accountId, key: signupKey(phone), hash: requestHash({ code, phone: phoneDigits(phone) }) };
     const previous = await this.deps.idempotency.lookup(accountId, scope.key);
-    if (previous && previous.requestHash !== scope.hash) throw new ServiceError(409, 'referral_phone_used');
-    if (previous?.response && previous.response.status < 400) return { kind: 'already_registered' };
+    if (previous && previous.requestHash !== scope.hash) throw new ServiceError('referral_phone_used');
+    if (previous?.answer?.kind === 'completed') return { kind: 'already_registered' };
 
     if (confirmation) {
       if (!this.deps.phoneConfirmation.configured) {
         this.deps.log?.error({ accountId }, 'referral phone confirmation is switched on but no sender is configured: sign-ups refused');
-        throw new ServiceError(503, 'referral_unavailable');
+        throw new ServiceError('referral_unavailable');
       }
       if (!input.confirmationCode) {
         await this.deps.phoneConfirmation.send(accountId, phone);
         return { kind: 'confirmation_sent', phone };
       }
-      if (!(await this.deps.phoneConfirmation.verify(accountId, phone, input.confirmationCode))) throw new ServiceError(422, 'referral_code_invalid');
+      if (!(await this.deps.phoneConfirmation.verify(accountId, phone, input.confirmationCode))) throw new ServiceError('referral_code_invalid');
     }
 
     // The referrer's daily cap: one sign-up reserved before anything is written, given back unless one really happened.
@@ -130,30 +129,28 @@ export class ReferralService {
     const day = moscowDay(this.deps.now?.() ?? new Date());
     const capSubject = `referral:referrer:${referrer.moyskladId}`;
     if (!(await this.deps.dailyCounters.reserve(accountId, capSubject, day, 1, settings.referralMaxPerReferrerPerDay))) {
-      throw new ServiceError(429, 'referral_daily_limit');
+      throw new ServiceError('referral_daily_limit');
     }
     let registered = false;
-    let response: StoredResponse;
+    let answer: { pointsForYou: number };
     try {
-      response = await runOnce(
+      answer = await runOnce(
         this.deps.idempotency,
         scope,
         async () => {
-          const answer = await this.register(accountId, referrer, input.name, phone);
+          const registration = await this.register(accountId, referrer, input.name, phone);
           registered = true;
-          return answer;
+          return registration;
         },
         { ...(this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING), ttlMs: REFERRAL_KEY_TTL_MS },
       );
     } catch (error) {
       await this.deps.dailyCounters.release(accountId, capSubject, day, 1);
-      if (error instanceof ServiceError && error.code === 'idempotency_key_reused') throw new ServiceError(409, 'referral_phone_used');
+      if (error instanceof ServiceError && error.code === 'idempotency_key_reused') throw new ServiceError('referral_phone_used');
       throw error;
     }
     if (!registered) await this.deps.dailyCounters.release(accountId, capSubject, day, 1);
-    const result = replay(response);
-    if (result instanceof Error) throw result;
-    return registered ? { kind: 'registered', pointsForYou: (result as { pointsForYou: number }).pointsForYou } : { kind: 'already_registered' };
+    return registered ? { kind: 'registered', pointsForYou: answer.pointsForYou } : { kind: 'already_registered' };
   }
 
   /**
@@ -199,10 +196,10 @@ export class ReferralService {
 
   private async register(accountId: number, referrer: BuyerView, name: string, phone: string) {
     const token = await this.tokenOf(accountId);
-    if (!token) throw new ServiceError(503, 'referral_unavailable');
+    if (!token) throw new ServiceError('referral_unavailable');
     const settings = await this.deps.settings.get(accountId);
     try {
-      if ((await this.deps.moysklad.counterpartyIdsByPhone(token, phone)).length > 0) throw new ServiceError(409, 'referral_existing_customer');
+      if ((await this.deps.moysklad.counterpartyIdsByPhone(token, phone)).length > 0) throw new ServiceError('referral_existing_customer');
       const created = await this.deps.moysklad.createIndividual(token, { name, phone, syncId: stableUuid(`${accountId}:referral:${phoneDigits(phone)}`) });
       await this.deps.jobs.enqueue(entityJob({ accountId, entityType: 'counterparty', id: created.id, action: 'CREATE' }));
       // Remembered before any reward, so a `first_purchase` referrer is paid by the sweep once the buyer has bought.
@@ -238,10 +235,10 @@ export class ReferralService {
         pointsReferrer: settings.referrerRewardAt === 'signup' ? referrerPoints : program?.active ? settings.referralBonusReferrer : 0,
         referrerRewardAt: settings.referrerRewardAt,
       });
-      return { status: 200, body: { pointsForYou } };
+      return { pointsForYou };
     } catch (error) {
       await noteAuthFailure(this.deps.accounts, accountId, error);
-      throw asServiceError(error);
+      throw error;
     }
   }
 
@@ -273,35 +270,29 @@ export class ReferralService {
   private async rewardReferrer(accountId: number, token: string, referred: { moyskladId: string; name: string }, referrerMoyskladId: string): Promise<{ points: number; fresh: boolean }> {
     const scope = { accountId, key: `${REFERRER_REWARD_KEY_PREFIX}${referred.moyskladId}`, hash: requestHash({ referrerMoyskladId }) };
     let fresh = false;
-    const response = await runOnce(
+    const answer = await runOnce(
       this.deps.idempotency,
       scope,
       async () => {
-        try {
-          const settings = await this.deps.settings.get(accountId);
-          const program = await this.deps.moysklad.activeBonusProgram(token);
-          const points = program?.active ? settings.referralBonusReferrer : 0;
-          if (program && points > 0) {
-            await this.grant(accountId, token, {
-              counterpartyId: referrerMoyskladId,
-              bonusProgramId: program.id,
-              points,
-              externalCode: `ref-referrer-${createHash('sha256').update(`${accountId}:${referred.moyskladId}`).digest('hex').slice(0, 36)}`,
-              description: `Реферальная программа: бонус за приглашение (${referred.name})`,
-            });
-          }
-          await this.deps.operationLog.append({ accountId, userId: null, kind: 'referral.referrer_rewarded', details: { referrerMoyskladId, newMoyskladId: referred.moyskladId, points } });
-          fresh = true;
-          return { status: 200, body: { points } };
-        } catch (error) {
-          throw asServiceError(error);
+        const settings = await this.deps.settings.get(accountId);
+        const program = await this.deps.moysklad.activeBonusProgram(token);
+        const points = program?.active ? settings.referralBonusReferrer : 0;
+        if (program && points > 0) {
+          await this.grant(accountId, token, {
+            counterpartyId: referrerMoyskladId,
+            bonusProgramId: program.id,
+            points,
+            externalCode: `ref-referrer-${createHash('sha256').update(`${accountId}:${referred.moyskladId}`).digest('hex').slice(0, 36)}`,
+            description: `Реферальная программа: бонус за приглашение (${referred.name})`,
+          });
         }
+        await this.deps.operationLog.append({ accountId, userId: null, kind: 'referral.referrer_rewarded', details: { referrerMoyskladId, newMoyskladId: referred.moyskladId, points } });
+        fresh = true;
+        return { points };
       },
       { ...(this.deps.timing ?? DEFAULT_IDEMPOTENCY_TIMING), ttlMs: REFERRAL_KEY_TTL_MS },
     );
-    const result = replay(response);
-    if (result instanceof Error) throw result;
-    return { points: (result as { points: number }).points, fresh };
+    return { points: answer.points, fresh };
   }
 
   /** One EARNING transaction (idempotent on its externalCode); the sync then refreshes the amoCRM points field. */

@@ -13,15 +13,15 @@ export class SyncService {
 
   async retry(auth: WidgetAuth, jobId: string): Promise<void> {
     const outcome = await this.deps.jobs.retryFailed(auth.accountId, jobId);
-    if (outcome === 'not_found') throw new ServiceError(404, 'job_not_found');
-    if (outcome === 'not_failed') throw new ServiceError(409, 'job_not_failed');
+    if (outcome === 'not_found') throw new ServiceError('job_not_found');
+    if (outcome === 'not_failed') throw new ServiceError('job_not_failed');
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'sync.job_retried', details: { jobId } });
   }
 
   /** For what no retry can fix (data to correct in МойСклад, a record deleted in amoCRM): the admin sets it aside. */
   async skip(auth: WidgetAuth, jobId: string): Promise<void> {
     const result = await this.deps.jobs.skipFailed(auth.accountId, jobId);
-    if (result.outcome !== 'skipped') throw result.outcome === 'not_found' ? new ServiceError(404, 'job_not_found') : new ServiceError(409, 'job_not_failed');
+    if (result.outcome !== 'skipped') throw result.outcome === 'not_found' ? new ServiceError('job_not_found') : new ServiceError('job_not_failed');
     await this.deps.operationLog.append({ accountId: auth.accountId, userId: auth.userId, kind: 'sync.job_skipped', details: { jobId, kind: result.kind } });
   }
 }

@@ -2,20 +2,19 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { Database } from '../schema.js';
 
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
+/** What a completed key keeps: the request's answer, or the definite refusal it met (a service's code and extras). */
+export type StoredAnswer = { kind: 'completed'; body: unknown } | { kind: 'refused'; code: string; extra: Record<string, unknown> };
 
-export type IdempotencyClaim = { kind: 'claimed' } | { kind: 'existing'; requestHash: string; response: StoredResponse | null };
+export type IdempotencyClaim = { kind: 'claimed' } | { kind: 'existing'; requestHash: string; answer: StoredAnswer | null };
 
-const statusSchema = z.number().int().min(100).max(599);
+/** A refusal's extras as written by `complete` (read back defensively: a bad row must not become someone's answer). */
+const refusalExtra = z.record(z.string(), z.unknown());
 
 /**
  * Idempotency-Key records for widget writes (bonus operations, referral signups). The primary key (account, key)
  * decides which of two concurrent requests wins, on SQLite and PostgreSQL alike; the loser sees the winner's
- * request hash and, once completed, its response. Expired keys are treated as absent. Implements
- * `IdempotencyPort` (proxy/services/ports.ts).
+ * request hash and, once completed, its answer. Expired keys are treated as absent. Used by `runOnce`
+ * (proxy/services/idempotent-execution.ts).
  */
 export class IdempotencyKeysRepository {
   constructor(
@@ -41,7 +40,7 @@ export class IdempotencyKeysRepository {
       .execute();
     const inserted = await this.db
       .insertInto('idempotency_keys')
-      .values({ account_id: accountId, key, request_hash: requestHash, state: 'in_progress', status_code: null, response_json: null, created_at: now, expires_at: now + ttlMs })
+      .values({ account_id: accountId, key, request_hash: requestHash, state: 'in_progress', refusal_code: null, response_json: null, created_at: now, expires_at: now + ttlMs })
       .onConflict((oc) => oc.columns(['account_id', 'key']).doNothing())
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) return { kind: 'claimed' };
@@ -51,27 +50,26 @@ export class IdempotencyKeysRepository {
     return { kind: 'existing', ...existing };
   }
 
-  async lookup(accountId: number, key: string): Promise<{ requestHash: string; response: StoredResponse | null } | null> {
+  async lookup(accountId: number, key: string): Promise<{ requestHash: string; answer: StoredAnswer | null } | null> {
     const row = await this.db
       .selectFrom('idempotency_keys')
-      .select(['request_hash', 'state', 'status_code', 'response_json'])
+      .select(['request_hash', 'state', 'refusal_code', 'response_json'])
       .where('account_id', '=', accountId)
       .where('key', '=', key)
       .where('expires_at', '>=', this.now())
       .executeTakeFirst();
     if (!row) return null;
-    const response =
-      row.state === 'completed' && row.status_code !== null
-        ? { status: Number(row.status_code), body: row.response_json === null ? null : (JSON.parse(row.response_json) as unknown) }
-        : null;
-    return { requestHash: row.request_hash, response };
+    if (row.state !== 'completed') return { requestHash: row.request_hash, answer: null };
+    const json = row.response_json === null ? null : (JSON.parse(row.response_json) as unknown);
+    const answer: StoredAnswer = row.refusal_code === null ? { kind: 'completed', body: json } : { kind: 'refused', code: row.refusal_code, extra: refusalExtra.parse(json ?? {}) };
+    return { requestHash: row.request_hash, answer };
   }
 
-  async complete(accountId: number, key: string, response: StoredResponse): Promise<void> {
-    const status = statusSchema.parse(response.status);
+  async complete(accountId: number, key: string, answer: StoredAnswer): Promise<void> {
+    const stored = answer.kind === 'completed' ? { refusal_code: null, response_json: JSON.stringify(answer.body ?? null) } : { refusal_code: answer.code, response_json: JSON.stringify(answer.extra) };
     await this.db
       .updateTable('idempotency_keys')
-      .set({ state: 'completed', status_code: status, response_json: JSON.stringify(response.body ?? null) })
+      .set({ state: 'completed', ...stored })
       .where('account_id', '=', accountId)
       .where('key', '=', key)
       .execute();

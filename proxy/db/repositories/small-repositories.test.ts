@@ -23,11 +23,15 @@ describeEachDatabase('small repositories', (kind) => {
     const rival = new IdempotencyKeysRepository(database().connectAgain().db, now);
     const results = await Promise.all([keys.claim(1, 'k1', 'hash-a', 60_000), rival.claim(1, 'k1', 'hash-b', 60_000)]);
     expect(results.filter((r) => r.kind === 'claimed')).toHaveLength(1);
-    expect(results.find((r) => r.kind === 'existing')).toMatchObject({ response: null });
+    expect(results.find((r) => r.kind === 'existing')).toMatchObject({ answer: null });
 
     const winnerHash = (await keys.lookup(1, 'k1'))!.requestHash;
-    await keys.complete(1, 'k1', { status: 200, body: { operationId: 'op-1', points: 50 } });
-    expect(await rival.claim(1, 'k1', winnerHash, 60_000)).toEqual({ kind: 'existing', requestHash: winnerHash, response: { status: 200, body: { operationId: 'op-1', points: 50 } } });
+    await keys.complete(1, 'k1', { kind: 'completed', body: { operationId: 'op-1', points: 50 } });
+    expect(await rival.claim(1, 'k1', winnerHash, 60_000)).toEqual({ kind: 'existing', requestHash: winnerHash, answer: { kind: 'completed', body: { operationId: 'op-1', points: 50 } } });
+    // A refusal keeps its code and extras, not an HTTP status (the edge derives that).
+    await keys.claim(1, 'k3', 'h', 60_000);
+    await keys.complete(1, 'k3', { kind: 'refused', code: 'bonus_insufficient_points', extra: { balance: 40 } });
+    expect((await keys.lookup(1, 'k3'))?.answer).toEqual({ kind: 'refused', code: 'bonus_insufficient_points', extra: { balance: 40 } });
 
     expect(await keys.claim(1, 'k2', 'h', 60_000)).toEqual({ kind: 'claimed' });
     await keys.release(1, 'k2');
@@ -43,14 +47,13 @@ describeEachDatabase('small repositories', (kind) => {
   it('idempotency keys: a claim clears the account\'s expired keys, so the table stays bounded', async () => {
     const keys = new IdempotencyKeysRepository(database().db, now);
     await keys.claim(1, 'old-1', 'h', 1_000);
-    await keys.complete(1, 'old-1', { status: 200, body: 'done' });
+    await keys.complete(1, 'old-1', { kind: 'completed', body: 'done' });
     await keys.claim(1, 'old-2', 'h', 1_000);
     await keys.claim(1, 'fresh', 'h', 60_000);
     clock += 1_001;
     await keys.claim(1, 'new', 'h', 60_000);
     const left = await database().db.selectFrom('idempotency_keys').select('key').orderBy('key').execute();
     expect(left.map((r) => r.key)).toEqual(['fresh', 'new']);
-    await expect(keys.complete(1, 'new', { status: 42, body: null })).rejects.toThrow();
   });
 
   it('operation log appends and lists newest first', async () => {

@@ -32,7 +32,7 @@ export function requireDisposableToken(options: DisposableTokenOptions): Request
       // Which claim failed stays in the server log only: telling a caller "wrong aud" helps forgers.
       logOf(req)?.info({ authFailure: check.failure }, 'widget token refused');
       res.setHeader('WWW-Authenticate', 'X-Auth-Token');
-      sendProblem(res, problemBody(req, 401, check.failure));
+      sendProblem(res, problemBody(req, check.failure));
       return;
     }
     req.auth = check.auth;
@@ -46,7 +46,7 @@ export function requireDisposableToken(options: DisposableTokenOptions): Request
  */
 export const requireAdmin: RequestHandler = (req, res, next) => {
   if (!req.auth?.isAdmin) {
-    sendProblem(res, problemBody(req, 403, 'admin_required'));
+    sendProblem(res, problemBody(req, 'admin_required'));
     return;
   }
   next();

@@ -67,7 +67,7 @@ export type HookLimits = {
 export function createAmoHooksRouter(deps: { installation: InstallationService; baseUrlTemplate: string; limits?: HookLimits }): Router {
   const router = express.Router();
   const windowMs = deps.limits?.windowMs ?? 10 * 60_000;
-  const tooMany = (req: Request, res: Response) => sendProblem(res, problemBody(req, 429, 'rate_limited'));
+  const tooMany = (req: Request, res: Response) => sendProblem(res, problemBody(req, 'rate_limited'));
   // Every call that gets through costs a POST of our client_secret to amoCRM: a source, and an account, get a few.
   const perSource = rateLimit({ windowMs, limit: deps.limits?.installPerSource ?? 30, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
   const perAccount = rateLimit({
@@ -88,7 +88,7 @@ export function createAmoHooksRouter(deps: { installation: InstallationService; 
     const subdomain = query.success ? subdomainFromReferer(query.data.referer, deps.baseUrlTemplate) : null;
     if (!query.success || !subdomain) {
       logOf(req)?.warn({ refererOk: query.success }, 'install hook refused');
-      sendProblem(res, problemBody(req, 400, 'install_params_invalid'));
+      sendProblem(res, problemBody(req, 'install_params_invalid'));
       return;
     }
     if (query.data.state !== undefined) {
@@ -109,12 +109,12 @@ export function createAmoHooksRouter(deps: { installation: InstallationService; 
     const query = revokeQuery.safeParse(req.query);
     if (!query.success || !deps.installation.verifyRevokeSignature(query.data.client_uuid, query.data.account_id, query.data.signature)) {
       logOf(req)?.warn({}, 'revoke hook with a bad signature refused');
-      sendProblem(res, problemBody(req, 403, 'revoke_signature_invalid'));
+      sendProblem(res, problemBody(req, 'revoke_signature_invalid'));
       return;
     }
     const outcome = await deps.installation.revoke(Number(query.data.account_id));
-    if (outcome === 'still_authorized') return sendProblem(res, problemBody(req, 409, 'revoke_not_confirmed'));
-    if (outcome === 'unconfirmed') return sendProblem(res, problemBody(req, 503, 'revoke_unconfirmed'));
+    if (outcome === 'still_authorized') return sendProblem(res, problemBody(req, 'revoke_not_confirmed'));
+    if (outcome === 'unconfirmed') return sendProblem(res, problemBody(req, 'revoke_unconfirmed'));
     res.status(204).end();
   });
 

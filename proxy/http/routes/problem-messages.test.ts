@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pickLanguage, problemMessages } from './problem-messages.js';
+import { SERVICE_ERROR_CODES, ServiceError } from '../../services/service-error.js';
+import { pickLanguage, problemMessages, problemStatus } from './problem-messages.js';
 
 describe('problem messages', () => {
   it.each([
@@ -20,5 +21,17 @@ describe('problem messages', () => {
       expect(texts.en, code).not.toMatch(/[а-яё]/i);
     }
     expect(problemMessages.moysklad_auth_failed.en).toBe('Wrong MoySklad login or password.');
+  });
+
+  it('every code has one status; a service refusal kept as an idempotent answer is never a server failure', () => {
+    for (const code of Object.keys(problemMessages) as (keyof typeof problemMessages)[]) {
+      expect(problemStatus[code], code).toBeGreaterThanOrEqual(400);
+      expect(problemStatus[code], code).toBeLessThan(600);
+    }
+    for (const code of SERVICE_ERROR_CODES) {
+      // A definite refusal is stored and replayed for a day: it must be the client's 4xx, never a 5xx that a retry
+      // could cure. (A transient code may be either: `idempotency_in_progress` is a 409 to retry later.)
+      if (!new ServiceError(code).transient) expect(problemStatus[code], code).toBeLessThan(500);
+    }
   });
 });

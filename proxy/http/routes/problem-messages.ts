@@ -57,6 +57,63 @@ export const problemMessages = {
 
 export type ProblemCode = keyof typeof problemMessages;
 
+/**
+ * The HTTP status of each code: the one place it is decided (services throw codes without a status,
+ * proxy/services/service-error.ts; route declarations list codes and the OpenAPI document groups them by this table).
+ */
+export const problemStatus: Record<ProblemCode, number> = {
+  token_missing: 401,
+  token_invalid: 401,
+  token_expired: 401,
+  token_replayed: 401,
+  admin_required: 403,
+  validation_failed: 400,
+  malformed_body: 400,
+  body_too_large: 413,
+  malformed_path: 400,
+  unsupported_media_type: 415,
+  not_found: 404,
+  internal_error: 500,
+  not_connected: 409,
+  moysklad_auth_failed: 422,
+  moysklad_no_api_access: 403,
+  moysklad_tariff: 402,
+  moysklad_unreachable: 502,
+  moysklad_needs_reauth: 409,
+  customer_importing: 409,
+  customer_not_linked: 404,
+  idempotency_key_required: 400,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  bonus_program_inactive: 422,
+  bonus_amount_out_of_bounds: 422,
+  bonus_insufficient_points: 422,
+  bonus_max_balance_exceeded: 422,
+  bonus_operation_limit_exceeded: 422,
+  bonus_daily_limit_exceeded: 422,
+  bonus_rejected: 422,
+  job_not_found: 404,
+  job_not_failed: 409,
+  revoke_signature_invalid: 403,
+  referral_not_found: 404,
+  // The form's phone field and the service's phone rule say the same thing: a well-formed request with a number we
+  // cannot use (422), as for the consent box; a form that is not ours at all is 400 (referral_form_invalid).
+  referral_phone_invalid: 422,
+  referral_code_invalid: 422,
+  referral_daily_limit: 429,
+  referral_consent_required: 422,
+  referral_form_invalid: 400,
+  referral_self: 422,
+  referral_existing_customer: 409,
+  referral_phone_used: 409,
+  referral_unavailable: 503,
+  csrf_failed: 403,
+  rate_limited: 429,
+  revoke_not_confirmed: 409,
+  revoke_unconfirmed: 503,
+  install_params_invalid: 400,
+};
+
 /** Picks ru or en from Accept-Language by the first supported tag (q-values respected); ru by default. */
 export function pickLanguage(acceptLanguage: string | undefined): Language {
   if (!acceptLanguage) return 'ru';

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Request } from 'express';
 import { ZodError } from 'zod';
 import { requestProblem, HttpError, PROBLEM_TYPE_BASE, sendProblem } from '../errors.js';
 import { ServiceError } from '../../services/service-error.js';
-import { pickLanguage, problemMessages, type ProblemCode } from './problem-messages.js';
+import { pickLanguage, problemMessages, problemStatus, type ProblemCode } from './problem-messages.js';
 
 export type ProblemBody = {
   type: string;
@@ -13,14 +13,28 @@ export type ProblemBody = {
   [member: string]: unknown;
 };
 
+/**
+ * A refusal the widget routes raise themselves (a malformed request, a missing Idempotency-Key): a code like a service's,
+ * rendered the same way, for the problems only the edge can see.
+ */
+export class RouteProblem extends Error {
+  constructor(
+    readonly code: ProblemCode,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(code);
+    this.name = 'RouteProblem';
+  }
+}
+
 /** A problem in the caller's language (Accept-Language: ru/en), with the stable `code`; sent with `sendProblem`. */
-export function problemBody(req: Request, status: number, code: ProblemCode, extra: Record<string, unknown> = {}): ProblemBody {
+export function problemBody(req: Request, code: ProblemCode, extra: Record<string, unknown> = {}): ProblemBody {
   const lang = pickLanguage(req.headers['accept-language']);
   return {
     ...extra,
     type: `${PROBLEM_TYPE_BASE}${code}`,
     title: problemMessages[code].en,
-    status,
+    status: problemStatus[code],
     code,
     detail: problemMessages[code][lang],
   };
@@ -49,8 +63,8 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
     next(error);
     return;
   }
-  if (error instanceof ServiceError) {
-    sendProblem(res, problemBody(req, error.status, error.code, error.extra));
+  if (error instanceof ServiceError || error instanceof RouteProblem) {
+    sendProblem(res, problemBody(req, error.code, error.extra));
     return;
   }
   if (error instanceof HttpError) {
@@ -58,11 +72,11 @@ export const widgetErrorHandler: ErrorRequestHandler = (error: unknown, req, res
     return;
   }
   if (error instanceof ZodError) {
-    sendProblem(res, problemBody(req, 400, 'validation_failed', { errors: validationErrors(error) }));
+    sendProblem(res, problemBody(req, 'validation_failed', { errors: validationErrors(error) }));
     return;
   }
   const body = requestProblem(error);
-  if (body) return sendProblem(res, problemBody(req, body.status, body.code === 'bad_request' ? 'validation_failed' : body.code));
+  if (body) return sendProblem(res, problemBody(req, body.code === 'bad_request' ? 'validation_failed' : body.code));
   logOf(req)?.error({ err: error }, 'widget route failed');
-  sendProblem(res, problemBody(req, 500, 'internal_error'));
+  sendProblem(res, problemBody(req, 'internal_error'));
 };

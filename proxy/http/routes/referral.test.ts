@@ -116,7 +116,7 @@ describeEachDatabase('public referral page /r/:code', (kind) => {
   it('no consent to the processing of personal data, no sign-up; an invalid name gets its own message', async () => {
     const form = await openForm();
     const refused = await submit(form, { name: 'Анна', phone: '+7 999 222-33-44', consent: '' });
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(422);
     expect(refused.html).toContain('согласие на обработку персональных данных');
     const noName = await submit(form, { name: ' ', phone: '+7 999 222-33-44' });
     expect(noName.status).toBe(400);

@@ -6,7 +6,7 @@ import type { ReferralService } from '../../services/referral-service.js';
 import { ServiceError } from '../../services/service-error.js';
 import { requestProblem } from '../errors.js';
 import { logOf } from './problem.js';
-import { pickLanguage, problemMessages, type Language } from './problem-messages.js';
+import { pickLanguage, problemMessages, problemStatus, type Language, type ProblemCode } from './problem-messages.js';
 import { REFERRAL_PAGE_CSP, renderConfirm, renderDone, renderForm, renderMessage } from './referral-page.js';
 
 const CSRF_COOKIE = 'ref_csrf';
@@ -80,12 +80,14 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
   const viewLimit = rateLimit({ windowMs, limit: options.limits?.getPerWindow ?? 120, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
   const postLimit = rateLimit({ windowMs, limit: options.limits?.postPerWindow ?? 10, standardHeaders: 'draft-8', legacyHeaders: false, handler: tooMany });
 
+  /** The page's answer to a refusal: the code's status (proxy/http/routes/problem-messages.ts) and its text, in HTML. */
+  const refuse = (req: Request, res: Response, code: ProblemCode) => {
+    const lang = languageOf(req);
+    res.status(problemStatus[code]).type('html').send(renderMessage(lang, problemMessages[code][lang]));
+  };
   const answerError = (req: Request, res: Response, error: unknown) => {
     const lang = languageOf(req);
-    if (error instanceof ServiceError) {
-      res.status(error.status).type('html').send(renderMessage(lang, problemMessages[error.code][lang]));
-      return;
-    }
+    if (error instanceof ServiceError) return refuse(req, res, error.code);
     logOf(req)?.error({ err: error }, 'referral page failed');
     res.status(500).type('html').send(renderMessage(lang, problemMessages.internal_error[lang]));
   };
@@ -93,7 +95,7 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
   router.get('/r/:code', viewLimit, async (req, res) => {
     const lang = languageOf(req);
     const params = codeParams.safeParse(req.params);
-    if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
+    if (!params.success) return refuse(req, res, 'referral_not_found');
     try {
       const landing = await options.referral.landing(params.data.code);
       const csrf = randomBytes(24).toString('base64url');
@@ -109,10 +111,10 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
   router.post('/r/:code', postLimit, async (req, res) => {
     const lang = languageOf(req);
     const params = codeParams.safeParse(req.params);
-    if (!params.success) return answerError(req, res, new ServiceError(404, 'referral_not_found'));
+    if (!params.success) return refuse(req, res, 'referral_not_found');
     const body = signupBody.safeParse(req.body ?? {});
-    if (!body.success) return answerError(req, res, new ServiceError(400, formProblem(body.error)));
-    if (!sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) return answerError(req, res, new ServiceError(403, 'csrf_failed'));
+    if (!body.success) return refuse(req, res, formProblem(body.error));
+    if (!sameToken(cookieValue(req, CSRF_COOKIE), body.data.csrf)) return refuse(req, res, 'csrf_failed');
     const { name, phone, confirmation } = body.data;
     const confirmPage = (friend: string, maskedPhone: string, error?: string) =>
       renderConfirm({ lang, code: params.data.code, csrf: body.data.csrf, friend, name, phone, maskedPhone, ...(error ? { error } : {}) });
@@ -125,7 +127,7 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
       else res.status(200).type('html').send(renderDone(lang, outcome, friend));
     } catch (error) {
       if (error instanceof ServiceError && error.code === 'referral_code_invalid') {
-        res.status(422).type('html').send(confirmPage(friend, maskPhone(phone), problemMessages.referral_code_invalid[lang]));
+        res.status(problemStatus.referral_code_invalid).type('html').send(confirmPage(friend, maskPhone(phone), problemMessages.referral_code_invalid[lang]));
         return;
       }
       answerError(req, res, error);

@@ -12,7 +12,7 @@ export function connectionRoutes(services: WidgetServices): WidgetRoute[] {
       admin: true,
       body: connectBody,
       success: { status: 200, description: 'Connected', schema: connectedView },
-      problems: { 422: ['moysklad_auth_failed'], 403: ['moysklad_no_api_access'], 402: ['moysklad_tariff'], 502: ['moysklad_unreachable'] },
+      problems: ['moysklad_auth_failed', 'moysklad_no_api_access', 'moysklad_tariff', 'moysklad_unreachable'],
       handle: async ({ auth, body }) => ({ status: 200, body: await services.connection.connect(auth, body.login, body.password) }),
     }),
     defineRoute({
@@ -22,7 +22,7 @@ export function connectionRoutes(services: WidgetServices): WidgetRoute[] {
       summary: 'Forget the stored МойСклад token',
       admin: true,
       success: { status: 204, description: 'Disconnected' },
-      problems: {},
+      problems: [],
       handle: async ({ auth }) => {
         await services.connection.disconnect(auth);
         return { status: 204 };

@@ -13,7 +13,7 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       params: amoCustomerParams,
       success: { status: 200, description: 'Card', schema: cardView },
       conditional: true,
-      problems: { 404: ['customer_not_linked'], 409: ['not_connected', 'moysklad_needs_reauth', 'customer_importing'] },
+      problems: ['customer_not_linked', 'not_connected', 'moysklad_needs_reauth', 'customer_importing'],
       handle: async ({ auth, params }) => ({ status: 200, body: await services.card.card(auth, params.amoCustomerId) }),
     }),
     defineRoute({
@@ -25,7 +25,7 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       params: amoCustomerParams,
       query: purchasesQuery,
       success: { status: 200, description: 'One page', schema: purchasePage },
-      problems: { 404: ['customer_not_linked'] },
+      problems: ['customer_not_linked'],
       handle: async ({ auth, params, query }) => ({
         status: 200,
         body: await services.card.purchases(auth, params.amoCustomerId, query.cursor || null, query.limit),
@@ -40,7 +40,7 @@ export function customerRoutes(services: WidgetServices): WidgetRoute[] {
       params: amoCustomerParams,
       query: purchasesQuery,
       success: { status: 200, description: 'One page', schema: bonusOperationPage },
-      problems: { 404: ['customer_not_linked'] },
+      problems: ['customer_not_linked'],
       handle: async ({ auth, params, query }) => ({
         status: 200,
         body: await services.card.operations(auth, params.amoCustomerId, query.cursor || null, query.limit),

@@ -33,8 +33,8 @@ export type WidgetRoute<P extends Schema | undefined = Schema | undefined, Q ext
    * names it is answered 304 without a body (the widget keeps what it shows).
    */
   conditional?: boolean;
-  /** Problem codes this route may answer with (beyond the common auth/validation ones), by status. */
-  problems: Partial<Record<number, ProblemCode[]>>;
+  /** Problem codes this route may answer with (beyond the common auth/validation ones); their statuses come from `problemStatus`. */
+  problems: ProblemCode[];
   handle(input: RouteInput<P, Q, B>): Promise<RouteAnswer>;
 };
 

@@ -11,7 +11,7 @@ export function settingsRoutes(services: WidgetServices): WidgetRoute[] {
       summary: 'Widget settings and the МойСклад price types to choose from (empty when not connected)',
       admin: false,
       success: { status: 200, description: 'Settings', schema: settingsView },
-      problems: {},
+      problems: [],
       handle: async ({ auth }) => ({ status: 200, body: await services.settings.get(auth) }),
     }),
     defineRoute({
@@ -22,7 +22,7 @@ export function settingsRoutes(services: WidgetServices): WidgetRoute[] {
       admin: true,
       body: settingsSchema,
       success: { status: 200, description: 'Saved settings', schema: settingsValues },
-      problems: {},
+      problems: [],
       handle: async ({ auth, body }) => ({ status: 200, body: await services.settings.put(auth, body) }),
     }),
   ];

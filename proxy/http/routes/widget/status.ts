@@ -11,7 +11,7 @@ export function statusRoutes(services: WidgetServices): WidgetRoute[] {
       summary: 'Connection state of МойСклад and amoCRM for the caller’s account',
       admin: false,
       success: { status: 200, description: 'Status', schema: statusView },
-      problems: {},
+      problems: [],
       handle: async ({ auth }) => ({ status: 200, body: await services.connection.status(auth) }),
     }),
   ];

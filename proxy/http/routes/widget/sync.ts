@@ -11,7 +11,7 @@ export function syncRoutes(services: WidgetServices): WidgetRoute[] {
       summary: 'Sync state: last sync, queue counters, import progress, failed jobs',
       admin: false,
       success: { status: 200, description: 'Sync status', schema: syncStatusView },
-      problems: {},
+      problems: [],
       handle: async ({ auth }) => ({ status: 200, body: await services.sync.status(auth) }),
     }),
     defineRoute({
@@ -22,7 +22,7 @@ export function syncRoutes(services: WidgetServices): WidgetRoute[] {
       admin: true,
       params: jobParams,
       success: { status: 202, description: 'Queued again' },
-      problems: { 404: ['job_not_found'], 409: ['job_not_failed'] },
+      problems: ['job_not_found', 'job_not_failed'],
       handle: async ({ auth, params }) => {
         await services.sync.retry(auth, params.jobId);
         return { status: 202 };
@@ -36,7 +36,7 @@ export function syncRoutes(services: WidgetServices): WidgetRoute[] {
       admin: true,
       params: jobParams,
       success: { status: 204, description: 'Set aside' },
-      problems: { 404: ['job_not_found'], 409: ['job_not_failed'] },
+      problems: ['job_not_found', 'job_not_failed'],
       handle: async ({ auth, params }) => {
         await services.sync.skip(auth, params.jobId);
         return { status: 204 };

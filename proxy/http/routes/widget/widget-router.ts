@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import { requireAdmin, requireDisposableToken, authOf, type DisposableTokenOptions } from '../../auth/disposable-token.js';
 import { widgetCors } from '../../cors.js';
-import { ServiceError } from '../../../services/service-error.js';
 import { sendProblem } from '../../errors.js';
-import { logOf, problemBody, validationErrors, widgetErrorHandler } from '../problem.js';
+import { logOf, problemBody, RouteProblem, validationErrors, widgetErrorHandler } from '../problem.js';
 import { bonusRoutes } from './bonus.js';
 import { connectionRoutes } from './connection.js';
 import { customerRoutes } from './customers.js';
@@ -45,7 +44,7 @@ export function createWidgetRouter(services: WidgetServices, options: WidgetRout
     const chain: RequestHandler[] = route.admin ? [requireAdmin] : [];
     router[route.method](route.path, ...chain, handlerFor(route));
   }
-  router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(res, problemBody(req, 404, 'not_found')));
+  router.use(WIDGET_API_PREFIX, (req, res) => sendProblem(res, problemBody(req, 'not_found')));
   router.use(WIDGET_API_PREFIX, widgetErrorHandler);
   return router;
 }
@@ -63,7 +62,7 @@ export function widgetEarlyErrorHandler(options: Pick<WidgetRouterOptions, 'extr
 
 function handlerFor(route: WidgetRoute): RequestHandler {
   return async (req, res) => {
-    if (route.body && !req.is('application/json')) throw new ServiceError(415, 'unsupported_media_type');
+    if (route.body && !req.is('application/json')) throw new RouteProblem('unsupported_media_type');
     const params = parsePart(route.params, req.params, 'params');
     const query = parsePart(route.query, req.query, 'query');
     const body = parsePart(route.body, req.body, 'body');
@@ -103,7 +102,7 @@ function parsePart(schema: WidgetRoute['params'], value: unknown, where: string)
   if (!schema) return undefined;
   const parsed = schema.safeParse(value ?? {});
   if (!parsed.success) {
-    throw new ServiceError(400, 'validation_failed', { errors: validationErrors(parsed.error).map((e) => ({ ...e, in: where })) });
+    throw new RouteProblem('validation_failed', { errors: validationErrors(parsed.error).map((e) => ({ ...e, in: where })) });
   }
   return parsed.data;
 }
