@@ -5,7 +5,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { z } from 'zod';
 import en from '../i18n/en.json' with { type: 'json' };
-import { problemMessages } from '../proxy/http/routes/problem-messages.js';
+import { problemMessages, problemStatus, type ProblemCode } from '../proxy/http/routes/problem-messages.js';
 import * as proxy from '../proxy/http/routes/widget/schemas.js';
 import { PROBLEM_CODES } from '../widget/api/problem-codes.js';
 import type * as widget from '../widget/api/types.js';
@@ -68,6 +68,8 @@ describe('widget ⇄ proxy contract', () => {
       const problem = proxy.problemSchema.parse(answer.body);
       expect(Object.keys(problemMessages)).toContain(problem.code);
       expect(answer.status).toBe(problem.status);
+      // …with the status the proxy gives that code (one table at the proxy's edge).
+      expect(problem.status, problem.code).toBe(problemStatus[problem.code as ProblemCode]);
     }
   });
 
