@@ -3,7 +3,9 @@ import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { PersonalDataService } from './personal-data-service.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, MoySkladPort } from './ports.js';
+import type { SyncJobs } from './sync-jobs.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -32,10 +34,10 @@ export class InstallationService {
       personalData: PersonalDataService;
       moysklad: Pick<MoySkladPort, 'removeWebhooks'>;
       /** A (re)install changes the webhook URLs: the sync's connect must register them again. */
-      jobs: Pick<JobsPort, 'requestConnect'>;
+      jobs: Pick<SyncJobs, 'requestConnect'>;
       /** Our public origin: every webhook URL we register in МойСклад starts with it. */
       publicUrl: string;
-      operationLog: OperationLogPort;
+      operationLog: Pick<OperationLogRepository, 'append'>;
       clientId: string;
       clientSecret: string;
       log: Log;

@@ -8,7 +8,9 @@ import { asServiceError } from './moysklad-failure.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
-import type { IdempotencyPort, JobsPort, MoySkladPort, OperationLogPort, StoredResponse } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { IdempotencyPort, MoySkladPort, StoredResponse } from './ports.js';
+import type { SyncJobs } from './sync-jobs.js';
 import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
@@ -73,12 +75,12 @@ export class ReferralService {
       readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
       idempotency: IdempotencyPort;
-      operationLog: OperationLogPort;
+      operationLog: Pick<OperationLogRepository, 'append'>;
       dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
       notes: Pick<ReferralNotesRepository, 'hold' | 'ready' | 'done'>;
       phoneConfirmation: PhoneConfirmationPort;
       /** To tell the sync about our own МойСклад writes: they carry X-Lognex-WebHook-DisableByPrefix, so no webhook comes. */
-      jobs: Pick<JobsPort, 'enqueue'>;
+      jobs: Pick<SyncJobs, 'enqueue'>;
       timing?: IdempotencyTiming;
       log?: { error(obj: object, msg: string): void };
       now?: () => Date;

@@ -20,7 +20,7 @@ import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../service
 import { ReferralNotesRepository } from '../../db/repositories/referral-notes.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
-import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
+import { SyncJobs } from '../../services/sync-jobs.js';
 import { AccountClients } from '../../sync/account-clients.js';
 import { InteractiveMoySklad, type InteractiveMoySkladOptions } from '../../services/interactive-moysklad.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
@@ -115,7 +115,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersRepository(database.db);
-  const jobs = new JobsAdapter(queue, database.db);
+  const jobs = new SyncJobs(queue, database.db);
   const moysklad = options.overrides?.moysklad ?? new InteractiveMoySklad({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.interactiveMoysklad });
   const amoOAuth =
     options.overrides?.amoOAuth ??
