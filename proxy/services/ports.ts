@@ -5,7 +5,7 @@ import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
  * (tests substitute fakes for them) and idempotency. Repositories that own tables (accounts, read model, bonus
  * operations, operation log, daily counters, referral notes, personal data) are used directly, from
  * `proxy/db/repositories/`, like the sync uses them; what carries behaviour is a named service in `proxy/services/`
- * (`SyncJobs`); the adapters for the rest live in `proxy/services/adapters/`.
+ * (`SyncJobs`, `AmoCodeExchange`); the adapters for the rest live in `proxy/services/adapters/`.
  */
 
 // ───────────────────────────── МойСклад ─────────────────────────────
@@ -90,25 +90,10 @@ export interface AmoAuthorizationPort {
   check(accountId: number): Promise<'authorized' | 'revoked' | 'unreachable'>;
 }
 
-/** amoCRM install codes already presented to the install hook (shared by every process, kept while a code lives). */
-export interface InstallCodesPort {
-  /** True the first time this code is presented. */
-  firstUse(code: string): Promise<boolean>;
-}
-
-
 export interface AmoUserNamesPort {
   /**
    * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
    * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
    */
   nameOf(accountId: number, userId: number): Promise<string | null>;
-}
-
-export interface AmoOAuthPort {
-  /**
-   * POST {accountBaseUrl}/oauth2/access_token (authorization_code grant). The base URL is rendered from our
-   * configured template, never taken verbatim from the hook's `referer` (that would send our secret anywhere).
-   */
-  exchangeCode(accountBaseUrl: string, code: string): Promise<{ accessToken: string; refreshToken: string; expiresAt: number; accountId: number }>;
 }

@@ -11,9 +11,8 @@ import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-key
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { WidgetSettings } from '../../services/widget-settings.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
-import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
+import { AmoCodeExchange } from '../../services/amo-code-exchange.js';
 import { DailyCountersRepository } from '../../db/repositories/daily-counters.js';
-import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
 import { PersonalDataRepository } from '../../db/repositories/personal-data.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
@@ -31,7 +30,7 @@ import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
 import type { IdempotencyTiming } from '../../services/idempotent-execution.js';
 import { InstallationService } from '../../services/installation-service.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
+import type { AmoAuthorizationPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
@@ -67,7 +66,7 @@ export type WidgetApiOptions = {
     moysklad?: MoySkladPort;
     /** Tuning of the interactive МойСклад calls (never its limiters: those are the process's). */
     interactiveMoysklad?: Partial<Omit<InteractiveMoySkladOptions, 'limiters'>>;
-    amoOAuth?: AmoOAuthPort;
+    amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>;
     amoAuthorization?: AmoAuthorizationPort;
     hookLimits?: HookLimits;
     amoUserNames?: AmoUserNamesPort;
@@ -119,7 +118,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const moysklad = options.overrides?.moysklad ?? new InteractiveMoySklad({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.interactiveMoysklad });
   const amoOAuth =
     options.overrides?.amoOAuth ??
-    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
+    new AmoCodeExchange({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
   // refresh, one 7 rps budget per account in the database).
@@ -192,7 +191,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
     accounts,
     amoOAuth,
     amoAuthorization,
-    installCodes: new InstallCodesAdapter(new SeenEventsRepository(database.db)),
+    seenEvents: new SeenEventsRepository(database.db),
     personalData,
     moysklad,
     jobs,
