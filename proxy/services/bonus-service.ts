@@ -8,13 +8,10 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
-import {
-  type AmoUserNamesPort,
-  type BonusOperationsPort,
-  type JobsPort,
-  type MoySkladPort,
-  type OperationLogPort,
-} from './ports.js';
+import { type AmoUserNamesPort, type MoySkladPort } from './ports.js';
+import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { SyncJobs } from './sync-jobs.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { WidgetSettings } from './widget-settings.js';
@@ -34,12 +31,12 @@ export type BonusDeps = {
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   moysklad: MoySkladPort;
   idempotency: IdempotencyStore;
-  operationLog: OperationLogPort;
-  jobs: JobsPort;
+  operationLog: Pick<OperationLogRepository, 'append'>;
+  jobs: Pick<SyncJobs, 'enqueue'>;
   /** Who made the operation, by name, for the МойСклад description and the amoCRM note. */
   userNames: AmoUserNamesPort;
   /** The card's history: the operation is listed at once, with its author and comment. */
-  bonusOperations: Pick<BonusOperationsPort, 'upsertBonusOperations'>;
+  bonusOperations: Pick<BonusOperationsRepository, 'upsertBonusOperations'>;
   timing?: IdempotencyTiming;
   /** Clock (epoch ms); tests pin it. */
   now?: () => number;

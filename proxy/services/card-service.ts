@@ -1,12 +1,11 @@
 import type { WidgetAuth } from './widget-auth.js';
-import type { BonusOperationListItem } from '../db/repositories/bonus-operations.js';
+import type { BonusOperationListItem, BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import { MAX_BONUS_POINTS, MIN_BONUS_POINTS } from './bonus-bounds.js';
 import { requireMoySkladConnected } from './moysklad-connection.js';
 import type { AccountSyncRepository, ImportProgress } from '../db/repositories/account-sync.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
-import type { BonusOperationsPort, BonusProgramView } from './ports.js';
 import type { WidgetSettings } from './widget-settings.js';
 import type { BonusOperationPageView, BonusOperationView, CardView, FirstImportView, PurchasePage, PurchaseView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
@@ -26,7 +25,7 @@ export const CARD_OPERATIONS_PAGE_SIZE = 5;
  * customer not loaded yet), so opening a card costs the widget a single round trip.
  */
 export class CardService {
-  constructor(private readonly deps: { readModel: Pick<ReadModelRepository, 'buyerByAmoCustomer' | 'purchasePage'>; accountSync: Pick<AccountSyncRepository, 'cardState'>; bonusOperations: Pick<BonusOperationsPort, 'listBonusOperations'>; accounts: Pick<AccountsRepository, 'find'>; settings: Pick<WidgetSettings, 'get'>; publicUrl: string }) {}
+  constructor(private readonly deps: { readModel: Pick<ReadModelRepository, 'buyerByAmoCustomer' | 'purchasePage'>; accountSync: Pick<AccountSyncRepository, 'cardState'>; bonusOperations: Pick<BonusOperationsRepository, 'listBonusOperations'>; accounts: Pick<AccountsRepository, 'find'>; settings: Pick<WidgetSettings, 'get'>; publicUrl: string }) {}
 
   async card(auth: WidgetAuth, amoCustomerId: number): Promise<CardView> {
     requireMoySkladConnected(await this.deps.accounts.find(auth.accountId));

@@ -4,15 +4,17 @@ import { BackgroundTasks } from './background-tasks.js';
 import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
-import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { MoySkladPort } from './ports.js';
+import type { SyncJobs } from './sync-jobs.js';
 import type { StatusView } from './widget-views.js';
 
 export type ConnectionDeps = {
   accounts: AccountsRepository;
   moysklad: MoySkladPort;
-  operationLog: OperationLogPort;
+  operationLog: Pick<OperationLogRepository, 'append'>;
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
-  jobs: Pick<JobsPort, 'requestConnect'>;
+  jobs: Pick<SyncJobs, 'requestConnect'>;
   /** Our public origin: every webhook URL we register in МойСклад starts with it. */
   publicUrl: string;
   log?: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };

@@ -1,9 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { PersonalDataService } from './personal-data-service.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { SeenEventsRepository } from '../db/repositories/seen-events.js';
+import type { AmoCodeExchange } from './amo-code-exchange.js';
+import type { AmoAuthorizationPort, MoySkladPort } from './ports.js';
+import type { SyncJobs } from './sync-jobs.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -17,6 +21,10 @@ export type InstallOutcome = 'installed' | 'code_reused' | 'code_refused' | 'fai
  */
 export type RevokeOutcome = 'revoked' | 'already_revoked' | 'unknown_account' | 'still_authorized' | 'unconfirmed';
 
+/** amoCRM's authorization code lives 20 minutes (https://www.amocrm.ru/developers/content/oauth/step-by-step). */
+const INSTALL_CODE_LIFETIME_MS = 20 * 60_000;
+const INSTALL_CODE_SOURCE = 'amocrm_install_code';
+
 /**
  * amoCRM's install and revoke hooks (https://www.amocrm.ru/developers/content/oauth/step-by-step, "хук об отключении").
  */
@@ -26,16 +34,17 @@ export class InstallationService {
   constructor(
     private readonly deps: {
       accounts: AccountsRepository;
-      amoOAuth: AmoOAuthPort;
+      amoOAuth: Pick<AmoCodeExchange, 'exchangeCode'>;
       amoAuthorization: AmoAuthorizationPort;
-      installCodes: InstallCodesPort;
+      /** Install codes already presented, seen by every process (while a code lives). */
+      seenEvents: Pick<SeenEventsRepository, 'markSeen'>;
       personalData: PersonalDataService;
       moysklad: Pick<MoySkladPort, 'removeWebhooks'>;
       /** A (re)install changes the webhook URLs: the sync's connect must register them again. */
-      jobs: Pick<JobsPort, 'requestConnect'>;
+      jobs: Pick<SyncJobs, 'requestConnect'>;
       /** Our public origin: every webhook URL we register in МойСклад starts with it. */
       publicUrl: string;
-      operationLog: OperationLogPort;
+      operationLog: Pick<OperationLogRepository, 'append'>;
       clientId: string;
       clientSecret: string;
       log: Log;
@@ -61,7 +70,7 @@ export class InstallationService {
 
   private async install({ subdomain, accountBaseUrl, code }: { subdomain: string; accountBaseUrl: string; code: string }): Promise<InstallOutcome> {
     try {
-      if (!(await this.deps.installCodes.firstUse(code))) {
+      if (!(await this.firstUse(code))) {
         this.deps.log.warn({ accountBaseUrl }, 'install hook with a code already presented: not exchanged again');
         return 'code_reused';
       }
@@ -84,6 +93,15 @@ export class InstallationService {
       this.deps.log.error({ accountBaseUrl, err: error instanceof Error ? error.message : String(error) }, 'amoCRM code exchange failed');
       return 'failed';
     }
+  }
+
+  /**
+   * True the first time this code is presented. Only a hash is stored: the code is a credential until it is
+   * exchanged or expires.
+   */
+  private firstUse(code: string): Promise<boolean> {
+    // Account 0: which account the code belongs to is known only after the exchange.
+    return this.deps.seenEvents.markSeen(INSTALL_CODE_SOURCE, 0, createHash('sha256').update(code).digest('hex'), INSTALL_CODE_LIFETIME_MS);
   }
 
   /** `signature` = hex HMAC-SHA256(`client_uuid|account_id`, client_secret), compared in constant time. */

@@ -8,7 +8,8 @@ import type { RetryPolicy } from '../moysklad/retry-policy.js';
 import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import { normalizePhone, phoneDigits } from '../phone.js';
-import { type BonusProgramView, type MoySkladPort } from './ports.js';
+import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
+import type { MoySkladPort } from './ports.js';
 import { ServiceError, type ServiceErrorCode } from './service-error.js';
 
 export type InteractiveMoySkladOptions = {
@@ -84,7 +85,7 @@ export class InteractiveMoySklad implements MoySkladPort {
     return { login: context.uid ?? null, accountId: context.accountId ?? null };
   }
 
-  async activeBonusProgram(token: string): Promise<BonusProgramView | null> {
+  async activeBonusProgram(token: string): Promise<BonusProgramSnapshot | null> {
     const program = await this.call(() => this.client(token).bonus.activeProgram());
     if (!program) return null;
     return {

@@ -1,5 +1,5 @@
 import type { PersonalDataRepository } from '../db/repositories/personal-data.js';
-import type { OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
 
 type Log = { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -13,7 +13,7 @@ export class PersonalDataService {
   constructor(
     private readonly deps: {
       store: Pick<PersonalDataRepository, 'dueForPurge' | 'purge'>;
-      operationLog: OperationLogPort;
+      operationLog: Pick<OperationLogRepository, 'append'>;
       graceMs: number;
       log: Log;
       now?: () => number;

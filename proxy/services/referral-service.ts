@@ -7,7 +7,9 @@ import { moyskladTokenIfAllowed } from '../account-readiness.js';
 import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
-import type { JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { MoySkladPort } from './ports.js';
+import type { SyncJobs } from './sync-jobs.js';
 import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { ReadModelRepository } from '../db/repositories/read-model.js';
@@ -72,12 +74,12 @@ export class ReferralService {
       readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
       moysklad: MoySkladPort;
       idempotency: IdempotencyStore;
-      operationLog: OperationLogPort;
+      operationLog: Pick<OperationLogRepository, 'append'>;
       dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;
       notes: Pick<ReferralNotesRepository, 'hold' | 'ready' | 'done'>;
       phoneConfirmation: PhoneConfirmationPort;
       /** To tell the sync about our own МойСклад writes: they carry X-Lognex-WebHook-DisableByPrefix, so no webhook comes. */
-      jobs: Pick<JobsPort, 'enqueue'>;
+      jobs: Pick<SyncJobs, 'enqueue'>;
       timing?: IdempotencyTiming;
       log?: { error(obj: object, msg: string): void };
       now?: () => Date;

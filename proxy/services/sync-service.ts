@@ -1,11 +1,12 @@
 import type { WidgetAuth } from './widget-auth.js';
-import type { JobsPort, OperationLogPort } from './ports.js';
+import type { OperationLogRepository } from '../db/repositories/operation-log.js';
+import type { SyncJobs } from './sync-jobs.js';
 import type { SyncStatusView } from './widget-views.js';
 import { ServiceError } from './service-error.js';
 
 /** What the widget's sync page shows, and re-running a failed job. */
 export class SyncService {
-  constructor(private readonly deps: { jobs: JobsPort; operationLog: OperationLogPort }) {}
+  constructor(private readonly deps: { jobs: Pick<SyncJobs, 'syncStatus' | 'retryFailed' | 'skipFailed'>; operationLog: Pick<OperationLogRepository, 'append'> }) {}
 
   status(auth: WidgetAuth): Promise<SyncStatusView> {
     return this.deps.jobs.syncStatus(auth.accountId);

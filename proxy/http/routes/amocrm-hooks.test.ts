@@ -2,7 +2,8 @@ import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { AmoAuthError } from '../../amocrm/errors.js';
-import type { AmoAuthorizationPort, AmoOAuthPort } from '../../services/ports.js';
+import type { AmoCodeExchange } from '../../services/amo-code-exchange.js';
+import type { AmoAuthorizationPort } from '../../services/ports.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { subdomainFromReferer } from './amocrm-hooks.js';
 import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './widget/test-harness.js';
@@ -29,7 +30,7 @@ function slowAmoOAuth(accountId = 6060) {
   const calls: { accountBaseUrl: string; code: string }[] = [];
   let release: () => void = () => undefined;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  const port: AmoOAuthPort = {
+  const port: Pick<AmoCodeExchange, 'exchangeCode'> = {
     async exchangeCode(accountBaseUrl, code) {
       calls.push({ accountBaseUrl, code });
       await gate;

@@ -4,7 +4,7 @@ import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { CLIENT_ID, CLIENT_SECRET, startHarness, type Harness } from './widget/test-harness.js';
 
-// The install hook against the sandbox amoCRM emulator: the real AmoOAuthAdapter exchanges the code and
+// The install hook against the sandbox amoCRM emulator: the real AmoCodeExchange exchanges the code and
 // reads the account id from the access token. Port 1 is never listening, so the emulator's own hook call
 // fails fast and the test delivers the hook itself.
 const REDIRECT_URI = 'http://127.0.0.1:1/amocrm/install';
@@ -49,7 +49,8 @@ describe('amoCRM install with the real code exchange (sandbox amoCRM)', () => {
     const file = h.database.url.slice('file:'.length);
     const bytes = [file, `${file}-wal`].map((path) => { try { return readFileSync(path).toString('latin1'); } catch { return ''; } }).join('');
     expect(bytes).toContain('v1:'); // the encrypted pair is there, so the file was actually read
-    for (const secret of [tokens!.accessToken, tokens!.refreshToken]) expect(bytes).not.toContain(secret);
+    // The code is kept (to refuse a replay) only as a hash: until it expires it is a credential.
+    for (const secret of [code, tokens!.accessToken, tokens!.refreshToken]) expect(bytes).not.toContain(secret);
   });
 
   it('a revoke is carried out only once amoCRM has really revoked our tokens: the captured URL replayed after a reinstall changes nothing', async () => {

@@ -11,16 +11,15 @@ import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-key
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { WidgetSettings } from '../../services/widget-settings.js';
 import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
-import { AmoOAuthAdapter } from '../../services/adapters/amo-oauth-adapter.js';
+import { AmoCodeExchange } from '../../services/amo-code-exchange.js';
 import { DailyCountersRepository } from '../../db/repositories/daily-counters.js';
-import { InstallCodesAdapter } from '../../services/adapters/install-codes.js';
 import { PersonalDataRepository } from '../../db/repositories/personal-data.js';
 import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
 import { ReferralNotesRepository } from '../../db/repositories/referral-notes.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
 import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
-import { JobsAdapter } from '../../services/adapters/jobs-adapter.js';
+import { SyncJobs } from '../../services/sync-jobs.js';
 import { AccountClients } from '../../sync/account-clients.js';
 import { InteractiveMoySklad, type InteractiveMoySkladOptions } from '../../services/interactive-moysklad.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
@@ -31,7 +30,7 @@ import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
 import type { IdempotencyTiming } from '../../services/idempotent-execution.js';
 import { InstallationService } from '../../services/installation-service.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
+import type { AmoAuthorizationPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
@@ -67,7 +66,7 @@ export type WidgetApiOptions = {
     moysklad?: MoySkladPort;
     /** Tuning of the interactive МойСклад calls (never its limiters: those are the process's). */
     interactiveMoysklad?: Partial<Omit<InteractiveMoySkladOptions, 'limiters'>>;
-    amoOAuth?: AmoOAuthPort;
+    amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>;
     amoAuthorization?: AmoAuthorizationPort;
     hookLimits?: HookLimits;
     amoUserNames?: AmoUserNamesPort;
@@ -115,11 +114,11 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
   const operationLog = new OperationLogRepository(database.db);
   const idempotency = new IdempotencyKeysRepository(database.db);
   const dailyCounters = new DailyCountersRepository(database.db);
-  const jobs = new JobsAdapter(queue, database.db);
+  const jobs = new SyncJobs(queue, database.db);
   const moysklad = options.overrides?.moysklad ?? new InteractiveMoySklad({ baseUrl: config.MOYSKLAD_API_URL, publicUrl: config.PUBLIC_URL, logger: logger.child({ component: 'moysklad' }), limiters: moyskladLimiters, ...options.overrides?.interactiveMoysklad });
   const amoOAuth =
     options.overrides?.amoOAuth ??
-    new AmoOAuthAdapter({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
+    new AmoCodeExchange({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
   // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
   // refresh, one 7 rps budget per account in the database).
@@ -192,7 +191,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
     accounts,
     amoOAuth,
     amoAuthorization,
-    installCodes: new InstallCodesAdapter(new SeenEventsRepository(database.db)),
+    seenEvents: new SeenEventsRepository(database.db),
     personalData,
     moysklad,
     jobs,

@@ -14,7 +14,8 @@ import { createApp } from '../../../app.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
-import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
+import type { AmoCodeExchange } from '../../../services/amo-code-exchange.js';
+import type { AmoAuthorizationPort } from '../../../services/ports.js';
 import type { HookLimits } from '../amocrm-hooks.js';
 import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
@@ -80,7 +81,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);

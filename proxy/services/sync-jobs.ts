@@ -1,18 +1,19 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { JobQueue } from '../../queue/job-queue.js';
-import type { Job } from '../../queue/types.js';
-import type { JobsPort } from '../ports.js';
-import type { SyncStatusView } from '../widget-views.js';
-import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
-import { SyncRealtimeRepository } from '../../db/repositories/sync-realtime.js';
-import { accountLifecycleJob, SYNC_JOBS } from '../../sync/jobs.js';
+import type { Database } from '../db/schema.js';
+import type { JobQueue } from '../queue/job-queue.js';
+import type { Job } from '../queue/types.js';
+import type { SyncStatusView } from './widget-views.js';
+import { AccountSyncRepository } from '../db/repositories/account-sync.js';
+import { SyncRealtimeRepository } from '../db/repositories/sync-realtime.js';
+import { accountLifecycleJob, SYNC_JOBS } from '../sync/jobs.js';
 
 /**
- * JobsPort over proxy/queue's JobQueue plus the sync's account state (`account_sync`, `sync_realtime`): the status page
- * reads one row, at most one row per synced type and the queue counts, whatever the number of buyers.
+ * The sync's jobs as the widget services see them, over proxy/queue's JobQueue plus the sync's account state
+ * (`account_sync`, `sync_realtime`): jobs queued by widget operations, a connect requested after the connection
+ * changed, the sync status page, and this account's failed jobs retried or set aside. The status page reads one row,
+ * at most one row per synced type and the queue counts, whatever the number of buyers.
  */
-export class JobsAdapter implements JobsPort {
+export class SyncJobs {
   private readonly state: AccountSyncRepository;
   private readonly realtime: SyncRealtimeRepository;
 
@@ -24,10 +25,15 @@ export class JobsAdapter implements JobsPort {
     this.realtime = new SyncRealtimeRepository(db);
   }
 
+  /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */
   async enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void> {
     await this.queue.enqueue({ kind: job.kind, accountId: job.accountId, payload: job.payload, jobKey: job.jobKey ?? null, orderingKey: job.orderingKey ?? null });
   }
 
+  /**
+   * The connection changed (МойСклад connected again, the widget reinstalled): the sync's connect must run again —
+   * re-register the webhooks under the new URLs — and runs as soon as both sides are authorised.
+   */
   async requestConnect(accountId: number): Promise<void> {
     await this.state.requestConnect(accountId);
     // Now rather than at the scheduler's next tick; a connect that finds the account not ready yet does nothing.
@@ -62,12 +68,14 @@ export class JobsAdapter implements JobsPort {
     };
   }
 
+  /** Re-queues a failed job of this account. */
   async retryFailed(accountId: number, jobId: string): Promise<'retried' | 'not_found' | 'not_failed'> {
     const job = await this.failedJobOf(accountId, jobId);
     if (typeof job === 'string') return job;
     return (await this.queue.retryFailed(job.id, accountId)) ? 'retried' : 'not_failed';
   }
 
+  /** Sets a failed job of this account aside as resolved (a retry cannot fix it). */
   async skipFailed(accountId: number, jobId: string): Promise<{ outcome: 'skipped'; kind: string } | { outcome: 'not_found' | 'not_failed' }> {
     const job = await this.failedJobOf(accountId, jobId);
     if (typeof job === 'string') return { outcome: job };
