@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { JobQueue } from '../queue/job-queue.js';
-import type { Job } from '../queue/types.js';
+import type { EnqueueInput, Job } from '../queue/types.js';
 import type { SyncStatusView } from './widget-views.js';
 import { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import { SyncRealtimeRepository } from '../db/repositories/sync-realtime.js';
@@ -25,9 +25,12 @@ export class SyncJobs {
     this.realtime = new SyncRealtimeRepository(db);
   }
 
-  /** `orderingKey`: jobs with the same key run one at a time, in order (see proxy/queue). */
-  async enqueue(job: { kind: string; accountId: number; payload: Record<string, unknown>; jobKey?: string; orderingKey?: string }): Promise<void> {
-    await this.queue.enqueue({ kind: job.kind, accountId: job.accountId, payload: job.payload, jobKey: job.jobKey ?? null, orderingKey: job.orderingKey ?? null });
+  /**
+   * A job built by the sync's constructors (proxy/sync/jobs.ts), queued as they built it: its dedupe key, ordering key
+   * and whether a newer enqueue replaces a waiting job's payload (a second price-type change while a repricing waits).
+   */
+  async enqueue(job: EnqueueInput & { accountId: number }): Promise<void> {
+    await this.queue.enqueue(job);
   }
 
   /**
