@@ -11,7 +11,6 @@ import type { BuyerView } from '../db/repositories/read-model.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
 import {
   MoySkladPortError,
-  type AmoUserNamesPort,
   type BonusOperationsPort,
   type IdempotencyPort,
   type JobsPort,
@@ -19,6 +18,7 @@ import {
   type OperationLogPort,
   type StoredResponse,
 } from './ports.js';
+import type { AmoUserNameLookup } from './amo-user-names.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { WidgetSettings } from './widget-settings.js';
@@ -41,7 +41,7 @@ export type BonusDeps = {
   operationLog: OperationLogPort;
   jobs: JobsPort;
   /** Who made the operation, by name, for the МойСклад description and the amoCRM note. */
-  userNames: AmoUserNamesPort;
+  userNames: AmoUserNameLookup;
   /** The card's history: the operation is listed at once, with its author and comment. */
   bonusOperations: Pick<BonusOperationsPort, 'upsertBonusOperations'>;
   timing?: IdempotencyTiming;

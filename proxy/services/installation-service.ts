@@ -3,7 +3,8 @@ import { AmoAuthError } from '../amocrm/errors.js';
 import { BackgroundTasks } from './background-tasks.js';
 import type { PersonalDataService } from './personal-data-service.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
-import type { AmoAuthorizationPort, AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
+import type { AmoAuthorizationCheck } from './amo-authorization.js';
+import type { AmoOAuthPort, InstallCodesPort, JobsPort, MoySkladPort, OperationLogPort } from './ports.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
@@ -27,7 +28,7 @@ export class InstallationService {
     private readonly deps: {
       accounts: AccountsRepository;
       amoOAuth: AmoOAuthPort;
-      amoAuthorization: AmoAuthorizationPort;
+      amoAuthorization: AmoAuthorizationCheck;
       installCodes: InstallCodesPort;
       personalData: PersonalDataService;
       moysklad: Pick<MoySkladPort, 'removeWebhooks'>;

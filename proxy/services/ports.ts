@@ -111,29 +111,12 @@ export interface JobsPort {
 
 // ───────────────────────────── amoCRM ─────────────────────────────
 
-/**
- * Whether amoCRM still accepts our stored tokens for an account: one authenticated call (with a token refresh if the
- * access token was refused). 'revoked' when amoCRM answers 401 and the refresh is refused too (or no tokens are
- * stored); 'unreachable' when amoCRM gave no clear answer (network, 5xx, a blocked account).
- */
-export interface AmoAuthorizationPort {
-  check(accountId: number): Promise<'authorized' | 'revoked' | 'unreachable'>;
-}
-
 /** amoCRM install codes already presented to the install hook (shared by every process, kept while a code lives). */
 export interface InstallCodesPort {
   /** True the first time this code is presented. */
   firstUse(code: string): Promise<boolean>;
 }
 
-
-export interface AmoUserNamesPort {
-  /**
-   * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
-   * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
-   */
-  nameOf(accountId: number, userId: number): Promise<string | null>;
-}
 
 export interface AmoOAuthPort {
   /**

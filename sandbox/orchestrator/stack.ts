@@ -10,6 +10,7 @@ import type { SeedOptionsInput } from '../seed/options.js';
 import type { Seed } from '../seed/types.js';
 import { createComposeModules } from '../../proxy/compose.js';
 import { loadConfig } from '../../proxy/config.js';
+import type { AmoClientTuning } from '../../proxy/context.js';
 import { startProxy, type RunningProxy } from '../../proxy/server.js';
 import type { SyncModuleOptions } from '../../proxy/sync/module.js';
 import { installWidgetAsAdmin, SANDBOX_ADMIN_USER_ID, SANDBOX_SUBDOMAIN, startAmoSide } from './amocrm-side.js';
@@ -33,7 +34,9 @@ export interface StackOptions {
   amoRateLimit?: { perSecond: number; blockAfterViolations: number };
   /** Mounts the amoCRM-like host page with this widget archive (the sandbox); without it, the API only (the bench). */
   widgetZipPath?: string;
-  /** The sync module's options, `amoTimeScale` (the proxy's amoCRM pacing) and `schedulerTickMs` among them. */
+  /** The proxy's amoCRM clients (its process context): `timeScale` scales their 7 rps pacing like the emulator's. */
+  proxyAmo?: AmoClientTuning;
+  /** The sync module's options, `schedulerTickMs` among them. */
   sync?: SyncModuleOptions;
   /** In-process proxies sharing the database; the first listens on the public port. 0: the caller starts its own. Default 1. */
   proxies?: number;
@@ -119,6 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       const proxy = await startProxy(loadConfig(proxyEnv(port)), createComposeModules({ sync: options.sync ?? {} }), {
         ...(options.logger ? { logger: options.logger } : {}),
         drainMs: 2_000,
+        ...(options.proxyAmo ? { amo: options.proxyAmo } : {}),
         ...(options.workerPollIntervalMs ? { workerPollIntervalMs: options.workerPollIntervalMs } : {}),
       });
       proxies.push(proxy);

@@ -7,6 +7,8 @@ import type { MoySkladPort } from '../../services/ports.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
 import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
 import { JobQueue } from '../../queue/job-queue.js';
+import { createAccountClients } from '../../context.js';
+import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { createWidgetApiModule, type WidgetApiConfig } from './widget-api.js';
 
 const config: WidgetApiConfig = {
@@ -28,7 +30,12 @@ describe('the widget API module lifecycle', () => {
 
   const quietLogger = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
   /** What a process hands every module (proxy/context.ts): here over the test database. */
-  const context = () => ({ config, database, secrets: createSecretBox(randomBytes(32)), logger: quietLogger(), queue: new JobQueue(database), moyskladLimiters: new MoySkladUserLimiters() });
+  const context = () => {
+    const secrets = createSecretBox(randomBytes(32));
+    const moyskladLimiters = new MoySkladUserLimiters();
+    const amoClients = createAccountClients(config, database, new AccountsRepository(database.db, secrets), moyskladLimiters);
+    return { config, database, secrets, logger: quietLogger(), queue: new JobQueue(database), moyskladLimiters, amoClients };
+  };
 
   it('start() runs the referral reward sweep periodically, one at a time; stop() ends it', async () => {
     const api = createWidgetApiModule(context(), { overrides: { referralSweepMs: 5 } });

@@ -116,10 +116,10 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       bootConfig,
       (context) => {
         // The production composition (proxy/compose.ts): the widget API beside the sync, with the sync kept at hand.
-        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: options.amoTimeScale ?? 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
+        sync = createSyncModule(context, { schedulerTickMs: 50, ...options.sync, ...syncOptions });
         return combineModules([createWidgetApiModule(context), sync]);
       },
-      { workerPollIntervalMs: 20, drainMs },
+      { workerPollIntervalMs: 20, drainMs, amo: { timeScale: options.amoTimeScale ?? 0.05, retry: { minBackoffMs: 50, maxBackoffMs: 3000 } } },
     );
     proxies.push(proxy);
     return { proxy, sync: sync! };

@@ -14,12 +14,14 @@ import { createApp } from '../../../app.js';
 import { AccountsRepository } from '../../../db/repositories/accounts.js';
 import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
 import { createLogger } from '../../../logger.js';
-import type { AmoAuthorizationPort, AmoOAuthPort } from '../../../services/ports.js';
+import type { AmoAuthorizationCheck } from '../../../services/amo-authorization.js';
+import type { AmoOAuthPort } from '../../../services/ports.js';
 import type { HookLimits } from '../amocrm-hooks.js';
 import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
 import { JobQueue } from '../../../queue/job-queue.js';
+import { createAccountClients } from '../../../context.js';
 import { MoySkladUserLimiters } from '../../../moysklad/user-limiters.js';
 import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
@@ -80,7 +82,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: AmoOAuthPort; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationCheck; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -106,7 +108,10 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
   // One queue and one МойСклад limiter set, as in a proxy process (proxy/context.ts): the widget API and the webhook
   // routes below enqueue into the same queue.
   const queue = new JobQueue(database);
-  const api = createWidgetApiModule({ config, database, secrets, logger, queue, moyskladLimiters: new MoySkladUserLimiters() }, {
+  const accounts = new AccountsRepository(database.db, secrets);
+  const moyskladLimiters = new MoySkladUserLimiters();
+  const amoClients = createAccountClients(config, database, accounts, moyskladLimiters);
+  const api = createWidgetApiModule({ config, database, secrets, logger, queue, moyskladLimiters, amoClients }, {
     ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
@@ -118,7 +123,6 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     },
   });
   // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
-  const accounts = new AccountsRepository(database.db, secrets);
   const webhooks = { db: database.db, accounts, queue };
   const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');
