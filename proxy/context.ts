@@ -114,6 +114,16 @@ export async function createContext(config: Config, options: CreateContextOption
     await database.close();
     throw error;
   }
+  return contextOn(config, database, { ...options, logger });
+}
+
+/**
+ * The process-wide parts on a database that is open and migrated already: what `createContext` builds after opening
+ * it. Tests that bring their own database (proxy/test-support/databases.ts) and need no process around it (the
+ * widget's route tests) build their context with this, so it is wired like a process's.
+ */
+export function contextOn(config: Config, database: DatabaseHandle, options: CreateContextOptions = {}): ProxyContext {
+  const logger = options.logger ?? createLogger({ level: config.LOG_LEVEL });
   const secrets = createSecretBox(config.ENCRYPTION_KEY);
   const accounts = new AccountsRepository(database.db, secrets);
   const moyskladLimiters = new MoySkladUserLimiters();

@@ -1,24 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
 import type { MoySkladPort } from '../../services/ports.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
-import { JobQueue } from '../../queue/job-queue.js';
-import { createAccountClients } from '../../context.js';
-import { AccountsRepository } from '../../db/repositories/accounts.js';
-import { createWidgetApiModule, type WidgetApiConfig } from './widget-api.js';
+import { loadConfig } from '../../config.js';
+import { contextOn } from '../../context.js';
+import { createWidgetApiModule } from './widget-api.js';
 
-const config: WidgetApiConfig = {
+const env = {
   PUBLIC_URL: 'https://proxy.example.test',
   AMOCRM_CLIENT_ID: '0b0832f6-1111-4222-8333-444455556666',
   AMOCRM_CLIENT_SECRET: 'test-client-secret-with-enough-entropy-0123456789',
   AMOCRM_REDIRECT_URI: 'https://proxy.example.test/amocrm/install',
   AMOCRM_BASE_URL_TEMPLATE: 'https://{subdomain}.amocrm.ru',
   MOYSKLAD_API_URL: 'http://127.0.0.1:9/api/remap/1.2',
-  ALLOWED_ORIGINS: [],
 };
 
 describe('the widget API module lifecycle', () => {
@@ -30,12 +26,7 @@ describe('the widget API module lifecycle', () => {
 
   const quietLogger = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
   /** What a process hands every module (proxy/context.ts): here over the test database. */
-  const context = () => {
-    const secrets = createSecretBox(randomBytes(32));
-    const moyskladLimiters = new MoySkladUserLimiters();
-    const amoClients = createAccountClients(config, database, new AccountsRepository(database.db, secrets), moyskladLimiters);
-    return { config, database, secrets, logger: quietLogger(), queue: new JobQueue(database), moyskladLimiters, amoClients };
-  };
+  const context = () => contextOn(loadConfig({ ...env, DATABASE_URL: database.url, ENCRYPTION_KEY: randomBytes(32).toString('base64') }), database, { logger: quietLogger() });
 
   it('start() runs the referral reward sweep periodically, one at a time; stop() ends it', async () => {
     const api = createWidgetApiModule(context(), { overrides: { referralSweepMs: 5 } });
