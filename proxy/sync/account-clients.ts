@@ -50,16 +50,14 @@ export type AmoClientPolicy = Pick<AmoTransportOptions, 'lane' | 'retry' | 'time
 export class AccountClients {
   /** The process's amoCRM limiter (read by tests that check the sharing). */
   readonly amoLimiter: AmoAccountLimiter;
-  private readonly tokenStore: TokenStore;
 
   constructor(
     private readonly config: AccountClientsConfig,
     private readonly accounts: AccountsRepository,
-    tokenStore: TokenStore,
+    private readonly tokenStore: TokenStore,
     private readonly moyskladLimiters: MoySkladUserLimiters,
     amoRateLimitStore?: RateLimitStore,
   ) {
-    this.tokenStore = tokenStore;
     this.amoLimiter = new AmoAccountLimiter({
       requestsPerSecond: config.amoRequestsPerSecond,
       ...(amoRateLimitStore ? { store: amoRateLimitStore } : {}),
