@@ -5,13 +5,16 @@ import { createSyncModule, type SyncModuleOptions } from './sync/module.js';
 
 /**
  * The proxy's composition root: which feature modules one process runs. `startProxy(config, composeModules)`
- * builds the shared context (proxy/context.ts: config, db, secrets, queue, МойСклад limiters) and hands it here; each module contributes routes,
+ * builds the shared context (proxy/context.ts: config, db, secrets, queue, МойСклад limiters, amoCRM clients) and hands it here; each module contributes routes,
  * job handlers and its own start/stop (timers). Used by the process entry (proxy/server.ts), the sandbox
  * (sandbox/orchestrator) and the benchmarks, so all three run exactly the same wiring. Modules stop in reverse
  * order: the sync's scheduler stops before the widget API waits for pending installs and webhook removals.
  */
 export interface ComposeOptions {
-  /** Tuning of the sync for the sandbox, tests and benchmarks (scheduler tick, amoCRM time scale); production passes none. */
+  /**
+   * Tuning of the sync for the sandbox, tests and benchmarks (scheduler tick, intervals); production passes none. The
+   * amoCRM clients' tuning is the context's (`startProxy(config, compose, { amo })`): both modules share them.
+   */
   sync?: SyncModuleOptions;
 }
 

@@ -5,7 +5,7 @@ import { createApp } from './app.js';
 import { composeModules } from './compose.js';
 import { createExpressServer } from './express-server.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { type ComposeModules, type ProxyContext, createContext } from './context.js';
+import { type AmoClientTuning, type ComposeModules, type ProxyContext, createContext } from './context.js';
 import { createLogger } from './logger.js';
 import { Worker } from './queue/worker.js';
 import { isEntryPoint } from './entry-point.js';
@@ -22,6 +22,8 @@ export interface StartOptions {
   /** How long shutdown waits for running jobs before handing their leases back (default 10 s). */
   drainMs?: number;
   workerPollIntervalMs?: number;
+  /** Sandbox, benchmarks, tests: the process's amoCRM clients matched to a time-compressed emulator. */
+  amo?: AmoClientTuning;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface StartOptions {
  * `main()` below runs it with the production modules; the sandbox, the benchmarks and tests run it with theirs.
  */
 export async function startProxy(config: Config, compose: ComposeModules = () => ({}), options: StartOptions = {}): Promise<RunningProxy> {
-  const context = await createContext(config, options.logger ? { logger: options.logger } : {});
+  const context = await createContext(config, { ...(options.logger ? { logger: options.logger } : {}), ...(options.amo ? { amo: options.amo } : {}) });
   const { logger, database, queue } = context;
   const modules = await compose(context);
 

@@ -1,17 +1,14 @@
-// Child process for the card-latency section: the proxy (widget routes, SQLite read model), the МойСклад
-// emulator and a naive forwarder, so autocannon (in the parent) does not share an event loop with them.
-// Input: env BENCH_CARD_CONFIG (JSON, holds a throwaway secret; never printed). Output: one JSON line.
-import { randomBytes } from 'node:crypto';
+// Child process for the card-latency section: the stack (sandbox/orchestrator/stack.ts, the one builder) with the
+// widget routes only on an SQLite read model, and a naive forwarder, so autocannon (in the parent) does not share an
+// event loop with them. Input: env BENCH_CARD_CONFIG (JSON, holds a throwaway secret; never printed). Output: one
+// JSON line.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { MoySkladEmulator } from '../../sandbox/moysklad/emulator.js';
-import { generateSeed } from '../../sandbox/seed/index.js';
-import { loadConfig } from '../../proxy/config.js';
+import { startStack } from '../../sandbox/orchestrator/stack.js';
 import { createWidgetApiModule } from '../../proxy/http/routes/widget-api.js';
 import { createLogger } from '../../proxy/logger.js';
-import { startProxy } from '../../proxy/server.js';
 import { startNaiveForwarder } from './naive-forwarder.js';
 import { insertAccount, insertBuyers, insertPurchases, type PurchaseRow } from './read-model-seed.js';
 
@@ -20,13 +17,28 @@ const input = z
   .parse(JSON.parse(process.env.BENCH_CARD_CONFIG ?? '{}'));
 
 const dir = mkdtempSync(join(tmpdir(), 'bench-card-'));
-// Limits lifted for the naive forwarder: with the real 11 requests / 3 s it could not serve even one
-// connection's worth of cards; we measure its latency, not its refusals.
-const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 1_000_000, parallelPerUser: 10_000, parallelPerAccount: 10_000 } });
-const { baseUrl } = await emulator.listen(0);
-const seed = generateSeed({ buyers: 30, products: 40, sales: 400 });
-emulator.load(seed);
-emulator.faults.latencyMs = input.latencyMs;
+const stack = await startStack({
+  databaseUrl: `file:${join(dir, 'proxy.sqlite')}`,
+  seed: { buyers: 30, products: 40, sales: 400 },
+  // Limits lifted for the naive forwarder: with the real 11 requests / 3 s it could not serve even one
+  // connection's worth of cards; we measure its latency, not its refusals.
+  moysklad: { rateLimits: { requestsPerWindow: 1_000_000, parallelPerUser: 10_000, parallelPerAccount: 10_000 } },
+  // Only the widget routes: the card is served from the read model, which is what is measured here.
+  compose: (context) => ({ routes: createWidgetApiModule(context).routes }),
+  // The parent signs the widget's tokens (bench/support/disposable-token.ts): its integration, audience and issuer.
+  proxyEnv: {
+    PUBLIC_URL: input.publicUrl,
+    AMOCRM_CLIENT_ID: input.clientId,
+    AMOCRM_CLIENT_SECRET: input.clientSecret,
+    AMOCRM_REDIRECT_URI: `${input.publicUrl}/amocrm/install`,
+    AMOCRM_BASE_URL_TEMPLATE: input.baseUrlTemplate,
+  },
+  logLevel: 'silent',
+  logger: createLogger({ level: 'silent' }),
+});
+const { seed } = stack;
+const baseUrl = stack.moyskladApiUrl;
+stack.ms.faults.latencyMs = input.latencyMs;
 
 // The buyer with the most sales: the heaviest card is the honest one to measure.
 const idOf = (href: string) => href.slice(href.lastIndexOf('/') + 1);
@@ -40,22 +52,7 @@ const counterparty = seed.counterparties.find((c) => c.id === buyerId)!;
 const productName = new Map(seed.products.map((p) => [p.id, p.name]));
 const AMO_CUSTOMER_ID = 4242;
 
-const config = loadConfig({
-  PORT: '0',
-  HOST: '127.0.0.1',
-  PUBLIC_URL: input.publicUrl,
-  DATABASE_URL: `file:${join(dir, 'proxy.sqlite')}`,
-  ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-  AMOCRM_CLIENT_ID: input.clientId,
-  AMOCRM_CLIENT_SECRET: input.clientSecret,
-  AMOCRM_REDIRECT_URI: `${input.publicUrl}/amocrm/install`,
-  AMOCRM_BASE_URL_TEMPLATE: input.baseUrlTemplate,
-  MOYSKLAD_API_URL: baseUrl,
-  LOG_LEVEL: 'silent',
-});
-const logger = createLogger({ level: 'silent' });
-// Only the widget routes: the card is served from the read model, which is what is measured here.
-const proxy = await startProxy(config, (context) => ({ routes: createWidgetApiModule(context).routes }), { logger });
+const proxy = stack.proxies[0]!;
 const { db } = proxy.context.database;
 await insertAccount(db, proxy.context.secrets, input.accountId, input.subdomain);
 await insertBuyers(db, input.accountId, [
@@ -78,8 +75,7 @@ process.stdout.write(`${JSON.stringify({ proxyUrl: proxy.url, naiveUrl: naive.ur
 
 const shutdown = async () => {
   await naive.close();
-  await proxy.close();
-  await emulator.close();
+  await stack.close();
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 };

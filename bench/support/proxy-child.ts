@@ -2,13 +2,13 @@
 // BENCH_COMPRESSION and BENCH_SYNC_OPTIONS (JSON). Prints `{"url": …}` once listening.
 import { z } from 'zod';
 import { loadConfig } from '../../proxy/config.js';
+import { createComposeModules } from '../../proxy/compose.js';
 import { startProxy } from '../../proxy/server.js';
 import type { SyncModuleOptions } from '../../proxy/sync/module.js';
-import { benchCompose } from './bench-compose.js';
 
 const compression = z.coerce.number().positive().parse(process.env.BENCH_COMPRESSION ?? '1');
 const sync = z.record(z.string(), z.union([z.number(), z.boolean()])).parse(JSON.parse(process.env.BENCH_SYNC_OPTIONS ?? '{}')) as SyncModuleOptions;
-const proxy = await startProxy(loadConfig(), benchCompose(compression, sync), { drainMs: 1_000 });
+const proxy = await startProxy(loadConfig(), createComposeModules({ sync }), { drainMs: 1_000, amo: { timeScale: 1 / compression } }); // the proxy's amoCRM pacing on the emulator's clock
 process.stdout.write(`${JSON.stringify({ url: proxy.url })}\n`);
 process.on('SIGTERM', () => void proxy.close().then(() => process.exit(0)));
 process.stdin.on('end', () => void proxy.close().then(() => process.exit(0))); // parent gone: do not linger

@@ -60,15 +60,15 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-stack-'));
   const databaseUrl = options.databaseUrl ?? `file:${join(dir, 'proxy.sqlite')}`;
   const logLevel = options.logLevel ?? 'silent';
-  // The proxy's amoCRM pacing is scaled with the emulator's clock: `compression` times faster on both sides.
-  const sync: SyncModuleOptions = { amoTimeScale: 1 / compression, ...options.sync };
   const stack = await startOneStack({
     databaseUrl,
     ...(options.seed ? { seed: options.seed } : {}),
     moyskladTimeScale: compression,
     amoTimeScale: 1 / compression,
     ...(options.amoRateLimit ? { amoRateLimit: options.amoRateLimit } : {}),
-    sync,
+    // The proxy's amoCRM pacing is scaled with the emulator's clock: `compression` times faster on both sides.
+    proxyAmo: { timeScale: 1 / compression },
+    sync: options.sync ?? {},
     proxies: options.proxies ?? 1,
     logLevel,
     logger: createLogger({ level: logLevel }),

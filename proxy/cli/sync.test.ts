@@ -9,7 +9,7 @@ import { main } from './sync.js';
 import { parseSyncArgs } from './sync-args.js';
 
 /** The same time compression the harness gives the server's sync module. */
-const FAST = { amoTimeScale: 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 } };
+const FAST = { amo: { timeScale: 0.05, retry: { minBackoffMs: 50, maxBackoffMs: 3000 } } };
 
 function captureIo() {
   const out = new PassThrough();

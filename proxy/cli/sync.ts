@@ -9,7 +9,7 @@ import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { createLogger } from '../logger.js';
 import type { JobQueue } from '../queue/job-queue.js';
 import { defineJobHandler, Worker } from '../queue/worker.js';
-import { createContext, type ProxyContext } from '../context.js';
+import { type AmoClientTuning, createContext, type ProxyContext } from '../context.js';
 import type { SyncEngine } from '../sync/engine.js';
 import { runInitialImport } from '../sync/initial-import.js';
 import { bulkOrderingKey } from '../sync/jobs.js';
@@ -49,7 +49,7 @@ export async function main(
   env: Env = process.env,
   io: CliIo = { out: process.stdout, err: process.stderr },
   /** Sandbox and tests: the time-compressed limits of the emulators (production: none). */
-  syncOptions: SyncModuleOptions = {},
+  tuning: { amo?: AmoClientTuning; sync?: SyncModuleOptions } = {},
 ): Promise<number> {
   const parsed = parseSyncArgs(argv);
   if (!parsed.ok) {
@@ -69,7 +69,7 @@ export async function main(
   const logger = createLogger({ level: config.LOG_LEVEL, destination: pino.destination({ fd: 2, sync: true }) });
   let context: ProxyContext;
   try {
-    context = await createContext(config, { logger });
+    context = await createContext(config, { logger, ...(tuning.amo ? { amo: tuning.amo } : {}) });
   } catch (error) {
     return fail(io, `sync failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -82,7 +82,7 @@ export async function main(
     const blocker = syncBlocker(account);
     if (blocker) return fail(io, `account ${accountId} is not connected: ${NOT_READY[blocker]}`);
 
-    const { engine } = createSyncModule(context, syncOptions);
+    const { engine } = createSyncModule(context, tuning.sync);
     if ((await engine.deps.state.get(accountId)).connectedAt === null) {
       return fail(io, `account ${accountId} is not connected yet: the server connects it (webhooks, fields) once both sides are authorised`);
     }

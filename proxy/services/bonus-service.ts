@@ -8,10 +8,11 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { type DailyCountersRepository, moscowDay } from '../db/repositories/daily-counters.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
 import { moyskladTokenFor } from './moysklad-connection.js';
-import { type AmoUserNamesPort, type MoySkladPort } from './ports.js';
+import type { InteractiveMoySklad } from './interactive-moysklad.js';
 import type { BonusOperationsRepository } from '../db/repositories/bonus-operations.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
 import type { SyncJobs } from './sync-jobs.js';
+import type { AmoUserNameLookup } from './amo-user-names.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { WidgetSettings } from './widget-settings.js';
@@ -29,12 +30,12 @@ export type BonusDeps = {
   readModel: Pick<ReadModelRepository, 'setPoints'>;
   /** The bonus program snapshot the card shows, refreshed when an operation finds it changed. */
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
-  moysklad: MoySkladPort;
+  moysklad: Pick<InteractiveMoySklad, 'activeBonusProgram' | 'counterpartyPoints' | 'createBonusTransaction'>;
   idempotency: IdempotencyStore;
   operationLog: Pick<OperationLogRepository, 'append'>;
   jobs: Pick<SyncJobs, 'enqueue'>;
   /** Who made the operation, by name, for the МойСклад description and the amoCRM note. */
-  userNames: AmoUserNamesPort;
+  userNames: AmoUserNameLookup;
   /** The card's history: the operation is listed at once, with its author and comment. */
   bonusOperations: Pick<BonusOperationsRepository, 'upsertBonusOperations'>;
   timing?: IdempotencyTiming;

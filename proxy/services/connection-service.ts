@@ -5,13 +5,13 @@ import { moyskladConnectionState } from './moysklad-connection.js';
 import type { AccountSyncRepository } from '../db/repositories/account-sync.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
-import type { MoySkladPort } from './ports.js';
+import type { InteractiveMoySklad } from './interactive-moysklad.js';
 import type { SyncJobs } from './sync-jobs.js';
 import type { StatusView } from './widget-views.js';
 
 export type ConnectionDeps = {
   accounts: AccountsRepository;
-  moysklad: MoySkladPort;
+  moysklad: Pick<InteractiveMoySklad, 'obtainToken' | 'checkToken' | 'activeBonusProgram' | 'removeWebhooks'>;
   operationLog: Pick<OperationLogRepository, 'append'>;
   accountSync: Pick<AccountSyncRepository, 'saveBonusProgram'>;
   jobs: Pick<SyncJobs, 'requestConnect'>;

@@ -5,8 +5,9 @@ import type { PersonalDataService } from './personal-data-service.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
 import type { SeenEventsRepository } from '../db/repositories/seen-events.js';
+import type { AmoAuthorizationCheck } from './amo-authorization.js';
 import type { AmoCodeExchange } from './amo-code-exchange.js';
-import type { AmoAuthorizationPort, MoySkladPort } from './ports.js';
+import type { InteractiveMoySklad } from './interactive-moysklad.js';
 import type { SyncJobs } from './sync-jobs.js';
 
 type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
@@ -35,11 +36,11 @@ export class InstallationService {
     private readonly deps: {
       accounts: AccountsRepository;
       amoOAuth: Pick<AmoCodeExchange, 'exchangeCode'>;
-      amoAuthorization: AmoAuthorizationPort;
+      amoAuthorization: AmoAuthorizationCheck;
       /** Install codes already presented, seen by every process (while a code lives). */
       seenEvents: Pick<SeenEventsRepository, 'markSeen'>;
       personalData: PersonalDataService;
-      moysklad: Pick<MoySkladPort, 'removeWebhooks'>;
+      moysklad: Pick<InteractiveMoySklad, 'removeWebhooks'>;
       /** A (re)install changes the webhook URLs: the sync's connect must register them again. */
       jobs: Pick<SyncJobs, 'requestConnect'>;
       /** Our public origin: every webhook URL we register in МойСклад starts with it. */

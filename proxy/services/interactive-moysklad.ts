@@ -9,8 +9,17 @@ import { MoySkladUserLimiter } from '../moysklad/user-limiter.js';
 import { MoySkladUserLimiters } from '../moysklad/user-limiters.js';
 import { normalizePhone, phoneDigits } from '../phone.js';
 import type { BonusProgramSnapshot } from '../db/repositories/account-sync.js';
-import type { MoySkladPort } from './ports.js';
 import { ServiceError, type ServiceErrorCode } from './service-error.js';
+
+export type BonusTransactionInput = {
+  counterpartyId: string;
+  bonusProgramId: string;
+  type: 'EARNING' | 'SPENDING';
+  points: number;
+  /** Our idempotency key, so a retried POST can be found instead of duplicated. */
+  externalCode: string;
+  description: string;
+};
 
 export type InteractiveMoySkladOptions = {
   baseUrl: string;
@@ -69,17 +78,19 @@ export function classifyMoySkladError(error: unknown): ServiceErrorCode {
  * tells apart (a `ServiceError` whose code the edge renders; the МойСклад error stays its `cause` for the logs). One limiter per МойСклад user (keyed
  * by a hash of the token, never the token itself), shared by every call this process makes as that user.
  */
-export class InteractiveMoySklad implements MoySkladPort {
+export class InteractiveMoySklad {
   private readonly limiters: MoySkladUserLimiters;
 
   constructor(private readonly options: InteractiveMoySkladOptions) {
     this.limiters = options.limiters;
   }
 
+  /** POST /security/token with Basic auth. Refuses with `moysklad_auth_failed`, `moysklad_no_api_access`, … */
   async obtainToken(login: string, password: string): Promise<string> {
     return this.call(() => obtainToken(login, password, { ...this.common(), limiter: new MoySkladUserLimiter() }));
   }
 
+  /** Proves a token works (GET /context/employee); the answer names the МойСклад account (its webhooks must carry that id). */
   async checkToken(token: string): Promise<{ login: string | null; accountId: string | null }> {
     const context = await this.call(() => this.client(token).employeeContext());
     return { login: context.uid ?? null, accountId: context.accountId ?? null };
@@ -103,7 +114,11 @@ export class InteractiveMoySklad implements MoySkladPort {
     return counterparty.bonusPoints ?? 0;
   }
 
-  async createBonusTransaction(token: string, input: Parameters<MoySkladPort['createBonusTransaction']>[1]) {
+  /**
+   * Creates one bonus transaction; idempotent on `externalCode` (a retry finds the earlier one). `moment`: МойСклад's
+   * Moscow-time stamp of the transaction, when its answer has one.
+   */
+  async createBonusTransaction(token: string, input: BonusTransactionInput): Promise<{ id: string; status: string; moment: string | null }> {
     const client = this.client(token);
     const base = client.transport.baseUrl;
     const transaction = await this.call(() =>
@@ -124,6 +139,7 @@ export class InteractiveMoySklad implements MoySkladPort {
     return types.map((type) => ({ id: type.id, name: type.name }));
   }
 
+  /** Ids of counterparties whose phone is `phone` (E.164) by the one phone rule, proxy/phone.ts (search, then exact match). */
   async counterpartyIdsByPhone(token: string, phone: string): Promise<string[]> {
     // МойСклад's `search` matches the stored text as a substring and phones are stored as typed
     // ("+7 (999) 123-45-67", "89991234567" …; the matching rule is unconfirmed). So search for a few
@@ -146,11 +162,13 @@ export class InteractiveMoySklad implements MoySkladPort {
     return [...ids];
   }
 
+  /** Creates a private buyer; `syncId` makes a retried create return the first one. */
   async createIndividual(token: string, input: { name: string; phone: string; syncId: string }): Promise<{ id: string }> {
     const created = await this.call(() => this.client(token).counterparties.createIndividual({ name: input.name, phone: input.phone, syncId: input.syncId }));
     return { id: created.id };
   }
 
+  /** Deletes the account's webhooks whose URL starts with `ownedUrlPrefix` (ours only); returns how many. */
   async removeWebhooks(token: string, ownedUrlPrefix: string): Promise<number> {
     const client = this.client(token);
     // ensure([]) deletes every hook under our prefix and touches no other.

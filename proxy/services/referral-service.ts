@@ -8,7 +8,7 @@ import { noteAuthFailure } from './moysklad-connection.js';
 import type { PhoneConfirmationPort } from './phone-confirmation.js';
 import type { BuyerView } from '../db/repositories/read-model.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
-import type { MoySkladPort } from './ports.js';
+import type { InteractiveMoySklad } from './interactive-moysklad.js';
 import type { SyncJobs } from './sync-jobs.js';
 import type { ReferralNotesRepository } from '../db/repositories/referral-notes.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
@@ -72,7 +72,7 @@ export class ReferralService {
       accounts: AccountsRepository;
       settings: Pick<WidgetSettings, 'get'>;
       readModel: Pick<ReadModelRepository, 'buyerByReferralCode' | 'referralsAwaitingReward' | 'recordReferral'>;
-      moysklad: MoySkladPort;
+      moysklad: Pick<InteractiveMoySklad, 'activeBonusProgram' | 'counterpartyIdsByPhone' | 'createBonusTransaction' | 'createIndividual'>;
       idempotency: IdempotencyStore;
       operationLog: Pick<OperationLogRepository, 'append'>;
       dailyCounters: Pick<DailyCountersRepository, 'reserve' | 'release'>;

@@ -3,7 +3,7 @@ import { repriceJob } from '../sync/jobs.js';
 import { withMoySkladToken } from './moysklad-connection.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import type { OperationLogRepository } from '../db/repositories/operation-log.js';
-import type { MoySkladPort } from './ports.js';
+import type { InteractiveMoySklad } from './interactive-moysklad.js';
 import type { SyncJobs } from './sync-jobs.js';
 import type { Settings, WidgetSettings } from './widget-settings.js';
 import { ServiceError } from './service-error.js';
@@ -14,7 +14,7 @@ type Log = { warn(obj: object, msg: string): void };
 
 /** Widget settings of an account (referral bonuses, price type) and the choices МойСклад offers. */
 export class SettingsService {
-  constructor(private readonly deps: { accounts: AccountsRepository; settings: WidgetSettings; moysklad: MoySkladPort; operationLog: Pick<OperationLogRepository, 'append'>; jobs: Pick<SyncJobs, 'enqueue'>; log?: Log }) {}
+  constructor(private readonly deps: { accounts: AccountsRepository; settings: WidgetSettings; moysklad: Pick<InteractiveMoySklad, 'priceTypes'>; operationLog: Pick<OperationLogRepository, 'append'>; jobs: Pick<SyncJobs, 'enqueue'>; log?: Log }) {}
 
   async get(auth: WidgetAuth): Promise<SettingsView> {
     const settings = await this.deps.settings.get(auth.accountId);

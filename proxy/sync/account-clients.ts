@@ -2,7 +2,7 @@ import { amoAccess, moyskladTokenIfAllowed, type SyncBlocker } from '../account-
 import { AmoAccountLimiter } from '../amocrm/account-limiter.js';
 import { AmoClient } from '../amocrm/client.js';
 import type { RateLimitStore } from '../amocrm/rate-limit-store.js';
-import type { AmoRetryOptions } from '../amocrm/transport.js';
+import type { AmoRetryOptions, AmoTransportOptions } from '../amocrm/transport.js';
 import type { TokenStore } from '../amocrm/token-store.js';
 import type { AccountsRepository } from '../db/repositories/accounts.js';
 import { MoySkladClient } from '../moysklad/client.js';
@@ -38,12 +38,18 @@ export class AccountNotReadyError extends Error {
   }
 }
 
+/** What a caller with its own policy may set on an amoCRM client (see `AccountClients.amoClient`). */
+export type AmoClientPolicy = Pick<AmoTransportOptions, 'lane' | 'retry' | 'timeoutMs' | 'onNeedsReinstall'>;
+
 /**
- * Builds the two API clients of an account. МойСклад limiters come from the process-wide registry (shared with
- * the widget's routes): everything acting as one МойСклад user must share one limiter, or it would overrun it.
+ * Builds the two API clients of an account. One instance per process (`ProxyContext.amoClients`, proxy/context.ts),
+ * shared by the widget and the sync. МойСклад limiters come from the process-wide registry: everything acting as one
+ * МойСклад user must share one limiter, or it would overrun it. Likewise the one amoCRM limiter here: its live-lane
+ * priority and its 429 slow-down are in memory, so every amoCRM call of the process must go through it.
  */
 export class AccountClients {
-  private readonly amoLimiter: AmoAccountLimiter;
+  /** The process's amoCRM limiter (read by tests that check the sharing). */
+  readonly amoLimiter: AmoAccountLimiter;
 
   constructor(
     private readonly config: AccountClientsConfig,
@@ -82,17 +88,28 @@ export class AccountClients {
     const account = await this.accounts.find(accountId);
     if (!account) throw new AccountNotReadyError(accountId, 'unknown_account');
     if (amoAccess(account) !== 'installed') throw new AccountNotReadyError(accountId, 'amocrm_not_installed');
+    return this.amoClient(accountId, account.subdomain, {
+      lane,
+      onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
+      ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),
+    });
+  }
+
+  /**
+   * An amoCRM client on the process's limiter and token store, without the readiness gate of `amo()` and with the
+   * caller's own retry, timeout and reinstall policy: for a question that is not sync work (the authorization check,
+   * proxy/services/amo-authorization.ts, asks before and regardless of the installation state).
+   */
+  amoClient(accountId: number, subdomain: string, policy: AmoClientPolicy = {}): AmoClient {
     return new AmoClient({
       accountId: String(accountId),
-      subdomain: account.subdomain,
+      subdomain,
       baseUrlTemplate: this.config.amoBaseUrlTemplate,
       credentials: { clientId: this.config.amoClientId, clientSecret: this.config.amoClientSecret, redirectUri: this.config.amoRedirectUri },
       tokenStore: this.tokenStore,
       limiter: this.amoLimiter,
       publicUrl: this.config.publicUrl,
-      lane,
-      onNeedsReinstall: () => this.accounts.markNeedsReinstall(accountId),
-      ...(this.config.amoRetry ? { retry: this.config.amoRetry } : {}),
+      ...policy,
     });
   }
 }

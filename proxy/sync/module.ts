@@ -1,7 +1,4 @@
 import { AmoError, AmoResponseShapeError, AmoValidationError } from '../amocrm/errors.js';
-import type { AmoRetryOptions } from '../amocrm/transport.js';
-import { AmoRateStore } from '../db/repositories/amo-rate-store.js';
-import { AmoTokenStore } from '../db/repositories/amo-token-store.js';
 import { LinksRepository } from '../db/repositories/links.js';
 import { OperationLogRepository } from '../db/repositories/operation-log.js';
 import { SeenEventsRepository } from '../db/repositories/seen-events.js';
@@ -16,7 +13,7 @@ import { moyskladWebhookRoutes } from '../http/routes/webhooks/moysklad-webhooks
 import { ReadableJobError, refusedEntityProblem, type JobProblem } from '../queue/job-problem.js';
 import { defineJobHandler, PermanentJobError } from '../queue/worker.js';
 import type { ProxyContext, ProxyModules } from '../context.js';
-import { AccountClients, AccountNotReadyError } from './account-clients.js';
+import { AccountNotReadyError } from './account-clients.js';
 import { connectAccount } from './connect.js';
 import { SyncEngine, type SyncEngineOptions } from './engine.js';
 import { handleEntityChange } from './entity-job.js';
@@ -42,10 +39,6 @@ export interface SyncModuleOptions extends Partial<SyncEngineOptions> {
   schedulerTickMs?: number;
   /** How often the poller looks for polled types whose turn has come (proxy/sync/poller.ts). */
   pollTickMs?: number;
-  /** Sandbox/benchmarks: amoCRM's one-second window scaled like the emulator's (production: 1). */
-  amoTimeScale?: number;
-  /** Sandbox/tests: amoCRM retry backoffs scaled like the emulator (production: the client's defaults). */
-  amoRetry?: Partial<AmoRetryOptions>;
 }
 
 /**
@@ -58,24 +51,10 @@ export function createSyncModule(context: ProxyContext, options: SyncModuleOptio
   const links = new LinksRepository(db);
   const operationLog = new OperationLogRepository(db);
   const seenEvents = new SeenEventsRepository(db);
-  const clients = new AccountClients(
-    {
-      publicUrl: config.PUBLIC_URL,
-      moyskladApiUrl: config.MOYSKLAD_API_URL,
-      amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
-      amoClientId: config.AMOCRM_CLIENT_ID,
-      amoClientSecret: config.AMOCRM_CLIENT_SECRET,
-      amoRedirectUri: config.AMOCRM_REDIRECT_URI,
-      amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND,
-      ...(options.amoTimeScale ? { amoTimeScale: options.amoTimeScale } : {}),
-      ...(options.amoRetry ? { amoRetry: options.amoRetry } : {}),
-    },
-    accounts,
-    new AmoTokenStore(accounts),
-    context.moyskladLimiters,
-    // The amoCRM budget (7 rps per account) lives in the database, so several proxy processes share it.
-    new AmoRateStore(db, database.dialect),
-  );
+  // The process's clients (proxy/context.ts), shared with the widget: one amoCRM limiter, so a widget call waiting for
+  // a slot goes before the import's bulk calls, and a 429 met by either slows both. Their tuning for a time-compressed
+  // emulator is the context's (`createContext(config, { amo })`).
+  const clients = context.amoClients;
   const reconcileIntervalMs = options.reconcileIntervalMs ?? config.RECONCILE_INTERVAL_SECONDS * 1000;
   const engine = new SyncEngine({
     db,

@@ -1,4 +1,5 @@
 import { AmoCrmEmulator } from '../amocrm/emulator.js';
+import type { CustomersMode } from '../amocrm/options.js';
 import { createAmoApiDataSource, createAmoApiWidgetStateStore, createHostRouter } from '../host/index.js';
 
 /**
@@ -32,6 +33,10 @@ export interface AmoSideOptions {
   /** amoCRM's real 7 requests/s; tests may raise it (the host page's own reads use UI tokens, exempt anyway). */
   rateLimit?: { perSecond: number; blockAfterViolations: number };
   logger?: { warn(details: object, message: string): void };
+  /** The account's Customers mode (default `segments`, as an admin has set it up; `disabled` makes our connect switch it on). */
+  customersMode?: CustomersMode;
+  /** Whether amoCRM calls our revoke hook on uninstall (default true). */
+  revokeHook?: boolean;
 }
 
 export async function startAmoSide(options: AmoSideOptions): Promise<AmoCrmEmulator> {
@@ -39,10 +44,10 @@ export async function startAmoSide(options: AmoSideOptions): Promise<AmoCrmEmula
     integration: {
       ...options.integration,
       redirectUri: `${options.proxyUrl}/amocrm/install`,
-      revokeHookUrl: `${options.proxyUrl}/amocrm/revoke`,
+      ...(options.revokeHook === false ? {} : { revokeHookUrl: `${options.proxyUrl}/amocrm/revoke` }),
       widgetCode: SANDBOX_WIDGET_CODE,
     },
-    accounts: [{ ...SANDBOX_AMO_ACCOUNT, users: SANDBOX_AMO_ACCOUNT.users.map((user) => ({ ...user })) }],
+    accounts: [{ ...SANDBOX_AMO_ACCOUNT, ...(options.customersMode ? { customersMode: options.customersMode } : {}), users: SANDBOX_AMO_ACCOUNT.users.map((user) => ({ ...user })) }],
     ...(options.rateLimit ? { rateLimit: options.rateLimit } : {}),
     ...(options.timeScale ? { timeScale: options.timeScale } : {}),
   });

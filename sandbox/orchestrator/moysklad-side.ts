@@ -1,4 +1,4 @@
-import { MoySkladEmulator } from '../moysklad/emulator.js';
+import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../moysklad/emulator.js';
 import { DEFAULT_USER } from '../moysklad/options.js';
 import { createPosRouter } from '../pos/index.js';
 import { generateSeed } from '../seed/generate.js';
@@ -18,8 +18,8 @@ export interface MoySkladSide {
   posUrl: string;
 }
 
-export async function startMoySkladSide(options: { port: number; seed?: SeedOptionsInput; timeScale?: number }): Promise<MoySkladSide> {
-  const emulator = new MoySkladEmulator({ ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
+export async function startMoySkladSide(options: { port: number; seed?: SeedOptionsInput; timeScale?: number; emulator?: Omit<MoySkladEmulatorOptions, 'timeScale'> }): Promise<MoySkladSide> {
+  const emulator = new MoySkladEmulator({ ...options.emulator, ...(options.timeScale ? { timeScale: options.timeScale } : {}) });
   // The till page goes on the emulator's own app: its sales are then "made in МойСклад" (same origin,
   // same store, webhooks fire) exactly as the till helper documents.
   emulator.router.use('/pos', createPosRouter({ emulator }));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AccountsRepository } from '../../db/repositories/accounts.js';
 import { AmoAuthError } from '../../amocrm/errors.js';
 import type { AmoCodeExchange } from '../../services/amo-code-exchange.js';
-import type { AmoAuthorizationPort } from '../../services/ports.js';
+import type { AmoAuthorizationCheck } from '../../services/amo-authorization.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { subdomainFromReferer } from './amocrm-hooks.js';
 import { CLIENT_ID, CLIENT_SECRET, PUBLIC_URL, SANDBOX_LOGIN, SANDBOX_PASSWORD, startHarness, type Harness } from './widget/test-harness.js';
@@ -44,7 +44,7 @@ function slowAmoOAuth(accountId = 6060) {
 /** What amoCRM says about our stored tokens when the revoke hook asks. */
 function amoAuthorization() {
   const state = { says: 'revoked' as 'authorized' | 'revoked' | 'unreachable', asked: [] as number[] };
-  const port: AmoAuthorizationPort = {
+  const port: AmoAuthorizationCheck = {
     async check(accountId) {
       state.asked.push(accountId);
       return state.says;

@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
-import type { AmoAuthorizationPort } from '../../services/ports.js';
+import type { AmoAuthorizationCheck } from '../../services/amo-authorization.js';
 import { ReadModelRepository } from '../../db/repositories/read-model.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { CLIENT_ID, CLIENT_SECRET, startHarness, type Harness } from './widget/test-harness.js';
 
 const ACCOUNT = 5151;
 const CODE = `ref${ACCOUNT}x1`;
-const revokedForReal: AmoAuthorizationPort = { check: async () => 'revoked' };
+const revokedForReal: AmoAuthorizationCheck = { check: async () => 'revoked' };
 const revokeUrl = (accountId: number) =>
   `/amocrm/revoke?account_id=${accountId}&client_uuid=${CLIENT_ID}&signature=${createHmac('sha256', CLIENT_SECRET).update(`${CLIENT_ID}|${accountId}`).digest('hex')}`;
 

@@ -1,22 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createSecretBox } from '../../crypto/secret-box.js';
 import { createLogger } from '../../logger.js';
-import type { MoySkladPort } from '../../services/ports.js';
+import type { InteractiveMoySklad } from '../../services/interactive-moysklad.js';
 import { createTestDatabase, type TestDatabase } from '../../test-support/databases.js';
-import { MoySkladUserLimiters } from '../../moysklad/user-limiters.js';
-import { JobQueue } from '../../queue/job-queue.js';
-import { createWidgetApiModule, type WidgetApiConfig } from './widget-api.js';
+import { loadConfig } from '../../config.js';
+import { contextOn } from '../../context.js';
+import { createWidgetApiModule } from './widget-api.js';
 
-const config: WidgetApiConfig = {
+const env = {
   PUBLIC_URL: 'https://proxy.example.test',
   AMOCRM_CLIENT_ID: '0b0832f6-1111-4222-8333-444455556666',
   AMOCRM_CLIENT_SECRET: 'test-client-secret-with-enough-entropy-0123456789',
   AMOCRM_REDIRECT_URI: 'https://proxy.example.test/amocrm/install',
   AMOCRM_BASE_URL_TEMPLATE: 'https://{subdomain}.amocrm.ru',
   MOYSKLAD_API_URL: 'http://127.0.0.1:9/api/remap/1.2',
-  ALLOWED_ORIGINS: [],
 };
 
 describe('the widget API module lifecycle', () => {
@@ -28,7 +26,7 @@ describe('the widget API module lifecycle', () => {
 
   const quietLogger = () => createLogger({ destination: new Writable({ write: (_chunk, _encoding, callback) => callback() }) });
   /** What a process hands every module (proxy/context.ts): here over the test database. */
-  const context = () => ({ config, database, secrets: createSecretBox(randomBytes(32)), logger: quietLogger(), queue: new JobQueue(database), moyskladLimiters: new MoySkladUserLimiters() });
+  const context = () => contextOn(loadConfig({ ...env, DATABASE_URL: database.url, ENCRYPTION_KEY: randomBytes(32).toString('base64') }), database, { logger: quietLogger() });
 
   it('start() runs the referral reward sweep periodically, one at a time; stop() ends it', async () => {
     const api = createWidgetApiModule(context(), { overrides: { referralSweepMs: 5 } });
@@ -63,7 +61,7 @@ describe('the widget API module lifecycle', () => {
         removedWith.push(`${token} ${prefix}`);
         return removal;
       },
-    } as unknown as MoySkladPort;
+    } as unknown as InteractiveMoySklad;
     const api = createWidgetApiModule(context(), { overrides: { moysklad, referralSweepMs: 3_600_000 } });
     const auth = { accountId: 77, userId: 1, subdomain: 'demo', isAdmin: true };
     api.start();

@@ -1,16 +1,11 @@
 import type { Express } from 'express';
 import type { RouteRegistrar } from '../../app.js';
 import type { ProxyContext, ProxyModules } from '../../context.js';
-import type { Config } from '../../config.js';
-import type { DatabaseHandle } from '../../db/database.js';
-import { AccountsRepository } from '../../db/repositories/accounts.js';
-import { AmoRateStore } from '../../db/repositories/amo-rate-store.js';
-import { AmoTokenStore } from '../../db/repositories/amo-token-store.js';
 import { BonusOperationsRepository } from '../../db/repositories/bonus-operations.js';
 import { IdempotencyKeysRepository } from '../../db/repositories/idempotency-keys.js';
 import { OperationLogRepository } from '../../db/repositories/operation-log.js';
 import { WidgetSettings } from '../../services/widget-settings.js';
-import { AmoAuthorizationAdapter } from '../../services/adapters/amo-authorization-adapter.js';
+import { AmoAuthorization, type AmoAuthorizationCheck } from '../../services/amo-authorization.js';
 import { AmoCodeExchange } from '../../services/amo-code-exchange.js';
 import { DailyCountersRepository } from '../../db/repositories/daily-counters.js';
 import { PersonalDataRepository } from '../../db/repositories/personal-data.js';
@@ -18,9 +13,8 @@ import { PersonalDataService } from '../../services/personal-data-service.js';
 import { NO_PHONE_CONFIRMATION, type PhoneConfirmationPort } from '../../services/phone-confirmation.js';
 import { ReferralNotesRepository } from '../../db/repositories/referral-notes.js';
 import { SeenEventsRepository } from '../../db/repositories/seen-events.js';
-import { AmoUserNames } from '../../services/adapters/amo-user-names.js';
+import { AmoUserNames, type AmoUserNameLookup } from '../../services/amo-user-names.js';
 import { SyncJobs } from '../../services/sync-jobs.js';
-import { AccountClients } from '../../sync/account-clients.js';
 import { InteractiveMoySklad, type InteractiveMoySkladOptions } from '../../services/interactive-moysklad.js';
 import { AccountSyncRepository } from '../../db/repositories/account-sync.js';
 import { ReadModelRepository } from '../../db/repositories/read-model.js';
@@ -30,7 +24,6 @@ import { CardService } from '../../services/card-service.js';
 import { ConnectionService } from '../../services/connection-service.js';
 import type { IdempotencyTiming } from '../../services/idempotent-execution.js';
 import { InstallationService } from '../../services/installation-service.js';
-import type { AmoAuthorizationPort, AmoUserNamesPort, MoySkladPort } from '../../services/ports.js';
 import { ReferralService } from '../../services/referral-service.js';
 import { SettingsService } from '../../services/settings-service.js';
 import { SyncService } from '../../services/sync-service.js';
@@ -42,34 +35,19 @@ import { createReferralRouter, REFERRAL_FORM_LIMIT_BYTES, REFERRAL_PATH_PREFIX, 
 import type { WidgetServices } from './widget/services.js';
 import { createWidgetRouter, WIDGET_API_PREFIX, WIDGET_BODY_LIMIT_BYTES, widgetEarlyErrorHandler, widgetRoutes } from './widget/widget-router.js';
 
-export type WidgetApiConfig = Pick<
-  Config,
-  'PUBLIC_URL' | 'AMOCRM_CLIENT_ID' | 'AMOCRM_CLIENT_SECRET' | 'AMOCRM_REDIRECT_URI' | 'AMOCRM_BASE_URL_TEMPLATE' | 'MOYSKLAD_API_URL' | 'ALLOWED_ORIGINS'
-> &
-  Partial<Pick<Config, 'AMOCRM_RATE_LIMIT_PER_SECOND' | 'PERSONAL_DATA_GRACE_HOURS'>>;
-
-/**
- * What the widget API takes from its process (proxy/context.ts), all required: the process's one job queue (jobs
- * enqueued by widget operations run on the process's worker, in order with the webhooks' jobs) and its one МойСклад
- * limiter set (one limiter per МойСклад user per process, shared with the sync). A `ProxyContext` is one.
- */
-export type WidgetApiContext = Pick<ProxyContext, 'secrets' | 'logger' | 'queue' | 'moyskladLimiters'> & {
-  config: WidgetApiConfig;
-  database: Pick<DatabaseHandle, 'db' | 'dialect'>;
-};
-
 export type WidgetApiOptions = {
   /** Sends the referral page's confirmation codes (an SMS provider); none by default, see phone-confirmation.ts. */
   phoneConfirmation?: PhoneConfirmationPort;
-  /** For tests: swap a port or the clock; production passes none. */
+  /** For tests: swap a dependency or the clock; production passes none. */
   overrides?: {
-    moysklad?: MoySkladPort;
+    /** Every public call of `InteractiveMoySklad` (a fake need not be one). */
+    moysklad?: Pick<InteractiveMoySklad, keyof InteractiveMoySklad>;
     /** Tuning of the interactive МойСклад calls (never its limiters: those are the process's). */
     interactiveMoysklad?: Partial<Omit<InteractiveMoySkladOptions, 'limiters'>>;
     amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>;
-    amoAuthorization?: AmoAuthorizationPort;
+    amoAuthorization?: AmoAuthorizationCheck;
     hookLimits?: HookLimits;
-    amoUserNames?: AmoUserNamesPort;
+    amoUserNames?: AmoUserNameLookup;
     replayStore?: ReplayStore;
     idempotencyTiming?: IdempotencyTiming;
     now?: () => Date;
@@ -103,10 +81,14 @@ export type WidgetApiModule = Required<Pick<ProxyModules, 'routes'>> & {
   stop(): Promise<void>;
 };
 
-/** Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the process's queue. */
-export function createWidgetApiModule(context: WidgetApiContext, options: WidgetApiOptions = {}): WidgetApiModule {
-  const { config, database, logger, queue, moyskladLimiters } = context;
-  const accounts = new AccountsRepository(database.db, context.secrets);
+/**
+ * Wires the widget-facing HTTP layer to the database, the МойСклад and amoCRM clients and the process's queue. It takes
+ * from the process's context (proxy/context.ts) what must be one per process and shared with the sync: the accounts
+ * repository, the job queue (widget jobs run in order with the webhooks' jobs), the МойСклад limiter set (one limiter
+ * per МойСклад user) and the amoCRM clients (one amoCRM limiter).
+ */
+export function createWidgetApiModule(context: ProxyContext, options: WidgetApiOptions = {}): WidgetApiModule {
+  const { config, database, logger, queue, moyskladLimiters, amoClients, accounts } = context;
   const settings = new WidgetSettings(accounts);
   const bonusOperations = new BonusOperationsRepository(database.db);
   const readModel = new ReadModelRepository(database.db);
@@ -120,23 +102,8 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
     options.overrides?.amoOAuth ??
     new AmoCodeExchange({ credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI }, publicUrl: config.PUBLIC_URL });
 
-  // The names of amoCRM users behind widget operations, through the sync's per-account clients (one shared token
-  // refresh, one 7 rps budget per account in the database).
-  const amoClients = new AccountClients(
-    {
-      publicUrl: config.PUBLIC_URL,
-      moyskladApiUrl: config.MOYSKLAD_API_URL,
-      amoBaseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
-      amoClientId: config.AMOCRM_CLIENT_ID,
-      amoClientSecret: config.AMOCRM_CLIENT_SECRET,
-      amoRedirectUri: config.AMOCRM_REDIRECT_URI,
-      amoRequestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND ?? 7,
-    },
-    accounts,
-    new AmoTokenStore(accounts),
-    moyskladLimiters,
-    new AmoRateStore(database.db, database.dialect),
-  );
+  // The names of amoCRM users behind widget operations, through the process's amoCRM clients (shared with the sync:
+  // one limiter, one token refresh, one 7 rps budget per account).
   const userNames = options.overrides?.amoUserNames ?? new AmoUserNames({ client: (accountId) => amoClients.amo(accountId), log: logger.child({ component: 'amocrm-users' }) });
 
   const services: WidgetServices = {
@@ -178,15 +145,7 @@ export function createWidgetApiModule(context: WidgetApiContext, options: Widget
       })(),
     );
   };
-  const amoAuthorization =
-    options.overrides?.amoAuthorization ??
-    new AmoAuthorizationAdapter({
-      accounts,
-      database,
-      baseUrlTemplate: config.AMOCRM_BASE_URL_TEMPLATE,
-      credentials: { clientId: config.AMOCRM_CLIENT_ID, clientSecret: config.AMOCRM_CLIENT_SECRET, redirectUri: config.AMOCRM_REDIRECT_URI },
-      ...(config.AMOCRM_RATE_LIMIT_PER_SECOND ? { requestsPerSecond: config.AMOCRM_RATE_LIMIT_PER_SECOND } : {}),
-    });
+  const amoAuthorization = options.overrides?.amoAuthorization ?? new AmoAuthorization(accounts, amoClients);
   const installation = new InstallationService({
     accounts,
     amoOAuth,

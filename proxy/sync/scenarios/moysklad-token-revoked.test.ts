@@ -49,7 +49,7 @@ describe.each(DATABASE_KINDS)('a revoked МойСклад token on %s', (kind) =
     const err = new PassThrough();
     let errText = '';
     err.on('data', (chunk: Buffer) => (errText += chunk.toString()));
-    expect(await syncCli(['--account', String(ACCOUNT_ID)], harness.env, { out: new PassThrough(), err }, { amoTimeScale: 0.05 })).toBe(1);
+    expect(await syncCli(['--account', String(ACCOUNT_ID)], harness.env, { out: new PassThrough(), err }, { amo: { timeScale: 0.05 } })).toBe(1);
     expect(errText).toContain('rejected the stored login');
     // Another proxy process (its own limiters: it never saw the 401) decides the same from the database.
     const other = await harness.startProxy();

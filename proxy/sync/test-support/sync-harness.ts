@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { vi } from 'vitest';
-import { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
-import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../sandbox/moysklad/emulator.js';
-import { generateSeed, type SeedOptionsInput } from '../../../sandbox/seed/index.js';
+import type { AmoCrmEmulator } from '../../../sandbox/amocrm/emulator.js';
+import type { MoySkladEmulator, MoySkladEmulatorOptions } from '../../../sandbox/moysklad/emulator.js';
+import { SANDBOX_MOYSKLAD_LOGIN, SANDBOX_MOYSKLAD_PASSWORD } from '../../../sandbox/orchestrator/moysklad-side.js';
+import { startStack } from '../../../sandbox/orchestrator/stack.js';
+import type { SeedOptionsInput } from '../../../sandbox/seed/index.js';
 import { loadConfig, type Config } from '../../config.js';
-import { startProxy, type RunningProxy } from '../../server.js';
+import type { RunningProxy } from '../../server.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../test-support/databases.js';
 import { combineModules } from '../../compose.js';
 import { createWidgetApiModule } from '../../http/routes/widget-api.js';
@@ -14,8 +14,6 @@ import { sweepAmoCatalog } from '../reconcile.js';
 
 export const ACCOUNT_ID = 31000001;
 export const SUBDOMAIN = 'demo';
-const CLIENT_ID = 'b6a4c2d0-0000-4000-8000-000000000001';
-const CLIENT_SECRET = 'sync-test-client-secret-0123456789abcdef';
 
 export interface SyncHarness {
   ms: MoySkladEmulator;
@@ -78,53 +76,54 @@ export interface HarnessOptions {
 
 /**
  * The real proxy (its process entry minus the port), on a real SQLite file or PostgreSQL schema, against both
- * emulators over real HTTP, with limits time-compressed so a test takes seconds. The account is connected the
- * short way (a long-lived amoCRM token and a МойСклад token stored directly); the install flow has its own tests.
+ * emulators over real HTTP, with limits time-compressed so a test takes seconds: the one stack builder
+ * (sandbox/orchestrator/stack.ts) on a test database, with the production modules and the sync module kept at hand.
+ * The account is connected the short way (a long-lived amoCRM token and a МойСклад token stored directly); the
+ * install flow has its own tests.
  */
 export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptions = {}): Promise<SyncHarness> {
-  const ms = new MoySkladEmulator({ timeScale: 30, ...options.moysklad });
-  const { baseUrl } = await ms.listen(0);
-  ms.load(generateSeed({ buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, baseUrl, ...options.seed }));
-  // PUBLIC_URL must be known before start (webhook URLs and the widget tokens' audience are built from it).
-  const port = await freePort();
-  const redirectUri = `http://127.0.0.1:${port}/amocrm/install`;
-  const amo = new AmoCrmEmulator({
-    integration: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri },
-    timeScale: options.amoTimeScale ?? 0.05,
-  });
-  const { origin } = await amo.listen(0);
   const database = await createTestDatabase(kind, { migrate: false });
-  const env: Record<string, string> = {
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    PUBLIC_URL: `http://127.0.0.1:${port}`,
-    DATABASE_URL: database.url,
-    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    AMOCRM_CLIENT_ID: CLIENT_ID,
-    AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
-    AMOCRM_REDIRECT_URI: redirectUri,
-    AMOCRM_BASE_URL_TEMPLATE: `${options.amoOrigin ? await options.amoOrigin(origin) : origin}/a/{subdomain}`,
-    MOYSKLAD_API_URL: baseUrl,
-    LOG_LEVEL: 'silent',
-    RECONCILE_INTERVAL_SECONDS: '3600',
+  const amoTimeScale = options.amoTimeScale ?? 0.05;
+  // The production composition (proxy/compose.ts): the widget API beside the sync, with the sync kept at hand.
+  const composeKeeping = (syncOptions: SyncModuleOptions | undefined) => {
+    const built: { sync?: ReturnType<typeof createSyncModule> } = {};
+    const compose = (context: Parameters<typeof createSyncModule>[0]) => {
+      built.sync = createSyncModule(context, { schedulerTickMs: 50, ...options.sync, ...syncOptions });
+      return combineModules([createWidgetApiModule(context), built.sync]);
+    };
+    return { compose, built };
   };
+  const firstModules = composeKeeping(undefined);
+  const stack = await startStack({
+    databaseUrl: database.url,
+    seed: { buyers: 6, legalEntities: 2, entrepreneurs: 1, products: 5, sales: 6, ...options.seed },
+    moyskladTimeScale: 30,
+    ...(options.moysklad ? { moysklad: options.moysklad } : {}),
+    amoTimeScale,
+    // The emulator's account as amoCRM gives it: Customers off until our connect switches them on; no revoke hook.
+    amoCustomersMode: 'disabled',
+    amoRevokeHook: false,
+    ...(options.amoOrigin ? { amoOrigin: options.amoOrigin } : {}),
+    proxyAmo: { timeScale: amoTimeScale, retry: { minBackoffMs: 50, maxBackoffMs: 3000 } },
+    compose: firstModules.compose,
+    proxies: 1,
+    drainMs: options.drainMs ?? 2000,
+    workerPollIntervalMs: 20,
+    logLevel: 'silent',
+    proxyEnv: { RECONCILE_INTERVAL_SECONDS: '3600' },
+  }).catch(async (error: unknown) => {
+    await database.dispose();
+    throw error;
+  });
+  const { ms, amo } = stack;
+  const env = stack.proxyEnv(stack.proxyPort);
   const config = loadConfig(env);
-  const proxies: RunningProxy[] = [];
-  const boot = async (bootConfig: Config, syncOptions: SyncModuleOptions | undefined, drainMs: number) => {
-    let sync: ReturnType<typeof createSyncModule> | undefined;
-    const proxy = await startProxy(
-      bootConfig,
-      (context) => {
-        // The production composition (proxy/compose.ts): the widget API beside the sync, with the sync kept at hand.
-        sync = createSyncModule(context, { schedulerTickMs: 50, amoTimeScale: options.amoTimeScale ?? 0.05, amoRetry: { minBackoffMs: 50, maxBackoffMs: 3000 }, ...options.sync, ...syncOptions });
-        return combineModules([createWidgetApiModule(context), sync]);
-      },
-      { workerPollIntervalMs: 20, drainMs },
-    );
-    proxies.push(proxy);
-    return { proxy, sync: sync! };
+  const first = { proxy: stack.proxies[0]!, sync: firstModules.built.sync! };
+  const boot = async (port: number, syncOptions: SyncModuleOptions | undefined, drainMs: number) => {
+    const modules = composeKeeping(syncOptions);
+    const proxy = await stack.addProxy(port, { compose: modules.compose, drainMs });
+    return { proxy, sync: modules.built.sync! };
   };
-  const first = await boot(config, undefined, options.drainMs ?? 2000);
   const until: SyncHarness['until'] = async (what, check, timeoutMs = 20_000) => {
     await vi.waitFor(
       async () => {
@@ -139,12 +138,12 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     const accounts = first.proxy.context.accounts;
     await accounts.ensure(ACCOUNT_ID, SUBDOMAIN);
     await accounts.saveAmoTokens(ACCOUNT_ID, SUBDOMAIN, { accessToken: await amo.issueLongLivedToken(SUBDOMAIN, 86_400), refreshToken: null, expiresAt: null });
-    const tokenAnswer = await fetch(`${baseUrl}/security/token`, {
+    const tokenAnswer = await fetch(`${stack.moyskladApiUrl}/security/token`, {
       method: 'POST',
-      headers: { Authorization: `Basic ${Buffer.from('admin@demo:sandbox-password').toString('base64')}`, 'Accept-Encoding': 'gzip' },
+      headers: { Authorization: `Basic ${Buffer.from(`${SANDBOX_MOYSKLAD_LOGIN}:${SANDBOX_MOYSKLAD_PASSWORD}`).toString('base64')}`, 'Accept-Encoding': 'gzip' },
     });
     const { access_token } = (await tokenAnswer.json()) as { access_token: string };
-    await accounts.saveMoySkladConnection(ACCOUNT_ID, 'admin@demo', access_token);
+    await accounts.saveMoySkladConnection(ACCOUNT_ID, SANDBOX_MOYSKLAD_LOGIN, access_token);
   };
   if (options.connect ?? true) await connect();
 
@@ -159,8 +158,7 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
     until,
     connect,
     async startProxy(more = {}) {
-      const port = more.samePort ? config.PORT : await freePort();
-      return boot({ ...config, PORT: port }, more.sync, more.drainMs ?? 2000);
+      return boot(more.samePort ? config.PORT : 0, more.sync, more.drainMs ?? 2000);
     },
     async importDone(timeoutMs = 30_000) {
       await until(
@@ -215,21 +213,10 @@ export async function startSyncHarness(kind: DatabaseKind, options: HarnessOptio
       return new Map(rows.map((row) => [row.moysklad_id, Number(row.amo_id)]));
     },
     async close() {
-      for (const proxy of proxies) await proxy.close();
-      await Promise.allSettled([ms.close(), amo.close()]);
+      await stack.close();
       await database.dispose();
     },
   };
   return harness;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}

@@ -11,20 +11,19 @@ import type { Express } from 'express';
 import { signDisposableToken } from '../../../../sandbox/amocrm/auth/disposable-token.js';
 import { MoySkladEmulator, type MoySkladEmulatorOptions } from '../../../../sandbox/moysklad/emulator.js';
 import { createApp } from '../../../app.js';
-import { AccountsRepository } from '../../../db/repositories/accounts.js';
-import { createSecretBox, type SecretBox } from '../../../crypto/secret-box.js';
+import type { SecretBox } from '../../../crypto/secret-box.js';
+import { loadConfig } from '../../../config.js';
 import { createLogger } from '../../../logger.js';
 import type { AmoCodeExchange } from '../../../services/amo-code-exchange.js';
-import type { AmoAuthorizationPort } from '../../../services/ports.js';
+import type { AmoAuthorizationCheck } from '../../../services/amo-authorization.js';
 import type { HookLimits } from '../amocrm-hooks.js';
 import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
 import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
-import { JobQueue } from '../../../queue/job-queue.js';
-import { MoySkladUserLimiters } from '../../../moysklad/user-limiters.js';
+import { contextOn } from '../../../context.js';
 import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
 import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
-import { createWidgetApiModule, type WidgetApiConfig, type WidgetApiModule } from '../widget-api.js';
+import { createWidgetApiModule, type WidgetApiModule } from '../widget-api.js';
 
 export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
 export const CLIENT_SECRET = 'test-client-secret-with-enough-entropy-0123456789';
@@ -81,7 +80,7 @@ export type Harness = {
   close(): Promise<void>;
 };
 
-export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationPort; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
+export async function startHarness(kind: DatabaseKind, options: { emulator?: MoySkladEmulatorOptions; amoOAuth?: Pick<AmoCodeExchange, 'exchangeCode'>; idempotencyWaitMs?: number; referralPostLimit?: number; amoBaseTemplate?: string; amoRedirectUri?: string; trustProxy?: boolean | number | string; amoAuthorization?: AmoAuthorizationCheck; hookLimits?: HookLimits; personalDataGraceHours?: number; phoneConfirmation?: PhoneConfirmationPort } = {}): Promise<Harness> {
   const database = await createTestDatabase(kind);
   const emulator = new MoySkladEmulator({ rateLimits: { requestsPerWindow: 10_000, parallelPerUser: 50 }, ...options.emulator });
   const { baseUrl } = await emulator.listen(0);
@@ -93,21 +92,26 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     },
   });
   const logger = createLogger({ level: 'debug', destination });
-  const secrets = createSecretBox(randomBytes(32));
-  const config: WidgetApiConfig = {
+  // The proxy's own configuration and context (proxy/context.ts), as a process builds them, on the test database.
+  // Not the whole stack (sandbox/orchestrator/stack.ts): these tests sign amoCRM's disposable tokens themselves for a
+  // PUBLIC_URL nobody listens on, and amoCRM is a stand-in or a relay the test controls.
+  const config = loadConfig({
     PUBLIC_URL,
+    DATABASE_URL: database.url,
+    ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     AMOCRM_CLIENT_ID: CLIENT_ID,
     AMOCRM_CLIENT_SECRET: CLIENT_SECRET,
     AMOCRM_REDIRECT_URI: options.amoRedirectUri ?? `${PUBLIC_URL}/amocrm/install`,
     AMOCRM_BASE_URL_TEMPLATE: options.amoBaseTemplate ?? AMO_BASE_TEMPLATE,
     MOYSKLAD_API_URL: baseUrl,
-    ALLOWED_ORIGINS: ['http://127.0.0.1:9'],
-    ...(options.personalDataGraceHours !== undefined ? { PERSONAL_DATA_GRACE_HOURS: options.personalDataGraceHours } : {}),
-  };
-  // One queue and one МойСклад limiter set, as in a proxy process (proxy/context.ts): the widget API and the webhook
+    ALLOWED_ORIGINS: 'http://127.0.0.1:9',
+    ...(options.personalDataGraceHours !== undefined ? { PERSONAL_DATA_GRACE_HOURS: String(options.personalDataGraceHours) } : {}),
+  });
+  // One queue, one МойСклад limiter set and one AccountClients, as in a proxy process: the widget API and the webhook
   // routes below enqueue into the same queue.
-  const queue = new JobQueue(database);
-  const api = createWidgetApiModule({ config, database, secrets, logger, queue, moyskladLimiters: new MoySkladUserLimiters() }, {
+  const context = contextOn(config, database, { logger });
+  const { secrets, accounts, queue } = context;
+  const api = createWidgetApiModule(context, {
     ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
       ...(options.amoOAuth ? { amoOAuth: options.amoOAuth } : {}),
@@ -119,7 +123,6 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
     },
   });
   // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
-  const accounts = new AccountsRepository(database.db, secrets);
   const webhooks = { db: database.db, accounts, queue };
   const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
   const server: Server = app.listen(0, '127.0.0.1');

@@ -1,5 +1,3 @@
-import type { AmoUserNamesPort } from '../ports.js';
-
 /** What the cache needs of an account's amoCRM client (`AmoClient['users']`). */
 export type AmoUsersReader = { users: { get(id: number): Promise<{ name: string } | null> } };
 
@@ -16,13 +14,16 @@ export type AmoUserNamesOptions = {
   log?: { warn(details: object, message: string): void };
 };
 
+/** What a service needs of the names (tests give a fake). */
+export type AmoUserNameLookup = Pick<AmoUserNames, 'nameOf'>;
+
 type Entry = { name: string | null; until: number };
 
 /**
  * amoCRM user names (GET /api/v4/users/{id}), cached per account in this process. Concurrent lookups of one user
  * share a request. A name that cannot be had in `timeoutMs` is null for the caller, who then shows the user id.
  */
-export class AmoUserNames implements AmoUserNamesPort {
+export class AmoUserNames {
   private readonly cache = new Map<number, Map<number, Entry>>();
   private readonly pending = new Map<string, Promise<string | null>>();
   private readonly now: () => number;
@@ -31,6 +32,10 @@ export class AmoUserNames implements AmoUserNamesPort {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * The full name of an amoCRM user of this account, for notes and МойСклад descriptions people can read; null when
+   * amoCRM cannot tell it right now (not installed, unreachable, slow). Never throws: a name is worth little delay.
+   */
   async nameOf(accountId: number, userId: number): Promise<string | null> {
     const cached = this.cache.get(accountId)?.get(userId);
     if (cached && cached.until > this.now()) return cached.name;
