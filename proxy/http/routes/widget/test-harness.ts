@@ -19,10 +19,8 @@ import type { AmoAuthorizationCheck } from '../../../services/amo-authorization.
 import type { HookLimits } from '../amocrm-hooks.js';
 import type { PhoneConfirmationPort } from '../../../services/phone-confirmation.js';
 import { createTestDatabase, type DatabaseKind, type TestDatabase } from '../../../test-support/databases.js';
-import { SeenEventsRepository } from '../../../db/repositories/seen-events.js';
 import { contextOn } from '../../../context.js';
-import { amoWebhookRoutes } from '../webhooks/amocrm-webhooks.js';
-import { moyskladWebhookRoutes } from '../webhooks/moysklad-webhooks.js';
+import { createSyncModule } from '../../../sync/module.js';
 import { createWidgetApiModule, type WidgetApiModule } from '../widget-api.js';
 
 export const CLIENT_ID = '0b0832f6-1111-4222-8333-444455556666';
@@ -110,7 +108,7 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
   // One queue, one МойСклад limiter set and one AccountClients, as in a proxy process: the widget API and the webhook
   // routes below enqueue into the same queue.
   const context = contextOn(config, database, { logger });
-  const { secrets, accounts, queue } = context;
+  const { secrets, accounts } = context;
   const api = createWidgetApiModule(context, {
     ...(options.phoneConfirmation ? { phoneConfirmation: options.phoneConfirmation } : {}),
     overrides: {
@@ -122,9 +120,10 @@ export async function startHarness(kind: DatabaseKind, options: { emulator?: Moy
       idempotencyTiming: { ttlMs: 3600_000, waitMs: options.idempotencyWaitMs ?? 15_000, pollMs: 10 },
     },
   });
-  // The webhook routes too (the sync module registers them in production), so every public path is reachable here.
-  const webhooks = { db: database.db, accounts, queue };
-  const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, moyskladWebhookRoutes({ ...webhooks, seenEvents: new SeenEventsRepository(database.db) }), amoWebhookRoutes(webhooks)] });
+  // The sync module's routes too (its webhooks), as a server registers them, so every public path is reachable here.
+  // The module is not started and no worker runs: these tests look at the jobs a request queued, not at their effects.
+  const sync = createSyncModule(context);
+  const app = createApp({ logger, database, ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}), routes: [api.register, ...(sync.routes ?? [])] });
   const server: Server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
