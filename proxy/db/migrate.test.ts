@@ -1,7 +1,13 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, useTestDatabase } from '../test-support/databases.js';
 import { migrateTo, migrateToLatest, pendingMigrations } from './migrate.js';
+
+/** Account 7, written with plain SQL: the repositories expect the latest schema, these tests an older one. */
+function insertAccount7(db: Kysely<any>, at: number) {
+  return sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
+             values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+}
 
 describeEachDatabase('migrations', (kind) => {
   const database = useTestDatabase(kind, { migrate: false });
@@ -39,8 +45,7 @@ describeEachDatabase('migrations', (kind) => {
     const { db, dialect } = database();
     await migrateTo(db, dialect, '0004-referred-buyers-index');
     const at = 1_700_000_000_000;
-    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
-              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    await insertAccount7(db, at);
     const rows: Array<[string, string]> = [
       ['initial_import', '{"state":"done","done":40,"total":40}'],
       ['sync_connected', '{"at":1700000000001,"mode":"polling","error":null}'],
@@ -76,8 +81,7 @@ describeEachDatabase('migrations', (kind) => {
     const { db, dialect } = database();
     await migrateTo(db, dialect, '0008-job-problems');
     const at = 1_700_000_000_000;
-    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
-              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    await insertAccount7(db, at);
     for (const [id, returned] of [['kept', 0], ['back', 1]] as const) {
       await sql`insert into purchases (account_id, id, buyer_moysklad_id, number, moment, moment_ms, sum_kopecks, points_earned, points_spent, returned, updated_at)
                 values (7, ${id}, 'b', ${id}, '2026-01-01T10:00:00.000+03:00', ${at}, 191075, 0, 0, ${returned}, ${at})`.execute(db);
@@ -94,8 +98,7 @@ describeEachDatabase('migrations', (kind) => {
     const { db, dialect } = database();
     await migrateTo(db, dialect, '0011-data-that-must-not-drift');
     const at = 1_700_000_000_000;
-    await sql`insert into accounts (id, subdomain, status, needs_reinstall, needs_reauth, settings_json, webhook_secret_enc, created_at, updated_at)
-              values (7, 'shop', 'active', 0, 0, '{}', 'x', ${at}, ${at})`.execute(db);
+    await insertAccount7(db, at);
     const rows: Array<[string, string, number | null, string | null]> = [
       ['done', 'completed', 200, '{"operationId":"op-1","points":50,"status":"completed"}'],
       ['refused', 'completed', 422, '{"problem":"bonus_insufficient_points","extra":{"balance":40}}'],

@@ -86,10 +86,9 @@ export function createReferralRouter(options: ReferralRouterOptions): Router {
     res.status(problemStatus[code]).type('html').send(renderMessage(lang, problemMessages[code][lang]));
   };
   const answerError = (req: Request, res: Response, error: unknown) => {
-    const lang = languageOf(req);
     if (error instanceof ServiceError) return refuse(req, res, error.code);
     logOf(req)?.error({ err: error }, 'referral page failed');
-    res.status(500).type('html').send(renderMessage(lang, problemMessages.internal_error[lang]));
+    refuse(req, res, 'internal_error');
   };
 
   router.get('/r/:code', viewLimit, async (req, res) => {
